@@ -1,0 +1,123 @@
+//! Delegation and the delegators' reward claims. Claims never query the registry, so a
+//! delegator can claim whatever its reputer's status.
+
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use nous_types::funds::transfer_msg;
+use nous_types::staking::RemovalKind;
+use nous_types::topic_registry::{Role, TopicRegistryContract};
+
+use crate::execute::change_stake;
+use crate::rewards::{new_delegation, settle};
+use crate::state::{Delegation, CONFIG, DELEGATIONS, POOLS, REWARD_FUNDS};
+use crate::ContractError;
+
+/// `delegator` delegates `amount` to a registered reputer of a topic.
+pub fn delegate(
+    deps: DepsMut,
+    env: Env,
+    delegator: Addr,
+    amount: Uint128,
+    topic_id: u64,
+    reputer: String,
+) -> Result<Response, ContractError> {
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount {});
+    }
+    let reputer = deps.api.addr_validate(&reputer)?;
+    if reputer == delegator {
+        return Err(ContractError::SelfDelegation {});
+    }
+    let config = CONFIG.load(deps.storage)?;
+    if TopicRegistryContract(config.registry)
+        .registration(&deps.querier, topic_id, Role::Reputer, &reputer)?
+        .is_none()
+    {
+        return Err(ContractError::NotRegisteredReputer {
+            topic_id,
+            address: reputer,
+        });
+    }
+    let pool = POOLS
+        .may_load(deps.storage, (topic_id, &reputer))?
+        .unwrap_or_default();
+    let key = (&delegator, topic_id, &reputer);
+    let mut delegation = match DELEGATIONS.may_load(deps.storage, key)? {
+        Some(d) => d,
+        None => new_delegation(&pool),
+    };
+    settle(&mut delegation, &pool)?;
+    delegation.amount = delegation.amount.checked_add(amount)?;
+    DELEGATIONS.save(deps.storage, key, &delegation)?;
+    let totals = change_stake(
+        deps.storage,
+        env.block.height,
+        topic_id,
+        &reputer,
+        RemovalKind::Delegation,
+        amount,
+        true,
+    )?;
+    Ok(Response::new()
+        .add_attribute("action", "delegate")
+        .add_attribute("topic_id", topic_id.to_string())
+        .add_attribute("address", delegator.as_str())
+        .add_attribute("reputer", reputer.as_str())
+        .add_attribute("amount", amount)
+        .add_attribute("delegation", delegation.amount)
+        .add_attribute("delegated", totals.delegated))
+}
+
+/// Saves a delegation, or deletes it once it holds neither stake nor claimable rewards
+/// (a fraction of a token left in it becomes dust).
+pub(crate) fn store_delegation(
+    deps: &mut DepsMut,
+    delegator: &Addr,
+    topic_id: u64,
+    reputer: &Addr,
+    delegation: &Delegation,
+) -> Result<(), ContractError> {
+    let key = (delegator, topic_id, reputer);
+    if delegation.amount.is_zero() && delegation.rewards.is_zero() {
+        DELEGATIONS.remove(deps.storage, key);
+    } else {
+        DELEGATIONS.save(deps.storage, key, delegation)?;
+    }
+    Ok(())
+}
+
+/// The sender claims its rewards from the (topic, reputer) pool.
+pub fn claim(
+    mut deps: DepsMut,
+    info: MessageInfo,
+    topic_id: u64,
+    reputer: String,
+) -> Result<Response, ContractError> {
+    let reputer = deps.api.addr_validate(&reputer)?;
+    let delegator = info.sender;
+    let mut delegation = DELEGATIONS
+        .may_load(deps.storage, (&delegator, topic_id, &reputer))?
+        .ok_or_else(|| ContractError::NoDelegation {
+            topic_id,
+            reputer: reputer.clone(),
+        })?;
+    let pool = POOLS
+        .may_load(deps.storage, (topic_id, &reputer))?
+        .unwrap_or_default();
+    settle(&mut delegation, &pool)?;
+    let amount = delegation.rewards;
+    if amount.is_zero() {
+        return Err(ContractError::NothingToClaim {});
+    }
+    delegation.rewards = Uint128::zero();
+    store_delegation(&mut deps, &delegator, topic_id, &reputer, &delegation)?;
+    let funds = REWARD_FUNDS.may_load(deps.storage)?.unwrap_or_default();
+    REWARD_FUNDS.save(deps.storage, &funds.checked_sub(amount)?)?;
+    let config = CONFIG.load(deps.storage)?;
+    Ok(Response::new()
+        .add_message(transfer_msg(&config.denom, &delegator, amount)?)
+        .add_attribute("action", "claim_delegator_rewards")
+        .add_attribute("topic_id", topic_id.to_string())
+        .add_attribute("address", delegator.as_str())
+        .add_attribute("reputer", reputer.as_str())
+        .add_attribute("amount", amount))
+}

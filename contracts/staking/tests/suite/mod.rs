@@ -1,0 +1,546 @@
+//! A `Suite` owning the multi-test `App`, the mock registry, the staking contract and
+//! (for cw20 deployments) a cw20-base token, with one method per user action.
+
+#![allow(dead_code)]
+
+pub mod mock_registry;
+
+use cosmwasm_std::{coins, to_json_binary, Addr, Empty, Uint128};
+use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
+use cw_multi_test::error::AnyResult;
+use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use nous_types::staking::{
+    Config, DelegationResponse, DueRemovalsResponse, ExecuteMsg, InstantiateMsg, PoolResponse,
+    QueryMsg, ReceiveMsg, RemovalsResponse, ReputerReward, ReputerStake, ReputerStakeResponse,
+    ReputerStakesResponse, TopicStakeResponse, TotalsResponse,
+};
+
+pub const DENOM: &str = "unous";
+pub const MIN_STAKE: u128 = 1_000;
+pub const UNBONDING: u64 = 10;
+pub const CAP: u32 = 3;
+pub const MIN_REMOVAL: u128 = 100;
+pub const INITIAL: u128 = 1_000_000_000;
+
+pub fn staking_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            staking::contract::execute,
+            staking::contract::instantiate,
+            staking::contract::query,
+        )
+        .with_migrate(staking::contract::migrate),
+    )
+}
+
+pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        cw20_base::contract::execute,
+        cw20_base::contract::instantiate,
+        cw20_base::contract::query,
+    ))
+}
+
+/// Asserts that a multi-test result failed with a staking `ContractError` matching `$pat`.
+#[macro_export]
+macro_rules! assert_contract_err {
+    ($res:expr, $pat:pat $(if $guard:expr)?) => {{
+        let err = $res.unwrap_err();
+        let found = err.downcast_ref::<staking::ContractError>();
+        match found {
+            Some(e) => assert!(
+                matches!(e, $pat $(if $guard)?),
+                "unexpected error: {e:?}"
+            ),
+            None => panic!("not a staking ContractError: {err:?}"),
+        }
+    }};
+}
+
+pub struct Suite {
+    pub app: App,
+    pub owner: Addr,
+    pub distributor: Addr,
+    pub registry: Addr,
+    pub staking: Addr,
+    pub staking_code: u64,
+    /// `Some` for a cw20 deployment.
+    pub token: Option<Addr>,
+    /// Every (delegator, topic, reputer) the test touched, for the conservation check.
+    pub positions: Vec<(Addr, u64, Addr)>,
+}
+
+pub struct SuiteBuilder {
+    cw20: bool,
+    with_distributor: bool,
+    cap: u32,
+    users: Vec<&'static str>,
+}
+
+impl Default for SuiteBuilder {
+    fn default() -> Self {
+        Self {
+            cw20: false,
+            with_distributor: true,
+            cap: CAP,
+            users: vec![
+                "owner",
+                "distributor",
+                "alice",
+                "bob",
+                "carol",
+                "dave",
+                "erin",
+                "frank",
+                "grace",
+                "heidi",
+            ],
+        }
+    }
+}
+
+impl SuiteBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn cw20(mut self) -> Self {
+        self.cw20 = true;
+        self
+    }
+
+    pub fn without_distributor(mut self) -> Self {
+        self.with_distributor = false;
+        self
+    }
+
+    pub fn cap(mut self, cap: u32) -> Self {
+        self.cap = cap;
+        self
+    }
+
+    pub fn build(self) -> Suite {
+        let mut app = App::default();
+        let users: Vec<Addr> = self.users.iter().map(|u| app.api().addr_make(u)).collect();
+        // Native coins for everyone (also in cw20 deployments, to test refusals).
+        app.init_modules(|router, _, storage| {
+            for user in &users {
+                router
+                    .bank
+                    .init_balance(storage, user, coins(INITIAL, DENOM))
+                    .unwrap();
+            }
+        });
+        let owner = app.api().addr_make("owner");
+        let distributor = app.api().addr_make("distributor");
+
+        let registry_code = app.store_code(mock_registry::contract());
+        let registry = app
+            .instantiate_contract(
+                registry_code,
+                owner.clone(),
+                &mock_registry::InstantiateMsg {
+                    required_minimum_stake: Uint128::new(MIN_STAKE),
+                },
+                &[],
+                "registry",
+                None,
+            )
+            .unwrap();
+
+        let token = if self.cw20 {
+            let cw20_code = app.store_code(cw20_contract());
+            let initial_balances = users
+                .iter()
+                .map(|u| Cw20Coin {
+                    address: u.to_string(),
+                    amount: Uint128::new(INITIAL),
+                })
+                .collect();
+            Some(
+                app.instantiate_contract(
+                    cw20_code,
+                    owner.clone(),
+                    &cw20_base::msg::InstantiateMsg {
+                        name: "Nous token".into(),
+                        symbol: "NOUS".into(),
+                        decimals: 6,
+                        initial_balances,
+                        mint: None,
+                        marketing: None,
+                    },
+                    &[],
+                    "token",
+                    None,
+                )
+                .unwrap(),
+            )
+        } else {
+            None
+        };
+
+        let denom = match &token {
+            Some(t) => Denom::Cw20(t.clone()),
+            None => Denom::Native(DENOM.into()),
+        };
+        let staking_code = app.store_code(staking_contract());
+        let staking = app
+            .instantiate_contract(
+                staking_code,
+                owner.clone(),
+                &InstantiateMsg {
+                    owner: Some(owner.to_string()),
+                    denom,
+                    registry: registry.to_string(),
+                    reward_distributor: self.with_distributor.then(|| distributor.to_string()),
+                    unbonding_blocks: UNBONDING,
+                    max_removals_per_call: self.cap,
+                    min_removal: Uint128::new(MIN_REMOVAL),
+                },
+                &[],
+                "staking",
+                Some(owner.to_string()),
+            )
+            .unwrap();
+
+        Suite {
+            app,
+            owner,
+            distributor,
+            registry,
+            staking,
+            staking_code,
+            token,
+            positions: vec![],
+        }
+    }
+}
+
+impl Suite {
+    pub fn addr(&self, name: &str) -> Addr {
+        self.app.api().addr_make(name)
+    }
+
+    pub fn height(&self) -> u64 {
+        self.app.block_info().height
+    }
+
+    pub fn advance_blocks(&mut self, n: u64) {
+        self.app.update_block(|b| {
+            b.height += n;
+            b.time = b.time.plus_seconds(5 * n);
+        });
+    }
+
+    // ---- registry (mock) ----
+
+    pub fn register(&mut self, topic_id: u64, reputer: &Addr) {
+        self.app
+            .execute_contract(
+                self.owner.clone(),
+                self.registry.clone(),
+                &mock_registry::ExecuteMsg::Register {
+                    topic_id,
+                    reputer: reputer.to_string(),
+                },
+                &[],
+            )
+            .unwrap();
+    }
+
+    pub fn unregister(&mut self, topic_id: u64, reputer: &Addr) {
+        self.app
+            .execute_contract(
+                self.owner.clone(),
+                self.registry.clone(),
+                &mock_registry::ExecuteMsg::Unregister {
+                    topic_id,
+                    reputer: reputer.to_string(),
+                },
+                &[],
+            )
+            .unwrap();
+    }
+
+    // ---- paying helpers: native coins or cw20 Send ----
+
+    fn pay(
+        &mut self,
+        sender: &Addr,
+        amount: u128,
+        msg: ExecuteMsg,
+        hook: ReceiveMsg,
+    ) -> AnyResult<AppResponse> {
+        match self.token.clone() {
+            None => {
+                let funds = if amount == 0 {
+                    vec![]
+                } else {
+                    coins(amount, DENOM)
+                };
+                self.app
+                    .execute_contract(sender.clone(), self.staking.clone(), &msg, &funds)
+            }
+            Some(token) => self.app.execute_contract(
+                sender.clone(),
+                token,
+                &Cw20ExecuteMsg::Send {
+                    contract: self.staking.to_string(),
+                    amount: Uint128::new(amount),
+                    msg: to_json_binary(&hook)?,
+                },
+                &[],
+            ),
+        }
+    }
+
+    pub fn execute(&mut self, sender: &Addr, msg: ExecuteMsg) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.staking.clone(), &msg, &[])
+    }
+
+    pub fn add_stake(&mut self, who: &Addr, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+        self.pay(
+            who,
+            amount,
+            ExecuteMsg::AddStake { topic_id },
+            ReceiveMsg::AddStake { topic_id },
+        )
+    }
+
+    pub fn delegate(
+        &mut self,
+        who: &Addr,
+        topic_id: u64,
+        reputer: &Addr,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
+        let position = (who.clone(), topic_id, reputer.clone());
+        if !self.positions.contains(&position) {
+            self.positions.push(position);
+        }
+        self.pay(
+            who,
+            amount,
+            ExecuteMsg::Delegate {
+                topic_id,
+                reputer: reputer.to_string(),
+            },
+            ReceiveMsg::Delegate {
+                topic_id,
+                reputer: reputer.to_string(),
+            },
+        )
+    }
+
+    pub fn deposit_rewards(
+        &mut self,
+        sender: &Addr,
+        paid: u128,
+        topic_id: u64,
+        rewards: &[(&Addr, u128)],
+    ) -> AnyResult<AppResponse> {
+        let rewards: Vec<ReputerReward> = rewards
+            .iter()
+            .map(|(r, a)| ReputerReward {
+                reputer: r.to_string(),
+                amount: Uint128::new(*a),
+            })
+            .collect();
+        self.pay(
+            sender,
+            paid,
+            ExecuteMsg::DepositDelegatorRewards {
+                topic_id,
+                rewards: rewards.clone(),
+            },
+            ReceiveMsg::DepositDelegatorRewards { topic_id, rewards },
+        )
+    }
+
+    pub fn remove_stake(
+        &mut self,
+        who: &Addr,
+        topic_id: u64,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
+        self.execute(
+            who,
+            ExecuteMsg::RemoveStake {
+                topic_id,
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    pub fn undelegate(
+        &mut self,
+        who: &Addr,
+        topic_id: u64,
+        reputer: &Addr,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
+        self.execute(
+            who,
+            ExecuteMsg::Undelegate {
+                topic_id,
+                reputer: reputer.to_string(),
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    pub fn process(&mut self, limit: Option<u32>) -> AnyResult<AppResponse> {
+        let keeper = self.addr("keeper");
+        self.execute(&keeper, ExecuteMsg::ProcessRemovals { limit })
+    }
+
+    pub fn claim(&mut self, who: &Addr, topic_id: u64, reputer: &Addr) -> AnyResult<AppResponse> {
+        self.execute(
+            who,
+            ExecuteMsg::ClaimDelegatorRewards {
+                topic_id,
+                reputer: reputer.to_string(),
+            },
+        )
+    }
+
+    // ---- queries ----
+
+    fn query<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> T {
+        self.app
+            .wrap()
+            .query_wasm_smart(self.staking.clone(), msg)
+            .unwrap()
+    }
+
+    pub fn config(&self) -> Config {
+        self.query(&QueryMsg::Config {})
+    }
+
+    pub fn balance(&self, who: &Addr) -> u128 {
+        match &self.token {
+            None => self
+                .app
+                .wrap()
+                .query_balance(who, DENOM)
+                .unwrap()
+                .amount
+                .u128(),
+            Some(token) => {
+                let r: cw20::BalanceResponse = self
+                    .app
+                    .wrap()
+                    .query_wasm_smart(
+                        token,
+                        &cw20::Cw20QueryMsg::Balance {
+                            address: who.to_string(),
+                        },
+                    )
+                    .unwrap();
+                r.balance.u128()
+            }
+        }
+    }
+
+    pub fn totals(&self) -> TotalsResponse {
+        self.query(&QueryMsg::Totals {})
+    }
+
+    pub fn reputer_stake(&self, topic_id: u64, reputer: &Addr) -> ReputerStakeResponse {
+        self.query(&QueryMsg::ReputerStake {
+            topic_id,
+            reputer: reputer.to_string(),
+        })
+    }
+
+    pub fn reputer_stakes_at(
+        &self,
+        topic_id: u64,
+        reputers: &[&Addr],
+        height: Option<u64>,
+    ) -> Vec<ReputerStake> {
+        let r: ReputerStakesResponse = self.query(&QueryMsg::ReputerStakes {
+            topic_id,
+            reputers: reputers.iter().map(|r| r.to_string()).collect(),
+            height,
+        });
+        r.stakes
+    }
+
+    pub fn topic_stake_at(&self, topic_id: u64, height: Option<u64>) -> u128 {
+        let r: TopicStakeResponse = self.query(&QueryMsg::TopicStake { topic_id, height });
+        r.total.u128()
+    }
+
+    pub fn delegation(
+        &self,
+        topic_id: u64,
+        reputer: &Addr,
+        delegator: &Addr,
+    ) -> DelegationResponse {
+        self.query(&QueryMsg::Delegation {
+            topic_id,
+            reputer: reputer.to_string(),
+            delegator: delegator.to_string(),
+        })
+    }
+
+    pub fn pool(&self, topic_id: u64, reputer: &Addr) -> PoolResponse {
+        self.query(&QueryMsg::Pool {
+            topic_id,
+            reputer: reputer.to_string(),
+        })
+    }
+
+    pub fn pending_removals(&self) -> RemovalsResponse {
+        self.query(&QueryMsg::PendingRemovals {
+            start_after: None,
+            limit: Some(100),
+        })
+    }
+
+    pub fn due_removals(&self, height: Option<u64>) -> DueRemovalsResponse {
+        self.query(&QueryMsg::DueRemovals {
+            height,
+            limit: Some(100),
+        })
+    }
+
+    /// Conservation: the contract's balance is exactly what it holds as stake (including
+    /// pending removals) plus the reward funds (owed + undistributed + dust), and what the
+    /// known delegations can claim never exceeds the reward funds.
+    pub fn assert_conserved(&self) {
+        let totals = self.totals();
+        let balance = self.balance(&self.staking);
+        assert_eq!(
+            balance,
+            totals.total_staked.u128() + totals.reward_funds.u128(),
+            "balance == staked + reward funds"
+        );
+        let owed: u128 = self
+            .positions
+            .iter()
+            .map(|(d, t, r)| self.delegation(*t, r, d).pending_rewards.u128())
+            .sum();
+        assert!(
+            owed <= totals.reward_funds.u128(),
+            "owed {owed} > reward funds {}",
+            totals.reward_funds
+        );
+    }
+
+    /// The rewards dust the contract keeps: reward funds − owed − undistributed.
+    pub fn dust(&self, pools: &[(u64, &Addr)]) -> u128 {
+        let owed: u128 = self
+            .positions
+            .iter()
+            .map(|(d, t, r)| self.delegation(*t, r, d).pending_rewards.u128())
+            .sum();
+        let undistributed: u128 = pools
+            .iter()
+            .map(|(t, r)| self.pool(*t, r).undistributed.u128())
+            .sum();
+        self.totals().reward_funds.u128() - owed - undistributed
+    }
+}

@@ -1,0 +1,126 @@
+use cosmwasm_std::{StdError, Uint128};
+use nous_types::migrate::MigrateError;
+use nous_types::PaymentError;
+use thiserror::Error;
+
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+
+    #[error(transparent)]
+    Ownership(#[from] cw_ownable::OwnershipError),
+
+    // ---- configuration -------------------------------------------------------------
+    #[error("invalid denom {denom}: a native denom must be 3 to 128 characters of letters, digits and /:._-, starting with a letter")]
+    InvalidDenom { denom: String },
+
+    #[error("no fee vault is configured yet: the admin must set one with UpdateConfig before fees can be forwarded")]
+    FeeVaultNotSet {},
+
+    #[error("nothing to update: the message changes nothing")]
+    NothingToUpdate {},
+
+    #[error("too many whitelist changes in one message: at most {max}, got {got}")]
+    TooManyWhitelistChanges { max: u32, got: u64 },
+
+    #[error("global parameter {field} = {value} is out of range: expected {expected}")]
+    InvalidGlobalParam {
+        field: String,
+        value: String,
+        expected: String,
+    },
+
+    // ---- fees ----------------------------------------------------------------------
+    #[error("insufficient fee: expected exactly {expected}, got {got}")]
+    InsufficientFee { expected: Uint128, got: Uint128 },
+
+    #[error("fee overpaid: expected exactly {expected}, got {got}; send the exact fee (see the CreateTopicFee / RegistrationFee queries)")]
+    ExcessFee { expected: Uint128, got: Uint128 },
+
+    // ---- topics --------------------------------------------------------------------
+    #[error("topic {topic_id} does not exist")]
+    TopicNotFound { topic_id: u64 },
+
+    #[error("no more topic ids are available")]
+    TopicIdsExhausted {},
+
+    #[error("only the creator of topic {topic_id} may update it")]
+    NotTopicCreator { topic_id: u64 },
+
+    #[error("topic {topic_id}: epoch_length, worker_submission_window and ground_truth_lag cannot change after creation (epoch numbering and in-flight windows depend on them)")]
+    TimingFieldsImmutable { topic_id: u64 },
+
+    #[error("topic {topic_id} cannot be updated while the worker window of epoch {epoch} is open (it closes at block {window_end})")]
+    WorkerWindowOpen {
+        topic_id: u64,
+        epoch: u64,
+        window_end: u64,
+    },
+
+    #[error("topic parameter {field} = {value} is out of range: expected {expected}")]
+    InvalidTopicParam {
+        field: String,
+        value: String,
+        expected: String,
+    },
+
+    #[error("{field} must not be empty")]
+    EmptyString { field: String },
+
+    #[error("{field} is {got} bytes long; at most {max} bytes are allowed")]
+    StringTooLong { field: String, max: u32, got: u64 },
+
+    #[error("epoch_length {got} is shorter than the minimum of {min} blocks")]
+    EpochLengthTooShort { min: u64, got: u64 },
+
+    #[error("worker_submission_window {got} must be at least 1 block and at most the epoch length ({epoch_length})")]
+    WorkerWindowOutOfRange { epoch_length: u64, got: u64 },
+
+    #[error("ground_truth_lag {got} must be between {min} and {max} blocks (one epoch up to max_ground_truth_lag_epochs epochs)")]
+    GroundTruthLagOutOfRange { min: u64, max: u64, got: u64 },
+
+    #[error(
+        "block height {height} is beyond what the epoch clock of topic {topic_id} can represent"
+    )]
+    HeightOutOfRange { topic_id: u64, height: u64 },
+
+    // ---- registration --------------------------------------------------------------
+    #[error("{address} is not on the {list} whitelist")]
+    NotWhitelisted { list: String, address: String },
+
+    #[error("{operator} is already registered as {role} in topic {topic_id}")]
+    AlreadyRegistered {
+        topic_id: u64,
+        role: String,
+        operator: String,
+    },
+
+    #[error("{operator} is not registered as {role} in topic {topic_id}")]
+    NotRegistered {
+        topic_id: u64,
+        role: String,
+        operator: String,
+    },
+
+    #[error("topic {topic_id} has no more actor indices available")]
+    ActorIndicesExhausted { topic_id: u64 },
+
+    #[error("only the operator or the owner of this registration may unregister it")]
+    NotOperatorOrOwner {},
+
+    #[error("only the owner of this registration may do this")]
+    NotRegistrationOwner {},
+
+    #[error("only the proposed new owner may accept this registration's ownership")]
+    NotPendingOwner {},
+
+    #[error("this registration has no pending ownership transfer")]
+    NoPendingOwner {},
+}

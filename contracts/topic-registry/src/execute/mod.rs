@@ -1,0 +1,5 @@
+//! Execute handlers, one file per concern.
+pub mod admin;
+pub mod fees;
+pub mod registration;
+pub mod topics;

@@ -1,0 +1,617 @@
+//! The test suite: one `App`, the registry, a mock fee-vault that records what it receives,
+//! and optionally a cw20-base token. One method per user action.
+
+#![allow(dead_code)]
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{
+    coin, coins, from_json, to_json_binary, Addr, Binary, Coin, Decimal, Deps, DepsMut, Empty, Env,
+    MessageInfo, Response, StdError, StdResult, Uint128,
+};
+use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
+use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
+use cw_storage_plus::Item;
+use nous_types::fee_vault;
+use nous_types::topic_registry::{
+    ConfigResponse, EpochInfoResponse, ExecuteMsg, FeeResponse, GlobalParams, InstantiateMsg,
+    QueryMsg, ReceiveMsg, Registration, RegistrationKey, RegistrationResponse,
+    RegistrationsResponse, Role, Topic, TopicParams, TopicsResponse, WhitelistFlags,
+};
+use std::str::FromStr;
+use topic_registry::ContractError;
+
+pub use cw_multi_test::error::AnyResult;
+
+pub const DENOM: &str = "unous";
+pub const START_BALANCE: u128 = 1_000_000;
+pub const USERS: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
+
+// ---- the mock fee-vault ------------------------------------------------------------
+
+/// One payment the mock vault received.
+#[cw_serde]
+pub struct VaultRecord {
+    /// "register_topic" or "fund_topic"
+    pub kind: String,
+    pub topic_id: u64,
+    pub amount: Uint128,
+    /// "native" or "cw20"
+    pub via: String,
+    pub epoch_length: Option<u64>,
+    pub start_height: Option<u64>,
+    /// The contract that called the vault (the registry, or the cw20 token for a hook).
+    pub caller: Addr,
+    /// For a cw20 hook, who sent the tokens.
+    pub cw20_sender: Option<String>,
+}
+
+const RECORDS: Item<Vec<VaultRecord>> = Item::new("records");
+
+fn vault_instantiate(deps: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
+    RECORDS.save(deps.storage, &vec![])?;
+    Ok(Response::new())
+}
+
+fn vault_execute(
+    deps: DepsMut,
+    _: Env,
+    info: MessageInfo,
+    msg: fee_vault::ExecuteMsg,
+) -> StdResult<Response> {
+    let native: Uint128 = info
+        .funds
+        .iter()
+        .filter(|c| c.denom == DENOM)
+        .map(|c| c.amount)
+        .sum();
+    let record = match msg {
+        fee_vault::ExecuteMsg::RegisterTopic {
+            topic_id,
+            epoch_length,
+            start_height,
+        } => VaultRecord {
+            kind: "register_topic".into(),
+            topic_id,
+            amount: native,
+            via: "native".into(),
+            epoch_length: Some(epoch_length),
+            start_height: Some(start_height),
+            caller: info.sender,
+            cw20_sender: None,
+        },
+        fee_vault::ExecuteMsg::FundTopic { topic_id } => VaultRecord {
+            kind: "fund_topic".into(),
+            topic_id,
+            amount: native,
+            via: "native".into(),
+            epoch_length: None,
+            start_height: None,
+            caller: info.sender,
+            cw20_sender: None,
+        },
+        fee_vault::ExecuteMsg::Receive(w) => match from_json(&w.msg)? {
+            fee_vault::ReceiveMsg::RegisterTopic {
+                topic_id,
+                epoch_length,
+                start_height,
+            } => VaultRecord {
+                kind: "register_topic".into(),
+                topic_id,
+                amount: w.amount,
+                via: "cw20".into(),
+                epoch_length: Some(epoch_length),
+                start_height: Some(start_height),
+                caller: info.sender,
+                cw20_sender: Some(w.sender),
+            },
+            fee_vault::ReceiveMsg::FundTopic { topic_id } => VaultRecord {
+                kind: "fund_topic".into(),
+                topic_id,
+                amount: w.amount,
+                via: "cw20".into(),
+                epoch_length: None,
+                start_height: None,
+                caller: info.sender,
+                cw20_sender: Some(w.sender),
+            },
+            _ => return Err(StdError::generic_err("mock vault: hook not supported")),
+        },
+        // The real vault has more messages; the registry only sends the ones above.
+        _ => return Err(StdError::generic_err("mock vault: message not supported")),
+    };
+    let mut all = RECORDS.load(deps.storage)?;
+    all.push(record);
+    RECORDS.save(deps.storage, &all)?;
+    Ok(Response::new())
+}
+
+fn vault_query(deps: Deps, _: Env, _: Empty) -> StdResult<Binary> {
+    to_json_binary(&RECORDS.load(deps.storage)?)
+}
+
+// ---- parameters --------------------------------------------------------------------
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// A valid topic: 12-block epochs, 4-block worker window, 2-epoch ground-truth lag.
+pub fn topic_params() -> TopicParams {
+    TopicParams {
+        metadata: "ETH/USD 1h".into(),
+        loss_method: "mse".into(),
+        epoch_length: 12,
+        worker_submission_window: 4,
+        ground_truth_lag: 24,
+        p_norm: dec("3"),
+        alpha_regret: dec("0.1"),
+        allow_negative: false,
+        epsilon: dec("0.01"),
+        merit_sortition_alpha: dec("0.1"),
+        active_inferer_quantile: dec("0.25"),
+        active_forecaster_quantile: dec("0.25"),
+        active_reputer_quantile: dec("0.25"),
+    }
+}
+
+// ---- the suite ---------------------------------------------------------------------
+
+pub struct SuiteBuilder {
+    pub cw20: bool,
+    pub with_vault: bool,
+    pub whitelists: WhitelistFlags,
+    pub params: GlobalParams,
+}
+
+impl Default for SuiteBuilder {
+    fn default() -> Self {
+        SuiteBuilder {
+            cw20: false,
+            with_vault: true,
+            whitelists: WhitelistFlags::default(),
+            params: GlobalParams::defaults(),
+        }
+    }
+}
+
+pub struct Suite {
+    pub app: App,
+    pub admin: Addr,
+    pub registry: Addr,
+    pub registry_code: u64,
+    pub vault: Addr,
+    pub token: Option<Addr>,
+    pub denom: Denom,
+    /// Sum of the fees successfully paid through the suite's helpers.
+    pub fees_paid: Uint128,
+}
+
+pub fn registry_contract() -> Box<dyn cw_multi_test::Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            topic_registry::contract::execute,
+            topic_registry::contract::instantiate,
+            topic_registry::contract::query,
+        )
+        .with_migrate(topic_registry::contract::migrate),
+    )
+}
+
+pub fn cw20_contract() -> Box<dyn cw_multi_test::Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        cw20_base::contract::execute,
+        cw20_base::contract::instantiate,
+        cw20_base::contract::query,
+    ))
+}
+
+impl SuiteBuilder {
+    pub fn cw20(mut self) -> Self {
+        self.cw20 = true;
+        self
+    }
+    pub fn without_vault(mut self) -> Self {
+        self.with_vault = false;
+        self
+    }
+    pub fn whitelists(mut self, flags: WhitelistFlags) -> Self {
+        self.whitelists = flags;
+        self
+    }
+    pub fn params(mut self, params: GlobalParams) -> Self {
+        self.params = params;
+        self
+    }
+
+    pub fn build(self) -> Suite {
+        let mut app = AppBuilder::new().build(|router, api, storage| {
+            for u in USERS {
+                router
+                    .bank
+                    .init_balance(
+                        storage,
+                        &api.addr_make(u),
+                        vec![coin(START_BALANCE, DENOM), coin(START_BALANCE, "uatom")],
+                    )
+                    .unwrap();
+            }
+        });
+        let admin = app.api().addr_make("admin");
+
+        let (token, denom) = if self.cw20 {
+            let code = app.store_code(cw20_contract());
+            let initial_balances = USERS
+                .iter()
+                .map(|u| Cw20Coin {
+                    address: app.api().addr_make(u).to_string(),
+                    amount: Uint128::new(START_BALANCE),
+                })
+                .collect();
+            let token = app
+                .instantiate_contract(
+                    code,
+                    admin.clone(),
+                    &cw20_base::msg::InstantiateMsg {
+                        name: "Nous".into(),
+                        symbol: "NOUS".into(),
+                        decimals: 6,
+                        initial_balances,
+                        mint: None,
+                        marketing: None,
+                    },
+                    &[],
+                    "token",
+                    None,
+                )
+                .unwrap();
+            (Some(token.clone()), Denom::Cw20(token))
+        } else {
+            (None, Denom::Native(DENOM.into()))
+        };
+
+        let registry_code = app.store_code(registry_contract());
+        let vault_code = app.store_code(Box::new(ContractWrapper::new(
+            vault_execute,
+            vault_instantiate,
+            vault_query,
+        )));
+        let registry = app
+            .instantiate_contract(
+                registry_code,
+                admin.clone(),
+                &InstantiateMsg {
+                    owner: None,
+                    denom: denom.clone(),
+                    fee_vault: None,
+                    params: self.params,
+                    whitelists_enabled: self.whitelists,
+                },
+                &[],
+                "topic-registry",
+                Some(admin.to_string()),
+            )
+            .unwrap();
+        let vault = app
+            .instantiate_contract(vault_code, admin.clone(), &Empty {}, &[], "vault", None)
+            .unwrap();
+        if self.with_vault {
+            app.execute_contract(
+                admin.clone(),
+                registry.clone(),
+                &ExecuteMsg::UpdateConfig {
+                    fee_vault: Some(vault.to_string()),
+                },
+                &[],
+            )
+            .unwrap();
+        }
+        Suite {
+            app,
+            admin,
+            registry,
+            registry_code,
+            vault,
+            token,
+            denom,
+            fees_paid: Uint128::zero(),
+        }
+    }
+}
+
+impl Suite {
+    pub fn addr(&self, name: &str) -> Addr {
+        self.app.api().addr_make(name)
+    }
+
+    pub fn height(&self) -> u64 {
+        self.app.block_info().height
+    }
+
+    pub fn set_height(&mut self, height: u64) {
+        self.app.update_block(|b| b.height = height);
+    }
+
+    // ---- payments ----
+
+    /// Calls the registry paying `amount`: coins attached (native) or a cw20 `Send` whose
+    /// hook is `hook` (cw20 deployments).
+    pub fn pay(
+        &mut self,
+        sender: &Addr,
+        amount: u128,
+        msg: &ExecuteMsg,
+        hook: &ReceiveMsg,
+    ) -> AnyResult<AppResponse> {
+        match self.token.clone() {
+            None => {
+                let funds = if amount == 0 {
+                    vec![]
+                } else {
+                    coins(amount, DENOM)
+                };
+                self.app
+                    .execute_contract(sender.clone(), self.registry.clone(), msg, &funds)
+            }
+            Some(token) => self.app.execute_contract(
+                sender.clone(),
+                token,
+                &Cw20ExecuteMsg::Send {
+                    contract: self.registry.to_string(),
+                    amount: Uint128::new(amount),
+                    msg: to_json_binary(hook)?,
+                },
+                &[],
+            ),
+        }
+    }
+
+    pub fn create_topic_paying(
+        &mut self,
+        sender: &Addr,
+        params: TopicParams,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
+        let r = self.pay(
+            sender,
+            amount,
+            &ExecuteMsg::CreateTopic {
+                params: params.clone(),
+            },
+            &ReceiveMsg::CreateTopic { params },
+        );
+        if r.is_ok() {
+            self.fees_paid += Uint128::new(amount);
+        }
+        r
+    }
+
+    /// Creates a topic paying exactly the queried fee; returns its id.
+    pub fn create_topic(&mut self, sender: &Addr, params: TopicParams) -> AnyResult<u64> {
+        let fee = self.create_topic_fee().amount.u128();
+        let r = self.create_topic_paying(sender, params, fee)?;
+        let id = r
+            .events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .find(|a| a.key == "topic_id")
+            .map(|a| a.value.parse::<u64>().unwrap())
+            .unwrap();
+        Ok(id)
+    }
+
+    pub fn register_paying(
+        &mut self,
+        sender: &Addr,
+        topic_id: u64,
+        role: Role,
+        owner: Option<&Addr>,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
+        let owner = owner.map(|o| o.to_string());
+        let r = self.pay(
+            sender,
+            amount,
+            &ExecuteMsg::Register {
+                topic_id,
+                role,
+                owner: owner.clone(),
+            },
+            &ReceiveMsg::Register {
+                topic_id,
+                role,
+                owner,
+            },
+        );
+        if r.is_ok() {
+            self.fees_paid += Uint128::new(amount);
+        }
+        r
+    }
+
+    pub fn register(
+        &mut self,
+        sender: &Addr,
+        topic_id: u64,
+        role: Role,
+        owner: Option<&Addr>,
+    ) -> AnyResult<AppResponse> {
+        let fee = self.registration_fee().amount.u128();
+        self.register_paying(sender, topic_id, role, owner, fee)
+    }
+
+    /// A message without funds.
+    pub fn execute(&mut self, sender: &Addr, msg: &ExecuteMsg) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.registry.clone(), msg, &[])
+    }
+
+    pub fn execute_with_funds(
+        &mut self,
+        sender: &Addr,
+        msg: &ExecuteMsg,
+        funds: &[Coin],
+    ) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.registry.clone(), msg, funds)
+    }
+
+    // ---- queries ----
+
+    pub fn query<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> StdResult<T> {
+        self.app.wrap().query_wasm_smart(&self.registry, msg)
+    }
+
+    pub fn config(&self) -> ConfigResponse {
+        self.query(&QueryMsg::Config {}).unwrap()
+    }
+
+    pub fn params(&self) -> GlobalParams {
+        self.query(&QueryMsg::Params {}).unwrap()
+    }
+
+    pub fn create_topic_fee(&self) -> FeeResponse {
+        self.query(&QueryMsg::CreateTopicFee {}).unwrap()
+    }
+
+    pub fn registration_fee(&self) -> FeeResponse {
+        self.query(&QueryMsg::RegistrationFee {}).unwrap()
+    }
+
+    pub fn topic(&self, topic_id: u64) -> StdResult<Topic> {
+        self.query(&QueryMsg::Topic { topic_id })
+    }
+
+    pub fn topics(&self, start_after: Option<u64>, limit: Option<u32>) -> Vec<Topic> {
+        let r: TopicsResponse = self
+            .query(&QueryMsg::Topics { start_after, limit })
+            .unwrap();
+        r.topics
+    }
+
+    pub fn epoch_info(&self, topic_id: u64, height: Option<u64>) -> StdResult<EpochInfoResponse> {
+        self.query(&QueryMsg::EpochInfo { topic_id, height })
+    }
+
+    pub fn registration(&self, topic_id: u64, role: Role, operator: &Addr) -> Option<Registration> {
+        let r: RegistrationResponse = self
+            .query(&QueryMsg::Registration {
+                topic_id,
+                role,
+                operator: operator.to_string(),
+            })
+            .unwrap();
+        r.registration
+    }
+
+    pub fn registrations(
+        &self,
+        topic_id: u64,
+        role: Role,
+        start_after: Option<&Addr>,
+        limit: Option<u32>,
+    ) -> Vec<Registration> {
+        let r: RegistrationsResponse = self
+            .query(&QueryMsg::Registrations {
+                topic_id,
+                role,
+                start_after: start_after.map(|a| a.to_string()),
+                limit,
+            })
+            .unwrap();
+        r.registrations
+    }
+
+    pub fn registrations_by_owner(
+        &self,
+        owner: &Addr,
+        start_after: Option<&Registration>,
+        limit: Option<u32>,
+    ) -> Vec<Registration> {
+        let r: RegistrationsResponse = self
+            .query(&QueryMsg::RegistrationsByOwner {
+                owner: owner.to_string(),
+                start_after: start_after.map(|r| RegistrationKey {
+                    topic_id: r.topic_id,
+                    role: r.role,
+                    operator: r.operator.to_string(),
+                }),
+                limit,
+            })
+            .unwrap();
+        r.registrations
+    }
+
+    pub fn vault_records(&self) -> Vec<VaultRecord> {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.vault, &Empty {})
+            .unwrap()
+    }
+
+    /// The suite token balance of `who`.
+    pub fn balance(&self, who: &Addr) -> Uint128 {
+        match &self.token {
+            None => self.app.wrap().query_balance(who, DENOM).unwrap().amount,
+            Some(token) => {
+                let r: cw20::BalanceResponse = self
+                    .app
+                    .wrap()
+                    .query_wasm_smart(
+                        token,
+                        &cw20::Cw20QueryMsg::Balance {
+                            address: who.to_string(),
+                        },
+                    )
+                    .unwrap();
+                r.balance
+            }
+        }
+    }
+
+    /// Conservation: the registry keeps nothing; the vault holds exactly the fees paid,
+    /// and what it recorded receiving adds up to the same.
+    pub fn assert_conservation(&self) {
+        assert_eq!(
+            self.balance(&self.registry),
+            Uint128::zero(),
+            "registry holds tokens"
+        );
+        assert_eq!(
+            self.balance(&self.vault),
+            self.fees_paid,
+            "vault balance != fees paid"
+        );
+        let recorded: Uint128 = self.vault_records().iter().map(|r| r.amount).sum();
+        assert_eq!(recorded, self.fees_paid, "vault records != fees paid");
+        // Native coins never linger in the registry either, whatever the deployment.
+        let native = self
+            .app
+            .wrap()
+            .query_balance(&self.registry, DENOM)
+            .unwrap();
+        assert!(native.amount.is_zero());
+    }
+}
+
+/// Asserts that `result` failed with `expected` somewhere in its error chain.
+#[track_caller]
+pub fn assert_err<T: std::fmt::Debug>(result: AnyResult<T>, expected: ContractError) {
+    let err = result.expect_err("expected an error");
+    let found = err.chain().any(|e| {
+        e.downcast_ref::<ContractError>()
+            .map(|c| *c == expected)
+            .unwrap_or(false)
+            || e.to_string() == expected.to_string()
+    });
+    assert!(found, "expected {expected:?} ({expected}), got {err:?}");
+}
+
+/// The value of the first attribute `key` of a wasm event.
+pub fn attr(r: &AppResponse, key: &str) -> Option<String> {
+    r.events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+}

@@ -1,0 +1,332 @@
+//! Reputer consensus (MATH.md §7.3): adjusted stakes, consensus scores and
+//! listening coefficients by bounded finite-difference gradient ascent.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{MathError, MathResult};
+use crate::fixed::{lit, Fixed};
+use crate::losses::{ReputerLosses, ReputerReport};
+use crate::params::{check_count, check_unit, Params, MAX_TOTAL_STAKE};
+use crate::stats::l2_norm;
+
+/// One entry of a loss bundle (the order of entries does not affect scores).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Entry {
+    Combined,
+    Naive,
+    Inferer(u32),
+    Forecaster(u32),
+    OneOutInferer(u32),
+    OneOutForecaster(u32),
+    OneIn(u32),
+    /// `(forecaster k, withheld inferer j')`.
+    OneOutInfererForecaster(u32, u32),
+}
+
+fn entries_of(r: &ReputerLosses) -> Vec<(Entry, Fixed)> {
+    let mut v = Vec::new();
+    if let Some(x) = r.combined {
+        v.push((Entry::Combined, x));
+    }
+    if let Some(x) = r.naive {
+        v.push((Entry::Naive, x));
+    }
+    v.extend(r.inferer.iter().map(|(j, x)| (Entry::Inferer(*j), *x)));
+    v.extend(
+        r.forecaster
+            .iter()
+            .map(|(k, x)| (Entry::Forecaster(*k), *x)),
+    );
+    v.extend(
+        r.one_out_inferer
+            .iter()
+            .map(|(j, x)| (Entry::OneOutInferer(*j), *x)),
+    );
+    v.extend(
+        r.one_out_forecaster
+            .iter()
+            .map(|(k, x)| (Entry::OneOutForecaster(*k), *x)),
+    );
+    v.extend(r.one_in.iter().map(|(k, x)| (Entry::OneIn(*k), *x)));
+    v.extend(
+        r.one_out_inferer_forecaster
+            .iter()
+            .map(|((k, j), x)| (Entry::OneOutInfererForecaster(*k, *j), *x)),
+    );
+    v
+}
+
+/// Loss vectors of the reputers (rows in the order given) over the union of
+/// all entries; `None` marks an entry the reputer did not report.
+pub fn loss_matrix<'a>(
+    reports: impl Iterator<Item = &'a ReputerLosses> + Clone,
+) -> Vec<Vec<Option<Fixed>>> {
+    let keys: BTreeSet<Entry> = reports
+        .clone()
+        .flat_map(|r| entries_of(r).into_iter().map(|(e, _)| e))
+        .collect();
+    reports
+        .map(|r| {
+            let m: BTreeMap<Entry, Fixed> = entries_of(r).into_iter().collect();
+            keys.iter().map(|k| m.get(k).copied()).collect()
+        })
+        .collect()
+}
+
+/// `Ŝ_m = min(1, N·a_m·S_m / Σ a·S)`; `Σ a·S = 0` is an error (§12).
+pub fn adjusted_stakes(stakes: &[Fixed], coefficients: &[Fixed]) -> MathResult<Vec<Fixed>> {
+    if stakes.len() != coefficients.len() {
+        return Err(MathError::Mismatch(
+            "adjusted_stakes: stakes and coefficients differ in length",
+        ));
+    }
+    let n = stakes.len() as i128;
+    let listened = Fixed::sum(
+        stakes
+            .iter()
+            .zip(coefficients)
+            .map(|(s, a)| a.checked_mul(*s))
+            .collect::<MathResult<Vec<_>>>()?,
+    )?;
+    if listened.is_zero() {
+        return Err(MathError::DivisionByZero(
+            "adjusted stake: no listened stake",
+        ));
+    }
+    stakes
+        .iter()
+        .zip(coefficients)
+        .map(|(s, a)| {
+            Ok(a.checked_mul(*s)?
+                .checked_mul_int(n)?
+                .checked_div(listened)?
+                .min(Fixed::ONE))
+        })
+        .collect()
+}
+
+/// Consensus scores `T_m = 1/(‖L_m − L̄‖/‖L̄‖ + ε_rep)` and the adjusted
+/// stakes used, at the given coefficients. Missing values are replaced by
+/// the entry's most distant (furthest below consensus) reported value.
+pub fn consensus_scores(
+    matrix: &[Vec<Option<Fixed>>],
+    stakes: &[Fixed],
+    coefficients: &[Fixed],
+    params: &Params,
+) -> MathResult<(Vec<Fixed>, Vec<Fixed>)> {
+    let adj = adjusted_stakes(stakes, coefficients)?;
+    if matrix.len() != stakes.len() {
+        return Err(MathError::Mismatch(
+            "consensus: one loss vector per reputer",
+        ));
+    }
+    let n_entries = matrix.first().map_or(0, |r| r.len());
+    let mut consensus = Vec::with_capacity(n_entries);
+    let mut most_distant = Vec::with_capacity(n_entries);
+    for e in 0..n_entries {
+        let mut num = Fixed::ZERO;
+        let mut total = Fixed::ZERO;
+        for (row, a) in matrix.iter().zip(&adj) {
+            if let Some(Some(v)) = row.get(e) {
+                num = num.checked_add(v.checked_mul(*a)?)?;
+                total = total.checked_add(*a)?;
+            }
+        }
+        if total.is_zero() {
+            return Err(MathError::DivisionByZero(
+                "consensus: no adjusted stake behind an entry",
+            ));
+        }
+        let cons = num.checked_div(total)?;
+        let mut far: Option<(Fixed, Fixed)> = None;
+        for row in matrix {
+            if let Some(Some(v)) = row.get(e) {
+                let d = cons.checked_sub(*v)?;
+                if !matches!(far, Some((best, _)) if d <= best) {
+                    far = Some((d, *v));
+                }
+            }
+        }
+        consensus.push(cons);
+        most_distant.push(far.map(|(_, v)| v).unwrap_or(cons));
+    }
+    let mut norm = l2_norm(consensus.iter().copied())?;
+    if norm.is_zero() {
+        norm = params.epsilon_safe_div;
+    }
+    let mut scores = Vec::with_capacity(matrix.len());
+    for row in matrix {
+        let diffs: Vec<Fixed> = (0..n_entries)
+            .map(|e| {
+                let v = row.get(e).copied().flatten().unwrap_or(most_distant[e]);
+                v.checked_sub(consensus[e])
+            })
+            .collect::<MathResult<_>>()?;
+        let dist = l2_norm(diffs.into_iter())?;
+        scores.push(
+            Fixed::ONE.checked_div(
+                dist.checked_div(norm)?
+                    .checked_add(params.epsilon_reputer)?,
+            )?,
+        );
+    }
+    Ok((scores, adj))
+}
+
+/// Result of §7.3 for one epoch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConsensusOutcome {
+    /// Reputer scores (at the coefficients of the start of the last iteration).
+    pub scores: BTreeMap<u32, Fixed>,
+    /// Updated listening coefficients (to store for the next epoch).
+    pub coefficients: BTreeMap<u32, Fixed>,
+    /// Adjusted stakes at the coefficients that produced `scores`.
+    pub adjusted_stakes: BTreeMap<u32, Fixed>,
+    pub iterations: u32,
+}
+
+/// §7.3: listening coefficients by projected finite-difference ascent on
+/// `Φ(a) = Σ S·T(a)`, and the reputer scores. `previous` holds the stored
+/// coefficients (1 for a reputer never seen). Reputers below
+/// `required_minimum_stake` are ignored. Stakes are used as fractions of
+/// their total (every formula here is scale invariant).
+///
+/// Deviation from the letter of MATH.md §7.3: when the stored coefficients
+/// already sit below `min_stake_fraction`, the spec's interpolation factor
+/// `(min − f_old)/(f_new − f_old)` can be negative or above one and push a
+/// coefficient outside `[0, 1]`; the interpolated values are clamped to
+/// `[0, 1]` (no effect on the vectors, where the factor never leaves [0, 1]).
+pub fn listening_coefficients(
+    reports: &BTreeMap<u32, ReputerReport>,
+    previous: &BTreeMap<u32, Fixed>,
+    params: &Params,
+) -> MathResult<ConsensusOutcome> {
+    params.validate()?;
+    check_count(reports.len(), "number of reputers")?;
+    let kept: Vec<(u32, &ReputerReport)> = reports
+        .iter()
+        .filter(|(_, r)| r.stake >= params.required_minimum_stake)
+        .map(|(m, r)| (*m, r))
+        .collect();
+    if kept.is_empty() {
+        return Err(MathError::EmptyInput("reputer consensus: no reputer"));
+    }
+    for (_, r) in &kept {
+        r.losses.validate()?;
+    }
+    let total: u128 = kept
+        .iter()
+        .try_fold(0u128, |a, (_, r)| a.checked_add(r.stake))
+        .ok_or(MathError::Overflow)?;
+    if total == 0 {
+        return Err(MathError::DivisionByZero(
+            "reputer consensus: zero total stake",
+        ));
+    }
+    if total > MAX_TOTAL_STAKE {
+        return Err(MathError::OutOfRange("total reputer stake"));
+    }
+    let ids: Vec<u32> = kept.iter().map(|(m, _)| *m).collect();
+    let stakes: Vec<Fixed> = kept
+        .iter()
+        .map(|(_, r)| Fixed::from_ratio_u128(r.stake, total))
+        .collect::<MathResult<_>>()?;
+    let matrix = loss_matrix(kept.iter().map(|(_, r)| &r.losses));
+    let mut coeffs: Vec<Fixed> = ids
+        .iter()
+        .map(|m| {
+            check_unit(
+                previous.get(m).copied().unwrap_or(Fixed::ONE),
+                "listening coefficient",
+            )
+        })
+        .collect::<MathResult<_>>()?;
+    let n = ids.len();
+    let phi = |scores: &[Fixed]| -> MathResult<Fixed> {
+        Fixed::sum(
+            scores
+                .iter()
+                .zip(&stakes)
+                .map(|(t, s)| t.checked_mul(*s))
+                .collect::<MathResult<Vec<_>>>()?,
+        )
+    };
+    let weighted_fraction = |a: &[Fixed]| -> MathResult<Fixed> {
+        Fixed::sum(
+            a.iter()
+                .zip(&stakes)
+                .map(|(x, s)| x.checked_mul(*s))
+                .collect::<MathResult<Vec<_>>>()?,
+        )
+    };
+    let h_up = lit("0.001");
+    let (mut scores, mut adj) = consensus_scores(&matrix, &stakes, &coeffs, params)?;
+    let mut it: u32 = 0;
+    let mut max_step = Fixed::ONE;
+    while max_step >= params.max_gradient_threshold && it < params.gradient_descent_max_iters {
+        let old = coeffs.clone();
+        let (s, a) = consensus_scores(&matrix, &stakes, &coeffs, params)?;
+        scores = s;
+        adj = a;
+        let base = phi(&scores)?;
+        let mut proposal = Vec::with_capacity(n);
+        for l in 0..n {
+            let h = if coeffs[l] == Fixed::ONE {
+                h_up.checked_neg()?
+            } else {
+                h_up
+            };
+            let mut bumped = coeffs.clone();
+            bumped[l] = bumped[l].checked_add(h)?;
+            let (s2, _) = consensus_scores(&matrix, &stakes, &bumped, params)?;
+            let g = Fixed::ONE
+                .checked_sub(base.checked_div(phi(&s2)?)?)?
+                .checked_div(h)?;
+            proposal.push(
+                coeffs[l]
+                    .checked_add(params.learning_rate.checked_mul(g)?)?
+                    .clamp_to(Fixed::ZERO, Fixed::ONE),
+            );
+        }
+        let f_old = weighted_fraction(&old)?;
+        let f_new = weighted_fraction(&proposal)?;
+        if f_new < params.min_stake_fraction {
+            if f_new == f_old {
+                it = params.gradient_descent_max_iters;
+            } else {
+                let k = params
+                    .min_stake_fraction
+                    .checked_sub(f_old)?
+                    .checked_div(f_new.checked_sub(f_old)?)?;
+                coeffs = old
+                    .iter()
+                    .zip(&proposal)
+                    .map(|(o, p)| {
+                        Ok(o.checked_add(p.checked_sub(*o)?.checked_mul(k)?)?
+                            .clamp_to(Fixed::ZERO, Fixed::ONE))
+                    })
+                    .collect::<MathResult<_>>()?;
+            }
+        } else {
+            coeffs = proposal;
+        }
+        let mut step = Fixed::ZERO;
+        for (a, o) in coeffs.iter().zip(&old) {
+            step = step.max(a.checked_sub(*o)?.checked_abs()?);
+        }
+        max_step = step.checked_div(params.learning_rate)?;
+        it += 1;
+    }
+    let zip = |v: &[Fixed]| {
+        ids.iter()
+            .copied()
+            .zip(v.iter().copied())
+            .collect::<BTreeMap<u32, Fixed>>()
+    };
+    Ok(ConsensusOutcome {
+        scores: zip(&scores),
+        coefficients: zip(&coeffs),
+        adjusted_stakes: zip(&adj),
+        iterations: it,
+    })
+}

@@ -1,0 +1,229 @@
+//! One topic epoch chained end to end, as the contracts run it:
+//! [`loss_epoch`] at the close of the reputer window (§6–§7) and
+//! [`reward_epoch`] in the reward step (§8). The synthesis of §5 is
+//! [`crate::inference::synthesize`].
+
+use std::collections::BTreeMap;
+
+use crate::consensus::{listening_coefficients, ConsensusOutcome};
+use crate::error::{MathError, MathResult};
+use crate::fixed::Fixed;
+use crate::losses::{network_losses, NetworkLosses, ReputerReport};
+use crate::params::Params;
+use crate::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
+use crate::rewards::{
+    class_budgets, class_reward_split, forecasting_utility, payout, reputer_reward_fractions,
+    score_sample, smoothed_entropy, worker_reward_fractions, ClassBudgets, ClassSplit, Payout,
+};
+use crate::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
+
+/// Everything the loss step produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LossEpochOutcome {
+    /// §6.1 network loss bundle (the next epoch's `L_{i−1}` is `combined`).
+    pub losses: NetworkLosses,
+    /// §6.2 updated regrets with the §6.3 initial regret (store all of it).
+    pub regrets: RegretState,
+    /// §7.1–7.2 instant scores.
+    pub inferer_scores: BTreeMap<u32, Fixed>,
+    pub forecaster_scores: BTreeMap<u32, Fixed>,
+    pub forecasting_task_score: Fixed,
+    /// §7.3 reputer scores, adjusted stakes and the coefficients to store.
+    pub consensus: ConsensusOutcome,
+}
+
+/// §6–§7 for one epoch: network losses, regret updates, the topic initial
+/// regret (from actors paid at least `1/α_R` times, counts given per task),
+/// worker scores and reputer consensus.
+pub fn loss_epoch(
+    reports: &BTreeMap<u32, ReputerReport>,
+    regrets: &RegretState,
+    listening: &BTreeMap<u32, Fixed>,
+    inferer_inclusions: &BTreeMap<u32, u64>,
+    forecaster_inclusions: &BTreeMap<u32, u64>,
+    params: &Params,
+) -> MathResult<LossEpochOutcome> {
+    params.validate()?;
+    let losses = network_losses(reports, params)?;
+    let mut new = update_regrets(&losses, regrets, params.alpha_regret)?;
+    let experienced = experienced_regrets(
+        regrets,
+        &new,
+        inferer_inclusions,
+        forecaster_inclusions,
+        params.alpha_regret,
+    )?;
+    if let Some(init) = topic_initial_regret(&experienced, params)? {
+        new.initial = init;
+    }
+    Ok(LossEpochOutcome {
+        inferer_scores: inferer_scores(&losses)?,
+        forecaster_scores: forecaster_scores(&losses)?,
+        forecasting_task_score: forecasting_task_score(&losses)?,
+        consensus: listening_coefficients(reports, listening, params)?,
+        regrets: new,
+        losses,
+    })
+}
+
+/// State the reward step reads from earlier epochs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RewardState {
+    /// Smoothed reward fractions `ū` per class (§8.3).
+    pub smoothed_inferer: BTreeMap<u32, Fixed>,
+    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
+    pub smoothed_reputer: BTreeMap<u32, Fixed>,
+    /// `ρ̄` (§8.5; 0 if never set).
+    pub forecaster_score_ratio: Fixed,
+    /// Instant scores of earlier epochs, newest first, ascending id within
+    /// an epoch (§8.1); only the first `max_samples_to_scale_scores` values
+    /// are read.
+    pub inferer_score_history: Vec<Vec<Fixed>>,
+    pub forecaster_score_history: Vec<Vec<Fixed>>,
+}
+
+/// Everything the reward step produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RewardOutcome {
+    /// Raw fractions (used for payouts, §8.7).
+    pub inferer_fractions: BTreeMap<u32, Fixed>,
+    pub forecaster_fractions: BTreeMap<u32, Fixed>,
+    pub reputer_fractions: BTreeMap<u32, Fixed>,
+    /// `F_i`, `G_i`, `H_i`.
+    pub inferers_entropy: Fixed,
+    pub forecasters_entropy: Fixed,
+    pub reputers_entropy: Fixed,
+    /// Smoothed fractions and ratio to store.
+    pub smoothed_inferer: BTreeMap<u32, Fixed>,
+    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
+    pub smoothed_reputer: BTreeMap<u32, Fixed>,
+    pub forecaster_score_ratio: Fixed,
+    /// `χ`.
+    pub forecasting_utility: Fixed,
+    pub split: ClassSplit,
+    pub budgets: ClassBudgets,
+    pub inferer_payout: Payout,
+    pub forecaster_payout: Payout,
+    pub reputer_payout: Payout,
+    /// Everything not paid out: class-split dust plus each class's dust.
+    /// `Σ payouts + dust == topic_reward`.
+    pub dust: u128,
+}
+
+fn entropy_or_zero(
+    fractions: &BTreeMap<u32, Fixed>,
+    previous: &BTreeMap<u32, Fixed>,
+    params: &Params,
+) -> MathResult<(Fixed, BTreeMap<u32, Fixed>)> {
+    if fractions.is_empty() {
+        return Ok((Fixed::ZERO, BTreeMap::new()));
+    }
+    let e = smoothed_entropy(
+        fractions,
+        previous,
+        params.task_reward_alpha,
+        params.beta_entropy,
+    )?;
+    Ok((e.entropy, e.smoothed))
+}
+
+/// §8 for one epoch: worker and reputer fractions, smoothing and entropies,
+/// χ, the class split and integer payouts of `topic_reward` (base units).
+#[allow(clippy::too_many_arguments)]
+pub fn reward_epoch(
+    inferer_scores: &BTreeMap<u32, Fixed>,
+    forecaster_scores: &BTreeMap<u32, Fixed>,
+    forecasting_task_score: Fixed,
+    reputer_scores: &BTreeMap<u32, Fixed>,
+    reputer_stakes: &BTreeMap<u32, u128>,
+    topic_reward: u128,
+    state: &RewardState,
+    params: &Params,
+) -> MathResult<RewardOutcome> {
+    params.validate()?;
+    if inferer_scores.is_empty() {
+        return Err(MathError::EmptyInput("reward epoch: no inferer scores"));
+    }
+    if reputer_scores.is_empty() {
+        return Err(MathError::EmptyInput("reward epoch: no reputer scores"));
+    }
+    let max = params.max_samples_to_scale_scores as usize;
+    let sample = |current: &BTreeMap<u32, Fixed>, history: &[Vec<Fixed>]| {
+        let mut h = vec![current.values().copied().collect::<Vec<_>>()];
+        h.extend(history.iter().cloned());
+        score_sample(&h, max)
+    };
+    let si = sample(inferer_scores, &state.inferer_score_history);
+    let inferer_fractions = worker_reward_fractions(
+        inferer_scores,
+        &si,
+        params.p_reward_inference,
+        params.c_reward_inference,
+        params.epsilon_topic,
+    )?;
+    let sf = sample(forecaster_scores, &state.forecaster_score_history);
+    let forecaster_fractions = worker_reward_fractions(
+        forecaster_scores,
+        &sf,
+        params.p_reward_forecast,
+        params.c_reward_forecast,
+        params.epsilon_topic,
+    )?;
+    let reputer_fractions =
+        reputer_reward_fractions(reputer_stakes, reputer_scores, params.p_reward_reputer)?;
+    let (f, smoothed_inferer) =
+        entropy_or_zero(&inferer_fractions, &state.smoothed_inferer, params)?;
+    let (mut g, smoothed_forecaster) =
+        entropy_or_zero(&forecaster_fractions, &state.smoothed_forecaster, params)?;
+    if inferer_scores.len() <= 1 {
+        g = Fixed::ZERO; // §8.4: no forecasting entropy with at most one inferer
+    }
+    let (h, smoothed_reputer) =
+        entropy_or_zero(&reputer_fractions, &state.smoothed_reputer, params)?;
+    let (chi, ratio) = forecasting_utility(
+        forecasting_task_score,
+        inferer_scores,
+        state.forecaster_score_ratio,
+        params.task_reward_alpha,
+    )?;
+    let split = class_reward_split(f, g, h, chi)?;
+    let budgets = class_budgets(topic_reward, &split)?;
+    let inferer_payout = payout(budgets.inference, &inferer_fractions)?;
+    let forecaster_payout = if forecaster_fractions.is_empty() {
+        Payout {
+            amounts: BTreeMap::new(),
+            dust: budgets.forecasting,
+        }
+    } else {
+        payout(budgets.forecasting, &forecaster_fractions)?
+    };
+    let reputer_payout = payout(budgets.reputation, &reputer_fractions)?;
+    let dust = [
+        budgets.dust,
+        inferer_payout.dust,
+        forecaster_payout.dust,
+        reputer_payout.dust,
+    ]
+    .iter()
+    .try_fold(0u128, |a, b| a.checked_add(*b))
+    .ok_or(MathError::Overflow)?;
+    Ok(RewardOutcome {
+        inferer_fractions,
+        forecaster_fractions,
+        reputer_fractions,
+        inferers_entropy: f,
+        forecasters_entropy: g,
+        reputers_entropy: h,
+        smoothed_inferer,
+        smoothed_forecaster,
+        smoothed_reputer,
+        forecaster_score_ratio: ratio,
+        forecasting_utility: chi,
+        split,
+        budgets,
+        inferer_payout,
+        forecaster_payout,
+        reputer_payout,
+        dust,
+    })
+}

@@ -1,0 +1,101 @@
+//! Forecast-implied inferences `I_k` (MATH.md §4).
+
+use std::collections::BTreeMap;
+
+use crate::error::MathResult;
+use crate::fixed::Fixed;
+use crate::params::Params;
+use crate::stats::median;
+use crate::weights::regret_weights;
+
+/// One forecast: its elements `(inferer id, forecasted loss F_jk)` in
+/// submission order.
+pub type Forecast = Vec<(u32, Fixed)>;
+
+/// §4: `I_k` for every listed forecaster that yields one.
+///
+/// * `scope`: inferers whose implied regrets are normalised and weighted
+///   (all inferers normally; `J∖{j'}` for the one-out values of §5.3);
+/// * `inferences`: this epoch's `I_j`;
+/// * `prev_network_loss`: `L_{i−1}`, the combined loss of the latest bundle;
+/// * `all_new`: the topic initial regret is 0 (median mode).
+///
+/// Elements naming an inferer without an inference are dropped; if an
+/// inferer appears twice the last value is used but both occurrences count.
+/// A forecaster without a usable element or with zero weight sum has no
+/// implied inference (absent from the result).
+pub fn forecast_implied_inferences(
+    scope: &[u32],
+    inferences: &BTreeMap<u32, Fixed>,
+    forecasters: &[u32],
+    forecasts: &BTreeMap<u32, Forecast>,
+    prev_network_loss: Fixed,
+    all_new: bool,
+    params: &Params,
+) -> MathResult<BTreeMap<u32, Fixed>> {
+    let mut out = BTreeMap::new();
+    for k in forecasters {
+        let Some(elements) = forecasts.get(k) else {
+            continue;
+        };
+        let named: Vec<u32> = elements
+            .iter()
+            .filter(|(j, _)| inferences.contains_key(j))
+            .map(|(j, _)| *j)
+            .collect();
+        if named.is_empty() {
+            continue;
+        }
+        let mut latest: BTreeMap<u32, Fixed> = BTreeMap::new();
+        for (j, v) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
+            latest.insert(*j, *v);
+        }
+        if all_new {
+            let vals: Vec<Fixed> = named
+                .iter()
+                .filter_map(|j| inferences.get(j).copied())
+                .collect();
+            out.insert(*k, median(&vals)?);
+            continue;
+        }
+        let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
+            let implied_regret: BTreeMap<u32, Fixed> = latest
+                .iter()
+                .map(|(j, f)| Ok((*j, prev_network_loss.checked_sub(*f)?)))
+                .collect::<MathResult<_>>()?;
+            if scope.iter().any(|j| implied_regret.contains_key(j)) {
+                regret_weights(
+                    scope,
+                    &implied_regret,
+                    &[],
+                    &BTreeMap::new(),
+                    params.epsilon_topic,
+                    params.p_norm,
+                    params.c_norm,
+                )?
+                .inferers
+            } else {
+                // every element names a withheld inferer: no weight anywhere
+                BTreeMap::new()
+            }
+        } else {
+            named.iter().map(|j| (*j, Fixed::ONE)).collect()
+        };
+        let mut num = Fixed::ZERO;
+        let mut den = Fixed::ZERO;
+        for j in &named {
+            let w = weights.get(j).copied().unwrap_or(Fixed::ZERO);
+            if w.is_zero() {
+                continue;
+            }
+            if let Some(v) = inferences.get(j) {
+                num = num.checked_add(w.checked_mul(*v)?)?;
+                den = den.checked_add(w)?;
+            }
+        }
+        if !den.is_zero() {
+            out.insert(*k, num.checked_div(den)?);
+        }
+    }
+    Ok(out)
+}

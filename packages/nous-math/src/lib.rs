@@ -1,0 +1,29 @@
+//! Pure, deterministic epoch maths of the nous suite: every number of one
+//! topic epoch in `shared/spec/MATH.md`, as plain functions over plain data.
+//! No storage, no entry points, no floats: one number type ([`Fixed`]) that
+//! gives the same bits natively and in wasm32. Module names follow the
+//! sections of MATH.md; see the package README for bounds and measured error.
+
+mod wide;
+
+pub mod consensus;
+pub mod emission;
+pub mod epoch;
+pub mod error;
+pub mod fixed;
+pub mod forecast;
+pub mod inference;
+pub mod losses;
+pub mod params;
+pub mod regrets;
+pub mod rewards;
+pub mod scores;
+pub mod serde_maps;
+pub mod sortition;
+pub mod stats;
+pub mod topic;
+pub mod weights;
+
+pub use error::{MathError, MathResult};
+pub use fixed::Fixed;
+pub use params::Params;

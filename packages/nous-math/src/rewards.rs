@@ -1,0 +1,389 @@
+//! Reward fractions, smoothing, modified entropy, forecasting utility, the
+//! class split and integer payouts (MATH.md §8).
+
+use std::collections::BTreeMap;
+
+use crate::error::{MathError, MathResult};
+use crate::fixed::{lit, Fixed};
+use crate::params::check_count;
+use crate::stats::{ema, potential, sample_stdev};
+use crate::wide::U256;
+
+/// Entropy of a class with a single actor (§8.4).
+pub fn single_actor_entropy() -> Fixed {
+    lit("0.173286795139986")
+}
+
+/// §8.1: the score sample — the most recent `max_samples` instant scores of a
+/// class, newest epoch first, in stored order (ascending id) within an epoch.
+pub fn score_sample(history_newest_first: &[Vec<Fixed>], max_samples: usize) -> Vec<Fixed> {
+    history_newest_first
+        .iter()
+        .flat_map(|e| e.iter().copied())
+        .take(max_samples)
+        .collect()
+}
+
+/// §8.1: worker reward fractions `u_x = M_x / Σ M`, `M_x = φ_p(T_x/(σ+ε))`
+/// with `σ = |σ(sample)|`; all equal if `σ < ε`.
+pub fn worker_reward_fractions(
+    scores: &BTreeMap<u32, Fixed>,
+    sample: &[Fixed],
+    p: Fixed,
+    c: Fixed,
+    epsilon: Fixed,
+) -> MathResult<BTreeMap<u32, Fixed>> {
+    check_count(scores.len(), "number of scored workers")?;
+    if scores.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let sigma = if sample.len() > 1 {
+        sample_stdev(sample)?.checked_abs()?
+    } else {
+        Fixed::ZERO
+    };
+    let mapped: BTreeMap<u32, Fixed> = if sigma < epsilon {
+        scores.keys().map(|x| (*x, Fixed::ONE)).collect()
+    } else {
+        let d = sigma.checked_add(epsilon)?;
+        scores
+            .iter()
+            .map(|(x, t)| Ok((*x, potential(p, c, t.checked_div(d)?)?)))
+            .collect::<MathResult<_>>()?
+    };
+    normalise(&mapped)
+}
+
+fn normalise(m: &BTreeMap<u32, Fixed>) -> MathResult<BTreeMap<u32, Fixed>> {
+    let total = Fixed::sum(m.values().copied())?;
+    if total.is_zero() {
+        return Err(MathError::DivisionByZero("reward fractions: zero total"));
+    }
+    m.iter()
+        .map(|(x, v)| Ok((*x, v.checked_div(total)?)))
+        .collect()
+}
+
+/// §8.2: `w_m = (S_m T_m)^p / Σ (S T)^p`. Stakes (base units) are first
+/// divided by their total (the fractions are invariant to that rescaling).
+pub fn reputer_reward_fractions(
+    stakes: &BTreeMap<u32, u128>,
+    scores: &BTreeMap<u32, Fixed>,
+    p: Fixed,
+) -> MathResult<BTreeMap<u32, Fixed>> {
+    check_count(scores.len(), "number of reputers")?;
+    let mut total: u128 = 0;
+    for m in scores.keys() {
+        let s = stakes
+            .get(m)
+            .ok_or(MathError::Mismatch("reputer score without a stake"))?;
+        total = total.checked_add(*s).ok_or(MathError::Overflow)?;
+    }
+    if total == 0 {
+        return Err(MathError::DivisionByZero(
+            "reputer fractions: zero total stake",
+        ));
+    }
+    let mut raw = BTreeMap::new();
+    for (m, t) in scores {
+        if t.is_negative() {
+            return Err(MathError::InvalidSign("reputer score"));
+        }
+        let s = Fixed::from_ratio_u128(stakes.get(m).copied().unwrap_or(0), total)?;
+        raw.insert(*m, s.checked_mul(*t)?.pow(p)?);
+    }
+    let sum = Fixed::sum(raw.values().copied())?;
+    if sum.is_zero() {
+        return Err(MathError::DivisionByZero(
+            "reputer fractions: all terms zero",
+        ));
+    }
+    raw.iter()
+        .map(|(m, x)| Ok((*m, if x.is_zero() { *x } else { x.checked_div(sum)? })))
+        .collect()
+}
+
+/// Result of §8.3–8.4 for one class.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntropyOutcome {
+    /// `H` of the class.
+    pub entropy: Fixed,
+    /// `ū`: renormalised smoothed fractions (store for the next epoch).
+    pub smoothed: BTreeMap<u32, Fixed>,
+    /// `N_eff = 1/Σ ũ²`.
+    pub effective_number: Fixed,
+}
+
+/// §8.3–8.4: smooth the fractions (`EMA_α` with the stored smoothed value,
+/// no prior → the fraction), renormalise, and the modified entropy
+/// `−Σ ū ln ū · (N_eff/N)^β` (fixed constant for a single actor).
+pub fn smoothed_entropy(
+    fractions: &BTreeMap<u32, Fixed>,
+    previous_smoothed: &BTreeMap<u32, Fixed>,
+    alpha: Fixed,
+    beta: Fixed,
+) -> MathResult<EntropyOutcome> {
+    check_count(fractions.len(), "number of actors")?;
+    if fractions.is_empty() {
+        return Err(MathError::EmptyInput("entropy"));
+    }
+    let mut emas = BTreeMap::new();
+    for (x, u) in fractions {
+        if u.is_negative() || *u > Fixed::ONE {
+            return Err(MathError::OutOfRange("reward fraction"));
+        }
+        emas.insert(*x, ema(alpha, *u, previous_smoothed.get(x).copied())?);
+    }
+    let sq = Fixed::sum(
+        emas.values()
+            .map(|e| e.checked_mul(*e))
+            .collect::<MathResult<Vec<_>>>()?,
+    )?;
+    if sq.is_zero() {
+        return Err(MathError::DivisionByZero(
+            "entropy: all smoothed fractions zero",
+        ));
+    }
+    let effective_number = Fixed::ONE.checked_div(sq)?;
+    let smoothed = normalise(&emas)?;
+    let n = fractions.len();
+    let entropy = if n > 1 {
+        let mut s = Fixed::ZERO;
+        for f in smoothed.values() {
+            if f.is_positive() {
+                s = s.checked_add(f.checked_mul(f.ln()?)?)?;
+            }
+        }
+        let ratio = effective_number.checked_div_int(n as i128)?;
+        s.checked_neg()?.checked_mul(ratio.pow(beta)?)?
+    } else {
+        single_actor_entropy()
+    };
+    Ok(EntropyOutcome {
+        entropy,
+        smoothed,
+        effective_number,
+    })
+}
+
+/// §8.5: `χ` for a smoothed ratio `ρ̄`.
+pub fn utility_from_ratio(ratio: Fixed) -> MathResult<Fixed> {
+    if ratio.is_negative() {
+        Ok(lit("0.1"))
+    } else if ratio >= Fixed::ONE {
+        Ok(lit("0.5"))
+    } else {
+        lit("0.4").checked_mul(ratio)?.checked_add(lit("0.1"))
+    }
+}
+
+/// §8.5: forecasting utility `χ` and the new smoothed ratio `ρ̄` (to store).
+pub fn forecasting_utility(
+    task_score: Fixed,
+    inferer_scores: &BTreeMap<u32, Fixed>,
+    previous_ratio: Fixed,
+    alpha: Fixed,
+) -> MathResult<(Fixed, Fixed)> {
+    let top = inferer_scores
+        .values()
+        .copied()
+        .fold(Fixed::ZERO, Fixed::max);
+    let mut denom = top.checked_abs()?;
+    if top.is_zero() {
+        if task_score.is_zero() {
+            return Ok((lit("0.5"), Fixed::ZERO));
+        }
+        denom = task_score.checked_abs()?;
+    }
+    let raw = task_score
+        .checked_sub(Fixed::ZERO.min(top))?
+        .checked_div(denom)?;
+    let ratio = alpha
+        .checked_mul(raw)?
+        .checked_add(Fixed::ONE.checked_sub(alpha)?.checked_mul(previous_ratio)?)?;
+    Ok((utility_from_ratio(ratio)?, ratio))
+}
+
+/// §8.6: class shares of the topic reward (fractions of `E_i`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClassSplit {
+    pub gamma: Fixed,
+    /// `U/E`.
+    pub inference: Fixed,
+    /// `V/E`.
+    pub forecasting: Fixed,
+    /// `W/E`.
+    pub reputation: Fixed,
+}
+
+/// §8.6: `γ = (F+G)/((1−χ)F + χG)`, `U/E = (1−χ)γF/(F+G+H)`,
+/// `V/E = χγG/(F+G+H)`, `W/E = H/(F+G+H)`.
+pub fn class_reward_split(f: Fixed, g: Fixed, h: Fixed, chi: Fixed) -> MathResult<ClassSplit> {
+    if f.is_negative() || g.is_negative() || h.is_negative() {
+        return Err(MathError::InvalidSign("class entropy"));
+    }
+    if chi.is_negative() || chi > Fixed::ONE {
+        return Err(MathError::OutOfRange("forecasting utility"));
+    }
+    let one_minus = Fixed::ONE.checked_sub(chi)?;
+    let den = one_minus.checked_mul(f)?.checked_add(chi.checked_mul(g)?)?;
+    let total = f.checked_add(g)?.checked_add(h)?;
+    if total.is_zero() {
+        return Err(MathError::DivisionByZero("class split: zero total entropy"));
+    }
+    let gamma = if den.is_zero() {
+        Fixed::ZERO
+    } else {
+        f.checked_add(g)?.checked_div(den)?
+    };
+    Ok(ClassSplit {
+        gamma,
+        inference: one_minus
+            .checked_mul(gamma)?
+            .checked_mul(f)?
+            .checked_div(total)?,
+        forecasting: chi.checked_mul(gamma)?.checked_mul(g)?.checked_div(total)?,
+        reputation: h.checked_div(total)?,
+    })
+}
+
+/// Integer payout of a budget by fractions (§8.7).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Payout {
+    /// Base units per actor (zero amounts omitted).
+    pub amounts: BTreeMap<u32, u128>,
+    /// `budget − Σ amounts`: returned to the caller, never dropped.
+    pub dust: u128,
+}
+
+/// §8.7: pay `trunc(budget · f_x)` to each actor. Negative fractions are
+/// refused; fractions summing above `1 + 10^-12` are refused; if rounding of
+/// fractions that sum to about one would overspend, the excess units are
+/// taken from the largest amounts (ties: lowest id first), so
+/// `Σ amounts ≤ budget` always holds.
+pub fn payout(budget: u128, fractions: &BTreeMap<u32, Fixed>) -> MathResult<Payout> {
+    check_count(fractions.len(), "number of payees")?;
+    let sum = Fixed::sum(fractions.values().copied())?;
+    if sum > Fixed::ONE.checked_add(Fixed::from_raw(1_000_000))? {
+        return Err(MathError::OutOfRange("reward fractions sum above one"));
+    }
+    let mut amounts = BTreeMap::new();
+    let mut paid: u128 = 0;
+    for (x, f) in fractions {
+        if f.is_negative() {
+            return Err(MathError::InvalidSign("reward fraction"));
+        }
+        let a = f.mul_floor_u128(budget)?;
+        if a > 0 {
+            amounts.insert(*x, a);
+            paid = paid.checked_add(a).ok_or(MathError::Overflow)?;
+        }
+    }
+    while paid > budget {
+        let excess = paid - budget;
+        let (id, amt) = match amounts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        {
+            Some((i, a)) => (*i, *a),
+            None => break,
+        };
+        let cut = excess.min(amt);
+        let left = amt - cut;
+        if left == 0 {
+            amounts.remove(&id);
+        } else {
+            amounts.insert(id, left);
+        }
+        paid -= cut;
+    }
+    Ok(Payout {
+        amounts,
+        dust: budget - paid,
+    })
+}
+
+/// Class budgets in base units: `trunc(E · share)` per class, and the dust.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClassBudgets {
+    pub inference: u128,
+    pub forecasting: u128,
+    pub reputation: u128,
+    pub dust: u128,
+}
+
+/// §8.6 in integers: split the topic reward `E_i` (base units) by the shares.
+pub fn class_budgets(topic_reward: u128, split: &ClassSplit) -> MathResult<ClassBudgets> {
+    let i = split.inference.mul_floor_u128(topic_reward)?;
+    let f = split.forecasting.mul_floor_u128(topic_reward)?;
+    let r = split.reputation.mul_floor_u128(topic_reward)?;
+    let total = i
+        .checked_add(f)
+        .and_then(|s| s.checked_add(r))
+        .ok_or(MathError::Overflow)?;
+    if total > topic_reward {
+        return Err(MathError::OutOfRange("class shares sum above one"));
+    }
+    Ok(ClassBudgets {
+        inference: i,
+        forecasting: f,
+        reputation: r,
+        dust: topic_reward - total,
+    })
+}
+
+/// §8.7: split a reputer's reward: delegators get
+/// `trunc(reward · delegated / total)`, the reputer the rest.
+/// Returns `(delegators, reputer)`.
+pub fn delegator_split(
+    reward: u128,
+    delegated: u128,
+    total_stake: u128,
+) -> MathResult<(u128, u128)> {
+    if delegated > total_stake {
+        return Err(MathError::OutOfRange("delegated stake above total stake"));
+    }
+    if total_stake == 0 {
+        return Ok((0, reward));
+    }
+    let (q, _) = U256::mul(reward, delegated)
+        .div_rem_u128(total_stake)
+        .ok_or(MathError::Overflow)?;
+    let d = q.to_u128().ok_or(MathError::Overflow)?;
+    Ok((d, reward - d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payout_never_overspends() {
+        let third = Fixed::from_ratio(1, 3).unwrap();
+        let fr: BTreeMap<u32, Fixed> = [(1, third), (2, third), (3, third)].into_iter().collect();
+        let p = payout(100, &fr).unwrap();
+        assert_eq!(p.amounts.values().sum::<u128>() + p.dust, 100);
+        assert_eq!(p.dust, 1);
+        let over: BTreeMap<u32, Fixed> = [
+            (1, Fixed::from_raw(500_000_000_000_000_001)),
+            (2, Fixed::from_raw(500_000_000_000_000_001)),
+        ]
+        .into_iter()
+        .collect();
+        let p = payout(10u128.pow(30), &over).unwrap();
+        assert!(p.amounts.values().sum::<u128>() <= 10u128.pow(30));
+        assert_eq!(delegator_split(100, 1, 3).unwrap(), (33, 67));
+    }
+
+    #[test]
+    fn utility_branches() {
+        let s: BTreeMap<u32, Fixed> = BTreeMap::new();
+        assert_eq!(
+            forecasting_utility(Fixed::ZERO, &s, Fixed::ONE, lit("0.1")).unwrap(),
+            (lit("0.5"), Fixed::ZERO)
+        );
+        assert_eq!(utility_from_ratio(lit("-0.5")).unwrap(), lit("0.1"));
+        assert_eq!(utility_from_ratio(lit("0.5")).unwrap(), lit("0.3"));
+        assert_eq!(utility_from_ratio(lit("2")).unwrap(), lit("0.5"));
+    }
+}

@@ -1,0 +1,166 @@
+//! Topic weight and topic reward (MATH.md §9).
+
+use std::collections::BTreeMap;
+
+use crate::error::{MathError, MathResult};
+use crate::fixed::Fixed;
+use crate::params::Params;
+use crate::stats::ema;
+use crate::wide::U256;
+
+/// §9.1 target weight `ŵ = S^μ · (C/epoch_length)^ν`. Stake and fee revenue
+/// are given in whole tokens (`Fixed::from_base_units`), so with μ + ν = 1
+/// the weight is the chain's weight divided by 10^18.
+pub fn target_weight(
+    stake: Fixed,
+    fee_revenue: Fixed,
+    epoch_length: u64,
+    params: &Params,
+) -> MathResult<Fixed> {
+    if stake.is_negative() || fee_revenue.is_negative() {
+        return Err(MathError::InvalidSign("topic stake or fee revenue"));
+    }
+    if epoch_length == 0 {
+        return Err(MathError::DivisionByZero("topic weight: epoch length 0"));
+    }
+    let per_block = fee_revenue.checked_div_int(epoch_length as i128)?;
+    stake
+        .pow(params.topic_reward_stake_importance)?
+        .checked_mul(per_block.pow(params.topic_reward_fee_revenue_importance)?)
+}
+
+/// §9.1 topic weight: 0 without fee revenue, else `EMA_α(ŵ, previous)`
+/// (no prior → ŵ). `alpha` is `topic_reward_alpha` per epoch (the
+/// simulator's monthly rows use 0.9375, see §10.7).
+pub fn topic_weight(
+    stake: Fixed,
+    fee_revenue: Fixed,
+    epoch_length: u64,
+    previous: Option<Fixed>,
+    alpha: Fixed,
+    params: &Params,
+) -> MathResult<Fixed> {
+    if fee_revenue.is_zero() {
+        return Ok(Fixed::ZERO);
+    }
+    ema(
+        alpha,
+        target_weight(stake, fee_revenue, epoch_length, params)?,
+        previous,
+    )
+}
+
+/// §9.1: a topic whose weight is below `min_topic_weight` is inactivated.
+pub fn is_active_weight(weight: Fixed, params: &Params) -> bool {
+    weight >= params.min_topic_weight
+}
+
+/// §9.1 fee drip once per epoch: `trunc(max(0, C − C/E_w))` with
+/// `E_w = (blocks_per_month/4.345)/epoch_length` epochs per week, computed
+/// exactly as `C − ceil(C·epoch_length·4345 / (blocks_per_month·1000))`.
+pub fn drip_fee_revenue(fee_revenue: u128, epoch_length: u64, params: &Params) -> MathResult<u128> {
+    let den = (params.blocks_per_month as u128)
+        .checked_mul(1000)
+        .ok_or(MathError::Overflow)?;
+    if den == 0 {
+        return Err(MathError::DivisionByZero("fee drip"));
+    }
+    let num_factor = (epoch_length as u128)
+        .checked_mul(4345)
+        .ok_or(MathError::Overflow)?;
+    let (q, r) = U256::mul(fee_revenue, num_factor)
+        .div_rem_u128(den)
+        .ok_or(MathError::Overflow)?;
+    let q = q.to_u128().unwrap_or(u128::MAX);
+    let drip = if r > 0 { q.saturating_add(1) } else { q };
+    Ok(fee_revenue.saturating_sub(drip))
+}
+
+/// One topic as seen by the reward step of §9.2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopicEntry {
+    pub weight: Fixed,
+    pub epoch_length: u64,
+}
+
+/// §9.2: ids of the rewardable topics: active ones sorted by weight
+/// (descending, ties by ascending id), the first `max_active` of them.
+pub fn rewardable_topics(
+    topics: &BTreeMap<u32, TopicEntry>,
+    max_active: usize,
+    params: &Params,
+) -> Vec<u32> {
+    let mut v: Vec<(u32, Fixed)> = topics
+        .iter()
+        .filter(|(_, t)| is_active_weight(t.weight, params))
+        .map(|(i, t)| (*i, t.weight))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.into_iter().take(max_active).map(|(i, _)| i).collect()
+}
+
+/// §9.2: `E_t = trunc((w_t/W_sum) · e_block · epoch_length)` for each
+/// rewardable topic; if their sum exceeds the rewards balance, a single topic
+/// gets the balance and several share it by `w·epoch_length`. Topics with a
+/// zero amount are omitted. The total never exceeds `balance`.
+pub fn topic_rewards(
+    topics: &BTreeMap<u32, TopicEntry>,
+    rewardable: &[u32],
+    weight_sum: Fixed,
+    block_reward: u128,
+    balance: u128,
+) -> MathResult<BTreeMap<u32, u128>> {
+    if !weight_sum.is_positive() {
+        return Err(MathError::DivisionByZero("topic reward: zero weight sum"));
+    }
+    let mut out = BTreeMap::new();
+    let mut total: u128 = 0;
+    for id in rewardable {
+        let t = topics
+            .get(id)
+            .ok_or(MathError::Mismatch("rewardable topic not listed"))?;
+        if t.weight.is_negative() {
+            return Err(MathError::InvalidSign("topic weight"));
+        }
+        let share = t.weight.checked_div(weight_sum)?;
+        let per_epoch = block_reward
+            .checked_mul(t.epoch_length as u128)
+            .ok_or(MathError::Overflow)?;
+        let amount = share.mul_floor_u128(per_epoch)?;
+        total = total.checked_add(amount).ok_or(MathError::Overflow)?;
+        out.insert(*id, amount);
+    }
+    if total > balance {
+        out.clear();
+        if rewardable.len() == 1 {
+            if let Some(id) = rewardable.first() {
+                out.insert(*id, balance);
+            }
+        } else {
+            let mut weights = BTreeMap::new();
+            for id in rewardable {
+                if let Some(t) = topics.get(id) {
+                    weights.insert(*id, t.weight.checked_mul_int(t.epoch_length as i128)?);
+                }
+            }
+            let sum = Fixed::sum(weights.values().copied())?;
+            if sum.is_zero() {
+                return Ok(BTreeMap::new());
+            }
+            for (id, w) in weights {
+                out.insert(id, w.checked_div(sum)?.mul_floor_u128(balance)?);
+            }
+        }
+    }
+    out.retain(|_, a| *a > 0);
+    Ok(out)
+}
+
+/// §9.2 / §10.7 in decimals: `topics_reward · w_t / W_sum`.
+pub fn topic_reward_share(
+    topics_reward: Fixed,
+    weight: Fixed,
+    weight_sum: Fixed,
+) -> MathResult<Fixed> {
+    topics_reward.checked_mul(weight)?.checked_div(weight_sum)
+}

@@ -1,0 +1,373 @@
+//! Property tests of the invariants a reviewer checks: relabelling actors
+//! only relabels results, weights are non-negative, fractions sum to one,
+//! payouts never exceed the budget and return the dust, listening
+//! coefficients stay in [0, 1], and no input within bounds panics.
+
+use std::collections::BTreeMap;
+
+use nous_math::consensus::listening_coefficients;
+use nous_math::forecast::Forecast;
+use nous_math::inference::synthesize;
+use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
+use nous_math::regrets::{update_regrets, RegretState};
+use nous_math::rewards::{
+    payout, reputer_reward_fractions, smoothed_entropy, worker_reward_fractions,
+};
+use nous_math::weights::regret_weights;
+use nous_math::{Fixed, Params};
+use proptest::prelude::*;
+
+const E18: i128 = 1_000_000_000_000_000_000;
+
+/// A value within `MAX_ABS_VALUE`, mostly of realistic size.
+fn value() -> impl Strategy<Value = Fixed> {
+    prop_oneof![
+        4 => (-10 * E18..10 * E18).prop_map(Fixed::from_raw),
+        1 => (-1_000_000_000 * E18..=1_000_000_000 * E18).prop_map(Fixed::from_raw),
+        1 => (-1000i128..1000).prop_map(Fixed::from_raw),
+    ]
+}
+fn regret() -> impl Strategy<Value = Fixed> {
+    prop_oneof![
+        4 => (-3 * E18..3 * E18).prop_map(Fixed::from_raw),
+        1 => (-4_000_000_000 * E18..=4_000_000_000 * E18).prop_map(Fixed::from_raw),
+    ]
+}
+fn unit() -> impl Strategy<Value = Fixed> {
+    (0..=E18).prop_map(Fixed::from_raw)
+}
+
+#[derive(Clone, Debug)]
+struct Epoch {
+    inferences: BTreeMap<u32, Fixed>,
+    forecasts: BTreeMap<u32, Forecast>,
+    regrets: RegretState,
+    prev_loss: Fixed,
+}
+
+fn epoch() -> impl Strategy<Value = Epoch> {
+    (2usize..6, 0usize..4).prop_flat_map(|(ni, nk)| {
+        (
+            prop::collection::vec(value(), ni),
+            prop::collection::vec(prop::collection::vec((0..ni as u32, value()), 1..5), nk),
+            prop::collection::vec(
+                regret(),
+                ni * 3 + nk * 2 + ni * ni + ni * nk + nk * ni + nk * nk + nk * ni + nk,
+            ),
+            value(),
+            prop::bool::weighted(0.9),
+        )
+            .prop_map(move |(inf, fc, rg, prev_loss, established)| {
+                let inferences: BTreeMap<u32, Fixed> = inf
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, v)| (j as u32, v))
+                    .collect();
+                let forecasts: BTreeMap<u32, Forecast> = fc
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, e)| (k as u32, e))
+                    .collect();
+                let mut it = rg.into_iter();
+                let mut next = || it.next().unwrap_or(Fixed::ZERO);
+                let mut r = RegretState {
+                    initial: if established { next() } else { Fixed::ZERO },
+                    ..Default::default()
+                };
+                let (ni, nk) = (ni as u32, nk as u32);
+                for j in 0..ni {
+                    r.inferer.insert(j, next());
+                    r.naive.insert(j, next());
+                }
+                for k in 0..nk {
+                    r.forecaster.insert(k, next());
+                    r.one_in_self.insert(k, next());
+                }
+                for a in 0..ni {
+                    for j in 0..ni {
+                        r.one_out_inferer_inferer.insert((a, j), next());
+                    }
+                    for k in 0..nk {
+                        r.one_out_inferer_forecaster.insert((a, k), next());
+                    }
+                }
+                for a in 0..nk {
+                    for j in 0..ni {
+                        r.one_out_forecaster_inferer.insert((a, j), next());
+                        r.one_in_inferer.insert((a, j), next());
+                    }
+                    for k in 0..nk {
+                        r.one_out_forecaster_forecaster.insert((a, k), next());
+                    }
+                }
+                Epoch {
+                    inferences,
+                    forecasts,
+                    regrets: r,
+                    prev_loss,
+                }
+            })
+    })
+}
+
+/// Relabel inferers j → 100 − j and forecasters k → 50 − k everywhere.
+fn relabel(e: &Epoch) -> Epoch {
+    let ji = |j: u32| 100 - j;
+    let ki = |k: u32| 50 - k;
+    let r = &e.regrets;
+    let m1 = |m: &BTreeMap<u32, Fixed>, f: &dyn Fn(u32) -> u32| {
+        m.iter().map(|(a, v)| (f(*a), *v)).collect()
+    };
+    let m2 = |m: &BTreeMap<(u32, u32), Fixed>, f: &dyn Fn(u32) -> u32, g: &dyn Fn(u32) -> u32| {
+        m.iter().map(|((a, b), v)| ((f(*a), g(*b)), *v)).collect()
+    };
+    Epoch {
+        inferences: m1(&e.inferences, &ji),
+        forecasts: e
+            .forecasts
+            .iter()
+            .map(|(k, el)| (ki(*k), el.iter().map(|(j, v)| (ji(*j), *v)).collect()))
+            .collect(),
+        regrets: RegretState {
+            initial: r.initial,
+            inferer: m1(&r.inferer, &ji),
+            forecaster: m1(&r.forecaster, &ki),
+            naive: m1(&r.naive, &ji),
+            one_out_inferer_inferer: m2(&r.one_out_inferer_inferer, &ji, &ji),
+            one_out_inferer_forecaster: m2(&r.one_out_inferer_forecaster, &ji, &ki),
+            one_out_forecaster_inferer: m2(&r.one_out_forecaster_inferer, &ki, &ji),
+            one_out_forecaster_forecaster: m2(&r.one_out_forecaster_forecaster, &ki, &ki),
+            one_in_inferer: m2(&r.one_in_inferer, &ki, &ji),
+            one_in_self: m1(&r.one_in_self, &ki),
+        },
+        prev_loss: e.prev_loss,
+    }
+}
+
+fn sums_to_one(m: &BTreeMap<u32, Fixed>) -> bool {
+    let s = Fixed::sum(m.values().copied()).unwrap();
+    (s.raw() - E18).abs() <= 2 * m.len() as i128 + 2
+}
+
+fn reputer_reports() -> impl Strategy<Value = BTreeMap<u32, ReputerReport>> {
+    prop::collection::vec(
+        (
+            1u128..=1_000_000_000_000_000_000_000_000u128,
+            value(),
+            value(),
+            prop::collection::vec(prop::option::weighted(0.9, value()), 3),
+            prop::collection::vec(prop::option::weighted(0.9, value()), 2),
+        ),
+        1..6,
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(m, (stake, c, n, inf, fc))| {
+                let mut l = ReputerLosses {
+                    combined: Some(c),
+                    naive: Some(n),
+                    ..Default::default()
+                };
+                for (j, x) in inf.into_iter().enumerate() {
+                    if let Some(x) = x {
+                        l.inferer.insert(j as u32, x);
+                        l.one_out_inferer
+                            .insert(j as u32, x.checked_div_int(2).unwrap());
+                    }
+                }
+                for (k, x) in fc.into_iter().enumerate() {
+                    if let Some(x) = x {
+                        l.forecaster.insert(k as u32, x);
+                        l.one_in.insert(k as u32, x);
+                        l.one_out_forecaster.insert(k as u32, x);
+                        l.one_out_inferer_forecaster.insert((k as u32, 0), x);
+                    }
+                }
+                (m as u32 * 7, ReputerReport { stake, losses: l })
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn synthesis_does_not_depend_on_actor_order(e in epoch()) {
+        let p = Params::simulator();
+        let a = synthesize(&e.inferences, &e.forecasts, Some(e.prev_loss), &e.regrets, &p);
+        let r = relabel(&e);
+        let b = synthesize(&r.inferences, &r.forecasts, Some(r.prev_loss), &r.regrets, &p);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a.combined, b.combined);
+                prop_assert_eq!(a.naive, b.naive);
+                for (j, v) in &a.one_out_inferer {
+                    prop_assert_eq!(Some(v), b.one_out_inferer.get(&(100 - j)));
+                }
+                for (k, v) in &a.forecast_implied {
+                    prop_assert_eq!(Some(v), b.forecast_implied.get(&(50 - k)));
+                }
+                for (k, v) in &a.one_out_forecaster {
+                    prop_assert_eq!(Some(v), b.one_out_forecaster.get(&(50 - k)));
+                }
+                for (k, v) in &a.one_in_forecaster {
+                    prop_assert_eq!(Some(v), b.one_in_forecaster.get(&(50 - k)));
+                }
+                for w in a.inferer_weights.values().chain(a.forecaster_weights.values()) {
+                    prop_assert!(!w.is_negative());
+                }
+                let mut vals: Vec<Fixed> = e.inferences.values().chain(a.forecast_implied.values()).copied().collect();
+                vals.sort();
+                vals.dedup();
+                if vals.len() == e.inferences.len() + a.forecast_implied.len() {
+                    prop_assert_eq!(a.error_bars, b.error_bars);
+                }
+            }
+            (Err(x), Err(y)) => prop_assert_eq!(x, y),
+            (x, y) => prop_assert!(false, "one order failed: {:?} / {:?}", x.err(), y.err()),
+        }
+    }
+
+    #[test]
+    fn regret_weights_are_non_negative(rs in prop::collection::vec(regret(), 1..12), nf in 0usize..4) {
+        let ids: Vec<u32> = (0..rs.len() as u32).collect();
+        let nf = nf.min(rs.len() - 1);
+        let (fi, ii) = ids.split_at(nf);
+        let m: BTreeMap<u32, Fixed> = ids.iter().copied().zip(rs.iter().copied()).collect();
+        let p = Params::simulator();
+        let w = regret_weights(ii, &m, fi, &m, p.epsilon_topic, p.p_norm, p.c_norm).unwrap();
+        for v in w.inferers.values().chain(w.forecasters.values()) {
+            prop_assert!(!v.is_negative() && *v <= p.p_norm);
+        }
+    }
+
+    #[test]
+    fn reward_fractions_sum_to_one(
+        scores in prop::collection::vec(value(), 1..10),
+        sample in prop::collection::vec(value(), 0..12),
+        stakes in prop::collection::vec(1u128..1_000_000_000_000_000_000_000_000_000u128, 1..10),
+        prev in prop::collection::vec(prop::option::of(unit()), 1..10),
+    ) {
+        let p = Params::simulator();
+        let t: BTreeMap<u32, Fixed> = scores.iter().copied().enumerate().map(|(i, v)| (i as u32, v)).collect();
+        if let Ok(u) = worker_reward_fractions(&t, &sample, p.p_reward_inference, p.c_reward_inference, p.epsilon_topic) {
+            prop_assert!(u.values().all(|x| !x.is_negative()));
+            prop_assert!(sums_to_one(&u));
+            let pr: BTreeMap<u32, Fixed> = prev.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i as u32, x))).collect();
+            let e = smoothed_entropy(&u, &pr, p.task_reward_alpha, p.beta_entropy);
+            if let Ok(e) = e {
+                prop_assert!(sums_to_one(&e.smoothed));
+                prop_assert!(!e.entropy.is_negative());
+            }
+        }
+        let n = stakes.len().min(scores.len());
+        let st: BTreeMap<u32, u128> = stakes.iter().take(n).copied().enumerate().map(|(i, s)| (i as u32, s)).collect();
+        let ts: BTreeMap<u32, Fixed> = (0..n as u32).map(|i| (i, t[&i].checked_abs().unwrap())).collect();
+        for pr in [Fixed::ONE, "3".parse().unwrap()] {
+            if let Ok(w) = reputer_reward_fractions(&st, &ts, pr) {
+                prop_assert!(w.values().all(|x| !x.is_negative()));
+                prop_assert!(sums_to_one(&w));
+            }
+        }
+    }
+
+    #[test]
+    fn payout_never_exceeds_budget_and_returns_dust(
+        budget in 0u128..u128::MAX / 2,
+        parts in prop::collection::vec(0i128..1_000_000, 1..40),
+    ) {
+        let total: i128 = parts.iter().sum::<i128>().max(1);
+        let fr: BTreeMap<u32, Fixed> =
+            parts.iter().enumerate().map(|(i, x)| (i as u32, Fixed::from_ratio(*x, total).unwrap())).collect();
+        let p = payout(budget, &fr).unwrap();
+        let paid: u128 = p.amounts.values().sum();
+        prop_assert!(paid <= budget);
+        prop_assert_eq!(paid + p.dust, budget);
+    }
+
+    #[test]
+    fn listening_coefficients_stay_in_unit_interval(
+        reps in reputer_reports(),
+        prev in prop::collection::vec(unit(), 6),
+    ) {
+        let p = Params::simulator();
+        let pc: BTreeMap<u32, Fixed> = prev.iter().enumerate().map(|(i, a)| (i as u32 * 7, *a)).collect();
+        if let Ok(out) = listening_coefficients(&reps, &pc, &p) {
+            for a in out.coefficients.values() {
+                prop_assert!(*a >= Fixed::ZERO && *a <= Fixed::ONE);
+            }
+            for s in out.adjusted_stakes.values() {
+                prop_assert!(*s >= Fixed::ZERO && *s <= Fixed::ONE);
+            }
+        }
+    }
+
+    #[test]
+    fn no_bounded_input_panics(e in epoch(), reps in reputer_reports(), alpha in unit()) {
+        let p = Params::simulator();
+        let _ = synthesize(&e.inferences, &e.forecasts, Some(e.prev_loss), &e.regrets, &p);
+        if let Ok(l) = network_losses(&reps, &p) {
+            let _ = update_regrets(&l, &e.regrets, alpha);
+            let _ = nous_math::scores::inferer_scores(&l);
+            let _ = nous_math::scores::forecaster_scores(&l);
+        }
+        let _ = listening_coefficients(&reps, &BTreeMap::new(), &p);
+    }
+
+    #[test]
+    fn fixed_arithmetic_never_panics(a in any::<i128>(), b in any::<i128>(), s in "[-+0-9.eE]{0,30}") {
+        let (x, y) = (Fixed::from_raw(a), Fixed::from_raw(b));
+        let _ = (x.checked_mul(y), x.checked_div(y), x.checked_add(y), x.checked_sub(y));
+        let _ = (x.exp(), x.ln(), x.sqrt(), x.pow(y), x.softplus(), x.scaled_logistic(y));
+        let _ = s.parse::<Fixed>();
+        prop_assert_eq!(x.to_string().parse::<Fixed>(), Ok(x));
+        if let Ok(p) = x.checked_mul(y) {
+            prop_assert_eq!(Ok(p), y.checked_mul(x));
+        }
+        if a >= 0 {
+            let r = x.sqrt().unwrap();
+            prop_assert!(matches!(r.checked_mul(r), Ok(q) if q <= x));
+        }
+    }
+
+    #[test]
+    fn exp_and_ln_are_inverse(raw in 1i128..100_000_000 * E18) {
+        let x = Fixed::from_raw(raw);
+        let back = x.ln().unwrap().exp().unwrap();
+        let err = (back.raw() - raw).abs() as f64;
+        prop_assert!(err <= 2.0 + raw as f64 * 2e-17, "{} -> {}", x, back);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reward_epoch_pays_at_most_the_topic_reward(
+        ti in prop::collection::vec(value(), 1..6),
+        tf in prop::collection::vec(value(), 0..4),
+        tr in prop::collection::vec((1i128..200 * E18, 1u128..1_000_000_000_000_000_000_000_000u128), 1..6),
+        budget in 0u128..1_000_000_000_000_000_000_000_000_000u128,
+        task in value(),
+        ratio in value(),
+    ) {
+        use nous_math::epoch::{reward_epoch, RewardState};
+        let p = Params::simulator();
+        let ti: BTreeMap<u32, Fixed> = ti.into_iter().enumerate().map(|(i, v)| (i as u32, v)).collect();
+        let tf: BTreeMap<u32, Fixed> = tf.into_iter().enumerate().map(|(i, v)| (i as u32, v)).collect();
+        let scores: BTreeMap<u32, Fixed> = tr.iter().enumerate().map(|(i, (t, _))| (i as u32, Fixed::from_raw(*t))).collect();
+        let stakes: BTreeMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
+        let state = RewardState { forecaster_score_ratio: ratio, ..Default::default() };
+        if let Ok(out) = reward_epoch(&ti, &tf, task, &scores, &stakes, budget, &state, &p) {
+            let paid: u128 = [&out.inferer_payout, &out.forecaster_payout, &out.reputer_payout]
+                .iter()
+                .map(|p| p.amounts.values().sum::<u128>())
+                .sum();
+            prop_assert!(paid <= budget);
+            prop_assert_eq!(paid + out.dust, budget);
+            prop_assert!(sums_to_one(&out.inferer_fractions) && sums_to_one(&out.reputer_fractions));
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Messages of the reward-distribution contract.
+//!
+//! Reward-distribution settles closed topic epochs: topic weight (MATH.md §9.1), the
+//! topic's share of the month's emission (§10, §9.2), the class split (§8.4–8.6) and the
+//! per-participant payout (§8.7). Workers' and reputers' rewards become claimable by the
+//! registered owner (`Claim`); delegators' parts go to staking in one deposit per
+//! topic-epoch; the chain-security share goes to a configured recipient.
+//!
+//! INTERFACE NOTE: `QueryMsg::TopicStatus` (its `active` flag is the suite's one canonical
+//! topic activity flag, SECURITY.md 15) and the `RewardDistributionContract` helpers are
+//! meant for synthesis (to stop opening epochs of inactive topics) and integrators.
+//!
+//! The section "interface expected from synthesis" at the end defines the score query this
+//! contract sends to synthesis (implemented by synthesis as `QueryMsg::EpochScores`).
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Decimal, QuerierWrapper, SignedDecimal, StdResult, Uint128};
+use cw20::Denom;
+
+use crate::fee_vault::FeeVaultContract;
+use crate::staking::StakingContract;
+use crate::topic_registry::TopicRegistryContract;
+
+/// Unsettled epochs kept per topic: when a topic falls further behind, its oldest closed
+/// epochs are skipped (they earn nothing) so neither this contract nor synthesis has to
+/// keep more than this many epochs of one topic. Also the number of per-epoch reward
+/// breakdowns kept per topic.
+pub const MAX_UNSETTLED_EPOCHS: u64 = 100;
+/// Default and upper bound of the epochs one `Settle` call settles (all topics together):
+/// each epoch costs a handful of cross-contract queries and writes.
+pub const DEFAULT_EPOCHS_PER_CALL: u32 = 10;
+pub const MAX_EPOCHS_PER_CALL: u32 = 50;
+/// Default and upper bound of the topics one crank call (`Settle { topic_id: None }`) visits.
+pub const DEFAULT_TOPICS_PER_CALL: u32 = 5;
+pub const MAX_TOPICS_PER_CALL: u32 = 20;
+/// Monthly emission records kept (one per month in which something was settled).
+pub const MAX_MONTH_RECORDS: u64 = 24;
+
+/// Parameters of the emission schedule (MATH.md §10) that the contract cannot read from a
+/// chain's mint module, set at instantiate and updatable by the owner.
+#[cw_serde]
+pub struct EmissionParams {
+    /// `N_total`: the token's maximum supply (base units).
+    pub total_supply: Uint128,
+    /// `N_circ`: circulating supply (base units), maintained by the owner (`UpdateConfig`).
+    pub circulating_supply: Uint128,
+    /// `f_e`: monthly emission rate of the treasury (reference 0.025).
+    pub emission_rate: Decimal,
+    /// `MPY_max`: maximum monthly percentage yield on staked tokens (reference 0.0095).
+    pub max_monthly_percentage_yield: Decimal,
+    /// EMA α of the monthly emission per staked token (reference 0.1).
+    pub one_month_smoothing_degree: Decimal,
+    /// `f_r` used until a month with topic rewards has been observed (reference sim 1/3).
+    pub default_reputer_share: Decimal,
+    /// Stake outside the staking contract that counts in `N_staked` next to staking's
+    /// `total_staked` (e.g. validator-bonded tokens on a chain), base units; 0 by default.
+    pub external_stake: Uint128,
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Admin (cw-ownable); defaults to the sender.
+    pub owner: Option<String>,
+    /// The suite's token.
+    pub denom: Denom,
+    pub topic_registry: String,
+    pub fee_vault: String,
+    pub staking: String,
+    pub synthesis: String,
+    /// Receives the chain-security share (`GlobalParams::chain_security_share`) of every draw.
+    pub chain_security_recipient: String,
+    pub emission: EmissionParams,
+    /// Epochs settled per call at most (default `DEFAULT_EPOCHS_PER_CALL`).
+    pub max_epochs_per_call: Option<u32>,
+    /// Topics visited per crank call at most (default `DEFAULT_TOPICS_PER_CALL`).
+    pub max_topics_per_call: Option<u32>,
+}
+
+#[cw_serde]
+pub struct Config {
+    pub denom: Denom,
+    pub topic_registry: TopicRegistryContract,
+    pub fee_vault: FeeVaultContract,
+    pub staking: StakingContract,
+    pub synthesis: Addr,
+    pub chain_security_recipient: Addr,
+    pub emission: EmissionParams,
+    pub max_epochs_per_call: u32,
+    pub max_topics_per_call: u32,
+}
+
+#[cw_ownable::cw_ownable_execute]
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Anyone: start (or restart) rewarding a topic whose current weight (stake and fee
+    /// revenue now) reaches `min_topic_weight`. Epochs closed before this call earn nothing.
+    ActivateTopic { topic_id: u64 },
+    /// Anyone: settle closed, scored epochs. With `topic_id`, that active topic's backlog;
+    /// without, a crank over the active topics, highest weight first, resuming where the
+    /// previous crank stopped. At most `limit` epochs (capped by the configured maximum).
+    Settle {
+        topic_id: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Anyone: pay the sender what it may claim.
+    Claim {},
+    /// Owner: change the configuration; every field optional, at least one set.
+    UpdateConfig {
+        chain_security_recipient: Option<String>,
+        emission: Option<EmissionParams>,
+        max_epochs_per_call: Option<u32>,
+        max_topics_per_call: Option<u32>,
+    },
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_ownable::cw_ownable_query]
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(Config)]
+    Config {},
+    /// What `address` may claim now.
+    #[returns(ClaimableResponse)]
+    Claimable { address: String },
+    /// Every non-zero claimable balance, by address.
+    #[returns(ClaimablesResponse)]
+    Claimables {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// A topic's activity, weight and settlement cursor.
+    #[returns(TopicStatusResponse)]
+    TopicStatus { topic_id: u64 },
+    /// Topics known to this contract, by id.
+    #[returns(TopicsResponse)]
+    Topics {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// The last settled epoch of a topic (`None` before the first).
+    #[returns(LastSettledResponse)]
+    LastSettledEpoch { topic_id: u64 },
+    /// The reward breakdown of one settled epoch (kept for the last `MAX_UNSETTLED_EPOCHS`).
+    #[returns(EpochRewardResponse)]
+    EpochReward { topic_id: u64, epoch: u64 },
+    /// The emission schedule state of the latest month recorded.
+    #[returns(EmissionResponse)]
+    Emission {},
+    /// Global sums: what the contract owes, dust carried, the active topic weight sum.
+    #[returns(Totals)]
+    Totals {},
+}
+
+#[cw_serde]
+pub struct ClaimableResponse {
+    pub address: Addr,
+    pub amount: Uint128,
+}
+
+#[cw_serde]
+pub struct ClaimablesResponse {
+    pub claimables: Vec<ClaimableResponse>,
+}
+
+/// What this contract keeps about one topic.
+#[cw_serde]
+pub struct TopicStatusResponse {
+    pub topic_id: u64,
+    /// The canonical activity flag: an inactive topic opens no epochs and earns nothing.
+    pub active: bool,
+    /// The topic's stored (smoothed) weight, §9.1.
+    pub weight: Decimal,
+    /// Stake seen at the topic's last weight update.
+    pub stake: Uint128,
+    /// The next epoch to settle; nothing before it will be settled.
+    pub next_epoch: u64,
+    pub last_settled_epoch: Option<u64>,
+}
+
+#[cw_serde]
+pub struct TopicsResponse {
+    pub topics: Vec<TopicStatusResponse>,
+}
+
+#[cw_serde]
+pub struct LastSettledResponse {
+    pub topic_id: u64,
+    pub epoch: Option<u64>,
+}
+
+/// Why an epoch ended the way it did.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum EpochOutcome {
+    /// The epoch was scored and its budget paid out.
+    Rewarded,
+    /// Synthesis had nothing to score (no inferences or no losses): nothing drawn.
+    NoScores,
+    /// The topic's weight fell below `min_topic_weight`: inactivated, nothing drawn.
+    Inactivated,
+    /// Scored, but the topic's share of the emission (capped by the treasury) was zero.
+    NoEmission,
+    /// Synthesis answered scores this contract cannot use (inconsistent lists, no stake
+    /// behind the reputers, a number the maths refuses): nothing drawn, the epoch is skipped.
+    Unscorable,
+}
+
+/// The reward breakdown of one topic epoch. `drawn = chain_security + topic_reward − dust_in`
+/// and `topic_reward = paid_inferers + paid_forecasters + paid_reputers + delegators + dust_out`.
+#[cw_serde]
+pub struct EpochReward {
+    pub topic_id: u64,
+    pub epoch: u64,
+    pub outcome: EpochOutcome,
+    /// Block at which the epoch was settled.
+    pub settled_at: u64,
+    /// The topic weight after this epoch's update, and the active weight sum then.
+    pub weight: Decimal,
+    pub weight_sum: Decimal,
+    /// `E_t` before the treasury cap.
+    pub target: Uint128,
+    /// Taken from the fee vault's treasury for this epoch.
+    pub drawn: Uint128,
+    pub chain_security: Uint128,
+    /// Dust carried in from earlier epochs and added to this epoch's budget.
+    pub dust_in: Uint128,
+    /// The budget split between the classes (`drawn − chain_security + dust_in`).
+    pub topic_reward: Uint128,
+    /// Class budgets `U`, `V`, `W` (§8.6), integer parts.
+    pub inference: Uint128,
+    pub forecast: Uint128,
+    pub reputation: Uint128,
+    /// Credited to owners per class, and the delegators' part of reputer rewards.
+    pub paid_inferers: Uint128,
+    pub paid_forecasters: Uint128,
+    pub paid_reputers: Uint128,
+    pub delegators: Uint128,
+    /// What truncation left over; carried to the next rewarded epoch.
+    pub dust_out: Uint128,
+    /// Modified entropies F, G, H and the forecasting utility χ (§8.4–8.5).
+    pub entropy_inference: SignedDecimal,
+    pub entropy_forecast: SignedDecimal,
+    pub entropy_reputation: SignedDecimal,
+    pub chi: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct EpochRewardResponse {
+    pub reward: Option<EpochReward>,
+}
+
+/// The monthly emission state (§10) of one month.
+#[cw_serde]
+pub struct MonthEmission {
+    /// `floor(height / blocks_per_month)` of the epochs this record serves.
+    pub month: u64,
+    /// Smoothed emission per staked token `e` (stored as the next month's `e_prev`).
+    pub emission_per_token: Decimal,
+    /// The inputs seen when the month was opened.
+    pub treasury: Uint128,
+    pub staked: Uint128,
+    pub reputer_share: Decimal,
+    /// `E_month = trunc(e · N_staked)` and `e_block = E_month / blocks_per_month`.
+    pub month_emission: Uint128,
+    pub block_emission: Uint128,
+    /// Topic rewards and reputer rewards paid in this month (for next month's `f_r`).
+    pub topic_rewards_paid: Uint128,
+    pub reputer_rewards_paid: Uint128,
+}
+
+#[cw_serde]
+pub struct EmissionResponse {
+    pub latest: Option<MonthEmission>,
+}
+
+/// Global sums kept by the contract. Invariants: the contract's token balance equals
+/// `claimable + dust`; `weight_sum` equals the sum of the weights of the active topics.
+#[cw_serde]
+#[derive(Default)]
+pub struct Totals {
+    pub claimable: Uint128,
+    pub dust: Uint128,
+    pub weight_sum: Decimal,
+}
+
+/// Typed handle on a deployed reward-distribution contract.
+#[cw_serde]
+pub struct RewardDistributionContract(pub Addr);
+
+impl RewardDistributionContract {
+    pub fn addr(&self) -> &Addr {
+        &self.0
+    }
+
+    pub fn topic_status(
+        &self,
+        querier: &QuerierWrapper,
+        topic_id: u64,
+    ) -> StdResult<TopicStatusResponse> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::TopicStatus { topic_id })
+    }
+
+    /// The canonical activity flag of a topic (false for a topic never activated).
+    pub fn is_topic_active(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<bool> {
+        Ok(self.topic_status(querier, topic_id)?.active)
+    }
+}
+
+// ==========================================================================================
+// Interface expected from synthesis
+// ------------------------------------------------------------------------------------------
+// Reward-distribution reads one epoch's scores with the smart query below, sent to the
+// synthesis contract as `{"epoch_scores": {"topic_id": .., "nonce": ..}}`. Synthesis answers
+// it with its own `QueryMsg::EpochScores` (same JSON, same response type).
+// ==========================================================================================
+
+/// The query variant reward-distribution sends to synthesis.
+#[cw_serde]
+pub enum SynthesisScoresQuery {
+    /// The final scores of epoch `nonce` of a topic (MATH.md §7).
+    EpochScores { topic_id: u64, nonce: u64 },
+}
+
+/// Where synthesis is with an epoch.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ScoresStatus {
+    /// The reputer window has not been closed/scored yet: settlement waits.
+    Pending,
+    /// Closed with nothing to score (no inference, or no usable loss report): no rewards.
+    Empty,
+    /// Scored: the lists below are final.
+    Scored,
+}
+
+/// One actor's instant score in one class.
+#[cw_serde]
+pub struct ActorScore {
+    /// The registry's per-topic actor index (ascending order = stored order, §8.1).
+    pub actor_index: u32,
+    /// The operator key that submitted (reputers: the address staking knows).
+    pub operator: Addr,
+    /// The registration's owner, who receives the reward.
+    pub owner: Addr,
+    /// The instant score `T` (§7.1–7.3).
+    pub score: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct EpochScoresResponse {
+    pub topic_id: u64,
+    pub nonce: u64,
+    pub status: ScoresStatus,
+    /// Inferers of the epoch, ascending `actor_index`.
+    pub inferers: Vec<ActorScore>,
+    /// Forecasters that had an implied inference, ascending `actor_index`.
+    pub forecasters: Vec<ActorScore>,
+    /// Reputers whose report counted, ascending `actor_index`.
+    pub reputers: Vec<ActorScore>,
+    /// The forecasting-task score `T_i = L⁻_i − L_i` (§7.2).
+    pub forecasting_task_score: SignedDecimal,
+}
+
+/// Runs the score query against synthesis.
+pub fn query_epoch_scores(
+    querier: &QuerierWrapper,
+    synthesis: &Addr,
+    topic_id: u64,
+    nonce: u64,
+) -> StdResult<EpochScoresResponse> {
+    querier.query_wasm_smart(
+        synthesis,
+        &SynthesisScoresQuery::EpochScores { topic_id, nonce },
+    )
+}

@@ -1,0 +1,494 @@
+//! Messages of the synthesis contract: worker payloads (inference and/or forecast) inside
+//! the worker window of a nonce, reputer loss bundles inside its reputer window, and the
+//! stored results (network inference, network losses, scores) that consumers and
+//! reward-distribution read.
+//!
+//! A *nonce* is the epoch index of the topic's clock (`clock.rs`): a payload names its
+//! topic and nonce and is accepted only while that nonce's window is open.
+//! Actors are named by the compact per-topic `actor_index` of their registration
+//! (`topic_registry::Registration`), which is also the maths package's actor id.
+//! Every number is a decimal string with 18 fractional digits (`SignedDecimal`).
+//!
+//! INTERFACE NOTE: `NetworkInference`, `EpochScores`, the query variants
+//! `NetworkInference`, `LatestNetworkInference`, `Scores` and the `SynthesisContract`
+//! helpers are used by consumers and reward-distribution. Extend them; keep these shapes.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{
+    to_json_binary, Addr, CosmosMsg, Decimal, QuerierWrapper, SignedDecimal, StdResult, Uint128,
+    WasmMsg,
+};
+
+use crate::clock::{EpochClock, HeightWindow};
+
+/// Largest absolute value accepted for an inference, a forecast element or a loss, in whole
+/// units (equal to `nous_math::params::MAX_ABS_VALUE`, which the contract checks with): it
+/// keeps every sum, square and weighted mean of a bounded active set inside 18-decimal
+/// fixed point. Quantities larger than this must be rescaled by the topic's convention.
+pub const MAX_ABS_VALUE: u64 = 1_000_000_000;
+
+/// Percentiles of the error bars (MATH.md §5.6): ±2σ, ±1σ and the median of a normal.
+pub const ERROR_BAR_PERCENTILES: [&str; 5] = ["2.28", "15.87", "50", "84.13", "97.72"];
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// cw-ownable owner (may update ownership); defaults to the sender.
+    pub owner: Option<String>,
+    pub topic_registry: String,
+    pub staking: String,
+}
+
+/// The three merit-sortition classes (MATH.md §11).
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord)]
+pub enum ActorClass {
+    Inferer,
+    Forecaster,
+    Reputer,
+}
+
+impl ActorClass {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ActorClass::Inferer => "inferer",
+            ActorClass::Forecaster => "forecaster",
+            ActorClass::Reputer => "reputer",
+        }
+    }
+
+    /// One-byte tag used in storage keys.
+    pub fn tag(&self) -> u8 {
+        match self {
+            ActorClass::Inferer => 0,
+            ActorClass::Forecaster => 1,
+            ActorClass::Reputer => 2,
+        }
+    }
+}
+
+/// "I expect inferer `inferer` of this nonce to score loss `value`" (MATH.md §4).
+#[cw_serde]
+pub struct ForecastElement {
+    pub inferer: u32,
+    pub value: SignedDecimal,
+}
+
+/// One value per worker (actor index).
+#[cw_serde]
+pub struct WorkerValue {
+    pub worker: u32,
+    pub value: SignedDecimal,
+}
+
+/// A value about forecaster `forecaster` computed with inferer `withheld` left out
+/// (forecast-implied inference `I_k` with scope `J∖{j'}`, MATH.md §5.3; its loss `L⁻_{j'k}`).
+#[cw_serde]
+pub struct WithheldValue {
+    pub withheld: u32,
+    pub forecaster: u32,
+    pub value: SignedDecimal,
+}
+
+/// A reputer's losses for every network-inference variant of one nonce (MATH.md §6.1), or
+/// the stake-weighted network losses (same shape). Every worker list names workers of the
+/// nonce's frozen active set, each at most once; the lists of one class name the same
+/// workers (see `SubmitLossBundle`).
+#[cw_serde]
+pub struct LossBundle {
+    /// `L`: loss of the combined network inference.
+    pub combined: SignedDecimal,
+    /// `L⁻`: loss of the naive network inference.
+    pub naive: SignedDecimal,
+    /// `L_j`: loss of each inferer's inference.
+    pub inferers: Vec<WorkerValue>,
+    /// `L_k`: loss of each forecaster's forecast-implied inference.
+    pub forecasters: Vec<WorkerValue>,
+    /// `L⁻_{j'}`: loss of the network inference without inferer `j'`.
+    pub one_out_inferers: Vec<WorkerValue>,
+    /// `L⁻_{k'}`: loss of the network inference without forecaster `k'`.
+    pub one_out_forecasters: Vec<WorkerValue>,
+    /// `L⁺_k`: loss of the naive network inference with forecaster `k` added.
+    pub one_in_forecasters: Vec<WorkerValue>,
+    /// `L⁻_{j'k}`: loss of forecaster `k`'s implied inference recomputed without `j'`.
+    pub one_out_implied: Vec<WithheldValue>,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// A registered worker's (operator's) payload for the open worker window of `nonce`:
+    /// an inference, a forecast, or both. One per worker per nonce. Forecast elements are
+    /// deduplicated (the last value for an inferer wins) and at most
+    /// `max_top_inferers_to_reward` may be sent; at window close only elements about
+    /// inferers of the nonce are used, at most `max_elements_per_forecast` of them (those
+    /// with the highest score EMA). Admission to the active sets is by merit sortition
+    /// (MATH.md §11); a payload that is not admitted is recorded (`admitted = false`
+    /// attributes) and still counts as this worker's submission for the nonce.
+    SubmitWorkerPayload {
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<Vec<ForecastElement>>,
+    },
+    /// A registered reputer's loss bundle for `nonce`, inside its reputer window. The
+    /// reputer must hold at least `required_minimum_stake` as of the window's first block.
+    /// Refused when inconsistent: a worker twice in a list, lists of one class naming
+    /// different workers, a worker or variant the nonce's network inference does not have,
+    /// a value outside `±MAX_ABS_VALUE`.
+    SubmitLossBundle {
+        topic_id: u64,
+        nonce: u64,
+        bundle: LossBundle,
+    },
+    /// Permissionless crank: closes the due worker and reputer windows of `topic_id` in
+    /// height order, at most `limit` (default 10, at most 50) per call.
+    CloseWindows { topic_id: u64, limit: Option<u32> },
+    /// cw-ownable two-step ownership transfer.
+    UpdateOwnership(cw_ownable::Action),
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
+    /// What synthesis knows about a topic: its cached clock and parameters, close cursors,
+    /// initial regret, the latest network inference nonce.
+    #[returns(TopicStateResponse)]
+    TopicState { topic_id: u64 },
+    /// Which worker and reputer windows are open at the current height.
+    #[returns(OpenWindowsResponse)]
+    OpenWindows { topic_id: u64 },
+    /// One nonce: windows, status and frozen (or forming) active sets.
+    #[returns(EpochResponse)]
+    Epoch { topic_id: u64, nonce: u64 },
+    #[returns(WorkerPayloadResponse)]
+    WorkerPayload {
+        topic_id: u64,
+        nonce: u64,
+        worker: u32,
+    },
+    #[returns(WorkerPayloadsResponse)]
+    WorkerPayloads {
+        topic_id: u64,
+        nonce: u64,
+        start_after: Option<u32>,
+        limit: Option<u32>,
+    },
+    /// The network inference stored at the close of `nonce`'s worker window.
+    #[returns(NetworkInferenceResponse)]
+    NetworkInference { topic_id: u64, nonce: u64 },
+    /// The newest stored network inference; with `max_age` (blocks since its worker
+    /// window closed) it errors when older.
+    #[returns(NetworkInferenceResponse)]
+    LatestNetworkInference { topic_id: u64, max_age: Option<u64> },
+    #[returns(LossBundleResponse)]
+    LossBundle {
+        topic_id: u64,
+        nonce: u64,
+        reputer: u32,
+    },
+    /// Stake-weighted network losses of a nonce whose reputer window closed.
+    #[returns(NetworkLossesResponse)]
+    NetworkLosses { topic_id: u64, nonce: u64 },
+    /// Instant scores of a nonce whose reputer window closed.
+    #[returns(EpochScores)]
+    Scores { topic_id: u64, nonce: u64 },
+    /// The interface reward-distribution reads (same JSON as
+    /// `reward_distribution::SynthesisScoresQuery::EpochScores`): status and final instant
+    /// scores of a nonce, with each actor's operator and owner.
+    #[returns(crate::reward_distribution::EpochScoresResponse)]
+    EpochScores { topic_id: u64, nonce: u64 },
+    #[returns(ScoreEmaResponse)]
+    ScoreEma {
+        topic_id: u64,
+        class: ActorClass,
+        actor: u32,
+    },
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub topic_registry: Addr,
+    pub staking: Addr,
+}
+
+/// Topic parameters synthesis caches (refreshed at every worker-window close; the clock is
+/// fixed at first use, because changing it would remap nonces).
+#[cw_serde]
+pub struct CachedTopicParams {
+    pub p_norm: Decimal,
+    pub alpha_regret: Decimal,
+    pub allow_negative: bool,
+    pub epsilon: Decimal,
+    pub merit_sortition_alpha: Decimal,
+    pub active_inferer_quantile: Decimal,
+    pub active_forecaster_quantile: Decimal,
+    pub active_reputer_quantile: Decimal,
+    pub max_inferers: u32,
+    pub max_forecasters: u32,
+    pub max_reputers: u32,
+    pub max_elements_per_forecast: u32,
+    pub required_minimum_stake: Uint128,
+}
+
+#[cw_serde]
+pub struct TopicStateResponse {
+    pub topic_id: u64,
+    pub clock: EpochClock,
+    pub params: CachedTopicParams,
+    /// Height at which the cached parameters were read from the registry.
+    pub params_read_at: u64,
+    /// Every nonce below has its worker window closed (or had no payload).
+    pub worker_closed_below: u64,
+    /// Every nonce below has its reputer window closed (or had no payload).
+    pub reputer_closed_below: u64,
+    /// Topic initial regret (MATH.md §6.3).
+    pub initial_regret: SignedDecimal,
+    pub latest_inference_nonce: Option<u64>,
+    /// Quantiles of the last scored epoch per class (inferer, forecaster, reputer).
+    pub quantiles: Vec<ClassQuantile>,
+}
+
+#[cw_serde]
+pub struct ClassQuantile {
+    pub class: ActorClass,
+    pub value: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct OpenWindow {
+    pub nonce: u64,
+    pub window: HeightWindow,
+}
+
+#[cw_serde]
+pub struct OpenWindowsResponse {
+    pub topic_id: u64,
+    pub height: u64,
+    pub worker: Option<OpenWindow>,
+    pub reputer: Option<OpenWindow>,
+}
+
+/// Where a nonce is in its life.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum EpochStatus {
+    /// Worker window open: payloads are being admitted.
+    Collecting,
+    /// Worker window closed and the network inference stored (if any); reputers report.
+    InferenceReady,
+    /// Reputer window closed: losses, regrets and scores stored.
+    Scored,
+    /// Closed without a result (no inference, no reputer, or the maths refused the inputs:
+    /// see `failure`). Never blocks later nonces.
+    Skipped,
+}
+
+#[cw_serde]
+pub struct ActiveMember {
+    pub actor: u32,
+    pub address: Addr,
+    /// Score EMA at admission (used by merit sortition).
+    pub score_ema: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct EpochResponse {
+    pub topic_id: u64,
+    pub nonce: u64,
+    pub worker_window: HeightWindow,
+    pub reputer_window: HeightWindow,
+    pub status: EpochStatus,
+    pub inferers: Vec<ActiveMember>,
+    pub forecasters: Vec<ActiveMember>,
+    pub reputers: Vec<ActiveMember>,
+    /// Why the nonce was skipped, if it was.
+    pub failure: Option<String>,
+}
+
+#[cw_serde]
+pub struct WorkerPayload {
+    pub worker: u32,
+    /// The operator key that submitted.
+    pub address: Addr,
+    /// The registration's owner when it submitted (receives the rewards).
+    pub owner: Addr,
+    pub submitted_at: u64,
+    /// `None` when not sent or not admitted (or evicted by a better inferer).
+    pub inference: Option<SignedDecimal>,
+    /// `None` when not sent or not admitted (or evicted by a better forecaster).
+    pub forecast: Option<Vec<ForecastElement>>,
+}
+
+#[cw_serde]
+pub struct WorkerPayloadResponse {
+    pub payload: Option<WorkerPayload>,
+}
+
+#[cw_serde]
+pub struct WorkerPayloadsResponse {
+    pub payloads: Vec<WorkerPayload>,
+}
+
+/// Which path of MATH.md §5.0 produced a network inference.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum InferencePath {
+    /// Exactly one inference: every variant equals it.
+    Single,
+    /// No network loss yet: combined = median, naive = 0.
+    NoLossYet,
+    /// Full computation; `all_new` when the topic initial regret was 0.
+    Full { all_new: bool },
+}
+
+#[cw_serde]
+pub struct PercentileValue {
+    pub percentile: Decimal,
+    pub value: SignedDecimal,
+}
+
+/// The network inference of one nonce (MATH.md §5), stored at its worker-window close.
+#[cw_serde]
+pub struct NetworkInference {
+    pub topic_id: u64,
+    pub nonce: u64,
+    /// First block of the epoch (`start + nonce * epoch_length`).
+    pub epoch_start: u64,
+    pub worker_window: HeightWindow,
+    /// Height of the block that closed the window and computed this.
+    pub computed_at: u64,
+    pub path: InferencePath,
+    pub combined: SignedDecimal,
+    pub naive: SignedDecimal,
+    /// `I_j` of the frozen inferers, by actor.
+    pub inferences: Vec<WorkerValue>,
+    /// `I_k` of the forecasters that have an implied inference, by actor.
+    pub forecast_implied: Vec<WorkerValue>,
+    pub one_out_inferers: Vec<WorkerValue>,
+    pub one_out_forecasters: Vec<WorkerValue>,
+    pub one_in_forecasters: Vec<WorkerValue>,
+    /// Forecast-implied inferences recomputed without each inferer (§5.3).
+    pub one_out_implied: Vec<WithheldValue>,
+    /// Weighted percentiles of §5.6 (empty on the `Single` and `NoLossYet` paths).
+    pub error_bars: Vec<PercentileValue>,
+}
+
+#[cw_serde]
+pub struct NetworkInferenceResponse {
+    pub inference: NetworkInference,
+    /// Blocks since the worker window closed (`height - worker_window.end`).
+    pub age: u64,
+}
+
+#[cw_serde]
+pub struct LossBundleResponse {
+    pub bundle: Option<LossBundle>,
+}
+
+#[cw_serde]
+pub struct ReputerWeight {
+    pub reputer: u32,
+    pub address: Addr,
+    /// Topic stake as of the reputer window's first block.
+    pub stake: Uint128,
+}
+
+#[cw_serde]
+pub struct NetworkLossesResponse {
+    pub topic_id: u64,
+    pub nonce: u64,
+    pub losses: LossBundle,
+    /// The reputers whose bundles were used, with their stakes.
+    pub reputers: Vec<ReputerWeight>,
+}
+
+#[cw_serde]
+pub struct ReputerScore {
+    pub reputer: u32,
+    pub address: Addr,
+    pub stake: Uint128,
+    pub score: SignedDecimal,
+    /// Listening coefficient after this epoch's update (read by the next epoch).
+    pub listening_coefficient: SignedDecimal,
+}
+
+/// Instant scores of one scored nonce (MATH.md §7), read by reward-distribution.
+#[cw_serde]
+pub struct EpochScores {
+    pub topic_id: u64,
+    pub nonce: u64,
+    pub inferers: Vec<WorkerValue>,
+    pub forecasters: Vec<WorkerValue>,
+    /// Forecasting-task score `T_i = L⁻ − L`.
+    pub forecasting_task: SignedDecimal,
+    pub reputers: Vec<ReputerScore>,
+    /// Height of the block that closed the reputer window.
+    pub scored_at: u64,
+}
+
+#[cw_serde]
+pub struct ScoreEmaResponse {
+    pub topic_id: u64,
+    pub class: ActorClass,
+    pub actor: u32,
+    /// `None` for an actor never scored nor passed over.
+    pub value: Option<SignedDecimal>,
+    pub updated_at: u64,
+}
+
+/// Typed handle on a deployed synthesis contract.
+#[cw_serde]
+pub struct SynthesisContract(pub Addr);
+
+impl SynthesisContract {
+    pub fn addr(&self) -> &Addr {
+        &self.0
+    }
+
+    /// The newest network inference of a topic; errors when older than `max_age` blocks.
+    pub fn latest_network_inference(
+        &self,
+        querier: &QuerierWrapper,
+        topic_id: u64,
+        max_age: Option<u64>,
+    ) -> StdResult<NetworkInferenceResponse> {
+        querier.query_wasm_smart(
+            &self.0,
+            &QueryMsg::LatestNetworkInference { topic_id, max_age },
+        )
+    }
+
+    pub fn network_inference(
+        &self,
+        querier: &QuerierWrapper,
+        topic_id: u64,
+        nonce: u64,
+    ) -> StdResult<NetworkInferenceResponse> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::NetworkInference { topic_id, nonce })
+    }
+
+    pub fn scores(
+        &self,
+        querier: &QuerierWrapper,
+        topic_id: u64,
+        nonce: u64,
+    ) -> StdResult<EpochScores> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::Scores { topic_id, nonce })
+    }
+
+    /// The crank message closing due windows of a topic.
+    pub fn close_windows_msg(&self, topic_id: u64, limit: Option<u32>) -> StdResult<CosmosMsg> {
+        Ok(WasmMsg::Execute {
+            contract_addr: self.0.to_string(),
+            msg: to_json_binary(&ExecuteMsg::CloseWindows { topic_id, limit })?,
+            funds: vec![],
+        }
+        .into())
+    }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds every contract into artifacts/<contract>.wasm with Debian's rustc-web and
+# -Zbuild-std (no rustup target, no Docker; see shared/docs/TOOLCHAIN.md), optimises it with
+# wasm-opt, runs cosmwasm-check on every artifact and compares the checksums with the record.
+#
+# The record, committed: artifacts/checksums.txt (sha256 of every artifact) and
+# artifacts/toolchain.txt (the exact compiler, linker, std sources and optimiser that
+# produced them). The .wasm files themselves stay out of git.
+#
+# Usage: scripts/build-wasm.sh [--check | --update]
+#   (none)    build + cosmwasm-check; say whether the artifacts match the record.
+#   --check   the same, and fail if the installed toolchain is the recorded one but a
+#             checksum differs (CI). If the toolchain differs (Debian shipped a newer
+#             rustc-web, lld or binaryen patch), print a notice and skip the comparison:
+#             the bytes can only be expected to match with the recorded toolchain.
+#   --update  build + cosmwasm-check, then re-record checksums.txt and toolchain.txt.
+#             Run it after changing a contract, a dependency or the build flags, and
+#             commit both files with the change.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+mode=build
+case "${1:-}" in
+  --check) mode=check ;;
+  --update) mode=update ;;
+  "") ;;
+  *) echo "usage: scripts/build-wasm.sh [--check | --update]" >&2; exit 2 ;;
+esac
+
+tools_bin=$(scripts/setup.sh | tail -n 1)
+
+# ---- the toolchain, as recorded in artifacts/toolchain.txt ------------------------------
+toolchain() {
+  echo "# Toolchain that produced artifacts/checksums.txt (scripts/build-wasm.sh --update)."
+  /usr/bin/rustc -vV | sed -n 's/^\(release\|commit-hash\|host\|LLVM version\): */rustc \1: /p'
+  for pkg in rustc-web cargo-web rust-web-src lld-22 binaryen; do
+    echo "debian $pkg: $(dpkg-query -W -f='${Version}' "$pkg")"
+  done
+  echo "wasm-opt: $(wasm-opt --version)"
+  echo "cosmwasm-check: $("$tools_bin/cosmwasm-check" --version | sed 's/^[^0-9]*//')"
+}
+
+# ---- build --------------------------------------------------------------------------------
+contracts=()
+for dir in contracts/*/; do contracts+=("$(basename "$dir")"); done
+pkgs=()
+for c in "${contracts[@]}"; do pkgs+=(-p "$c"); done
+
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
+# - target-cpu=mvp: MVP Wasm only (every CosmWasm VM, and binaryen 108, accept it);
+# - -s: no name section; --allow-undefined: the VM's imports (db_read, ...);
+# - panic=immediate-abort: a panic traps at once, without formatting a message (removes
+#   core::fmt / demangling machinery from every artifact; contracts do not panic by design,
+#   and a trap reverts the transaction just as an abort does);
+# - path remapping: no machine's home or checkout folder leaks into the bytes.
+export RUSTFLAGS="-C target-cpu=mvp -C link-arg=-s -C link-arg=--allow-undefined \
+-Zunstable-options -Cpanic=immediate-abort \
+--remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/nous"
+# Size over speed for the artifacts only (native builds keep the workspace profile): Wasm
+# execution is a small part of an operation's gas next to storage (DESIGN.md).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+export CARGO_TARGET_DIR="$root/target/wasm"
+/usr/bin/cargo build --release --lib --locked --target wasm32-unknown-unknown \
+  -Zbuild-std=std,panic_abort "${pkgs[@]}"
+
+mkdir -p artifacts
+for c in "${contracts[@]}"; do
+  in="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/${c//-/_}.wasm"
+  wasm-opt -Oz --strip-debug --strip-producers "$in" -o "artifacts/$c.wasm"
+done
+
+"$tools_bin/cosmwasm-check" artifacts/*.wasm
+
+fresh_sums=$(cd artifacts && sha256sum "${contracts[@]/%/.wasm}")
+fresh_tools=$(toolchain)
+echo
+echo "$fresh_sums"
+ls -l artifacts/*.wasm | awk '{printf "%8d bytes  %s\n", $5, $NF}'
+
+# ---- compare with / update the record ------------------------------------------------------
+if [ "$mode" = update ]; then
+  echo "$fresh_sums" > artifacts/checksums.txt
+  echo "$fresh_tools" > artifacts/toolchain.txt
+  echo "recorded artifacts/checksums.txt and artifacts/toolchain.txt: commit both"
+  exit 0
+fi
+
+if [ ! -f artifacts/checksums.txt ] || [ ! -f artifacts/toolchain.txt ]; then
+  echo "no record yet: run scripts/build-wasm.sh --update and commit artifacts/{checksums,toolchain}.txt" >&2
+  [ "$mode" = check ] && exit 1
+  exit 0
+fi
+
+if [ "$fresh_tools" != "$(cat artifacts/toolchain.txt)" ]; then
+  echo
+  echo "NOTICE: the installed toolchain differs from the one recorded in artifacts/toolchain.txt:"
+  diff <(cat artifacts/toolchain.txt) <(echo "$fresh_tools") | sed -n 's/^[<>]/  &/p'
+  echo "The artifacts were built and checked, but their checksums are not compared: bytes are"
+  echo "only reproducible with the recorded toolchain. To move the record to this toolchain,"
+  echo "run scripts/build-wasm.sh --update and commit artifacts/{checksums,toolchain}.txt."
+  exit 0
+fi
+
+if [ "$fresh_sums" = "$(cat artifacts/checksums.txt)" ]; then
+  echo "artifacts reproduce artifacts/checksums.txt (same toolchain, same bytes)"
+  exit 0
+fi
+echo
+echo "artifacts differ from artifacts/checksums.txt, built with the same toolchain:" >&2
+diff <(cat artifacts/checksums.txt) <(echo "$fresh_sums") | sed -n 's/^[<>]/  &/p' >&2
+echo "If the sources changed on purpose: scripts/build-wasm.sh --update and commit the record." >&2
+[ "$mode" = check ] && exit 1
+exit 0

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine of this project lacks (idempotent, safe to re-run):
+#  - Debian's rustc-web (1.96) + std sources, lld and binaryen, to build wasm32 artifacts
+#    without rustup targets (shared/docs/TOOLCHAIN.md);
+#  - cosmwasm-check, built with Debian's compiler into a reusable tools folder.
+# Prints the tools folder's bin path as the last line.
+set -euo pipefail
+TOOLS=${NOUS_TOOLS:-$HOME/.cache/nous-tools}
+COSMWASM_CHECK_VERSION=2.3.6
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+
+need_apt=()
+for pkg in rustc-web cargo-web rust-web-src lld-22 binaryen; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}" >&2
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
+fi
+
+if ! "$TOOLS/bin/cosmwasm-check" --version 2>/dev/null | grep -q "$COSMWASM_CHECK_VERSION"; then
+  echo "setup: building cosmwasm-check $COSMWASM_CHECK_VERSION (about 9 minutes on 2 cores)" >&2
+  RUSTC=/usr/bin/rustc /usr/bin/cargo install cosmwasm-check --version "=$COSMWASM_CHECK_VERSION" \
+    --locked --root "$TOOLS" >&2
+fi
+echo "$TOOLS/bin"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (scripts/setup.sh) and runs every check of the suite:
+#   1. formatting and clippy,
+#   2. all native tests (maths vectors, unit tests, multi-contract tests),
+#   3. schema freshness (schema/ must equal what the code generates),
+#   4. optimised wasm artifacts for every contract + cosmwasm-check.
+# Set NOUS_SKIP_WASM=1 to skip step 4 during quick local iterations.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh >/dev/null
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -q -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+step "schema freshness"
+scripts/schema.sh >/dev/null
+if [ -n "$(git status --porcelain -- schema)" ]; then
+  git status --porcelain -- schema
+  echo "schema/ is stale: run scripts/schema.sh and commit the result" >&2
+  exit 1
+fi
+echo "schema/ matches the code"
+
+if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
+  step "wasm artifacts + cosmwasm-check"
+  scripts/build-wasm.sh
+fi
+echo
+echo "all checks passed"

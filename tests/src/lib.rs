@@ -1,0 +1,577 @@
+//! The nous suite deployed on cw-multi-test, as one [`Suite`] that owns the `App` and every
+//! address, with one method per user action so that tests read like stories. Built by
+//! [`SuiteBuilder`]; used by the multi-contract tests in `tests/tests/` and the simulator.
+
+use anyhow::Result as AnyResult;
+use cosmwasm_std::{coins, Addr, Coin, Empty, Uint128};
+use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
+use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
+use nous_types::fee_vault as vault_msg;
+use nous_types::staking as staking_msg;
+use nous_types::topic_registry as registry_msg;
+
+pub const DENOM: &str = "unous";
+
+fn registry_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::topic_registry::contract::execute,
+            ::topic_registry::contract::instantiate,
+            ::topic_registry::contract::query,
+        )
+        .with_migrate(::topic_registry::contract::migrate),
+    )
+}
+
+fn vault_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::fee_vault::contract::execute,
+            ::fee_vault::contract::instantiate,
+            ::fee_vault::contract::query,
+        )
+        .with_migrate(::fee_vault::contract::migrate),
+    )
+}
+
+fn staking_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::staking::contract::execute,
+            ::staking::contract::instantiate,
+            ::staking::contract::query,
+        )
+        .with_migrate(::staking::contract::migrate),
+    )
+}
+
+fn cw20_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        cw20_base::contract::execute,
+        cw20_base::contract::instantiate,
+        cw20_base::contract::query,
+    ))
+}
+
+/// How the suite is deployed.
+pub struct SuiteBuilder {
+    /// Accounts funded at genesis with `initial_balance` each.
+    accounts: Vec<&'static str>,
+    initial_balance: u128,
+    params: GlobalParams,
+    read_fee: u128,
+    unbonding_blocks: u64,
+    max_removals_per_call: u32,
+    min_removal: u128,
+    use_cw20: bool,
+}
+
+impl Default for SuiteBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SuiteBuilder {
+    pub fn new() -> Self {
+        Self {
+            accounts: vec![],
+            initial_balance: 1_000_000_000,
+            params: GlobalParams::defaults(),
+            read_fee: 500,
+            unbonding_blocks: 20,
+            max_removals_per_call: 3,
+            min_removal: 100,
+            use_cw20: false,
+        }
+    }
+
+    pub fn with_accounts(mut self, names: &[&'static str]) -> Self {
+        self.accounts.extend_from_slice(names);
+        self
+    }
+
+    pub fn with_params(mut self, f: impl FnOnce(&mut GlobalParams)) -> Self {
+        f(&mut self.params);
+        self
+    }
+
+    pub fn with_removals(mut self, unbonding_blocks: u64, max_per_call: u32) -> Self {
+        self.unbonding_blocks = unbonding_blocks;
+        self.max_removals_per_call = max_per_call;
+        self
+    }
+
+    /// Deploy with a cw20-base token as the suite's denom instead of a native coin.
+    pub fn with_cw20(mut self) -> Self {
+        self.use_cw20 = true;
+        self
+    }
+
+    pub fn build(self) -> Suite {
+        let mut app = App::default();
+        let admin = app.api().addr_make("admin");
+        let accounts: Vec<(&'static str, Addr)> = self
+            .accounts
+            .iter()
+            .map(|n| (*n, app.api().addr_make(n)))
+            .collect();
+
+        let denom = if self.use_cw20 {
+            let code = app.store_code(cw20_contract());
+            let token = app
+                .instantiate_contract(
+                    code,
+                    admin.clone(),
+                    &cw20_base::msg::InstantiateMsg {
+                        name: "Nous token".into(),
+                        symbol: "NOUS".into(),
+                        decimals: 6,
+                        initial_balances: accounts
+                            .iter()
+                            .map(|(_, a)| Cw20Coin {
+                                address: a.to_string(),
+                                amount: Uint128::new(self.initial_balance),
+                            })
+                            .collect(),
+                        mint: None,
+                        marketing: None,
+                    },
+                    &[],
+                    "token",
+                    None,
+                )
+                .expect("cw20 token instantiates");
+            Denom::Cw20(token)
+        } else {
+            app.init_modules(|router, _, storage| {
+                for (_, a) in &accounts {
+                    router
+                        .bank
+                        .init_balance(storage, a, coins(self.initial_balance, DENOM))
+                        .expect("genesis balance");
+                }
+            });
+            Denom::Native(DENOM.into())
+        };
+
+        let registry_code = app.store_code(registry_contract());
+        let vault_code = app.store_code(vault_contract());
+        let staking_code = app.store_code(staking_contract());
+
+        let registry = app
+            .instantiate_contract(
+                registry_code,
+                admin.clone(),
+                &registry_msg::InstantiateMsg {
+                    owner: None,
+                    denom: denom.clone(),
+                    fee_vault: None,
+                    params: self.params.clone(),
+                    whitelists_enabled: Default::default(),
+                },
+                &[],
+                "topic-registry",
+                Some(admin.to_string()),
+            )
+            .expect("registry instantiates");
+        let vault = app
+            .instantiate_contract(
+                vault_code,
+                admin.clone(),
+                &vault_msg::InstantiateMsg {
+                    owner: None,
+                    denom: denom.clone(),
+                    registry: registry.to_string(),
+                    reward_distributor: None,
+                    read_fee: Uint128::new(self.read_fee),
+                    blocks_per_month: Some(self.params.blocks_per_month),
+                },
+                &[],
+                "fee-vault",
+                Some(admin.to_string()),
+            )
+            .expect("vault instantiates");
+        let staking = app
+            .instantiate_contract(
+                staking_code,
+                admin.clone(),
+                &staking_msg::InstantiateMsg {
+                    owner: None,
+                    denom: denom.clone(),
+                    registry: registry.to_string(),
+                    reward_distributor: None,
+                    unbonding_blocks: self.unbonding_blocks,
+                    max_removals_per_call: self.max_removals_per_call,
+                    min_removal: Uint128::new(self.min_removal),
+                },
+                &[],
+                "staking",
+                Some(admin.to_string()),
+            )
+            .expect("staking instantiates");
+        app.execute_contract(
+            admin.clone(),
+            registry.clone(),
+            &registry_msg::ExecuteMsg::UpdateConfig {
+                fee_vault: Some(vault.to_string()),
+            },
+            &[],
+        )
+        .expect("registry learns the vault");
+
+        let genesis_supply = self.initial_balance * accounts.len() as u128;
+        Suite {
+            app,
+            denom,
+            admin,
+            accounts,
+            registry,
+            vault,
+            staking,
+            genesis_supply,
+        }
+    }
+}
+
+/// The deployed suite and its actors.
+pub struct Suite {
+    pub app: App,
+    pub denom: Denom,
+    pub admin: Addr,
+    pub accounts: Vec<(&'static str, Addr)>,
+    pub registry: Addr,
+    pub vault: Addr,
+    pub staking: Addr,
+    /// Every token that exists: what the accounts received at genesis.
+    pub genesis_supply: u128,
+}
+
+/// A topic's parameters with the simulator's defaults and the given timing.
+pub fn topic_params(epoch_length: u64, window: u64, lag: u64) -> TopicParams {
+    use cosmwasm_std::Decimal;
+    TopicParams {
+        metadata: "ETH/USD in 5 minutes".into(),
+        loss_method: "mse".into(),
+        epoch_length,
+        worker_submission_window: window,
+        ground_truth_lag: lag,
+        p_norm: Decimal::from_ratio(3u128, 1u128),
+        alpha_regret: Decimal::percent(10),
+        allow_negative: false,
+        epsilon: Decimal::percent(1),
+        merit_sortition_alpha: Decimal::percent(10),
+        active_inferer_quantile: Decimal::percent(25),
+        active_forecaster_quantile: Decimal::percent(25),
+        active_reputer_quantile: Decimal::percent(25),
+    }
+}
+
+impl Suite {
+    pub fn addr(&self, name: &str) -> Addr {
+        self.accounts
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| panic!("unknown account {name}"))
+    }
+
+    pub fn height(&self) -> u64 {
+        self.app.block_info().height
+    }
+
+    pub fn advance_blocks(&mut self, n: u64) {
+        self.app.update_block(|b| {
+            b.height += n;
+            b.time = b.time.plus_seconds(5 * n);
+        });
+    }
+
+    /// Runs `msg` on `contract` as `sender`, paying `amount` of the suite's token: native
+    /// coins attached, or for a cw20 deployment a `Send` carrying `receive_msg`.
+    fn pay<E: serde::Serialize + std::fmt::Debug, R: serde::Serialize>(
+        &mut self,
+        sender: &str,
+        contract: Addr,
+        amount: u128,
+        msg: &E,
+        receive_msg: &R,
+    ) -> AnyResult<AppResponse> {
+        let sender = self.addr(sender);
+        match self.denom.clone() {
+            Denom::Native(d) => {
+                let funds: Vec<Coin> = if amount == 0 { vec![] } else { coins(amount, d) };
+                self.app.execute_contract(sender, contract, msg, &funds)
+            }
+            Denom::Cw20(token) => self.app.execute_contract(
+                sender,
+                token,
+                &Cw20ExecuteMsg::Send {
+                    contract: contract.to_string(),
+                    amount: Uint128::new(amount),
+                    msg: cosmwasm_std::to_json_binary(receive_msg)?,
+                },
+                &[],
+            ),
+        }
+    }
+
+    fn call<E: serde::Serialize + std::fmt::Debug>(
+        &mut self,
+        sender: &str,
+        contract: Addr,
+        msg: &E,
+    ) -> AnyResult<AppResponse> {
+        let sender = self.addr(sender);
+        self.app.execute_contract(sender, contract, msg, &[])
+    }
+
+    // ---- topic-registry -------------------------------------------------------------
+
+    pub fn params(&self) -> GlobalParams {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.registry, &registry_msg::QueryMsg::Params {})
+            .expect("params query")
+    }
+
+    /// Creates a topic paying the creation fee; returns its id.
+    pub fn create_topic(&mut self, creator: &str, params: TopicParams) -> AnyResult<u64> {
+        let fee = self.params().create_topic_fee.u128();
+        let res = self.pay(
+            creator,
+            self.registry.clone(),
+            fee,
+            &registry_msg::ExecuteMsg::CreateTopic {
+                params: params.clone(),
+            },
+            &registry_msg::ReceiveMsg::CreateTopic { params },
+        )?;
+        attr(&res, "topic_id")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("no topic_id attribute"))
+    }
+
+    pub fn register(&mut self, operator: &str, topic_id: u64, role: Role) -> AnyResult<AppResponse> {
+        let fee = self.params().registration_fee.u128();
+        self.pay(
+            operator,
+            self.registry.clone(),
+            fee,
+            &registry_msg::ExecuteMsg::Register {
+                topic_id,
+                role,
+                owner: None,
+            },
+            &registry_msg::ReceiveMsg::Register {
+                topic_id,
+                role,
+                owner: None,
+            },
+        )
+    }
+
+    pub fn unregister(&mut self, operator: &str, topic_id: u64, role: Role) -> AnyResult<AppResponse> {
+        let op = self.addr(operator).to_string();
+        self.call(
+            operator,
+            self.registry.clone(),
+            &registry_msg::ExecuteMsg::Unregister {
+                topic_id,
+                role,
+                operator: op,
+            },
+        )
+    }
+
+    /// The epoch of `topic_id` at the current height (the registry's clock).
+    pub fn current_epoch(&self, topic_id: u64) -> u64 {
+        let topic: nous_types::topic_registry::Topic = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.registry, &registry_msg::QueryMsg::Topic { topic_id })
+            .expect("topic query");
+        topic.clock().epoch_at(self.height()).unwrap_or(0)
+    }
+
+    // ---- fee-vault ----------------------------------------------------------------------
+
+    pub fn fund_topic(&mut self, payer: &str, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+        self.pay(
+            payer,
+            self.vault.clone(),
+            amount,
+            &vault_msg::ExecuteMsg::FundTopic { topic_id },
+            &vault_msg::ReceiveMsg::FundTopic { topic_id },
+        )
+    }
+
+    pub fn pay_for_read(&mut self, dapp: &str, topic_id: u64) -> AnyResult<AppResponse> {
+        let fee: vault_msg::ReadFeeResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.vault, &vault_msg::QueryMsg::ReadFee { topic_id })?;
+        self.pay(
+            dapp,
+            self.vault.clone(),
+            fee.amount.u128(),
+            &vault_msg::ExecuteMsg::PayForRead { topic_id },
+            &vault_msg::ReceiveMsg::PayForRead { topic_id },
+        )
+    }
+
+    pub fn fund_treasury(&mut self, payer: &str, amount: u128) -> AnyResult<AppResponse> {
+        self.pay(
+            payer,
+            self.vault.clone(),
+            amount,
+            &vault_msg::ExecuteMsg::FundTreasury {},
+            &vault_msg::ReceiveMsg::FundTreasury {},
+        )
+    }
+
+    pub fn treasury(&self) -> u128 {
+        let r: vault_msg::TreasuryResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.vault, &vault_msg::QueryMsg::Treasury {})
+            .expect("treasury query");
+        r.balance.u128()
+    }
+
+    pub fn topic_revenue(&self, topic_id: u64, epoch: Option<u64>) -> u128 {
+        let r: vault_msg::TopicRevenueResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.vault, &vault_msg::QueryMsg::TopicRevenue { topic_id, epoch })
+            .expect("revenue query");
+        r.revenue.u128()
+    }
+
+    // ---- staking ------------------------------------------------------------------------
+
+    pub fn add_stake(&mut self, reputer: &str, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+        self.pay(
+            reputer,
+            self.staking.clone(),
+            amount,
+            &staking_msg::ExecuteMsg::AddStake { topic_id },
+            &staking_msg::ReceiveMsg::AddStake { topic_id },
+        )
+    }
+
+    pub fn delegate(&mut self, delegator: &str, topic_id: u64, reputer: &str, amount: u128) -> AnyResult<AppResponse> {
+        let reputer = self.addr(reputer).to_string();
+        self.pay(
+            delegator,
+            self.staking.clone(),
+            amount,
+            &staking_msg::ExecuteMsg::Delegate {
+                topic_id,
+                reputer: reputer.clone(),
+            },
+            &staking_msg::ReceiveMsg::Delegate { topic_id, reputer },
+        )
+    }
+
+    pub fn remove_stake(&mut self, reputer: &str, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+        self.call(
+            reputer,
+            self.staking.clone(),
+            &staking_msg::ExecuteMsg::RemoveStake {
+                topic_id,
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    pub fn undelegate(&mut self, delegator: &str, topic_id: u64, reputer: &str, amount: u128) -> AnyResult<AppResponse> {
+        let reputer = self.addr(reputer).to_string();
+        self.call(
+            delegator,
+            self.staking.clone(),
+            &staking_msg::ExecuteMsg::Undelegate {
+                topic_id,
+                reputer,
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    pub fn process_removals(&mut self, keeper: &str, limit: Option<u32>) -> AnyResult<AppResponse> {
+        self.call(keeper, self.staking.clone(), &staking_msg::ExecuteMsg::ProcessRemovals { limit })
+    }
+
+    pub fn topic_stake(&self, topic_id: u64, height: Option<u64>) -> u128 {
+        let r: staking_msg::TopicStakeResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.staking, &staking_msg::QueryMsg::TopicStake { topic_id, height })
+            .expect("topic stake query");
+        r.total.u128()
+    }
+
+    pub fn staking_totals(&self) -> staking_msg::TotalsResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.staking, &staking_msg::QueryMsg::Totals {})
+            .expect("totals query")
+    }
+
+    // ---- balances and conservation -------------------------------------------------------
+
+    /// The suite token balance of `who`.
+    pub fn balance(&self, who: &Addr) -> u128 {
+        match &self.denom {
+            Denom::Native(d) => self
+                .app
+                .wrap()
+                .query_balance(who, d)
+                .expect("bank balance")
+                .amount
+                .u128(),
+            Denom::Cw20(token) => {
+                let r: cw20::BalanceResponse = self
+                    .app
+                    .wrap()
+                    .query_wasm_smart(
+                        token,
+                        &cw20::Cw20QueryMsg::Balance {
+                            address: who.to_string(),
+                        },
+                    )
+                    .expect("cw20 balance");
+                r.balance.u128()
+            }
+        }
+    }
+
+    /// The suite's accounting invariants; call after every step of a story.
+    /// - the registry holds nothing (every fee is forwarded in the same transaction);
+    /// - the vault's balance equals its treasury;
+    /// - staking's balance equals all stake plus delegator reward funds (owed + dust);
+    /// - no token was created or lost: accounts + contracts == genesis supply.
+    pub fn assert_conservation(&self) {
+        assert_eq!(self.balance(&self.registry), 0, "registry keeps no tokens");
+        assert_eq!(self.balance(&self.vault), self.treasury(), "vault balance == treasury");
+        let totals = self.staking_totals();
+        assert_eq!(
+            self.balance(&self.staking),
+            totals.total_staked.u128() + totals.reward_funds.u128(),
+            "staking balance == stake + reward funds"
+        );
+        let mut all: u128 = self.accounts.iter().map(|(_, a)| self.balance(a)).sum();
+        all += self.balance(&self.registry) + self.balance(&self.vault) + self.balance(&self.staking);
+        assert_eq!(all, self.genesis_supply, "no token created or lost");
+    }
+}
+
+/// The value of the first attribute named `key` in any event of `res`.
+pub fn attr(res: &AppResponse, key: &str) -> Option<String> {
+    res.events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+}

@@ -1,0 +1,583 @@
+//! A minimal chain around cosmwasm-vm: stores the optimised artifacts in the VM's [`Cache`]
+//! (as wasmd does), gives every contract its own [`CountingStorage`], moves native coins,
+//! runs the messages a contract returns (bank sends, wasm executes) and answers the
+//! contracts' queries: bank balances, and smart / raw queries routed to the other contracts'
+//! instances. Each transaction is atomic (state restored on error), as on a chain.
+//!
+//! Everything an operation costs lands in the shared [`Meter`]: VM gas of every instance,
+//! store accesses of every contract, one instance load per execute / sub-message / query.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+use anyhow::{anyhow, bail, Context, Result};
+use cosmwasm_std::{
+    from_json, to_json_binary, to_json_vec, Addr, BalanceResponse, BankMsg, BankQuery, Binary,
+    BlockInfo, Checksum, Coin, ContractInfo, ContractInfoResponse, ContractResult, CosmosMsg,
+    Empty, Env, Event, MessageInfo, QueryRequest, ReplyOn, Response, SystemError, SystemResult,
+    Timestamp, TransactionInfo, Uint128, WasmMsg, WasmQuery,
+};
+use cosmwasm_vm::testing::MockApi;
+use cosmwasm_vm::{
+    call_execute, call_instantiate, call_migrate, call_query, capabilities_from_csv, Backend,
+    BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Querier, Size,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::storage::{lock, CountingStorage, Meter, SharedMeter};
+
+/// Gas limit of every instance: far above any block, so that nothing is cut short while
+/// measuring (the report compares the measured figures with the targets).
+pub const GAS_LIMIT: u64 = 1_000_000_000_000_000;
+/// Capabilities of a current wasmd chain.
+pub const CAPABILITIES: &str =
+    "iterator,staking,stargate,cosmwasm_1_1,cosmwasm_1_2,cosmwasm_1_3,cosmwasm_1_4,cosmwasm_2_0,cosmwasm_2_1,cosmwasm_2_2";
+/// Seconds per block (the same as the multi-test Suite).
+pub const BLOCK_SECONDS: u64 = 5;
+
+pub type VmInstance = Instance<MockApi, CountingStorage, ChainQuerier>;
+type VmCache = Cache<MockApi, CountingStorage, ChainQuerier>;
+
+/// One VM cache per test process (compiled modules are shared between chains, like nodes
+/// share theirs between blocks).
+fn cache() -> &'static VmCache {
+    static CACHE: OnceLock<VmCache> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("nous-vm-cache-{}", std::process::id()));
+        let options = CacheOptions::new(
+            dir,
+            capabilities_from_csv(CAPABILITIES),
+            Size::mebi(200),
+            Size::mebi(32),
+        );
+        // SAFETY: the cache folder is private to this process.
+        unsafe { Cache::new(options) }.expect("VM cache")
+    })
+}
+
+/// `artifacts/` of the workspace.
+pub fn artifacts_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts")
+}
+
+/// Reads `artifacts/<contract>.wasm`.
+pub fn artifact(contract: &str) -> Result<Vec<u8>> {
+    let path = artifacts_dir().join(format!("{contract}.wasm"));
+    std::fs::read(&path).with_context(|| format!("{} missing: run scripts/build-wasm.sh", path.display()))
+}
+
+struct ContractRecord {
+    checksum: Checksum,
+    code: String,
+    storage: CountingStorage,
+}
+
+#[derive(Default)]
+struct State {
+    contracts: BTreeMap<String, ContractRecord>,
+    /// address -> denom -> amount
+    bank: BTreeMap<String, BTreeMap<String, u128>>,
+    codes: BTreeMap<String, Checksum>,
+    block: Option<BlockInfo>,
+    next_contract: u64,
+}
+
+struct World {
+    api: MockApi,
+    meter: SharedMeter,
+    state: Mutex<State>,
+}
+
+/// Answers queries of a contract running in the VM; smart queries run the queried
+/// contract's artifact in a nested VM instance.
+#[derive(Clone)]
+pub struct ChainQuerier {
+    world: Weak<World>,
+}
+
+impl Querier for ChainQuerier {
+    fn query_raw(&self, request: &[u8], _gas_limit: u64) -> BackendResult<SystemResult<ContractResult<Binary>>> {
+        let Some(world) = self.world.upgrade() else {
+            return (
+                Ok(SystemResult::Err(SystemError::Unknown {})),
+                GasInfo::free(),
+            );
+        };
+        // Gas of nested instances goes to the meter, not to the calling instance.
+        (Ok(world.answer(request)), GasInfo::free())
+    }
+}
+
+/// What a transaction returned: every contract's response in execution order.
+#[derive(Clone, Debug, Default)]
+pub struct TxResult {
+    pub events: Vec<Event>,
+    pub data: Option<Binary>,
+}
+
+impl TxResult {
+    /// The first value of attribute `key` in any of the responses.
+    pub fn attr(&self, key: &str) -> Option<String> {
+        self.events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone())
+    }
+}
+
+impl World {
+    fn env(&self, contract: &str) -> Env {
+        let block = lock(&self.state).block.clone().expect("block set");
+        Env {
+            block,
+            transaction: Some(TransactionInfo { index: 0 }),
+            contract: ContractInfo {
+                address: Addr::unchecked(contract),
+            },
+        }
+    }
+
+    fn instance(self: &Arc<Self>, contract: &str) -> Result<VmInstance> {
+        let (checksum, storage) = {
+            let st = lock(&self.state);
+            let rec = st
+                .contracts
+                .get(contract)
+                .ok_or_else(|| anyhow!("no contract at {contract}"))?;
+            (rec.checksum, rec.storage.clone())
+        };
+        {
+            let mut m = lock(&self.meter);
+            m.instance_loads += 1;
+            m.loaded.push(contract.to_string());
+        }
+        let backend = Backend {
+            api: self.api,
+            storage,
+            querier: ChainQuerier {
+                world: Arc::downgrade(self),
+            },
+        };
+        cache()
+            .get_instance(&checksum, backend, InstanceOptions { gas_limit: GAS_LIMIT })
+            .map_err(|e| anyhow!("instance of {contract}: {e}"))
+    }
+
+    fn charge(&self, instance: &mut VmInstance) {
+        let report = instance.create_gas_report();
+        lock(&self.meter).vm_gas += report.used_internally;
+    }
+
+    fn answer(self: &Arc<Self>, request: &[u8]) -> SystemResult<ContractResult<Binary>> {
+        let req: QueryRequest<Empty> = match from_json(request) {
+            Ok(r) => r,
+            Err(e) => {
+                return SystemResult::Err(SystemError::InvalidRequest {
+                    error: e.to_string(),
+                    request: request.into(),
+                })
+            }
+        };
+        match req {
+            QueryRequest::Bank(BankQuery::Balance { address, denom }) => {
+                let amount = self.balance(&address, &denom);
+                SystemResult::Ok(ContractResult::Ok(
+                    to_json_binary(&BalanceResponse::new(Coin::new(amount, denom))).expect("json"),
+                ))
+            }
+            QueryRequest::Wasm(WasmQuery::Smart { contract_addr, msg }) => {
+                match self.query_contract(&contract_addr, &msg) {
+                    Ok(r) => SystemResult::Ok(r),
+                    Err(_) => SystemResult::Err(SystemError::NoSuchContract { addr: contract_addr }),
+                }
+            }
+            QueryRequest::Wasm(WasmQuery::Raw { contract_addr, key }) => {
+                let storage = lock(&self.state).contracts.get(&contract_addr).map(|c| c.storage.clone());
+                match storage {
+                    Some(s) => {
+                        use cosmwasm_vm::Storage;
+                        let v = s.get(&key).0.ok().flatten();
+                        SystemResult::Ok(ContractResult::Ok(Binary::from(v.unwrap_or_default())))
+                    }
+                    None => SystemResult::Err(SystemError::NoSuchContract { addr: contract_addr }),
+                }
+            }
+            QueryRequest::Wasm(WasmQuery::ContractInfo { contract_addr }) => {
+                if !lock(&self.state).contracts.contains_key(&contract_addr) {
+                    return SystemResult::Err(SystemError::NoSuchContract { addr: contract_addr });
+                }
+                let info = ContractInfoResponse::new(
+                    1,
+                    Addr::unchecked(self.api.addr_make("creator")),
+                    None,
+                    false,
+                    None,
+                );
+                SystemResult::Ok(ContractResult::Ok(to_json_binary(&info).expect("json")))
+            }
+            _ => SystemResult::Err(SystemError::UnsupportedRequest {
+                kind: "only bank balance and wasm queries".into(),
+            }),
+        }
+    }
+
+    fn query_contract(self: &Arc<Self>, contract: &str, msg: &[u8]) -> Result<ContractResult<Binary>> {
+        let env = self.env(contract);
+        let mut instance = self.instance(contract)?;
+        let res = call_query(&mut instance, &env, msg);
+        self.charge(&mut instance);
+        res.map_err(|e| anyhow!("VM error in query of {contract}: {e}"))
+    }
+
+    fn balance(&self, address: &str, denom: &str) -> u128 {
+        lock(&self.state)
+            .bank
+            .get(address)
+            .and_then(|b| b.get(denom))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn transfer(&self, from: &str, to: &str, coins: &[Coin]) -> Result<()> {
+        let mut st = lock(&self.state);
+        for c in coins {
+            let have = st.bank.entry(from.to_string()).or_default().entry(c.denom.clone()).or_default();
+            let amount = c.amount.u128();
+            if *have < amount {
+                bail!("{from} has {have}{} and cannot send {amount}", c.denom);
+            }
+            *have -= amount;
+            *st.bank.entry(to.to_string()).or_default().entry(c.denom.clone()).or_default() += amount;
+        }
+        Ok(())
+    }
+
+    /// Runs the messages of `res` (sent by `contract`), depth first, as wasmd does.
+    fn dispatch(self: &Arc<Self>, contract: &str, res: Response<Empty>, out: &mut TxResult) -> Result<()> {
+        let mut ev = Event::new("wasm").add_attribute("_contract_address", contract);
+        ev.attributes.extend(res.attributes);
+        out.events.push(ev);
+        out.events.extend(res.events.into_iter().map(|e| {
+            let mut e2 = Event::new(format!("wasm-{}", e.ty)).add_attribute("_contract_address", contract);
+            e2.attributes.extend(e.attributes);
+            e2
+        }));
+        if res.data.is_some() {
+            out.data = res.data;
+        }
+        for sub in res.messages {
+            if sub.reply_on != ReplyOn::Never {
+                bail!("{contract} sent a sub-message with a reply: not supported by this chain");
+            }
+            match sub.msg {
+                CosmosMsg::Bank(BankMsg::Send { to_address, amount }) => {
+                    self.transfer(contract, &to_address, &amount)?;
+                }
+                CosmosMsg::Wasm(WasmMsg::Execute {
+                    contract_addr,
+                    msg,
+                    funds,
+                }) => {
+                    self.execute_raw(contract, &contract_addr, &msg, &funds, out)?;
+                }
+                other => bail!("{contract} sent an unsupported message: {other:?}"),
+            }
+        }
+        Ok(())
+    }
+
+    fn execute_raw(
+        self: &Arc<Self>,
+        sender: &str,
+        contract: &str,
+        msg: &[u8],
+        funds: &[Coin],
+        out: &mut TxResult,
+    ) -> Result<()> {
+        self.transfer(sender, contract, funds)?;
+        let env = self.env(contract);
+        let info = MessageInfo {
+            sender: Addr::unchecked(sender),
+            funds: funds.to_vec(),
+        };
+        let mut instance = self.instance(contract)?;
+        let res = call_execute::<_, _, _, Empty>(&mut instance, &env, &info, msg);
+        self.charge(&mut instance);
+        drop(instance);
+        match res.map_err(|e| anyhow!("VM error in {contract}: {e}"))? {
+            ContractResult::Ok(r) => self.dispatch(contract, r, out),
+            ContractResult::Err(e) => Err(anyhow!(ContractError(e))),
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let st = lock(&self.state);
+        Snapshot {
+            bank: st.bank.clone(),
+            storages: st
+                .contracts
+                .iter()
+                .map(|(a, c)| (a.clone(), c.storage.dump()))
+                .collect(),
+        }
+    }
+
+    fn restore(&self, snap: Snapshot) {
+        let mut st = lock(&self.state);
+        st.bank = snap.bank;
+        for (addr, records) in snap.storages {
+            if let Some(c) = st.contracts.get(&addr) {
+                c.storage.restore(&records);
+            }
+        }
+    }
+}
+
+struct Snapshot {
+    bank: BTreeMap<String, BTreeMap<String, u128>>,
+    storages: Vec<(String, Vec<cosmwasm_std::Record>)>,
+}
+
+/// A contract refused the message (the `ContractError` text).
+#[derive(Debug)]
+pub struct ContractError(pub String);
+
+impl std::fmt::Display for ContractError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ContractError {}
+
+/// The chain: artifacts, contracts, balances, block and the meter of the last operation.
+#[derive(Clone)]
+pub struct Chain {
+    world: Arc<World>,
+}
+
+impl Default for Chain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Chain {
+    pub fn new() -> Self {
+        let meter: SharedMeter = Arc::new(Mutex::new(Meter::default()));
+        let state = State {
+            block: Some(BlockInfo {
+                height: 12_345,
+                time: Timestamp::from_seconds(1_700_000_000),
+                chain_id: "nous-vm".into(),
+            }),
+            ..State::default()
+        };
+        Chain {
+            world: Arc::new(World {
+                api: MockApi::default(),
+                meter,
+                state: Mutex::new(state),
+            }),
+        }
+    }
+
+    pub fn api(&self) -> MockApi {
+        self.world.api
+    }
+
+    /// A bech32 address for `name` (the same as `MockApi::addr_make`).
+    pub fn addr(&self, name: &str) -> Addr {
+        Addr::unchecked(self.world.api.addr_make(name))
+    }
+
+    pub fn height(&self) -> u64 {
+        self.block().height
+    }
+
+    pub fn block(&self) -> BlockInfo {
+        lock(&self.world.state).block.clone().expect("block")
+    }
+
+    pub fn advance_blocks(&self, n: u64) {
+        let mut st = lock(&self.world.state);
+        let b = st.block.as_mut().expect("block");
+        b.height += n;
+        b.time = b.time.plus_seconds(BLOCK_SECONDS * n);
+    }
+
+    /// Moves to `height` (forward only).
+    pub fn set_height(&self, height: u64) {
+        let now = self.height();
+        assert!(height >= now, "the chain only moves forward ({now} -> {height})");
+        self.advance_blocks(height - now);
+    }
+
+    pub fn mint(&self, to: &Addr, amount: u128, denom: &str) {
+        let mut st = lock(&self.world.state);
+        *st.bank.entry(to.to_string()).or_default().entry(denom.to_string()).or_default() += amount;
+    }
+
+    pub fn balance(&self, who: &Addr, denom: &str) -> u128 {
+        self.world.balance(who.as_str(), denom)
+    }
+
+    /// All of `denom` held by anyone (accounts and contracts).
+    pub fn supply(&self, denom: &str) -> u128 {
+        lock(&self.world.state)
+            .bank
+            .values()
+            .filter_map(|b| b.get(denom))
+            .sum()
+    }
+
+    /// Stores `artifacts/<contract>.wasm` in the VM cache (static checks included) once.
+    pub fn store_artifact(&self, contract: &str) -> Result<Checksum> {
+        if let Some(c) = lock(&self.world.state).codes.get(contract) {
+            return Ok(*c);
+        }
+        let wasm = artifact(contract)?;
+        let checksum = cache()
+            .store_code(&wasm, true, true)
+            .map_err(|e| anyhow!("store_code {contract}: {e}"))?;
+        lock(&self.world.state).codes.insert(contract.to_string(), checksum);
+        Ok(checksum)
+    }
+
+    /// Resets the meter; the next operations are measured from zero.
+    pub fn reset_meter(&self) {
+        *lock(&self.world.meter) = Meter::default();
+    }
+
+    /// What was measured since the last [`Chain::reset_meter`].
+    pub fn meter(&self) -> Meter {
+        lock(&self.world.meter).clone()
+    }
+
+    /// Instantiates the artifact `code` (stored on first use) at a new address.
+    pub fn instantiate<M: Serialize>(&self, code: &str, sender: &Addr, msg: &M, funds: &[Coin]) -> Result<Addr> {
+        let checksum = self.store_artifact(code)?;
+        let addr = {
+            let mut st = lock(&self.world.state);
+            st.next_contract += 1;
+            let addr = self.world.api.addr_make(&format!("contract{}", st.next_contract));
+            st.contracts.insert(
+                addr.clone(),
+                ContractRecord {
+                    checksum,
+                    code: code.to_string(),
+                    storage: CountingStorage::new(self.world.meter.clone()),
+                },
+            );
+            addr
+        };
+        let snap = self.world.snapshot();
+        let run = || -> Result<TxResult> {
+            self.world.transfer(sender.as_str(), &addr, funds)?;
+            let env = self.world.env(&addr);
+            let info = MessageInfo {
+                sender: sender.clone(),
+                funds: funds.to_vec(),
+            };
+            let mut instance = self.world.instance(&addr)?;
+            let res = call_instantiate::<_, _, _, Empty>(&mut instance, &env, &info, &to_json_vec(msg)?);
+            self.world.charge(&mut instance);
+            drop(instance);
+            let mut out = TxResult::default();
+            match res.map_err(|e| anyhow!("VM error in instantiate of {code}: {e}"))? {
+                ContractResult::Ok(r) => self.world.dispatch(&addr, r, &mut out)?,
+                ContractResult::Err(e) => bail!(ContractError(e)),
+            }
+            Ok(out)
+        };
+        match run() {
+            Ok(_) => Ok(Addr::unchecked(addr)),
+            Err(e) => {
+                self.world.restore(snap);
+                lock(&self.world.state).contracts.remove(&addr);
+                Err(e)
+            }
+        }
+    }
+
+    /// One transaction: `sender` executes `msg` on `contract` with `funds`; atomic.
+    pub fn execute<M: Serialize>(&self, sender: &Addr, contract: &Addr, msg: &M, funds: &[Coin]) -> Result<TxResult> {
+        let bytes = to_json_vec(msg)?;
+        let snap = self.world.snapshot();
+        let mut out = TxResult::default();
+        match self
+            .world
+            .execute_raw(sender.as_str(), contract.as_str(), &bytes, funds, &mut out)
+        {
+            Ok(()) => Ok(out),
+            Err(e) => {
+                self.world.restore(snap);
+                Err(e)
+            }
+        }
+    }
+
+    /// Migrates `contract` to the artifact `code` (no admin check: a test chain).
+    pub fn migrate<M: Serialize>(&self, contract: &Addr, code: &str, msg: &M) -> Result<TxResult> {
+        let checksum = self.store_artifact(code)?;
+        if let Some(c) = lock(&self.world.state).contracts.get_mut(contract.as_str()) {
+            c.checksum = checksum;
+            c.code = code.to_string();
+        }
+        let env = self.world.env(contract.as_str());
+        let mut instance = self.world.instance(contract.as_str())?;
+        let res = call_migrate::<_, _, _, Empty>(&mut instance, &env, &to_json_vec(msg)?);
+        self.world.charge(&mut instance);
+        drop(instance);
+        let mut out = TxResult::default();
+        match res.map_err(|e| anyhow!("VM error in migrate: {e}"))? {
+            ContractResult::Ok(r) => self.world.dispatch(contract.as_str(), r, &mut out)?,
+            ContractResult::Err(e) => bail!(ContractError(e)),
+        }
+        Ok(out)
+    }
+
+    /// A smart query from outside (a client's query: measured like any other call).
+    pub fn query<M: Serialize, T: DeserializeOwned>(&self, contract: &Addr, msg: &M) -> Result<T> {
+        match self.world.query_contract(contract.as_str(), &to_json_vec(msg)?)? {
+            ContractResult::Ok(bin) => Ok(from_json(&bin)?),
+            ContractResult::Err(e) => bail!(ContractError(e)),
+        }
+    }
+
+    /// The raw value of `contract`'s storage under `key` (not metered).
+    pub fn raw(&self, contract: &Addr, key: &[u8]) -> Option<Vec<u8>> {
+        let st = lock(&self.world.state);
+        st.contracts.get(contract.as_str()).and_then(|c| c.storage.raw(key))
+    }
+
+    /// Every record of `contract`'s storage (not metered).
+    pub fn dump(&self, contract: &Addr) -> Vec<cosmwasm_std::Record> {
+        let st = lock(&self.world.state);
+        st.contracts
+            .get(contract.as_str())
+            .map(|c| c.storage.dump())
+            .unwrap_or_default()
+    }
+
+    /// The artifact a contract runs.
+    pub fn code_of(&self, contract: &Addr) -> Option<String> {
+        lock(&self.world.state).contracts.get(contract.as_str()).map(|c| c.code.clone())
+    }
+
+    /// Contracts loaded by the measured operations, without repetition.
+    pub fn touched(&self) -> HashSet<String> {
+        self.meter().loaded.into_iter().collect()
+    }
+}
+
+/// `amount` of `denom` as a coin list (empty for zero).
+pub fn funds(amount: u128, denom: &str) -> Vec<Coin> {
+    if amount == 0 {
+        vec![]
+    } else {
+        vec![Coin::new(Uint128::new(amount), denom)]
+    }
+}
