@@ -7,8 +7,9 @@
 # artifacts/toolchain.txt (the exact compiler, linker, std sources and optimiser that
 # produced them). The .wasm files themselves stay out of git.
 #
-# Usage: scripts/build-wasm.sh [--check | --update]
+# Usage: scripts/build-wasm.sh [--check | --update | contract ...]
 #   (none)    build + cosmwasm-check; say whether the artifacts match the record.
+#   contract ...  build and check only these (a quick iteration; no comparison).
 #   --check   the same, and fail if the installed toolchain is the recorded one but a
 #             checksum differs (CI). If the toolchain differs (Debian shipped a newer
 #             rustc-web, lld or binaryen patch), print a notice and skip the comparison:
@@ -21,11 +22,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 mode=build
+contracts=()
 case "${1:-}" in
   --check) mode=check ;;
   --update) mode=update ;;
+  -*) echo "usage: scripts/build-wasm.sh [--check | --update | contract ...]" >&2; exit 2 ;;
   "") ;;
-  *) echo "usage: scripts/build-wasm.sh [--check | --update]" >&2; exit 2 ;;
+  *) mode=some; contracts=("$@") ;;
 esac
 
 tools_bin=$(scripts/setup.sh | tail -n 1)
@@ -42,8 +45,9 @@ toolchain() {
 }
 
 # ---- build --------------------------------------------------------------------------------
-contracts=()
-for dir in contracts/*/; do contracts+=("$(basename "$dir")"); done
+if [ ${#contracts[@]} -eq 0 ]; then
+  for dir in contracts/*/; do contracts+=("$(basename "$dir")"); done
+fi
 pkgs=()
 for c in "${contracts[@]}"; do pkgs+=(-p "$c"); done
 
@@ -54,16 +58,19 @@ export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
 # - panic=immediate-abort: a panic traps at once, without formatting a message (removes
 #   core::fmt / demangling machinery from every artifact; contracts do not panic by design,
 #   and a trap reverts the transaction just as an abort does);
+# - location-detail=none: no file/line strings for panic locations (nothing prints them);
 # - path remapping: no machine's home or checkout folder leaks into the bytes.
 export RUSTFLAGS="-C target-cpu=mvp -C link-arg=-s -C link-arg=--allow-undefined \
--Zunstable-options -Cpanic=immediate-abort \
+-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
 --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/nous"
 # Size over speed for the artifacts only (native builds keep the workspace profile): Wasm
 # execution is a small part of an operation's gas next to storage (DESIGN.md).
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 export CARGO_TARGET_DIR="$root/target/wasm"
+# std's `optimize_for_size`: the standard library's own small variants (e.g. one compact
+# stable sort instead of driftsort per element type); same results, fewer bytes.
 /usr/bin/cargo build --release --lib --locked --target wasm32-unknown-unknown \
-  -Zbuild-std=std,panic_abort "${pkgs[@]}"
+  -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${pkgs[@]}"
 
 mkdir -p artifacts
 for c in "${contracts[@]}"; do
@@ -71,26 +78,38 @@ for c in "${contracts[@]}"; do
   wasm-opt -Oz --strip-debug --strip-producers "$in" -o "artifacts/$c.wasm"
 done
 
-"$tools_bin/cosmwasm-check" artifacts/*.wasm
+wasms=()
+for c in "${contracts[@]}"; do wasms+=("artifacts/$c.wasm"); done
+# A failing artifact fails the script, after the checksums are compared or recorded.
+checks_ok=1
+"$tools_bin/cosmwasm-check" "${wasms[@]}" || checks_ok=0
+finish() {
+  if [ "$checks_ok" = 0 ]; then
+    echo "cosmwasm-check failed on at least one artifact (see above)" >&2
+    exit 1
+  fi
+  exit "${1:-0}"
+}
 
 fresh_sums=$(cd artifacts && sha256sum "${contracts[@]/%/.wasm}")
 fresh_tools=$(toolchain)
 echo
 echo "$fresh_sums"
-ls -l artifacts/*.wasm | awk '{printf "%8d bytes  %s\n", $5, $NF}'
+for w in "${wasms[@]}"; do printf '%8d bytes  %s\n' "$(stat -c %s "$w")" "$w"; done
+[ "$mode" = some ] && finish 0
 
 # ---- compare with / update the record ------------------------------------------------------
 if [ "$mode" = update ]; then
   echo "$fresh_sums" > artifacts/checksums.txt
   echo "$fresh_tools" > artifacts/toolchain.txt
   echo "recorded artifacts/checksums.txt and artifacts/toolchain.txt: commit both"
-  exit 0
+  finish 0
 fi
 
 if [ ! -f artifacts/checksums.txt ] || [ ! -f artifacts/toolchain.txt ]; then
   echo "no record yet: run scripts/build-wasm.sh --update and commit artifacts/{checksums,toolchain}.txt" >&2
   [ "$mode" = check ] && exit 1
-  exit 0
+  finish 0
 fi
 
 if [ "$fresh_tools" != "$(cat artifacts/toolchain.txt)" ]; then
@@ -100,16 +119,16 @@ if [ "$fresh_tools" != "$(cat artifacts/toolchain.txt)" ]; then
   echo "The artifacts were built and checked, but their checksums are not compared: bytes are"
   echo "only reproducible with the recorded toolchain. To move the record to this toolchain,"
   echo "run scripts/build-wasm.sh --update and commit artifacts/{checksums,toolchain}.txt."
-  exit 0
+  finish 0
 fi
 
 if [ "$fresh_sums" = "$(cat artifacts/checksums.txt)" ]; then
   echo "artifacts reproduce artifacts/checksums.txt (same toolchain, same bytes)"
-  exit 0
+  finish 0
 fi
 echo
 echo "artifacts differ from artifacts/checksums.txt, built with the same toolchain:" >&2
 diff <(cat artifacts/checksums.txt) <(echo "$fresh_sums") | sed -n 's/^[<>]/  &/p' >&2
 echo "If the sources changed on purpose: scripts/build-wasm.sh --update and commit the record." >&2
-[ "$mode" = check ] && exit 1
-exit 0
+[ "$mode" = check ] && finish 1
+finish 0

@@ -3,8 +3,10 @@
 #   1. formatting and clippy,
 #   2. all native tests (maths vectors, unit tests, multi-contract tests),
 #   3. schema freshness (schema/ must equal what the code generates),
-#   4. optimised wasm artifacts for every contract + cosmwasm-check.
-# Set NOUS_SKIP_WASM=1 to skip step 4 during quick local iterations.
+#   4. optimised wasm artifacts for every contract + cosmwasm-check, and their checksums
+#      against the committed record (scripts/build-wasm.sh --check),
+#   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh).
+# Set NOUS_SKIP_WASM=1 to skip steps 4 and 5 during quick local iterations.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -33,8 +35,11 @@ fi
 echo "schema/ matches the code"
 
 if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
-  step "wasm artifacts + cosmwasm-check"
-  scripts/build-wasm.sh
+  step "wasm artifacts + cosmwasm-check + checksums"
+  scripts/build-wasm.sh --check
+
+  step "VM tests (artifacts in cosmwasm-vm)"
+  scripts/vm-test.sh
 fi
 echo
 echo "all checks passed"

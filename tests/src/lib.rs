@@ -4,12 +4,16 @@
 
 use anyhow::Result as AnyResult;
 use cosmwasm_std::{coins, Addr, Coin, Empty, Uint128};
+use cosmwasm_std::{Decimal, SignedDecimal};
 use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
-use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 use nous_types::fee_vault as vault_msg;
+use nous_types::reward_distribution as reward_msg;
 use nous_types::staking as staking_msg;
+use nous_types::synthesis as synthesis_msg;
+use nous_types::synthesis::{ForecastElement, LossBundle, NetworkInference};
 use nous_types::topic_registry as registry_msg;
+use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 pub const DENOM: &str = "unous";
 
@@ -46,6 +50,53 @@ fn staking_contract() -> Box<dyn Contract<Empty>> {
     )
 }
 
+fn synthesis_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::synthesis::contract::execute,
+            ::synthesis::contract::instantiate,
+            ::synthesis::contract::query,
+        )
+        .with_migrate(::synthesis::contract::migrate),
+    )
+}
+
+fn reward_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::reward_distribution::contract::execute,
+            ::reward_distribution::contract::instantiate,
+            ::reward_distribution::contract::query,
+        )
+        .with_migrate(::reward_distribution::contract::migrate),
+    )
+}
+
+/// Emission parameters of the test deployments: the reference rates with a supply in
+/// the same base units as the accounts' balances.
+pub fn emission_params(total_supply: u128) -> reward_msg::EmissionParams {
+    reward_msg::EmissionParams {
+        total_supply: Uint128::new(total_supply),
+        circulating_supply: Uint128::new(total_supply / 2),
+        emission_rate: Decimal::permille(25),
+        max_monthly_percentage_yield: Decimal::from_ratio(95u128, 10_000u128),
+        one_month_smoothing_degree: Decimal::percent(10),
+        default_reputer_share: Decimal::from_ratio(1u128, 3u128),
+        external_stake: Uint128::zero(),
+    }
+}
+
+fn consumer_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::example_consumer::contract::execute,
+            ::example_consumer::contract::instantiate,
+            ::example_consumer::contract::query,
+        )
+        .with_migrate(::example_consumer::contract::migrate),
+    )
+}
+
 fn cw20_contract() -> Box<dyn Contract<Empty>> {
     Box::new(ContractWrapper::new(
         cw20_base::contract::execute,
@@ -65,6 +116,8 @@ pub struct SuiteBuilder {
     max_removals_per_call: u32,
     min_removal: u128,
     use_cw20: bool,
+    max_epochs_per_call: Option<u32>,
+    activity_gate: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -84,6 +137,8 @@ impl SuiteBuilder {
             max_removals_per_call: 3,
             min_removal: 100,
             use_cw20: false,
+            max_epochs_per_call: None,
+            activity_gate: true,
         }
     }
 
@@ -100,6 +155,30 @@ impl SuiteBuilder {
     pub fn with_removals(mut self, unbonding_blocks: u64, max_per_call: u32) -> Self {
         self.unbonding_blocks = unbonding_blocks;
         self.max_removals_per_call = max_per_call;
+        self
+    }
+
+    /// Caps the epochs one `Settle` call handles (reward-distribution's per-call bound).
+    pub fn with_max_epochs_per_call(mut self, n: u32) -> Self {
+        self.max_epochs_per_call = Some(n);
+        self
+    }
+
+    /// Deploy without telling synthesis where reward-distribution is: synthesis then opens
+    /// nonces of every registered topic, active or not (by default it refuses payloads of a
+    /// topic whose reward-distribution `TopicStatus` is inactive).
+    pub fn without_activity_gate(mut self) -> Self {
+        self.activity_gate = false;
+        self
+    }
+
+    pub fn with_initial_balance(mut self, amount: u128) -> Self {
+        self.initial_balance = amount;
+        self
+    }
+
+    pub fn with_read_fee(mut self, amount: u128) -> Self {
+        self.read_fee = amount;
         self
     }
 
@@ -181,7 +260,7 @@ impl SuiteBuilder {
                 vault_code,
                 admin.clone(),
                 &vault_msg::InstantiateMsg {
-                    owner: None,
+                    owner: Some(admin.to_string()),
                     denom: denom.clone(),
                     registry: registry.to_string(),
                     reward_distributor: None,
@@ -198,7 +277,7 @@ impl SuiteBuilder {
                 staking_code,
                 admin.clone(),
                 &staking_msg::InstantiateMsg {
-                    owner: None,
+                    owner: Some(admin.to_string()),
                     denom: denom.clone(),
                     registry: registry.to_string(),
                     reward_distributor: None,
@@ -221,7 +300,89 @@ impl SuiteBuilder {
         )
         .expect("registry learns the vault");
 
+        let synthesis_code = app.store_code(synthesis_contract());
+        let synthesis = app
+            .instantiate_contract(
+                synthesis_code,
+                admin.clone(),
+                &synthesis_msg::InstantiateMsg {
+                    owner: None,
+                    topic_registry: registry.to_string(),
+                    staking: staking.to_string(),
+                },
+                &[],
+                "synthesis",
+                Some(admin.to_string()),
+            )
+            .expect("synthesis instantiates");
         let genesis_supply = self.initial_balance * accounts.len() as u128;
+        let security = app.api().addr_make("chain-security");
+        let reward_code = app.store_code(reward_contract());
+        let rewards = app
+            .instantiate_contract(
+                reward_code,
+                admin.clone(),
+                &reward_msg::InstantiateMsg {
+                    owner: None,
+                    denom: denom.clone(),
+                    topic_registry: registry.to_string(),
+                    fee_vault: vault.to_string(),
+                    staking: staking.to_string(),
+                    synthesis: synthesis.to_string(),
+                    chain_security_recipient: security.to_string(),
+                    emission: emission_params(genesis_supply),
+                    max_epochs_per_call: self.max_epochs_per_call,
+                    max_topics_per_call: None,
+                },
+                &[],
+                "reward-distribution",
+                Some(admin.to_string()),
+            )
+            .expect("reward-distribution instantiates");
+        for (contract, msg) in [
+            (
+                vault.clone(),
+                cosmwasm_std::to_json_binary(&vault_msg::ExecuteMsg::UpdateConfig {
+                    registry: None,
+                    reward_distributor: Some(rewards.to_string()),
+                    read_fee: None,
+                }),
+            ),
+            (
+                staking.clone(),
+                cosmwasm_std::to_json_binary(&staking_msg::ExecuteMsg::UpdateConfig {
+                    registry: None,
+                    reward_distributor: Some(rewards.to_string()),
+                    unbonding_blocks: None,
+                    max_removals_per_call: None,
+                    min_removal: None,
+                }),
+            ),
+        ] {
+            app.execute(
+                admin.clone(),
+                cosmwasm_std::WasmMsg::Execute {
+                    contract_addr: contract.to_string(),
+                    msg: msg.expect("serialisable"),
+                    funds: vec![],
+                }
+                .into(),
+            )
+            .expect("reward-distribution becomes the distributor");
+        }
+
+        if self.activity_gate {
+            app.execute_contract(
+                admin.clone(),
+                synthesis.clone(),
+                &synthesis_msg::ExecuteMsg::UpdateConfig {
+                    reward_distribution: Some(rewards.to_string()),
+                },
+                &[],
+            )
+            .expect("synthesis learns reward-distribution");
+        }
+
         Suite {
             app,
             denom,
@@ -230,6 +391,9 @@ impl SuiteBuilder {
             registry,
             vault,
             staking,
+            synthesis,
+            rewards,
+            security,
             genesis_supply,
         }
     }
@@ -244,6 +408,10 @@ pub struct Suite {
     pub registry: Addr,
     pub vault: Addr,
     pub staking: Addr,
+    pub synthesis: Addr,
+    pub rewards: Addr,
+    /// Receives the chain-security share of every emission.
+    pub security: Addr,
     /// Every token that exists: what the accounts received at genesis.
     pub genesis_supply: u128,
 }
@@ -301,7 +469,11 @@ impl Suite {
         let sender = self.addr(sender);
         match self.denom.clone() {
             Denom::Native(d) => {
-                let funds: Vec<Coin> = if amount == 0 { vec![] } else { coins(amount, d) };
+                let funds: Vec<Coin> = if amount == 0 {
+                    vec![]
+                } else {
+                    coins(amount, d)
+                };
                 self.app.execute_contract(sender, contract, msg, &funds)
             }
             Denom::Cw20(token) => self.app.execute_contract(
@@ -353,7 +525,12 @@ impl Suite {
             .ok_or_else(|| anyhow::anyhow!("no topic_id attribute"))
     }
 
-    pub fn register(&mut self, operator: &str, topic_id: u64, role: Role) -> AnyResult<AppResponse> {
+    pub fn register(
+        &mut self,
+        operator: &str,
+        topic_id: u64,
+        role: Role,
+    ) -> AnyResult<AppResponse> {
         let fee = self.params().registration_fee.u128();
         self.pay(
             operator,
@@ -372,7 +549,12 @@ impl Suite {
         )
     }
 
-    pub fn unregister(&mut self, operator: &str, topic_id: u64, role: Role) -> AnyResult<AppResponse> {
+    pub fn unregister(
+        &mut self,
+        operator: &str,
+        topic_id: u64,
+        role: Role,
+    ) -> AnyResult<AppResponse> {
         let op = self.addr(operator).to_string();
         self.call(
             operator,
@@ -397,7 +579,12 @@ impl Suite {
 
     // ---- fee-vault ----------------------------------------------------------------------
 
-    pub fn fund_topic(&mut self, payer: &str, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+    pub fn fund_topic(
+        &mut self,
+        payer: &str,
+        topic_id: u64,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
         self.pay(
             payer,
             self.vault.clone(),
@@ -444,14 +631,22 @@ impl Suite {
         let r: vault_msg::TopicRevenueResponse = self
             .app
             .wrap()
-            .query_wasm_smart(&self.vault, &vault_msg::QueryMsg::TopicRevenue { topic_id, epoch })
+            .query_wasm_smart(
+                &self.vault,
+                &vault_msg::QueryMsg::TopicRevenue { topic_id, epoch },
+            )
             .expect("revenue query");
         r.revenue.u128()
     }
 
     // ---- staking ------------------------------------------------------------------------
 
-    pub fn add_stake(&mut self, reputer: &str, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+    pub fn add_stake(
+        &mut self,
+        reputer: &str,
+        topic_id: u64,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
         self.pay(
             reputer,
             self.staking.clone(),
@@ -461,7 +656,13 @@ impl Suite {
         )
     }
 
-    pub fn delegate(&mut self, delegator: &str, topic_id: u64, reputer: &str, amount: u128) -> AnyResult<AppResponse> {
+    pub fn delegate(
+        &mut self,
+        delegator: &str,
+        topic_id: u64,
+        reputer: &str,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
         let reputer = self.addr(reputer).to_string();
         self.pay(
             delegator,
@@ -475,7 +676,12 @@ impl Suite {
         )
     }
 
-    pub fn remove_stake(&mut self, reputer: &str, topic_id: u64, amount: u128) -> AnyResult<AppResponse> {
+    pub fn remove_stake(
+        &mut self,
+        reputer: &str,
+        topic_id: u64,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
         self.call(
             reputer,
             self.staking.clone(),
@@ -486,7 +692,13 @@ impl Suite {
         )
     }
 
-    pub fn undelegate(&mut self, delegator: &str, topic_id: u64, reputer: &str, amount: u128) -> AnyResult<AppResponse> {
+    pub fn undelegate(
+        &mut self,
+        delegator: &str,
+        topic_id: u64,
+        reputer: &str,
+        amount: u128,
+    ) -> AnyResult<AppResponse> {
         let reputer = self.addr(reputer).to_string();
         self.call(
             delegator,
@@ -500,14 +712,21 @@ impl Suite {
     }
 
     pub fn process_removals(&mut self, keeper: &str, limit: Option<u32>) -> AnyResult<AppResponse> {
-        self.call(keeper, self.staking.clone(), &staking_msg::ExecuteMsg::ProcessRemovals { limit })
+        self.call(
+            keeper,
+            self.staking.clone(),
+            &staking_msg::ExecuteMsg::ProcessRemovals { limit },
+        )
     }
 
     pub fn topic_stake(&self, topic_id: u64, height: Option<u64>) -> u128 {
         let r: staking_msg::TopicStakeResponse = self
             .app
             .wrap()
-            .query_wasm_smart(&self.staking, &staking_msg::QueryMsg::TopicStake { topic_id, height })
+            .query_wasm_smart(
+                &self.staking,
+                &staking_msg::QueryMsg::TopicStake { topic_id, height },
+            )
             .expect("topic stake query");
         r.total.u128()
     }
@@ -517,6 +736,239 @@ impl Suite {
             .wrap()
             .query_wasm_smart(&self.staking, &staking_msg::QueryMsg::Totals {})
             .expect("totals query")
+    }
+
+    // ---- synthesis ----------------------------------------------------------------------
+
+    /// A worker's payload for `nonce`: an inference and/or forecast elements.
+    pub fn submit_payload(
+        &mut self,
+        worker: &str,
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<Vec<ForecastElement>>,
+    ) -> AnyResult<AppResponse> {
+        self.call(
+            worker,
+            self.synthesis.clone(),
+            &synthesis_msg::ExecuteMsg::SubmitWorkerPayload {
+                topic_id,
+                nonce,
+                inference,
+                forecast,
+            },
+        )
+    }
+
+    pub fn submit_losses(
+        &mut self,
+        reputer: &str,
+        topic_id: u64,
+        nonce: u64,
+        bundle: LossBundle,
+    ) -> AnyResult<AppResponse> {
+        self.call(
+            reputer,
+            self.synthesis.clone(),
+            &synthesis_msg::ExecuteMsg::SubmitLossBundle {
+                topic_id,
+                nonce,
+                bundle,
+            },
+        )
+    }
+
+    /// The permissionless window crank of synthesis.
+    pub fn close_windows(
+        &mut self,
+        keeper: &str,
+        topic_id: u64,
+        limit: Option<u32>,
+    ) -> AnyResult<AppResponse> {
+        self.call(
+            keeper,
+            self.synthesis.clone(),
+            &synthesis_msg::ExecuteMsg::CloseWindows { topic_id, limit },
+        )
+    }
+
+    pub fn network_inference(&self, topic_id: u64, nonce: u64) -> AnyResult<NetworkInference> {
+        let r: synthesis_msg::NetworkInferenceResponse = self.app.wrap().query_wasm_smart(
+            &self.synthesis,
+            &synthesis_msg::QueryMsg::NetworkInference { topic_id, nonce },
+        )?;
+        Ok(r.inference)
+    }
+
+    pub fn network_losses(
+        &self,
+        topic_id: u64,
+        nonce: u64,
+    ) -> AnyResult<synthesis_msg::NetworkLossesResponse> {
+        Ok(self.app.wrap().query_wasm_smart(
+            &self.synthesis,
+            &synthesis_msg::QueryMsg::NetworkLosses { topic_id, nonce },
+        )?)
+    }
+
+    pub fn scores(&self, topic_id: u64, nonce: u64) -> AnyResult<synthesis_msg::EpochScores> {
+        Ok(self.app.wrap().query_wasm_smart(
+            &self.synthesis,
+            &synthesis_msg::QueryMsg::Scores { topic_id, nonce },
+        )?)
+    }
+
+    /// The actor index the registry assigned to `name` in `topic_id`.
+    pub fn actor_index(&self, topic_id: u64, name: &str) -> u32 {
+        let r: registry_msg::ActorIndexResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.registry,
+                &registry_msg::QueryMsg::ActorIndex {
+                    topic_id,
+                    address: self.addr(name).to_string(),
+                },
+            )
+            .expect("actor index query");
+        r.actor_index
+            .unwrap_or_else(|| panic!("{name} has no actor index in topic {topic_id}"))
+    }
+
+    // ---- reward-distribution --------------------------------------------------------------
+
+    pub fn activate_topic(&mut self, who: &str, topic_id: u64) -> AnyResult<AppResponse> {
+        self.call(
+            who,
+            self.rewards.clone(),
+            &reward_msg::ExecuteMsg::ActivateTopic { topic_id },
+        )
+    }
+
+    /// Settles `topic_id`'s backlog, or cranks over the active topics when `None`.
+    pub fn settle(
+        &mut self,
+        keeper: &str,
+        topic_id: Option<u64>,
+        limit: Option<u32>,
+    ) -> AnyResult<AppResponse> {
+        self.call(
+            keeper,
+            self.rewards.clone(),
+            &reward_msg::ExecuteMsg::Settle { topic_id, limit },
+        )
+    }
+
+    pub fn claim(&mut self, who: &str) -> AnyResult<AppResponse> {
+        self.call(who, self.rewards.clone(), &reward_msg::ExecuteMsg::Claim {})
+    }
+
+    pub fn claimable(&self, who: &Addr) -> u128 {
+        let r: reward_msg::ClaimableResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.rewards,
+                &reward_msg::QueryMsg::Claimable {
+                    address: who.to_string(),
+                },
+            )
+            .expect("claimable query");
+        r.amount.u128()
+    }
+
+    /// Reward-distribution's status of a topic (its `active` flag gates synthesis).
+    pub fn topic_status(&self, topic_id: u64) -> reward_msg::TopicStatusResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(
+                &self.rewards,
+                &reward_msg::QueryMsg::TopicStatus { topic_id },
+            )
+            .expect("topic status query")
+    }
+
+    /// The reward breakdown of one settled epoch (`None` before it is settled).
+    pub fn epoch_reward(&self, topic_id: u64, epoch: u64) -> Option<reward_msg::EpochReward> {
+        let r: reward_msg::EpochRewardResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.rewards,
+                &reward_msg::QueryMsg::EpochReward { topic_id, epoch },
+            )
+            .expect("epoch reward query");
+        r.reward
+    }
+
+    /// Any smart query of synthesis.
+    pub fn query_synthesis<T: serde::de::DeserializeOwned>(
+        &self,
+        msg: &synthesis_msg::QueryMsg,
+    ) -> AnyResult<T> {
+        Ok(self.app.wrap().query_wasm_smart(&self.synthesis, msg)?)
+    }
+
+    /// Any smart query of reward-distribution.
+    pub fn query_rewards<T: serde::de::DeserializeOwned>(
+        &self,
+        msg: &reward_msg::QueryMsg,
+    ) -> AnyResult<T> {
+        Ok(self.app.wrap().query_wasm_smart(&self.rewards, msg)?)
+    }
+
+    // ---- example-consumer ---------------------------------------------------------------
+
+    /// Deploys the example consumer reading this suite's vault and synthesis.
+    pub fn deploy_example_consumer(
+        &mut self,
+        guards: Vec<::example_consumer::msg::Guard>,
+        max_age: u64,
+    ) -> AnyResult<Addr> {
+        let code = self.app.store_code(consumer_contract());
+        self.app.instantiate_contract(
+            code,
+            self.admin.clone(),
+            &::example_consumer::msg::InstantiateMsg {
+                fee_vault: self.vault.to_string(),
+                synthesis: self.synthesis.to_string(),
+                guards,
+                max_age,
+                history_limit: None,
+            },
+            &[],
+            "example-consumer",
+            None,
+        )
+    }
+
+    /// `payer` has `consumer` pay the read fee of `topic_id` and use its latest inference.
+    pub fn use_latest_inference(
+        &mut self,
+        payer: &str,
+        consumer: &Addr,
+        topic_id: u64,
+        max_age: Option<u64>,
+    ) -> AnyResult<AppResponse> {
+        let fee: vault_msg::ReadFeeResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.vault, &vault_msg::QueryMsg::ReadFee { topic_id })?;
+        self.pay(
+            payer,
+            consumer.clone(),
+            fee.amount.u128(),
+            &::example_consumer::msg::ExecuteMsg::UseLatestInference { topic_id, max_age },
+            &::example_consumer::msg::ReceiveMsg::UseLatestInference { topic_id, max_age },
+        )
+    }
+
+    pub fn reward_totals(&self) -> reward_msg::Totals {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.rewards, &reward_msg::QueryMsg::Totals {})
+            .expect("reward totals query")
     }
 
     // ---- balances and conservation -------------------------------------------------------
@@ -551,18 +1003,46 @@ impl Suite {
     /// - the registry holds nothing (every fee is forwarded in the same transaction);
     /// - the vault's balance equals its treasury;
     /// - staking's balance equals all stake plus delegator reward funds (owed + dust);
-    /// - no token was created or lost: accounts + contracts == genesis supply.
+    /// - reward-distribution's balance equals what is claimable plus carried dust;
+    /// - synthesis holds nothing;
+    /// - no token was created or lost: accounts + contracts + the chain-security recipient
+    ///   == genesis supply.
     pub fn assert_conservation(&self) {
         assert_eq!(self.balance(&self.registry), 0, "registry keeps no tokens");
-        assert_eq!(self.balance(&self.vault), self.treasury(), "vault balance == treasury");
+        assert_eq!(
+            self.balance(&self.vault),
+            self.treasury(),
+            "vault balance == treasury"
+        );
         let totals = self.staking_totals();
         assert_eq!(
             self.balance(&self.staking),
             totals.total_staked.u128() + totals.reward_funds.u128(),
             "staking balance == stake + reward funds"
         );
+        let rewards = self.reward_totals();
+        assert_eq!(
+            self.balance(&self.rewards),
+            rewards.claimable.u128() + rewards.dust.u128(),
+            "reward-distribution balance == claimable + dust"
+        );
+        assert_eq!(
+            self.balance(&self.synthesis),
+            0,
+            "synthesis holds no tokens"
+        );
         let mut all: u128 = self.accounts.iter().map(|(_, a)| self.balance(a)).sum();
-        all += self.balance(&self.registry) + self.balance(&self.vault) + self.balance(&self.staking);
+        all += [
+            &self.registry,
+            &self.vault,
+            &self.staking,
+            &self.synthesis,
+            &self.rewards,
+            &self.security,
+        ]
+        .iter()
+        .map(|a| self.balance(a))
+        .sum::<u128>();
         assert_eq!(all, self.genesis_supply, "no token created or lost");
     }
 }

@@ -5,12 +5,23 @@ use nous_tests::{topic_params, Suite, SuiteBuilder};
 use nous_types::topic_registry::Role;
 
 const ACTORS: &[&str] = &[
-    "creator", "worker1", "worker2", "reputer1", "reputer2", "delegator1", "delegator2", "consumer",
-    "dapp", "keeper", "sponsor",
+    "creator",
+    "worker1",
+    "worker2",
+    "reputer1",
+    "reputer2",
+    "delegator1",
+    "delegator2",
+    "consumer",
+    "dapp",
+    "keeper",
+    "sponsor",
 ];
 
 fn suite(cw20: bool) -> Suite {
-    let b = SuiteBuilder::new().with_accounts(ACTORS).with_removals(20, 3);
+    let b = SuiteBuilder::new()
+        .with_accounts(ACTORS)
+        .with_removals(20, 3);
     if cw20 { b.with_cw20() } else { b }.build()
 }
 
@@ -54,24 +65,39 @@ fn economic_story(cw20: bool) {
     let revenue_now = s.topic_revenue(t1, None);
     assert_eq!(revenue_now, create_fee + 4 * reg_fee + 50_000 + 500);
     // Treasury revenue from the sponsor is not topic revenue.
-    assert_eq!(s.treasury(), 2 * create_fee + 4 * reg_fee + 50_000 + 2 * 500 + 1_000_000);
+    assert_eq!(
+        s.treasury(),
+        2 * create_fee + 4 * reg_fee + 50_000 + 2 * 500 + 1_000_000
+    );
 
     // Stake: a registered reputer can stake exactly the minimum; an unregistered one cannot.
     s.add_stake("reputer1", t1, min_stake).unwrap();
     s.add_stake("reputer2", t1, 3 * min_stake).unwrap();
-    assert!(s.add_stake("worker1", t1, min_stake).is_err(), "workers are not reputers");
-    assert!(s.add_stake("reputer1", t2, min_stake).is_err(), "not registered in topic 2");
+    assert!(
+        s.add_stake("worker1", t1, min_stake).is_err(),
+        "workers are not reputers"
+    );
+    assert!(
+        s.add_stake("reputer1", t2, min_stake).is_err(),
+        "not registered in topic 2"
+    );
     s.assert_conservation();
     s.delegate("delegator1", t1, "reputer1", 7_000).unwrap();
     s.delegate("delegator2", t1, "reputer2", 9_000).unwrap();
-    assert!(s.delegate("reputer1", t1, "reputer1", 1_000).is_err(), "no self-delegation");
+    assert!(
+        s.delegate("reputer1", t1, "reputer1", 1_000).is_err(),
+        "no self-delegation"
+    );
     s.assert_conservation();
     let staked_height = s.height();
     s.advance_blocks(1);
     assert_eq!(s.topic_stake(t1, None), 4 * min_stake + 16_000);
     // Snapshots answer as of the start of a block: stake added in block h counts from h + 1.
     assert_eq!(s.topic_stake(t1, Some(staked_height)), 0);
-    assert_eq!(s.topic_stake(t1, Some(staked_height + 1)), 4 * min_stake + 16_000);
+    assert_eq!(
+        s.topic_stake(t1, Some(staked_height + 1)),
+        4 * min_stake + 16_000
+    );
 
     // A late epoch's revenue is frozen once the epoch is over.
     let epoch_before = s.current_epoch(t1);
@@ -93,14 +119,26 @@ fn economic_story(cw20: bool) {
     // Four removals fall due together: the crank pays at most 3 per call and resumes.
     s.advance_blocks(19);
     s.process_removals("keeper", None).unwrap();
-    assert_eq!(s.balance(&s.addr("delegator1")), before, "one block early: nothing paid");
+    assert_eq!(
+        s.balance(&s.addr("delegator1")),
+        before,
+        "one block early: nothing paid"
+    );
     s.advance_blocks(1);
     s.process_removals("keeper", None).unwrap();
     s.assert_conservation();
-    assert_eq!(s.staking_totals().total_staked.u128(), min_stake + 5_000, "three of four paid");
+    assert_eq!(
+        s.staking_totals().total_staked.u128(),
+        min_stake + 5_000,
+        "three of four paid"
+    );
     s.process_removals("keeper", None).unwrap();
     s.assert_conservation();
-    assert_eq!(s.staking_totals().total_staked.u128(), 5_000, "delegator2 keeps 5,000");
+    assert_eq!(
+        s.staking_totals().total_staked.u128(),
+        5_000,
+        "delegator2 keeps 5,000"
+    );
     assert_eq!(s.balance(&s.addr("delegator1")), before + 7_000);
     assert_eq!(s.topic_stake(t1, None), 5_000);
 }

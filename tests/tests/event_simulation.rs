@@ -10,17 +10,48 @@ const ACTORS: &[&str] = &["alice", "bob", "carol", "dave", "keeper"];
 
 #[derive(Debug, Clone)]
 enum Event {
-    Register { who: usize, reputer: bool },
-    Unregister { who: usize },
-    Fund { who: usize, amount: u128 },
-    Read { who: usize },
-    Treasury { who: usize, amount: u128 },
-    Stake { who: usize, amount: u128 },
-    Delegate { who: usize, to: usize, amount: u128 },
-    RemoveStake { who: usize, amount: u128 },
-    Undelegate { who: usize, from: usize, amount: u128 },
-    Crank { limit: u32 },
-    Advance { blocks: u64 },
+    Register {
+        who: usize,
+        reputer: bool,
+    },
+    Unregister {
+        who: usize,
+    },
+    Fund {
+        who: usize,
+        amount: u128,
+    },
+    Read {
+        who: usize,
+    },
+    Treasury {
+        who: usize,
+        amount: u128,
+    },
+    Stake {
+        who: usize,
+        amount: u128,
+    },
+    Delegate {
+        who: usize,
+        to: usize,
+        amount: u128,
+    },
+    RemoveStake {
+        who: usize,
+        amount: u128,
+    },
+    Undelegate {
+        who: usize,
+        from: usize,
+        amount: u128,
+    },
+    Crank {
+        limit: u32,
+    },
+    Advance {
+        blocks: u64,
+    },
 }
 
 fn event() -> impl Strategy<Value = Event> {
@@ -32,11 +63,17 @@ fn event() -> impl Strategy<Value = Event> {
         who.clone().prop_map(|who| Event::Read { who }),
         (who.clone(), 0..100_000u128).prop_map(|(who, amount)| Event::Treasury { who, amount }),
         (who.clone(), 0..60_000u128).prop_map(|(who, amount)| Event::Stake { who, amount }),
-        (who.clone(), who.clone(), 0..60_000u128)
-            .prop_map(|(who, to, amount)| Event::Delegate { who, to, amount }),
+        (who.clone(), who.clone(), 0..60_000u128).prop_map(|(who, to, amount)| Event::Delegate {
+            who,
+            to,
+            amount
+        }),
         (who.clone(), 0..60_000u128).prop_map(|(who, amount)| Event::RemoveStake { who, amount }),
-        (who.clone(), who, 0..60_000u128)
-            .prop_map(|(who, from, amount)| Event::Undelegate { who, from, amount }),
+        (who.clone(), who, 0..60_000u128).prop_map(|(who, from, amount)| Event::Undelegate {
+            who,
+            from,
+            amount
+        }),
         (0..5u32).prop_map(|limit| Event::Crank { limit }),
         (1..30u64).prop_map(|blocks| Event::Advance { blocks }),
     ]

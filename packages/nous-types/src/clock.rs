@@ -65,7 +65,9 @@ impl EpochClock {
 
     /// `[start_k + lag, start_k + lag + epoch_length)`.
     pub fn reputer_window(&self, epoch: u64) -> Option<HeightWindow> {
-        let start = self.epoch_start(epoch)?.checked_add(self.ground_truth_lag)?;
+        let start = self
+            .epoch_start(epoch)?
+            .checked_add(self.ground_truth_lag)?;
         Some(HeightWindow {
             start,
             end: start.checked_add(self.epoch_length)?,
@@ -117,7 +119,13 @@ mod tests {
     fn worker_window_boundaries_are_half_open() {
         let c = clock();
         let w = c.worker_window(2).unwrap();
-        assert_eq!(w, HeightWindow { start: 120, end: 124 });
+        assert_eq!(
+            w,
+            HeightWindow {
+                start: 120,
+                end: 124
+            }
+        );
         assert!(!w.contains(119));
         assert!(w.contains(120));
         assert!(w.contains(123));
@@ -134,7 +142,13 @@ mod tests {
     fn reputer_window_follows_the_lag() {
         let c = clock();
         let w = c.reputer_window(2).unwrap();
-        assert_eq!(w, HeightWindow { start: 140, end: 150 });
+        assert_eq!(
+            w,
+            HeightWindow {
+                start: 140,
+                end: 150
+            }
+        );
         assert_eq!(c.open_reputer_epoch(139), Some(1));
         assert_eq!(c.open_reputer_epoch(140), Some(2));
         assert_eq!(c.open_reputer_epoch(149), Some(2));

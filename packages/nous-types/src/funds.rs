@@ -90,7 +90,9 @@ pub fn must_pay(info: &MessageInfo, denom: &Denom) -> Result<Payment, PaymentErr
     let amount = native_payment(info, denom)?;
     if amount.is_zero() {
         return Err(match denom {
-            Denom::Native(d) => PaymentError::NoFunds { expected: d.clone() },
+            Denom::Native(d) => PaymentError::NoFunds {
+                expected: d.clone(),
+            },
             Denom::Cw20(t) => PaymentError::UseCw20Send {
                 token: t.to_string(),
             },

@@ -9,9 +9,10 @@
 //! (`topic_registry::Registration`), which is also the maths package's actor id.
 //! Every number is a decimal string with 18 fractional digits (`SignedDecimal`).
 //!
-//! INTERFACE NOTE: `NetworkInference`, `EpochScores`, the query variants
-//! `NetworkInference`, `LatestNetworkInference`, `Scores` and the `SynthesisContract`
-//! helpers are used by consumers and reward-distribution. Extend them; keep these shapes.
+//! INTERFACE NOTE: `NetworkInference`, the query variants `NetworkInference`,
+//! `LatestNetworkInference`, `EpochScores` (the shape `reward_distribution` defines in its
+//! "interface expected from synthesis") and the `SynthesisContract` helpers are used by
+//! consumers and reward-distribution. Extend them; keep these shapes.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{
@@ -142,6 +143,11 @@ pub enum ExecuteMsg {
     /// Permissionless crank: closes the due worker and reputer windows of `topic_id` in
     /// height order, at most `limit` (default 10, at most 50) per call.
     CloseWindows { topic_id: u64, limit: Option<u32> },
+    /// Owner: set the reward-distribution contract whose `TopicStatus.active` flag gates
+    /// the opening of nonces (read once per nonce, when its first payload arrives; an
+    /// inactive topic's payloads are refused). `None` leaves it unchanged. Needed because
+    /// reward-distribution is instantiated after synthesis.
+    UpdateConfig { reward_distribution: Option<String> },
     /// cw-ownable two-step ownership transfer.
     UpdateOwnership(cw_ownable::Action),
 }
@@ -215,6 +221,9 @@ pub enum QueryMsg {
 pub struct ConfigResponse {
     pub topic_registry: Addr,
     pub staking: Addr,
+    /// Source of the topic activity flag; `None` until set (then no activity gate).
+    #[serde(default)]
+    pub reward_distribution: Option<Addr>,
 }
 
 /// Topic parameters synthesis caches (refreshed at every worker-window close; the clock is
@@ -292,6 +301,7 @@ pub enum EpochStatus {
 #[cw_serde]
 pub struct ActiveMember {
     pub actor: u32,
+    /// The operator key that submitted.
     pub address: Addr,
     /// Score EMA at admission (used by merit sortition).
     pub score_ema: SignedDecimal,

@@ -50,7 +50,12 @@ pub struct Registration {
 
 /// Module parameters (MATH.md §2.1) plus fees, minimum stake and caps, admin-owned and
 /// re-validated as a whole on every update.
-#[cw_serde]
+// Its JSON reader is `deserialize_by_field!` below instead of derived (Wasm locals);
+// the JSON, schema and errors are the same as `#[cw_serde]`'s.
+#[derive(serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[allow(clippy::derive_partial_eq_without_eq)]
+#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub struct GlobalParams {
     // §3, §6.3: regret → weight and topic initial regret
     pub c_norm: Decimal,
@@ -182,6 +187,43 @@ impl Default for GlobalParams {
         Self::defaults()
     }
 }
+
+crate::deserialize_by_field!(
+    GlobalParams = GlobalParams::defaults();
+    c_norm,
+    epsilon_safe_div,
+    initial_regret_quantile,
+    p_norm_safe_div,
+    epsilon_reputer,
+    learning_rate,
+    gradient_descent_max_iters,
+    max_gradient_threshold,
+    min_stake_fraction,
+    p_reward_inference,
+    p_reward_forecast,
+    p_reward_reputer,
+    c_reward_inference,
+    c_reward_forecast,
+    task_reward_alpha,
+    beta_entropy,
+    max_samples_to_scale_scores,
+    topic_reward_stake_importance,
+    topic_reward_fee_revenue_importance,
+    topic_reward_alpha,
+    min_topic_weight,
+    chain_security_share,
+    blocks_per_month,
+    max_top_inferers_to_reward,
+    max_top_forecasters_to_reward,
+    max_top_reputers_to_reward,
+    max_elements_per_forecast,
+    min_epoch_length,
+    max_ground_truth_lag_epochs,
+    required_minimum_stake,
+    create_topic_fee,
+    registration_fee,
+    max_string_bytes,
+);
 
 /// Which optional whitelist a message or query is about.
 #[cw_serde]
@@ -514,5 +556,52 @@ impl TopicRegistryContract {
             },
         )?;
         Ok(r.registration)
+    }
+}
+
+#[cfg(test)]
+mod global_params_json_tests {
+    use super::GlobalParams;
+    use cosmwasm_std::{from_json, to_json_vec};
+
+    fn json() -> String {
+        String::from_utf8(to_json_vec(&GlobalParams::defaults()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn reads_what_it_writes_in_any_field_order() {
+        let p = GlobalParams::defaults();
+        assert_eq!(from_json::<GlobalParams>(json().as_bytes()).unwrap(), p);
+        // Every value is a string or a number: the pairs split at commas.
+        let j = json();
+        let pairs: Vec<&str> = j[1..j.len() - 1].split(',').collect();
+        assert_eq!(pairs.len(), 33);
+        let reversed = format!(
+            "{{{}}}",
+            pairs.into_iter().rev().collect::<Vec<_>>().join(",")
+        );
+        assert_eq!(from_json::<GlobalParams>(reversed.as_bytes()).unwrap(), p);
+    }
+
+    #[test]
+    fn refuses_unknown_missing_and_duplicate_fields() {
+        let j = json();
+        let unknown = j.replacen('{', "{\"surprise\":1,", 1);
+        let e = from_json::<GlobalParams>(unknown.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `surprise`"), "{e}");
+        let missing = j.replacen("\"c_norm\":\"0.75\",", "", 1);
+        assert_ne!(missing, j);
+        let e = from_json::<GlobalParams>(missing.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing field `c_norm`"), "{e}");
+        let twice = j.replacen('{', "{\"max_string_bytes\":7,", 1);
+        let e = from_json::<GlobalParams>(twice.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("duplicate field `max_string_bytes`"), "{e}");
+        assert!(from_json::<GlobalParams>(b"[]").is_err());
     }
 }

@@ -15,13 +15,14 @@ use anyhow::{anyhow, bail, Context, Result};
 use cosmwasm_std::{
     from_json, to_json_binary, to_json_vec, Addr, BalanceResponse, BankMsg, BankQuery, Binary,
     BlockInfo, Checksum, Coin, ContractInfo, ContractInfoResponse, ContractResult, CosmosMsg,
-    Empty, Env, Event, MessageInfo, QueryRequest, ReplyOn, Response, SystemError, SystemResult,
-    Timestamp, TransactionInfo, Uint128, WasmMsg, WasmQuery,
+    Empty, Env, Event, MessageInfo, QueryRequest, Reply, ReplyOn, Response, SubMsgResponse,
+    SubMsgResult, SystemError, SystemResult, Timestamp, TransactionInfo, Uint128, WasmMsg,
+    WasmQuery,
 };
 use cosmwasm_vm::testing::MockApi;
 use cosmwasm_vm::{
-    call_execute, call_instantiate, call_migrate, call_query, capabilities_from_csv, Backend,
-    BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Querier, Size,
+    call_execute, call_instantiate, call_migrate, call_query, call_reply, capabilities_from_csv,
+    Backend, BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Querier, Size,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -65,7 +66,8 @@ pub fn artifacts_dir() -> PathBuf {
 /// Reads `artifacts/<contract>.wasm`.
 pub fn artifact(contract: &str) -> Result<Vec<u8>> {
     let path = artifacts_dir().join(format!("{contract}.wasm"));
-    std::fs::read(&path).with_context(|| format!("{} missing: run scripts/build-wasm.sh", path.display()))
+    std::fs::read(&path)
+        .with_context(|| format!("{} missing: run scripts/build-wasm.sh", path.display()))
 }
 
 struct ContractRecord {
@@ -98,7 +100,11 @@ pub struct ChainQuerier {
 }
 
 impl Querier for ChainQuerier {
-    fn query_raw(&self, request: &[u8], _gas_limit: u64) -> BackendResult<SystemResult<ContractResult<Binary>>> {
+    fn query_raw(
+        &self,
+        request: &[u8],
+        _gas_limit: u64,
+    ) -> BackendResult<SystemResult<ContractResult<Binary>>> {
         let Some(world) = self.world.upgrade() else {
             return (
                 Ok(SystemResult::Err(SystemError::Unknown {})),
@@ -162,7 +168,13 @@ impl World {
             },
         };
         cache()
-            .get_instance(&checksum, backend, InstanceOptions { gas_limit: GAS_LIMIT })
+            .get_instance(
+                &checksum,
+                backend,
+                InstanceOptions {
+                    gas_limit: GAS_LIMIT,
+                },
+            )
             .map_err(|e| anyhow!("instance of {contract}: {e}"))
     }
 
@@ -191,23 +203,32 @@ impl World {
             QueryRequest::Wasm(WasmQuery::Smart { contract_addr, msg }) => {
                 match self.query_contract(&contract_addr, &msg) {
                     Ok(r) => SystemResult::Ok(r),
-                    Err(_) => SystemResult::Err(SystemError::NoSuchContract { addr: contract_addr }),
+                    Err(_) => SystemResult::Err(SystemError::NoSuchContract {
+                        addr: contract_addr,
+                    }),
                 }
             }
             QueryRequest::Wasm(WasmQuery::Raw { contract_addr, key }) => {
-                let storage = lock(&self.state).contracts.get(&contract_addr).map(|c| c.storage.clone());
+                let storage = lock(&self.state)
+                    .contracts
+                    .get(&contract_addr)
+                    .map(|c| c.storage.clone());
                 match storage {
                     Some(s) => {
                         use cosmwasm_vm::Storage;
                         let v = s.get(&key).0.ok().flatten();
                         SystemResult::Ok(ContractResult::Ok(Binary::from(v.unwrap_or_default())))
                     }
-                    None => SystemResult::Err(SystemError::NoSuchContract { addr: contract_addr }),
+                    None => SystemResult::Err(SystemError::NoSuchContract {
+                        addr: contract_addr,
+                    }),
                 }
             }
             QueryRequest::Wasm(WasmQuery::ContractInfo { contract_addr }) => {
                 if !lock(&self.state).contracts.contains_key(&contract_addr) {
-                    return SystemResult::Err(SystemError::NoSuchContract { addr: contract_addr });
+                    return SystemResult::Err(SystemError::NoSuchContract {
+                        addr: contract_addr,
+                    });
                 }
                 let info = ContractInfoResponse::new(
                     1,
@@ -224,7 +245,11 @@ impl World {
         }
     }
 
-    fn query_contract(self: &Arc<Self>, contract: &str, msg: &[u8]) -> Result<ContractResult<Binary>> {
+    fn query_contract(
+        self: &Arc<Self>,
+        contract: &str,
+        msg: &[u8],
+    ) -> Result<ContractResult<Binary>> {
         let env = self.env(contract);
         let mut instance = self.instance(contract)?;
         let res = call_query(&mut instance, &env, msg);
@@ -244,24 +269,39 @@ impl World {
     fn transfer(&self, from: &str, to: &str, coins: &[Coin]) -> Result<()> {
         let mut st = lock(&self.state);
         for c in coins {
-            let have = st.bank.entry(from.to_string()).or_default().entry(c.denom.clone()).or_default();
+            let have = st
+                .bank
+                .entry(from.to_string())
+                .or_default()
+                .entry(c.denom.clone())
+                .or_default();
             let amount = c.amount.u128();
             if *have < amount {
                 bail!("{from} has {have}{} and cannot send {amount}", c.denom);
             }
             *have -= amount;
-            *st.bank.entry(to.to_string()).or_default().entry(c.denom.clone()).or_default() += amount;
+            *st.bank
+                .entry(to.to_string())
+                .or_default()
+                .entry(c.denom.clone())
+                .or_default() += amount;
         }
         Ok(())
     }
 
     /// Runs the messages of `res` (sent by `contract`), depth first, as wasmd does.
-    fn dispatch(self: &Arc<Self>, contract: &str, res: Response<Empty>, out: &mut TxResult) -> Result<()> {
+    fn dispatch(
+        self: &Arc<Self>,
+        contract: &str,
+        res: Response<Empty>,
+        out: &mut TxResult,
+    ) -> Result<()> {
         let mut ev = Event::new("wasm").add_attribute("_contract_address", contract);
         ev.attributes.extend(res.attributes);
         out.events.push(ev);
         out.events.extend(res.events.into_iter().map(|e| {
-            let mut e2 = Event::new(format!("wasm-{}", e.ty)).add_attribute("_contract_address", contract);
+            let mut e2 =
+                Event::new(format!("wasm-{}", e.ty)).add_attribute("_contract_address", contract);
             e2.attributes.extend(e.attributes);
             e2
         }));
@@ -269,24 +309,73 @@ impl World {
             out.data = res.data;
         }
         for sub in res.messages {
-            if sub.reply_on != ReplyOn::Never {
-                bail!("{contract} sent a sub-message with a reply: not supported by this chain");
+            if sub.reply_on == ReplyOn::Never {
+                self.run_msg(contract, sub.msg, out)?;
+                continue;
             }
-            match sub.msg {
-                CosmosMsg::Bank(BankMsg::Send { to_address, amount }) => {
-                    self.transfer(contract, &to_address, &amount)?;
+            // A sub-message with a reply: its own state changes are undone on error, and
+            // the contract's `reply` entry point is told the outcome.
+            let snap = self.snapshot();
+            let mut sub_out = TxResult::default();
+            let result = match self.run_msg(contract, sub.msg, &mut sub_out) {
+                Ok(()) => {
+                    #[allow(deprecated)]
+                    let r = SubMsgResponse {
+                        events: sub_out.events.clone(),
+                        data: sub_out.data.clone(),
+                        msg_responses: vec![],
+                    };
+                    out.events.extend(sub_out.events);
+                    SubMsgResult::Ok(r)
                 }
-                CosmosMsg::Wasm(WasmMsg::Execute {
-                    contract_addr,
-                    msg,
-                    funds,
-                }) => {
-                    self.execute_raw(contract, &contract_addr, &msg, &funds, out)?;
+                Err(e) => {
+                    self.restore(snap);
+                    SubMsgResult::Err(e.to_string())
                 }
-                other => bail!("{contract} sent an unsupported message: {other:?}"),
+            };
+            let wants_reply = matches!(
+                (&sub.reply_on, &result),
+                (ReplyOn::Always, _)
+                    | (ReplyOn::Success, SubMsgResult::Ok(_))
+                    | (ReplyOn::Error, SubMsgResult::Err(_))
+            );
+            if !wants_reply {
+                if let SubMsgResult::Err(e) = result {
+                    bail!(ContractError(e));
+                }
+                continue;
+            }
+            let reply = Reply {
+                id: sub.id,
+                payload: sub.payload,
+                gas_used: 0,
+                result,
+            };
+            let env = self.env(contract);
+            let mut instance = self.instance(contract)?;
+            let res = call_reply::<_, _, _, Empty>(&mut instance, &env, &reply);
+            self.charge(&mut instance);
+            drop(instance);
+            match res.map_err(|e| anyhow!("VM error in reply of {contract}: {e}"))? {
+                ContractResult::Ok(r) => self.dispatch(contract, r, out)?,
+                ContractResult::Err(e) => bail!(ContractError(e)),
             }
         }
         Ok(())
+    }
+
+    fn run_msg(self: &Arc<Self>, contract: &str, msg: CosmosMsg, out: &mut TxResult) -> Result<()> {
+        match msg {
+            CosmosMsg::Bank(BankMsg::Send { to_address, amount }) => {
+                self.transfer(contract, &to_address, &amount)
+            }
+            CosmosMsg::Wasm(WasmMsg::Execute {
+                contract_addr,
+                msg,
+                funds,
+            }) => self.execute_raw(contract, &contract_addr, &msg, &funds, out),
+            other => bail!("{contract} sent an unsupported message: {other:?}"),
+        }
     }
 
     fn execute_raw(
@@ -411,13 +500,20 @@ impl Chain {
     /// Moves to `height` (forward only).
     pub fn set_height(&self, height: u64) {
         let now = self.height();
-        assert!(height >= now, "the chain only moves forward ({now} -> {height})");
+        assert!(
+            height >= now,
+            "the chain only moves forward ({now} -> {height})"
+        );
         self.advance_blocks(height - now);
     }
 
     pub fn mint(&self, to: &Addr, amount: u128, denom: &str) {
         let mut st = lock(&self.world.state);
-        *st.bank.entry(to.to_string()).or_default().entry(denom.to_string()).or_default() += amount;
+        *st.bank
+            .entry(to.to_string())
+            .or_default()
+            .entry(denom.to_string())
+            .or_default() += amount;
     }
 
     pub fn balance(&self, who: &Addr, denom: &str) -> u128 {
@@ -442,7 +538,22 @@ impl Chain {
         let checksum = cache()
             .store_code(&wasm, true, true)
             .map_err(|e| anyhow!("store_code {contract}: {e}"))?;
-        lock(&self.world.state).codes.insert(contract.to_string(), checksum);
+        lock(&self.world.state)
+            .codes
+            .insert(contract.to_string(), checksum);
+        Ok(checksum)
+    }
+
+    /// Stores an artifact *without* the chain's static checks (a chain would refuse one that
+    /// fails them): only for measuring an artifact that is not deployable yet.
+    pub fn store_artifact_unchecked(&self, contract: &str) -> Result<Checksum> {
+        let wasm = artifact(contract)?;
+        let checksum = cache()
+            .store_code(&wasm, false, true)
+            .map_err(|e| anyhow!("store_code {contract}: {e}"))?;
+        lock(&self.world.state)
+            .codes
+            .insert(contract.to_string(), checksum);
         Ok(checksum)
     }
 
@@ -457,12 +568,21 @@ impl Chain {
     }
 
     /// Instantiates the artifact `code` (stored on first use) at a new address.
-    pub fn instantiate<M: Serialize>(&self, code: &str, sender: &Addr, msg: &M, funds: &[Coin]) -> Result<Addr> {
+    pub fn instantiate<M: Serialize>(
+        &self,
+        code: &str,
+        sender: &Addr,
+        msg: &M,
+        funds: &[Coin],
+    ) -> Result<Addr> {
         let checksum = self.store_artifact(code)?;
         let addr = {
             let mut st = lock(&self.world.state);
             st.next_contract += 1;
-            let addr = self.world.api.addr_make(&format!("contract{}", st.next_contract));
+            let addr = self
+                .world
+                .api
+                .addr_make(&format!("contract{}", st.next_contract));
             st.contracts.insert(
                 addr.clone(),
                 ContractRecord {
@@ -482,7 +602,8 @@ impl Chain {
                 funds: funds.to_vec(),
             };
             let mut instance = self.world.instance(&addr)?;
-            let res = call_instantiate::<_, _, _, Empty>(&mut instance, &env, &info, &to_json_vec(msg)?);
+            let res =
+                call_instantiate::<_, _, _, Empty>(&mut instance, &env, &info, &to_json_vec(msg)?);
             self.world.charge(&mut instance);
             drop(instance);
             let mut out = TxResult::default();
@@ -503,7 +624,13 @@ impl Chain {
     }
 
     /// One transaction: `sender` executes `msg` on `contract` with `funds`; atomic.
-    pub fn execute<M: Serialize>(&self, sender: &Addr, contract: &Addr, msg: &M, funds: &[Coin]) -> Result<TxResult> {
+    pub fn execute<M: Serialize>(
+        &self,
+        sender: &Addr,
+        contract: &Addr,
+        msg: &M,
+        funds: &[Coin],
+    ) -> Result<TxResult> {
         let bytes = to_json_vec(msg)?;
         let snap = self.world.snapshot();
         let mut out = TxResult::default();
@@ -541,7 +668,10 @@ impl Chain {
 
     /// A smart query from outside (a client's query: measured like any other call).
     pub fn query<M: Serialize, T: DeserializeOwned>(&self, contract: &Addr, msg: &M) -> Result<T> {
-        match self.world.query_contract(contract.as_str(), &to_json_vec(msg)?)? {
+        match self
+            .world
+            .query_contract(contract.as_str(), &to_json_vec(msg)?)?
+        {
             ContractResult::Ok(bin) => Ok(from_json(&bin)?),
             ContractResult::Err(e) => bail!(ContractError(e)),
         }
@@ -550,7 +680,9 @@ impl Chain {
     /// The raw value of `contract`'s storage under `key` (not metered).
     pub fn raw(&self, contract: &Addr, key: &[u8]) -> Option<Vec<u8>> {
         let st = lock(&self.world.state);
-        st.contracts.get(contract.as_str()).and_then(|c| c.storage.raw(key))
+        st.contracts
+            .get(contract.as_str())
+            .and_then(|c| c.storage.raw(key))
     }
 
     /// Every record of `contract`'s storage (not metered).
@@ -564,7 +696,10 @@ impl Chain {
 
     /// The artifact a contract runs.
     pub fn code_of(&self, contract: &Addr) -> Option<String> {
-        lock(&self.world.state).contracts.get(contract.as_str()).map(|c| c.code.clone())
+        lock(&self.world.state)
+            .contracts
+            .get(contract.as_str())
+            .map(|c| c.code.clone())
     }
 
     /// Contracts loaded by the measured operations, without repetition.

@@ -11,5 +11,6 @@
 #![cfg(feature = "vm")]
 
 pub mod chain;
+pub mod report;
 pub mod storage;
 pub mod suite;

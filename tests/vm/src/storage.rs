@@ -149,7 +149,12 @@ impl Storage for CountingStorage {
         (res, GasInfo::free())
     }
 
-    fn scan(&mut self, start: Option<&[u8]>, end: Option<&[u8]>, order: Order) -> BackendResult<u32> {
+    fn scan(
+        &mut self,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> BackendResult<u32> {
         let (res, _) = lock(&self.data).scan(start, end, order);
         (res, GasInfo::free())
     }

@@ -74,7 +74,7 @@ impl VmSuite {
             "topic-registry",
             &admin,
             &registry_msg::InstantiateMsg {
-                owner: None,
+                owner: Some(admin.to_string()),
                 denom: denom.clone(),
                 fee_vault: None,
                 params: deploy.params.clone(),
@@ -86,7 +86,7 @@ impl VmSuite {
             "fee-vault",
             &admin,
             &vault_msg::InstantiateMsg {
-                owner: None,
+                owner: Some(admin.to_string()),
                 denom: denom.clone(),
                 registry: registry.to_string(),
                 reward_distributor: None,
@@ -99,7 +99,7 @@ impl VmSuite {
             "staking",
             &admin,
             &staking_msg::InstantiateMsg {
-                owner: None,
+                owner: Some(admin.to_string()),
                 denom,
                 registry: registry.to_string(),
                 reward_distributor: None,
@@ -146,7 +146,8 @@ impl VmSuite {
     }
 
     pub fn params(&self) -> Result<GlobalParams> {
-        self.chain.query(&self.registry, &registry_msg::QueryMsg::Params {})
+        self.chain
+            .query(&self.registry, &registry_msg::QueryMsg::Params {})
     }
 
     // ---- topic-registry --------------------------------------------------------------
@@ -273,7 +274,13 @@ impl VmSuite {
         )
     }
 
-    pub fn delegate(&mut self, delegator: &str, topic_id: u64, reputer: &str, amount: u128) -> Result<TxResult> {
+    pub fn delegate(
+        &mut self,
+        delegator: &str,
+        topic_id: u64,
+        reputer: &str,
+        amount: u128,
+    ) -> Result<TxResult> {
         let sender = self.account(delegator);
         let reputer = self.chain.addr(reputer).to_string();
         self.chain.execute(
@@ -297,7 +304,13 @@ impl VmSuite {
         )
     }
 
-    pub fn undelegate(&mut self, delegator: &str, topic_id: u64, reputer: &str, amount: u128) -> Result<TxResult> {
+    pub fn undelegate(
+        &mut self,
+        delegator: &str,
+        topic_id: u64,
+        reputer: &str,
+        amount: u128,
+    ) -> Result<TxResult> {
         let sender = self.account(delegator);
         let reputer = self.chain.addr(reputer).to_string();
         self.chain.execute(
@@ -351,6 +364,10 @@ impl VmSuite {
             totals.total_staked.u128() + totals.reward_funds.u128(),
             "staking balance == stake + reward funds"
         );
-        assert_eq!(self.chain.supply(DENOM), self.minted, "no token created or lost");
+        assert_eq!(
+            self.chain.supply(DENOM),
+            self.minted,
+            "no token created or lost"
+        );
     }
 }

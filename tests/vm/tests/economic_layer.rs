@@ -61,7 +61,10 @@ fn economic_story_in_the_vm() {
     assert_eq!(fee, 500);
     s.pay_for_read("dapp", t1, fee).unwrap();
     s.pay_for_read("dapp", t2, fee).unwrap();
-    assert!(s.pay_for_read("dapp", t2, fee - 1).is_err(), "short read fee refused");
+    assert!(
+        s.pay_for_read("dapp", t2, fee - 1).is_err(),
+        "short read fee refused"
+    );
     s.assert_conservation();
     s.fund_treasury("sponsor", 1_000_000).unwrap();
     s.assert_conservation();
@@ -77,12 +80,21 @@ fn economic_story_in_the_vm() {
     // Stake, with staking querying the registry's instance for each registration.
     s.add_stake("reputer1", t1, min_stake).unwrap();
     s.add_stake("reputer2", t1, 3 * min_stake).unwrap();
-    assert!(s.add_stake("worker1", t1, min_stake).is_err(), "workers are not reputers");
-    assert!(s.add_stake("reputer1", t2, min_stake).is_err(), "not registered in topic 2");
+    assert!(
+        s.add_stake("worker1", t1, min_stake).is_err(),
+        "workers are not reputers"
+    );
+    assert!(
+        s.add_stake("reputer1", t2, min_stake).is_err(),
+        "not registered in topic 2"
+    );
     s.assert_conservation();
     s.delegate("delegator1", t1, "reputer1", 7_000).unwrap();
     s.delegate("delegator2", t1, "reputer2", 9_000).unwrap();
-    assert!(s.delegate("reputer1", t1, "reputer1", 1_000).is_err(), "no self-delegation");
+    assert!(
+        s.delegate("reputer1", t1, "reputer1", 1_000).is_err(),
+        "no self-delegation"
+    );
     s.assert_conservation();
     let staked_height = s.chain.height();
     s.chain.advance_blocks(1);

@@ -1,0 +1,184 @@
+//! Entry points: instantiate / execute / query / migrate, dispatch only.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
+use nous_types::funds::nonpayable;
+
+use crate::error::ContractError;
+use crate::execute;
+use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use crate::query;
+
+pub const CONTRACT_NAME: &str = "crates.io:reward-distribution";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    execute::config::instantiate(deps, info, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    // Funds policy: no message of this contract takes payments (the emission arrives from
+    // the fee vault's `DrawEmission`, a bank/cw20 transfer rather than an execute).
+    nonpayable(&info)?;
+    match msg {
+        ExecuteMsg::ActivateTopic { topic_id } => {
+            execute::activate::activate_topic(deps, env, topic_id)
+        }
+        ExecuteMsg::Settle { topic_id, limit } => {
+            execute::settle::settle(deps, env, topic_id, limit)
+        }
+        ExecuteMsg::Claim {} => execute::claim::claim(deps, info),
+        ExecuteMsg::UpdateConfig {
+            chain_security_recipient,
+            emission,
+            max_epochs_per_call,
+            max_topics_per_call,
+        } => execute::config::update_config(
+            deps,
+            info,
+            chain_security_recipient,
+            emission,
+            max_epochs_per_call,
+            max_topics_per_call,
+        ),
+        ExecuteMsg::UpdateOwnership(action) => {
+            execute::config::update_ownership(deps, env, info, action)
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Claimable { address } => to_json_binary(&query::claimable(deps, address)?),
+        QueryMsg::Claimables { start_after, limit } => {
+            to_json_binary(&query::claimables(deps, start_after, limit)?)
+        }
+        QueryMsg::TopicStatus { topic_id } => to_json_binary(&query::topic_status(deps, topic_id)?),
+        QueryMsg::Topics { start_after, limit } => {
+            to_json_binary(&query::topics(deps, start_after, limit)?)
+        }
+        QueryMsg::LastSettledEpoch { topic_id } => {
+            to_json_binary(&query::last_settled(deps, topic_id)?)
+        }
+        QueryMsg::EpochReward { topic_id, epoch } => {
+            to_json_binary(&query::epoch_reward(deps, topic_id, epoch)?)
+        }
+        QueryMsg::Emission {} => to_json_binary(&query::emission(deps)?),
+        QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?),
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    Ok(nous_types::migrate::migrate_version(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
+    use cosmwasm_std::{coins, Decimal, Uint128};
+    use nous_types::migrate::MigrateError;
+    use nous_types::reward_distribution::EmissionParams;
+
+    fn msg(api: &MockApi) -> InstantiateMsg {
+        InstantiateMsg {
+            owner: None,
+            denom: cw20::Denom::Native("unous".into()),
+            topic_registry: api.addr_make("registry").to_string(),
+            fee_vault: api.addr_make("vault").to_string(),
+            staking: api.addr_make("staking").to_string(),
+            synthesis: api.addr_make("synthesis").to_string(),
+            chain_security_recipient: api.addr_make("security").to_string(),
+            emission: EmissionParams {
+                total_supply: Uint128::new(100),
+                circulating_supply: Uint128::new(50),
+                emission_rate: Decimal::percent(2),
+                max_monthly_percentage_yield: Decimal::permille(9),
+                one_month_smoothing_degree: Decimal::percent(10),
+                default_reputer_share: Decimal::percent(33),
+                external_stake: Uint128::zero(),
+            },
+            max_epochs_per_call: None,
+            max_topics_per_call: None,
+        }
+    }
+
+    #[test]
+    fn instantiate_refuses_funds_and_bad_parameters() {
+        let mut deps = mock_dependencies();
+        let api = deps.api;
+        let owner = api.addr_make("owner");
+        let err = instantiate(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&owner, &coins(1, "unous")),
+            msg(&api),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ContractError::Payment(_)));
+        let mut bad = msg(&api);
+        bad.emission.one_month_smoothing_degree = Decimal::zero();
+        let err =
+            instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), bad).unwrap_err();
+        assert!(matches!(err, ContractError::InvalidConfig { .. }));
+        let mut bad = msg(&api);
+        bad.max_topics_per_call = Some(0);
+        let err =
+            instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), bad).unwrap_err();
+        assert!(matches!(err, ContractError::InvalidConfig { .. }));
+        instantiate(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&owner, &[]),
+            msg(&api),
+        )
+        .unwrap();
+        assert_eq!(
+            cw2::get_contract_version(&deps.storage).unwrap().contract,
+            CONTRACT_NAME
+        );
+    }
+
+    #[test]
+    fn migrate_refuses_another_contract_and_a_downgrade() {
+        let mut deps = mock_dependencies();
+        cw2::set_contract_version(&mut deps.storage, "crates.io:other", "0.1.0").unwrap();
+        let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+        assert!(matches!(
+            err,
+            ContractError::Migrate(MigrateError::WrongContract { .. })
+        ));
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
+        let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+        assert!(matches!(
+            err,
+            ContractError::Migrate(MigrateError::Downgrade { .. })
+        ));
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.0.1").unwrap();
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert_eq!(res.attributes[0].value, "migrate");
+    }
+}

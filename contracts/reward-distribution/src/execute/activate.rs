@@ -1,0 +1,119 @@
+//! `ActivateTopic`: a topic starts (or restarts) earning once its weight reaches the minimum.
+
+use cosmwasm_std::{Decimal, DepsMut, Env, QuerierWrapper, Response, Uint128};
+use nous_types::topic_registry::{GlobalParams, Topic, TopicRegistryContract};
+
+use crate::error::ContractError;
+use crate::execute::ledger;
+use crate::maths;
+use crate::state::{TopicState, CONFIG, TOPICS, TOTALS};
+
+/// §9.1 for one topic: the new smoothed weight from `stake` and `revenue` (base units)
+/// and the stored previous weight, and whether it keeps the topic active.
+#[inline(never)]
+pub fn next_weight(
+    params: &GlobalParams,
+    state: &TopicState,
+    stake: Uint128,
+    revenue: Uint128,
+) -> Result<(Decimal, bool), ContractError> {
+    let f = |d: Decimal| {
+        maths::fixed_from_decimal(d).map_err(|e| ContractError::math("global parameters", e))
+    };
+    let mp = maths::weight_params(
+        f(params.topic_reward_stake_importance)?,
+        f(params.topic_reward_fee_revenue_importance)?,
+        f(params.min_topic_weight)?,
+    );
+    let previous = if state.has_weight {
+        Some(
+            maths::fixed_from_decimal(state.weight)
+                .map_err(|e| ContractError::math("stored weight", e))?,
+        )
+    } else {
+        None
+    };
+    let weight = maths::topic_weight(
+        stake.u128(),
+        revenue.u128(),
+        state.clock.epoch_length,
+        previous,
+        f(params.topic_reward_alpha)?,
+        &mp,
+    )
+    .map_err(|e| ContractError::math("topic weight", e))?;
+    let active = maths::is_active_weight(weight, &mp);
+    let weight =
+        maths::decimal_from_fixed(weight).map_err(|e| ContractError::math("topic weight", e))?;
+    Ok((weight, active))
+}
+
+/// Loads a topic from the registry; a failed query means the topic does not exist.
+#[inline(never)]
+pub fn load_topic(
+    querier: &QuerierWrapper,
+    registry: &TopicRegistryContract,
+    topic_id: u64,
+) -> Result<Topic, ContractError> {
+    registry
+        .topic(querier, topic_id)
+        .map_err(|_| ContractError::TopicNotFound { topic_id })
+}
+
+#[inline(never)]
+pub fn activate_topic(deps: DepsMut, env: Env, topic_id: u64) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let topic = load_topic(&deps.querier, &config.topic_registry, topic_id)?;
+    let params = config.topic_registry.params(&deps.querier)?;
+    let clock = topic.clock();
+    let height = env.block.height;
+
+    // Epochs whose reputer window closed before now earn nothing; never move backwards.
+    let first_open = clock
+        .last_closed_reputer_epoch(height)
+        .map_or(0, |e| e.saturating_add(1));
+    let mut state = match TOPICS.may_load(deps.storage, topic_id)? {
+        Some(s) if s.active => return Err(ContractError::TopicAlreadyActive { topic_id }),
+        Some(s) => s,
+        None => TopicState::new(clock, first_open),
+    };
+    state.clock = clock;
+    let skipped = first_open.saturating_sub(state.next_epoch);
+    state.next_epoch = state.next_epoch.max(first_open);
+
+    // The weight now: current stake and the current epoch's fee revenue.
+    let stake = config.staking.topic_stake(&deps.querier, topic_id, None)?;
+    let revenue = config
+        .fee_vault
+        .topic_revenue(&deps.querier, topic_id, None)?;
+    let (weight, active) = next_weight(&params, &state, stake, revenue)?;
+    if !active {
+        return Err(ContractError::WeightBelowMinimum {
+            topic_id,
+            weight,
+            minimum: params.min_topic_weight,
+        });
+    }
+
+    let mut totals = TOTALS.load(deps.storage)?;
+    state.stake = stake;
+    ledger::set_weight(
+        deps.storage,
+        &mut totals,
+        topic_id,
+        &mut state,
+        weight,
+        true,
+    )?;
+    TOPICS.save(deps.storage, topic_id, &state)?;
+    TOTALS.save(deps.storage, &totals)?;
+
+    Ok(Response::new()
+        .add_attribute("action", "activate_topic")
+        .add_attribute("topic_id", topic_id.to_string())
+        .add_attribute("weight", weight.to_string())
+        .add_attribute("stake", stake)
+        .add_attribute("revenue", revenue)
+        .add_attribute("next_epoch", state.next_epoch.to_string())
+        .add_attribute("skipped_epochs", skipped.to_string()))
+}

@@ -1,0 +1,14 @@
+//! reward-distribution: topic weights and activity (MATH.md §9.1), the monthly emission
+//! (§10) and each topic's share of it (§9.2), the class split (§8.4–8.6) and the payout to
+//! each participant (§8.7), pull-based claims, and the delegators' part sent to staking.
+//! See README.md for the rules and every message.
+
+pub mod contract;
+mod error;
+mod execute;
+pub mod maths;
+pub mod msg;
+mod query;
+pub mod state;
+
+pub use error::ContractError;

@@ -1,0 +1,503 @@
+//! The contract's boundary to the maths package: conversions between the stored /
+//! message number types (cosmwasm `Decimal`, `SignedDecimal`, `Uint128`) and
+//! `nous_math::Fixed`, and the three computations this contract needs, each named after
+//! its MATH.md section:
+//! - [`topic_weight`] (§9.1), [`topic_epoch_reward`] and [`share_treasury`] (§9.2);
+//! - [`month_emission`] (§10);
+//! - [`epoch_split`] (§8.1–8.6) and [`payouts`] (§8.7).
+//!
+//! No storage here: plain data in, plain data out, so tests can run the same functions on
+//! the same inputs and compare with what the contract paid.
+
+use cosmwasm_std::{Decimal, SignedDecimal};
+use std::collections::BTreeMap;
+
+use nous_math::rewards::{self, ClassBudgets, ClassSplit, Payout};
+use nous_math::topic::{self, TopicEntry};
+use nous_math::{emission, Fixed, MathError, MathResult, Params};
+
+// ---- conversions ----------------------------------------------------------------------
+
+/// `Decimal` and `Fixed` share 18 decimals: only the sign range differs.
+pub fn fixed_from_decimal(d: Decimal) -> MathResult<Fixed> {
+    i128::try_from(d.atomics().u128())
+        .map(Fixed::from_raw)
+        .map_err(|_| MathError::Overflow)
+}
+
+pub fn decimal_from_fixed(f: Fixed) -> MathResult<Decimal> {
+    let raw = u128::try_from(f.raw()).map_err(|_| MathError::InvalidSign("unsigned decimal"))?;
+    Ok(Decimal::raw(raw))
+}
+
+pub fn fixed_from_signed(d: SignedDecimal) -> Fixed {
+    Fixed::from_raw(d.atomics().i128())
+}
+
+pub fn signed_from_fixed(f: Fixed) -> SignedDecimal {
+    SignedDecimal::raw(f.raw())
+}
+
+// ---- §9 topic weight and topic reward -------------------------------------------------
+
+/// The maths package's parameter set with the §9.1 values of the registry's global
+/// parameters (the §9 functions read only those).
+pub fn weight_params(
+    stake_importance: Fixed,
+    fee_importance: Fixed,
+    min_topic_weight: Fixed,
+) -> Params {
+    Params {
+        topic_reward_stake_importance: stake_importance,
+        topic_reward_fee_revenue_importance: fee_importance,
+        min_topic_weight,
+        ..Params::chain_defaults()
+    }
+}
+
+/// §9.1 with `nous_math::topic::topic_weight`: `ŵ = S^μ · (C/epoch_length)^ν` (0 when
+/// `C = 0`), smoothed `EMA_α(ŵ, prev)`. Stake and revenue enter in whole tokens
+/// (`Fixed::from_base_units`), so the weight and `min_topic_weight` are in tokens.
+pub fn topic_weight(
+    stake: u128,
+    revenue: u128,
+    epoch_length: u64,
+    previous: Option<Fixed>,
+    alpha: Fixed,
+    params: &Params,
+) -> MathResult<Fixed> {
+    topic::topic_weight(
+        Fixed::from_base_units(stake)?,
+        Fixed::from_base_units(revenue)?,
+        epoch_length,
+        previous,
+        alpha,
+        params,
+    )
+}
+
+/// §9.1: active iff the weight reaches `min_topic_weight`.
+pub fn is_active_weight(weight: Fixed, params: &Params) -> bool {
+    topic::is_active_weight(weight, params)
+}
+
+/// §9.2 for one topic epoch, with `nous_math::topic::topic_rewards` (the treasury cap is
+/// applied later over all epochs of a call, see [`share_treasury`]):
+/// `E_t = trunc(w_t / W_sum · e_block · epoch_length)`; 0 when `W_sum = 0`.
+pub fn topic_epoch_reward(
+    weight: Fixed,
+    weight_sum: Fixed,
+    block_emission: u128,
+    epoch_length: u64,
+) -> MathResult<u128> {
+    if !weight_sum.is_positive() || !weight.is_positive() {
+        return Ok(0);
+    }
+    let topics: BTreeMap<u32, TopicEntry> = [(
+        0,
+        TopicEntry {
+            weight,
+            epoch_length,
+        },
+    )]
+    .into_iter()
+    .collect();
+    let out = topic::topic_rewards(&topics, &[0], weight_sum, block_emission, u128::MAX)?;
+    Ok(out.get(&0).copied().unwrap_or(0))
+}
+
+/// §9.2 treasury cap over several topic epochs whose targets exceed the `balance`: each
+/// gets `trunc(w·epoch_length / Σ w·epoch_length · balance)` (the rule of
+/// `nous_math::topic::topic_rewards`), in input order.
+pub fn share_treasury(entries: &[TopicEntry], balance: u128) -> MathResult<Vec<u128>> {
+    let weights = entries
+        .iter()
+        .map(|e| e.weight.checked_mul_int(e.epoch_length as i128))
+        .collect::<MathResult<Vec<_>>>()?;
+    let sum = Fixed::sum(weights.iter().copied())?;
+    if sum.is_zero() {
+        return Ok(vec![0; entries.len()]);
+    }
+    weights
+        .iter()
+        .map(|w| w.checked_div(sum)?.mul_floor_u128(balance))
+        .collect()
+}
+
+// ---- §10 emission ---------------------------------------------------------------------
+
+/// Inputs of one month's emission (§10.1–10.4).
+#[derive(Clone, Debug)]
+pub struct EmissionInput {
+    /// `T_eco`: what the treasury holds.
+    pub treasury: u128,
+    /// `N_staked`.
+    pub staked: u128,
+    pub circulating_supply: u128,
+    pub total_supply: u128,
+    /// `f_e`.
+    pub emission_rate: Fixed,
+    /// `MPY_max`.
+    pub max_monthly_percentage_yield: Fixed,
+    /// `f_v`: the chain-security share.
+    pub validator_share: Fixed,
+    /// `f_r`: share of topic rewards that went to reputers.
+    pub reputer_share: Fixed,
+    /// EMA α (0.1).
+    pub smoothing: Fixed,
+    /// `e_prev`, `None` in the first month.
+    pub previous: Option<Fixed>,
+    pub blocks_per_month: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmissionOutput {
+    /// Smoothed emission per staked token `e`.
+    pub emission_per_token: Fixed,
+    /// `E_month = trunc(e · N_staked)`.
+    pub month_emission: u128,
+    /// `e_block = E_month div blocks_per_month`.
+    pub block_emission: u128,
+}
+
+/// §10 with `nous_math::emission`: `ê = min(f_e·(T_eco/N_staked)·(N_circ/N_total),
+/// MPY_max/f_stakers)`, `e = EMA(ê, e_prev)`, `E_month = trunc(e·N_staked)`,
+/// `e_block = E_month div bpm`. A contract cannot refuse to settle, so where the reference
+/// errors (nothing staked) the month emits nothing and `e` stays at `e_prev` (0 if none).
+pub fn month_emission(i: &EmissionInput) -> MathResult<EmissionOutput> {
+    if i.staked == 0 {
+        return Ok(EmissionOutput {
+            emission_per_token: i.previous.unwrap_or(Fixed::ZERO),
+            month_emission: 0,
+            block_emission: 0,
+        });
+    }
+    let target = emission::target_emission_per_token(
+        i.emission_rate,
+        i.treasury,
+        i.staked,
+        i.circulating_supply,
+        i.total_supply,
+    )?;
+    // No staker share at all (f_v = f_r = 0) leaves the yield uncapped rather than failing
+    // every settlement of the month.
+    let cap = if i.validator_share.is_zero() && i.reputer_share.is_zero() {
+        Fixed::MAX
+    } else {
+        emission::max_emission_per_token(
+            i.max_monthly_percentage_yield,
+            i.reputer_share,
+            i.validator_share,
+        )?
+    };
+    let (_, e) = emission::emission_per_token(target, cap, i.previous, i.smoothing)?;
+    let month = emission::monthly_emission(e, i.staked)?;
+    Ok(EmissionOutput {
+        emission_per_token: e,
+        month_emission: month,
+        block_emission: emission::block_emission(month, i.blocks_per_month)?,
+    })
+}
+
+// ---- §8 class split -------------------------------------------------------------------
+
+/// Parameters of §8 as fixed-point numbers.
+#[derive(Clone, Copy, Debug)]
+pub struct SplitParams {
+    pub epsilon_topic: Fixed,
+    pub p_reward_inference: Fixed,
+    pub p_reward_forecast: Fixed,
+    pub p_reward_reputer: Fixed,
+    pub c_reward_inference: Fixed,
+    pub c_reward_forecast: Fixed,
+    pub task_reward_alpha: Fixed,
+    pub beta_entropy: Fixed,
+    pub max_samples_to_scale_scores: u32,
+}
+
+/// One class of one epoch, keyed by actor index: instant scores and the stored smoothed
+/// fractions of those actors that have one.
+#[derive(Clone, Debug, Default)]
+pub struct ClassInput {
+    pub scores: BTreeMap<u32, Fixed>,
+    pub previous_smoothed: BTreeMap<u32, Fixed>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SplitInput {
+    pub inferers: ClassInput,
+    /// The class's score sample before this epoch, newest first (§8.1).
+    pub inferer_samples: Vec<Fixed>,
+    pub forecasters: ClassInput,
+    pub forecaster_samples: Vec<Fixed>,
+    pub reputers: ClassInput,
+    /// Reputer stakes (base units) by actor index.
+    pub reputer_stakes: BTreeMap<u32, u128>,
+    pub forecasting_task_score: Fixed,
+    pub previous_score_ratio: Fixed,
+}
+
+/// Per class: raw fractions (paid, §8.7), the new smoothed fractions (stored, §8.3) and
+/// the modified entropy (§8.4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassOutput {
+    pub fractions: BTreeMap<u32, Fixed>,
+    pub smoothed: BTreeMap<u32, Fixed>,
+    pub entropy: Fixed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitOutput {
+    pub inferers: ClassOutput,
+    pub forecasters: ClassOutput,
+    pub reputers: ClassOutput,
+    /// The new score samples (stored).
+    pub inferer_samples: Vec<Fixed>,
+    pub forecaster_samples: Vec<Fixed>,
+    /// χ and the new forecaster score ratio ρ̄ (§8.5).
+    pub chi: Fixed,
+    pub score_ratio: Fixed,
+    /// Shares of the topic reward (§8.6).
+    pub split: ClassSplit,
+}
+
+fn class(
+    fractions: BTreeMap<u32, Fixed>,
+    previous: &BTreeMap<u32, Fixed>,
+    p: &SplitParams,
+) -> MathResult<ClassOutput> {
+    let e = rewards::smoothed_entropy(&fractions, previous, p.task_reward_alpha, p.beta_entropy)?;
+    Ok(ClassOutput {
+        fractions,
+        smoothed: e.smoothed,
+        entropy: e.entropy,
+    })
+}
+
+/// §8.1–8.6 for one topic epoch with `nous_math::rewards`. Needs at least one inferer
+/// and one reputer; `G = 0` without forecasters or with at most one inferer (§8.4).
+pub fn epoch_split(i: &SplitInput, p: &SplitParams) -> MathResult<SplitOutput> {
+    if i.inferers.scores.is_empty() {
+        return Err(MathError::EmptyInput("inferer scores"));
+    }
+    if i.reputers.scores.is_empty() {
+        return Err(MathError::EmptyInput("reputer scores"));
+    }
+    let max = p.max_samples_to_scale_scores as usize;
+    let sample = |scores: &BTreeMap<u32, Fixed>, previous: &[Fixed]| {
+        rewards::score_sample(
+            &[scores.values().copied().collect(), previous.to_vec()],
+            max,
+        )
+    };
+    let inferer_samples = sample(&i.inferers.scores, &i.inferer_samples);
+    let forecaster_samples = sample(&i.forecasters.scores, &i.forecaster_samples);
+
+    let u = rewards::worker_reward_fractions(
+        &i.inferers.scores,
+        &inferer_samples,
+        p.p_reward_inference,
+        p.c_reward_inference,
+        p.epsilon_topic,
+    )?;
+    let inferers = class(u, &i.inferers.previous_smoothed, p)?;
+
+    let mut forecasters = if i.forecasters.scores.is_empty() {
+        ClassOutput::default()
+    } else {
+        let v = rewards::worker_reward_fractions(
+            &i.forecasters.scores,
+            &forecaster_samples,
+            p.p_reward_forecast,
+            p.c_reward_forecast,
+            p.epsilon_topic,
+        )?;
+        class(v, &i.forecasters.previous_smoothed, p)?
+    };
+    if i.inferers.scores.len() <= 1 {
+        forecasters.entropy = Fixed::ZERO;
+    }
+
+    let w = rewards::reputer_reward_fractions(
+        &i.reputer_stakes,
+        &i.reputers.scores,
+        p.p_reward_reputer,
+    )?;
+    let reputers = class(w, &i.reputers.previous_smoothed, p)?;
+
+    let (chi, score_ratio) = rewards::forecasting_utility(
+        i.forecasting_task_score,
+        &i.inferers.scores,
+        i.previous_score_ratio,
+        p.task_reward_alpha,
+    )?;
+    let split =
+        rewards::class_reward_split(inferers.entropy, forecasters.entropy, reputers.entropy, chi)?;
+    Ok(SplitOutput {
+        inferers,
+        forecasters,
+        reputers,
+        inferer_samples,
+        forecaster_samples,
+        chi,
+        score_ratio,
+        split,
+    })
+}
+
+// ---- §8.7 payouts ---------------------------------------------------------------------
+
+/// Integer payouts of one topic epoch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Payouts {
+    pub budgets: ClassBudgets,
+    /// Base units per actor index (zero amounts omitted).
+    pub inferers: BTreeMap<u32, u128>,
+    pub forecasters: BTreeMap<u32, u128>,
+    pub reputers: BTreeMap<u32, u128>,
+    /// `E − Σ payouts` (class-budget dust plus each class's payout dust): carried.
+    pub dust: u128,
+}
+
+/// §8.6–8.7 in integers: class budgets `trunc(share · E)`, then `trunc(fraction · budget)`
+/// per actor; the sum never exceeds `topic_reward`.
+pub fn payouts(split: &SplitOutput, topic_reward: u128) -> MathResult<Payouts> {
+    let budgets = rewards::class_budgets(topic_reward, &split.split)?;
+    let inf = rewards::payout(budgets.inference, &split.inferers.fractions)?;
+    let fc = if split.forecasters.fractions.is_empty() {
+        Payout {
+            amounts: BTreeMap::new(),
+            dust: budgets.forecasting,
+        }
+    } else {
+        rewards::payout(budgets.forecasting, &split.forecasters.fractions)?
+    };
+    let rep = rewards::payout(budgets.reputation, &split.reputers.fractions)?;
+    let dust = [budgets.dust, inf.dust, fc.dust, rep.dust]
+        .iter()
+        .try_fold(0u128, |a, x| a.checked_add(*x))
+        .ok_or(MathError::Overflow)?;
+    Ok(Payouts {
+        budgets,
+        inferers: inf.amounts,
+        forecasters: fc.amounts,
+        reputers: rep.amounts,
+        dust,
+    })
+}
+
+/// §8.7: `(delegators, reputer)` parts of a reputer reward.
+pub fn delegator_split(
+    reward: u128,
+    delegated: u128,
+    total_stake: u128,
+) -> MathResult<(u128, u128)> {
+    rewards::delegator_split(reward, delegated.min(total_stake), total_stake)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fx(s: &str) -> Fixed {
+        s.parse().unwrap()
+    }
+
+    fn input() -> EmissionInput {
+        EmissionInput {
+            treasury: 1_000_000,
+            staked: 1_000_000,
+            circulating_supply: 1,
+            total_supply: 2,
+            emission_rate: fx("0.025"),
+            max_monthly_percentage_yield: fx("0.0095"),
+            validator_share: fx("0.25"),
+            reputer_share: fx("0.333333333333333333"),
+            smoothing: fx("0.1"),
+            previous: None,
+            blocks_per_month: 100,
+        }
+    }
+
+    #[test]
+    fn month_emission_caps_smooths_and_survives_edge_inputs() {
+        // ê = 0.025 · 1 · 0.5 = 0.0125 < cap 0.019: first month e = ê.
+        let out = month_emission(&input()).unwrap();
+        assert_eq!(out.emission_per_token, fx("0.0125"));
+        assert_eq!(out.month_emission, 12_500);
+        assert_eq!(out.block_emission, 125);
+        // A huge treasury hits the cap; the EMA moves 10% towards it.
+        let capped = month_emission(&EmissionInput {
+            treasury: 100_000_000,
+            previous: Some(fx("0.0125")),
+            ..input()
+        })
+        .unwrap();
+        let cap = fx("0.0095").checked_div(fx("0.5")).unwrap();
+        let expected = fx("0.1")
+            .checked_mul(cap)
+            .unwrap()
+            .checked_add(fx("0.9").checked_mul(fx("0.0125")).unwrap())
+            .unwrap();
+        assert_eq!(capped.emission_per_token, expected);
+        // Nothing staked: nothing emitted, e kept.
+        let none = month_emission(&EmissionInput {
+            staked: 0,
+            previous: Some(fx("0.01")),
+            ..input()
+        })
+        .unwrap();
+        assert_eq!(
+            (none.month_emission, none.emission_per_token),
+            (0, fx("0.01"))
+        );
+        // No staker share at all: uncapped instead of an error.
+        let uncapped = month_emission(&EmissionInput {
+            validator_share: Fixed::ZERO,
+            reputer_share: Fixed::ZERO,
+            treasury: 100_000_000,
+            ..input()
+        })
+        .unwrap();
+        assert_eq!(uncapped.emission_per_token, fx("1.25"));
+    }
+
+    #[test]
+    fn conversions_round_trip_and_refuse_what_does_not_fit() {
+        let d = Decimal::percent(125);
+        assert_eq!(
+            decimal_from_fixed(fixed_from_decimal(d).unwrap()).unwrap(),
+            d
+        );
+        assert!(decimal_from_fixed(fx("-1")).is_err());
+        assert!(fixed_from_decimal(Decimal::MAX).is_err());
+        let s = SignedDecimal::percent(-250);
+        assert_eq!(signed_from_fixed(fixed_from_signed(s)), s);
+    }
+
+    #[test]
+    fn treasury_share_never_exceeds_the_balance() {
+        let entries = [
+            TopicEntry {
+                weight: fx("1"),
+                epoch_length: 10,
+            },
+            TopicEntry {
+                weight: fx("2"),
+                epoch_length: 10,
+            },
+            TopicEntry {
+                weight: fx("3"),
+                epoch_length: 5,
+            },
+        ];
+        let shares = share_treasury(&entries, 1_001).unwrap();
+        assert!(shares.iter().sum::<u128>() <= 1_001);
+        assert_eq!(shares, vec![222, 444, 333]);
+        assert_eq!(
+            topic_epoch_reward(fx("1"), Fixed::ZERO, 100, 10).unwrap(),
+            0
+        );
+        assert_eq!(topic_epoch_reward(fx("1"), fx("4"), 100, 10).unwrap(), 250);
+    }
+}

@@ -1,0 +1,213 @@
+//! Compact binary records (DESIGN.md "Gas"): numbers as their raw 18-decimal i128 (16 bytes,
+//! big-endian) and ids as u32 (4 bytes), instead of JSON with decimal strings.
+//! - pair lists `(actor, Fixed)`, 20 bytes per entry: active sets, regret tables;
+//! - loss bundles and the body of a network inference (`Writer` / `Reader`): lists keep
+//!   their order, each list prefixed by its length.
+
+use cosmwasm_std::{SignedDecimal, StdError, Storage};
+use cw_storage_plus::{Map, PrimaryKey};
+use nous_math::Fixed;
+
+use crate::error::ContractError;
+
+const ENTRY: usize = 20;
+
+fn corrupt() -> ContractError {
+    ContractError::Std(StdError::generic_err("corrupt binary record"))
+}
+
+/// `(actor, value)` pairs as bytes, in the given order.
+pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (u32, &'a Fixed)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (actor, value) in pairs {
+        out.extend_from_slice(&actor.to_be_bytes());
+        out.extend_from_slice(&value.raw().to_be_bytes());
+    }
+    out
+}
+
+pub fn decode_pairs(bytes: &[u8]) -> Result<Vec<(u32, Fixed)>, ContractError> {
+    let entries = bytes.chunks_exact(ENTRY);
+    if !entries.remainder().is_empty() {
+        return Err(corrupt());
+    }
+    entries
+        .map(|c| {
+            let (a, v) = c.split_at(4);
+            let a: [u8; 4] = a.try_into().map_err(|_| corrupt())?;
+            let v: [u8; 16] = v.try_into().map_err(|_| corrupt())?;
+            Ok((
+                u32::from_be_bytes(a),
+                Fixed::from_raw(i128::from_be_bytes(v)),
+            ))
+        })
+        .collect()
+}
+
+pub fn encode_fixed(value: Fixed) -> [u8; 16] {
+    value.raw().to_be_bytes()
+}
+
+pub fn decode_fixed(bytes: &[u8]) -> Result<Fixed, ContractError> {
+    let raw: [u8; 16] = bytes.try_into().map_err(|_| corrupt())?;
+    Ok(Fixed::from_raw(i128::from_be_bytes(raw)))
+}
+
+/// A namespace of raw-byte records keyed like a cw-storage-plus `Map` (the `Map` only
+/// builds keys; values are written as given, not as JSON).
+pub struct RawMap<'a, K> {
+    map: Map<K, ()>,
+    _k: core::marker::PhantomData<&'a ()>,
+}
+
+impl<'a, K: PrimaryKey<'a>> RawMap<'a, K> {
+    pub const fn new(namespace: &'static str) -> Self {
+        RawMap {
+            map: Map::new(namespace),
+            _k: core::marker::PhantomData,
+        }
+    }
+
+    pub fn get(&self, storage: &dyn Storage, key: K) -> Option<Vec<u8>> {
+        storage.get(&self.map.key(key))
+    }
+
+    pub fn set(&self, storage: &mut dyn Storage, key: K, value: &[u8]) {
+        storage.set(&self.map.key(key), value)
+    }
+
+    pub fn remove(&self, storage: &mut dyn Storage, key: K) {
+        storage.remove(&self.map.key(key))
+    }
+}
+
+/// Appends fields to a binary record.
+#[derive(Default)]
+pub struct Writer(Vec<u8>);
+
+impl Writer {
+    pub fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_be_bytes());
+    }
+
+    pub fn u128(&mut self, v: u128) {
+        self.0.extend_from_slice(&v.to_be_bytes());
+    }
+
+    pub fn dec(&mut self, d: SignedDecimal) {
+        self.0.extend_from_slice(&d.atomics().i128().to_be_bytes());
+    }
+
+    /// A length-prefixed list.
+    pub fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
+        self.u32(items.len() as u32);
+        for item in items {
+            each(self, item);
+        }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+/// Reads fields of a binary record; every read fails on a truncated record.
+pub struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader(bytes)
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], ContractError> {
+        if self.0.len() < N {
+            return Err(corrupt());
+        }
+        let (head, rest) = self.0.split_at(N);
+        self.0 = rest;
+        head.try_into().map_err(|_| corrupt())
+    }
+
+    pub fn u32(&mut self) -> Result<u32, ContractError> {
+        Ok(u32::from_be_bytes(self.take::<4>()?))
+    }
+
+    pub fn u128(&mut self) -> Result<u128, ContractError> {
+        Ok(u128::from_be_bytes(self.take::<16>()?))
+    }
+
+    pub fn dec(&mut self) -> Result<SignedDecimal, ContractError> {
+        Ok(SignedDecimal::raw(i128::from_be_bytes(self.take::<16>()?)))
+    }
+
+    /// A length-prefixed list (the length is only trusted as far as bytes remain).
+    pub fn list<T>(
+        &mut self,
+        mut each: impl FnMut(&mut Self) -> Result<T, ContractError>,
+    ) -> Result<Vec<T>, ContractError> {
+        let n = self.u32()? as usize;
+        let mut out = Vec::with_capacity(n.min(self.0.len() / 4));
+        for _ in 0..n {
+            out.push(each(self)?);
+        }
+        Ok(out)
+    }
+
+    /// The record must be fully read.
+    pub fn end(self) -> Result<(), ContractError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(corrupt())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_and_reader_agree() {
+        let mut w = Writer::default();
+        w.u32(7);
+        w.dec(SignedDecimal::raw(-5));
+        w.list(&[1u32, 2, 3], |w, x| w.u32(*x));
+        w.u128(u128::MAX);
+        let bytes = w.into_bytes();
+        let mut r = Reader::new(&bytes);
+        assert_eq!(r.u32().unwrap(), 7);
+        assert_eq!(r.dec().unwrap(), SignedDecimal::raw(-5));
+        assert_eq!(r.list(|r| r.u32()).unwrap(), vec![1, 2, 3]);
+        assert_eq!(r.u128().unwrap(), u128::MAX);
+        r.end().unwrap();
+        // truncated or trailing bytes are refused
+        let mut r = Reader::new(&bytes[..bytes.len() - 1]);
+        r.u32().unwrap();
+        r.dec().unwrap();
+        r.list(|r| r.u32()).unwrap();
+        assert!(r.u128().is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        let mut r = Reader::new(&longer);
+        r.u32().unwrap();
+        assert!(r.end().is_err());
+        // a huge announced length does not allocate or loop past the data
+        let mut w = Writer::default();
+        w.u32(u32::MAX);
+        let bytes = w.into_bytes();
+        assert!(Reader::new(&bytes).list(|r| r.u32()).is_err());
+    }
+
+    #[test]
+    fn pairs_round_trip_and_reject_truncated_records() {
+        let a: Fixed = "-1.5".parse().unwrap();
+        let b: Fixed = "170141183460.469231731687303715".parse().unwrap();
+        let bytes = encode_pairs([(7, &a), (u32::MAX, &b)]);
+        assert_eq!(bytes.len(), 40);
+        assert_eq!(decode_pairs(&bytes).unwrap(), vec![(7, a), (u32::MAX, b)]);
+        assert!(decode_pairs(&bytes[..39]).is_err());
+        assert_eq!(decode_fixed(&encode_fixed(a)).unwrap(), a);
+        assert!(decode_fixed(&[0u8; 15]).is_err());
+    }
+}

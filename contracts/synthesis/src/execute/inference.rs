@@ -1,0 +1,216 @@
+//! Worker-window close: freeze the active sets and compute and store the network
+//! inference of the nonce (MATH.md §5) with the maths package.
+
+use std::collections::BTreeMap;
+
+use cosmwasm_std::{Decimal, DepsMut, Env, Event};
+use nous_math::forecast::Forecast;
+use nous_math::inference::{error_bar_percentiles, synthesize, NetworkInferences};
+use nous_math::sortition::trim_forecast;
+use nous_math::{Fixed, MathError};
+use nous_types::synthesis::{
+    ActorClass, EpochStatus, InferencePath, NetworkInference, PercentileValue, WithheldValue,
+};
+
+use crate::convert::{to_dec, to_fixed, worker_values as values};
+use crate::error::ContractError;
+use crate::maths::maths_params;
+use crate::records::{load_network_losses, save_inference};
+use crate::regret_store::load_regrets;
+use crate::state::{load_set, TopicRecord, EPOCHS, PAYLOADS};
+use crate::topic::{load_globals, refresh_params};
+
+/// The inputs of §5 gathered from the frozen active sets of one nonce.
+pub struct SynthesisInputs {
+    pub inferences: BTreeMap<u32, Fixed>,
+    /// Per forecaster: elements about inferers of this nonce only, at most
+    /// `max_elements_per_forecast` (those with the highest score EMA, §11).
+    pub forecasts: BTreeMap<u32, Forecast>,
+}
+
+/// Reads the admitted payloads of the nonce's (now frozen) active sets.
+pub fn gather_inputs(
+    deps: &DepsMut,
+    topic_id: u64,
+    nonce: u64,
+    max_elements: u32,
+) -> Result<SynthesisInputs, ContractError> {
+    let inferers = load_set(deps.storage, topic_id, nonce, ActorClass::Inferer)?;
+    let forecasters = load_set(deps.storage, topic_id, nonce, ActorClass::Forecaster)?;
+    let mut inferences = BTreeMap::new();
+    for m in &inferers {
+        let p = PAYLOADS.may_load(deps.storage, (topic_id, nonce, m.actor))?;
+        if let Some(v) = p.and_then(|p| p.inference) {
+            inferences.insert(m.actor, to_fixed(v));
+        }
+    }
+    let emas: BTreeMap<u32, Fixed> = inferers
+        .iter()
+        .filter(|m| inferences.contains_key(&m.actor))
+        .map(|m| (m.actor, m.ema))
+        .collect();
+    let mut forecasts = BTreeMap::new();
+    for m in &forecasters {
+        let p = PAYLOADS.may_load(deps.storage, (topic_id, nonce, m.actor))?;
+        let Some(elements) = p.and_then(|p| p.forecast) else {
+            continue;
+        };
+        let about_this_nonce: Vec<(u32, Fixed)> = elements
+            .iter()
+            .filter(|e| inferences.contains_key(&e.inferer))
+            .map(|e| (e.inferer, to_fixed(e.value)))
+            .collect();
+        let kept = trim_forecast(&about_this_nonce, &emas, max_elements as usize);
+        if !kept.is_empty() {
+            forecasts.insert(m.actor, kept);
+        }
+    }
+    Ok(SynthesisInputs {
+        inferences,
+        forecasts,
+    })
+}
+
+/// The stored form of the maths package's result.
+#[allow(clippy::too_many_arguments)]
+pub fn to_record(
+    topic_id: u64,
+    nonce: u64,
+    topic: &TopicRecord,
+    computed_at: u64,
+    path: InferencePath,
+    inferences: &BTreeMap<u32, Fixed>,
+    out: &NetworkInferences,
+) -> Result<NetworkInference, ContractError> {
+    let out_of_range = || ContractError::NonceOutOfRange { topic_id, nonce };
+    let error_bars = error_bar_percentiles()
+        .iter()
+        .zip(out.error_bars.iter())
+        .map(|(p, v)| {
+            let atomics = u128::try_from(p.raw()).map_err(|_| MathError::Overflow)?;
+            Ok(PercentileValue {
+                percentile: Decimal::raw(atomics),
+                value: to_dec(*v),
+            })
+        })
+        .collect::<Result<Vec<_>, ContractError>>()?;
+    Ok(NetworkInference {
+        topic_id,
+        nonce,
+        epoch_start: topic.clock.epoch_start(nonce).ok_or_else(out_of_range)?,
+        worker_window: topic.clock.worker_window(nonce).ok_or_else(out_of_range)?,
+        computed_at,
+        path,
+        combined: to_dec(out.combined),
+        naive: to_dec(out.naive),
+        inferences: values(inferences),
+        forecast_implied: values(&out.forecast_implied),
+        one_out_inferers: values(&out.one_out_inferer),
+        one_out_forecasters: values(&out.one_out_forecaster),
+        one_in_forecasters: values(&out.one_in_forecaster),
+        one_out_implied: out
+            .forecast_implied_one_out
+            .iter()
+            .map(|((k, j), v)| WithheldValue {
+                withheld: *j,
+                forecaster: *k,
+                value: to_dec(*v),
+            })
+            .collect(),
+        error_bars,
+    })
+}
+
+pub fn close_worker_window(
+    deps: &mut DepsMut,
+    env: &Env,
+    topic_id: u64,
+    nonce: u64,
+    topic: &mut TopicRecord,
+) -> Result<Event, ContractError> {
+    refresh_params(deps, env, topic_id, topic)?;
+    let globals = load_globals(deps, env)?;
+    let mut epoch = EPOCHS.load(deps.storage, (topic_id, nonce))?;
+    let inputs = gather_inputs(
+        deps,
+        topic_id,
+        nonce,
+        topic.params.max_elements_per_forecast,
+    )?;
+    let event = Event::new("close_worker_window")
+        .add_attribute("topic_id", topic_id.to_string())
+        .add_attribute("nonce", nonce.to_string())
+        .add_attribute("inferers", inputs.inferences.len().to_string())
+        .add_attribute("forecasters", inputs.forecasts.len().to_string());
+
+    let prev_loss = match topic.latest_loss_nonce {
+        Some(n) => {
+            load_network_losses(deps.storage, topic_id, n)?.map(|l| to_fixed(l.losses.combined))
+        }
+        None => None,
+    };
+    let inferers: Vec<u32> = inputs.inferences.keys().copied().collect();
+    let forecasters: Vec<u32> = inputs.forecasts.keys().copied().collect();
+    let regrets = load_regrets(
+        deps.storage,
+        topic_id,
+        topic.initial_regret,
+        &inferers,
+        &forecasters,
+    )?;
+    // parameters the maths refuses skip the nonce like any other refusal of the maths
+    let result = if inputs.inferences.is_empty() {
+        Err("no inference".to_string())
+    } else {
+        maths_params(
+            &globals,
+            &topic.params,
+            topic.params.active_inferer_quantile,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|params| {
+            synthesize(
+                &inputs.inferences,
+                &inputs.forecasts,
+                prev_loss,
+                &regrets,
+                &params,
+            )
+            .map_err(|e| e.to_string())
+        })
+    };
+    let event = match result {
+        Ok(out) => {
+            let path = match (inputs.inferences.len(), prev_loss) {
+                (1, _) => InferencePath::Single,
+                (_, None) => InferencePath::NoLossYet,
+                _ => InferencePath::Full {
+                    all_new: regrets.initial.is_zero(),
+                },
+            };
+            let record = to_record(
+                topic_id,
+                nonce,
+                topic,
+                env.block.height,
+                path,
+                &inputs.inferences,
+                &out,
+            )?;
+            save_inference(deps.storage, &record)?;
+            topic.latest_inference_nonce = Some(nonce);
+            epoch.status = EpochStatus::InferenceReady;
+            event
+                .add_attribute("status", "inference_ready")
+                .add_attribute("combined", record.combined.to_string())
+        }
+        Err(reason) => {
+            epoch.skip(reason.clone());
+            event
+                .add_attribute("status", "skipped")
+                .add_attribute("reason", reason)
+        }
+    };
+    EPOCHS.save(deps.storage, (topic_id, nonce), &epoch)?;
+    Ok(event)
+}

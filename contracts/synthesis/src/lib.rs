@@ -1,0 +1,19 @@
+//! The synthesis contract: worker payloads and reputer loss bundles per (topic, nonce), the
+//! stored network inference, network losses, regrets and scores (DESIGN.md, MATH.md §4–§7,
+//! §11). All maths is delegated to `nous-math`; this crate loads, validates and stores.
+
+mod codec;
+pub mod contract;
+mod convert;
+mod error;
+pub mod execute;
+pub mod maths;
+pub mod msg;
+pub mod query;
+pub mod records;
+pub mod regret_store;
+pub mod sortition;
+pub mod state;
+pub mod topic;
+
+pub use error::ContractError;

@@ -1,0 +1,1 @@
+pub use nous_types::synthesis::*;

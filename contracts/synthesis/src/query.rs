@@ -1,0 +1,339 @@
+//! Queries.
+
+use cosmwasm_std::{Addr, Deps, Env, Order, SignedDecimal};
+use cw_storage_plus::Bound;
+use nous_types::pagination::page_size;
+use nous_types::reward_distribution::{ActorScore, EpochScoresResponse, ScoresStatus};
+use nous_types::synthesis::{
+    ActiveMember, ActorClass, ClassQuantile, EpochResponse, EpochScores, EpochStatus,
+    LossBundleResponse, NetworkInferenceResponse, NetworkLossesResponse, OpenWindow,
+    OpenWindowsResponse, ScoreEmaResponse, TopicStateResponse, WorkerPayloadResponse,
+    WorkerPayloadsResponse, WorkerValue,
+};
+use nous_types::topic_registry::TopicRegistryContract;
+use nous_types::EpochClock;
+
+use crate::convert::to_dec;
+use crate::error::ContractError;
+use crate::records::{load_bundle, load_inference, load_network_losses};
+use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, SCORE_EMAS, TOPICS};
+use crate::topic::load_topic;
+
+pub fn topic_state(deps: Deps, topic_id: u64) -> Result<TopicStateResponse, ContractError> {
+    let t = load_topic(deps, topic_id)?;
+    let quantiles = CLASSES
+        .iter()
+        .zip(t.quantiles.iter())
+        .filter_map(|(class, q)| {
+            q.map(|v| ClassQuantile {
+                class: *class,
+                value: to_dec(v),
+            })
+        })
+        .collect();
+    Ok(TopicStateResponse {
+        topic_id,
+        clock: t.clock,
+        params: t.params,
+        params_read_at: t.params_read_at,
+        worker_closed_below: t.worker_closed_below,
+        reputer_closed_below: t.reputer_closed_below,
+        initial_regret: to_dec(t.initial_regret),
+        latest_inference_nonce: t.latest_inference_nonce,
+        quantiles,
+    })
+}
+
+/// The topic's clock: cached, or read from the registry for a topic not used here yet.
+fn topic_clock(deps: Deps, topic_id: u64) -> Result<EpochClock, ContractError> {
+    Ok(match TOPICS.may_load(deps.storage, topic_id)? {
+        Some(t) => t.clock,
+        None => TopicRegistryContract(CONFIG.load(deps.storage)?.topic_registry)
+            .topic(&deps.querier, topic_id)
+            .map_err(|e| ContractError::UnknownTopic {
+                topic_id,
+                reason: e.to_string(),
+            })?
+            .clock(),
+    })
+}
+
+pub fn open_windows(
+    deps: Deps,
+    env: &Env,
+    topic_id: u64,
+) -> Result<OpenWindowsResponse, ContractError> {
+    let clock = topic_clock(deps, topic_id)?;
+    let height = env.block.height;
+    let worker = clock.open_worker_epoch(height).and_then(|nonce| {
+        clock
+            .worker_window(nonce)
+            .map(|window| OpenWindow { nonce, window })
+    });
+    let reputer = clock.open_reputer_epoch(height).and_then(|nonce| {
+        clock
+            .reputer_window(nonce)
+            .map(|window| OpenWindow { nonce, window })
+    });
+    Ok(OpenWindowsResponse {
+        topic_id,
+        height,
+        worker,
+        reputer,
+    })
+}
+
+/// The operator and owner an actor submitted with (from its payload or bundle record).
+fn keys_of(
+    deps: Deps,
+    topic_id: u64,
+    nonce: u64,
+    class: ActorClass,
+    actor: u32,
+) -> Result<Option<(Addr, Addr)>, ContractError> {
+    Ok(match class {
+        ActorClass::Reputer => {
+            load_bundle(deps.storage, (topic_id, nonce, actor))?.map(|b| (b.address, b.owner))
+        }
+        _ => PAYLOADS
+            .may_load(deps.storage, (topic_id, nonce, actor))?
+            .map(|p| (p.address, p.owner)),
+    })
+}
+
+fn members(
+    deps: Deps,
+    topic_id: u64,
+    nonce: u64,
+    class: ActorClass,
+) -> Result<Vec<ActiveMember>, ContractError> {
+    let mut out = vec![];
+    for m in load_set(deps.storage, topic_id, nonce, class)? {
+        if let Some((address, _)) = keys_of(deps, topic_id, nonce, class, m.actor)? {
+            out.push(ActiveMember {
+                actor: m.actor,
+                address,
+                score_ema: to_dec(m.ema),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn epoch(deps: Deps, topic_id: u64, nonce: u64) -> Result<EpochResponse, ContractError> {
+    let t = load_topic(deps, topic_id)?;
+    let e = EPOCHS
+        .may_load(deps.storage, (topic_id, nonce))?
+        .ok_or(ContractError::UnknownNonce { topic_id, nonce })?;
+    let out_of_range = || ContractError::NonceOutOfRange { topic_id, nonce };
+    Ok(EpochResponse {
+        topic_id,
+        nonce,
+        worker_window: t.clock.worker_window(nonce).ok_or_else(out_of_range)?,
+        reputer_window: t.clock.reputer_window(nonce).ok_or_else(out_of_range)?,
+        status: e.status,
+        inferers: members(deps, topic_id, nonce, ActorClass::Inferer)?,
+        forecasters: members(deps, topic_id, nonce, ActorClass::Forecaster)?,
+        reputers: members(deps, topic_id, nonce, ActorClass::Reputer)?,
+        failure: e.failure,
+    })
+}
+
+pub fn worker_payload(
+    deps: Deps,
+    topic_id: u64,
+    nonce: u64,
+    worker: u32,
+) -> Result<WorkerPayloadResponse, ContractError> {
+    Ok(WorkerPayloadResponse {
+        payload: PAYLOADS.may_load(deps.storage, (topic_id, nonce, worker))?,
+    })
+}
+
+pub fn worker_payloads(
+    deps: Deps,
+    topic_id: u64,
+    nonce: u64,
+    start_after: Option<u32>,
+    limit: Option<u32>,
+) -> Result<WorkerPayloadsResponse, ContractError> {
+    let payloads = PAYLOADS
+        .prefix((topic_id, nonce))
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_size(limit))
+        .map(|r| r.map(|(_, p)| p))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(WorkerPayloadsResponse { payloads })
+}
+
+pub fn network_inference(
+    deps: Deps,
+    env: &Env,
+    topic_id: u64,
+    nonce: u64,
+) -> Result<NetworkInferenceResponse, ContractError> {
+    match load_inference(deps.storage, topic_id, nonce)? {
+        Some(inference) => {
+            let age = env.block.height.saturating_sub(inference.worker_window.end);
+            Ok(NetworkInferenceResponse { inference, age })
+        }
+        None => {
+            let t = load_topic(deps, topic_id)?;
+            let collecting = EPOCHS
+                .may_load(deps.storage, (topic_id, nonce))?
+                .is_some_and(|e| e.status == EpochStatus::Collecting);
+            let ended = t
+                .clock
+                .worker_window(nonce)
+                .is_some_and(|w| w.is_closed_at(env.block.height));
+            if collecting && ended {
+                Err(ContractError::NotClosedYet { topic_id, nonce })
+            } else {
+                Err(ContractError::NoNetworkInference { topic_id, nonce })
+            }
+        }
+    }
+}
+
+pub fn latest_network_inference(
+    deps: Deps,
+    env: &Env,
+    topic_id: u64,
+    max_age: Option<u64>,
+) -> Result<NetworkInferenceResponse, ContractError> {
+    let t = load_topic(deps, topic_id)?;
+    let nonce = t
+        .latest_inference_nonce
+        .ok_or(ContractError::NoInferenceYet { topic_id })?;
+    let r = network_inference(deps, env, topic_id, nonce)?;
+    if let Some(max_age) = max_age {
+        if r.age > max_age {
+            return Err(ContractError::StaleInference {
+                topic_id,
+                age: r.age,
+                max_age,
+            });
+        }
+    }
+    Ok(r)
+}
+
+pub fn loss_bundle(
+    deps: Deps,
+    topic_id: u64,
+    nonce: u64,
+    reputer: u32,
+) -> Result<LossBundleResponse, ContractError> {
+    Ok(LossBundleResponse {
+        bundle: load_bundle(deps.storage, (topic_id, nonce, reputer))?.and_then(|b| b.bundle),
+    })
+}
+
+pub fn network_losses(
+    deps: Deps,
+    topic_id: u64,
+    nonce: u64,
+) -> Result<NetworkLossesResponse, ContractError> {
+    load_network_losses(deps.storage, topic_id, nonce)?.ok_or(ContractError::NotScored {
+        topic_id,
+        nonce,
+        what: "network losses".to_string(),
+    })
+}
+
+pub fn scores(deps: Deps, topic_id: u64, nonce: u64) -> Result<EpochScores, ContractError> {
+    SCORES
+        .may_load(deps.storage, (topic_id, nonce))?
+        .ok_or(ContractError::NotScored {
+            topic_id,
+            nonce,
+            what: "scores".to_string(),
+        })
+}
+
+pub fn score_ema(
+    deps: Deps,
+    topic_id: u64,
+    class: ActorClass,
+    actor: u32,
+) -> Result<ScoreEmaResponse, ContractError> {
+    let stored = SCORE_EMAS.may_load(deps.storage, (topic_id, class.tag(), actor))?;
+    Ok(ScoreEmaResponse {
+        topic_id,
+        class,
+        actor,
+        value: stored.as_ref().map(|e| to_dec(e.value)),
+        updated_at: stored.map(|e| e.updated_at).unwrap_or(0),
+    })
+}
+
+/// Status and final scores of a nonce for reward-distribution (its "interface expected from
+/// synthesis"): `Pending` until the reputer window is closed here, `Empty` when the nonce
+/// had nothing to score (no payload, no inference, no usable report, or the maths refused
+/// it), `Scored` with the instant scores otherwise.
+pub fn epoch_scores(
+    deps: Deps,
+    env: &Env,
+    topic_id: u64,
+    nonce: u64,
+) -> Result<EpochScoresResponse, ContractError> {
+    let response = |status| EpochScoresResponse {
+        topic_id,
+        nonce,
+        status,
+        inferers: vec![],
+        forecasters: vec![],
+        reputers: vec![],
+        forecasting_task_score: SignedDecimal::zero(),
+    };
+    let Some(epoch) = EPOCHS.may_load(deps.storage, (topic_id, nonce))? else {
+        // nobody submitted: empty once the nonce's reputer window has ended
+        let ended = topic_clock(deps, topic_id)?
+            .reputer_window(nonce)
+            .is_some_and(|w| w.is_closed_at(env.block.height));
+        return Ok(response(if ended {
+            ScoresStatus::Empty
+        } else {
+            ScoresStatus::Pending
+        }));
+    };
+    match epoch.status {
+        EpochStatus::Collecting | EpochStatus::InferenceReady => {
+            Ok(response(ScoresStatus::Pending))
+        }
+        EpochStatus::Skipped => Ok(response(ScoresStatus::Empty)),
+        EpochStatus::Scored => {
+            let scores = SCORES.load(deps.storage, (topic_id, nonce))?;
+            let rows = |class: ActorClass, values: Vec<(u32, SignedDecimal)>| {
+                let mut out = vec![];
+                for (actor, score) in values {
+                    if let Some((operator, owner)) = keys_of(deps, topic_id, nonce, class, actor)? {
+                        out.push(ActorScore {
+                            actor_index: actor,
+                            operator,
+                            owner,
+                            score,
+                        });
+                    }
+                }
+                Ok::<_, ContractError>(out)
+            };
+            let pairs = |v: Vec<WorkerValue>| v.into_iter().map(|x| (x.worker, x.value)).collect();
+            let reputers = scores.reputers.into_iter().map(|r| (r.reputer, r.score));
+            Ok(EpochScoresResponse {
+                topic_id,
+                nonce,
+                status: ScoresStatus::Scored,
+                inferers: rows(ActorClass::Inferer, pairs(scores.inferers))?,
+                forecasters: rows(ActorClass::Forecaster, pairs(scores.forecasters))?,
+                reputers: rows(ActorClass::Reputer, reputers.collect())?,
+                forecasting_task_score: scores.forecasting_task,
+            })
+        }
+    }
+}

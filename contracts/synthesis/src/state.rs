@@ -1,0 +1,213 @@
+//! Every `Item` / `Map` of the synthesis contract.
+//!
+//! Key layout (all integers big-endian as cw-storage-plus encodes them):
+//! - `config`                         -> Config
+//! - `globals`                        -> CachedGlobals (the registry's global parameters synthesis uses)
+//! - `topics`   topic_id              -> TopicRecord (cached clock/params + mutable topic state)
+//! - `epochs`   (topic_id, nonce)     -> EpochRecord (status of one nonce)
+//! - `payloads` (topic_id, nonce, worker actor) -> WorkerPayload (one per worker per nonce)
+//! - `sets`     (topic_id, nonce, class tag) -> raw active set (see `load_set`)
+//! - `score_ema` (topic_id, class tag, actor) -> ScoreEma (merit sortition, MATH.md §11)
+//! - `scores`, `listening`, `inclusions`: see below; the network inference, reputer bundles
+//!   and network losses are in `records.rs`, the regret tables in `regret_store.rs`.
+//!
+//! Every per-epoch record is keyed by (topic, nonce[, actor]) and never by topic alone, so
+//! closing nonce k cannot touch nonce k+1 (SECURITY.md 5).
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal, Storage, Uint128};
+use cw_storage_plus::{Item, Map};
+use nous_math::Fixed;
+use nous_types::synthesis::{
+    ActorClass, CachedTopicParams, EpochScores, EpochStatus, WorkerPayload,
+};
+use nous_types::topic_registry::GlobalParams;
+use nous_types::EpochClock;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::codec::{decode_pairs, encode_pairs, RawMap};
+use crate::error::ContractError;
+
+#[cw_serde]
+pub struct Config {
+    pub topic_registry: Addr,
+    pub staking: Addr,
+    /// Reward-distribution, whose `TopicStatus.active` gates the opening of nonces
+    /// (`None`: no gate, every registered topic opens nonces).
+    #[serde(default)]
+    pub reward_distribution: Option<Addr>,
+}
+
+/// The registry's global parameters that synthesis uses: a view of
+/// `topic_registry::GlobalParams`, read with the same `Params {}` query (fields it does not
+/// name are ignored). Kept narrow so that reading it stays within the wasm limits on
+/// function locals (a 36-field visitor does not).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+pub struct SynthesisGlobals {
+    pub c_norm: Decimal,
+    pub epsilon_safe_div: Decimal,
+    pub initial_regret_quantile: Decimal,
+    pub p_norm_safe_div: Decimal,
+    pub epsilon_reputer: Decimal,
+    pub learning_rate: Decimal,
+    pub gradient_descent_max_iters: u32,
+    pub max_gradient_threshold: Decimal,
+    pub min_stake_fraction: Decimal,
+    pub max_top_inferers_to_reward: u32,
+    pub max_top_forecasters_to_reward: u32,
+    pub max_top_reputers_to_reward: u32,
+    pub max_elements_per_forecast: u32,
+    pub required_minimum_stake: Uint128,
+}
+
+impl SynthesisGlobals {
+    /// The view of a full parameter set (what the registry's query answer reads as).
+    pub fn of(g: &GlobalParams) -> SynthesisGlobals {
+        SynthesisGlobals {
+            c_norm: g.c_norm,
+            epsilon_safe_div: g.epsilon_safe_div,
+            initial_regret_quantile: g.initial_regret_quantile,
+            p_norm_safe_div: g.p_norm_safe_div,
+            epsilon_reputer: g.epsilon_reputer,
+            learning_rate: g.learning_rate,
+            gradient_descent_max_iters: g.gradient_descent_max_iters,
+            max_gradient_threshold: g.max_gradient_threshold,
+            min_stake_fraction: g.min_stake_fraction,
+            max_top_inferers_to_reward: g.max_top_inferers_to_reward,
+            max_top_forecasters_to_reward: g.max_top_forecasters_to_reward,
+            max_top_reputers_to_reward: g.max_top_reputers_to_reward,
+            max_elements_per_forecast: g.max_elements_per_forecast,
+            required_minimum_stake: g.required_minimum_stake,
+        }
+    }
+}
+
+/// The registry's global parameters, as last read.
+#[cw_serde]
+pub struct CachedGlobals {
+    pub params: SynthesisGlobals,
+    pub read_at: u64,
+}
+
+/// Everything synthesis keeps per topic in one record, so the hot path reads one key.
+///
+/// Staleness rule: `clock` is read once, at the topic's first use, and never changes (a
+/// different clock would remap nonces); `params` are re-read from the registry at every
+/// worker-window close of the topic (`params_read_at`).
+#[cw_serde]
+pub struct TopicRecord {
+    pub clock: EpochClock,
+    pub params: CachedTopicParams,
+    pub params_read_at: u64,
+    /// Every nonce below has its worker window closed (or never had a payload).
+    pub worker_closed_below: u64,
+    /// Every nonce below has its reputer window closed (or never had a payload).
+    pub reputer_closed_below: u64,
+    /// Topic initial regret (MATH.md §6.3), 0 until experienced actors exist.
+    pub initial_regret: Fixed,
+    /// Newest nonce with a stored network inference.
+    pub latest_inference_nonce: Option<u64>,
+    /// Newest nonce with stored network losses (its combined loss is `L_{i-1}` of §4).
+    pub latest_loss_nonce: Option<u64>,
+    /// Quantile of the active set's instant scores of the last scored epoch, per class
+    /// (inferer, forecaster, reputer); `None` before the first scored epoch.
+    pub quantiles: [Option<Fixed>; 3],
+    /// Every nonce below has had its records removed (`execute::prune`).
+    pub pruned_below: u64,
+}
+
+/// A member of an active set of one nonce: its actor and its score EMA when admitted.
+/// Operators and owners are in the member's payload or bundle record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub actor: u32,
+    pub ema: Fixed,
+}
+
+/// One nonce of one topic. Created by its first worker payload; its active sets are the
+/// `sets` records.
+#[cw_serde]
+pub struct EpochRecord {
+    pub status: EpochStatus,
+    pub failure: Option<String>,
+    /// The topic's activity flag read from reward-distribution when the nonce's first
+    /// payload arrived (`None`: no reward-distribution configured then). A nonce is only
+    /// opened for an active topic, so a stored record says `Some(true)` or `None`.
+    #[serde(default)]
+    pub topic_active: Option<bool>,
+}
+
+impl EpochRecord {
+    /// Marks the nonce skipped with the reason: a close never fails on the epoch's own data.
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        self.status = EpochStatus::Skipped;
+        self.failure = Some(reason.into());
+    }
+}
+
+/// A score EMA of one actor in one class.
+#[cw_serde]
+pub struct ScoreEma {
+    pub value: Fixed,
+    pub updated_at: u64,
+}
+
+/// The classes in the order of `TopicRecord::quantiles` (and of their storage tags).
+pub const CLASSES: [ActorClass; 3] = [
+    ActorClass::Inferer,
+    ActorClass::Forecaster,
+    ActorClass::Reputer,
+];
+
+pub const CONFIG: Item<Config> = Item::new("config");
+pub const GLOBALS: Item<CachedGlobals> = Item::new("globals");
+pub const TOPICS: Map<u64, TopicRecord> = Map::new("topics");
+pub const EPOCHS: Map<(u64, u64), EpochRecord> = Map::new("epochs");
+/// `(topic_id, nonce, class tag)` -> the class's active set, raw `codec` pairs
+/// `(actor, EMA at admission)` sorted by actor (20 bytes per member: read and written by
+/// every submission, so kept compact).
+const SETS: RawMap<(u64, u64, u8)> = RawMap::new("sets");
+
+/// The active set of one class of a nonce (sorted by actor; empty if none).
+pub fn load_set(
+    storage: &dyn Storage,
+    topic_id: u64,
+    nonce: u64,
+    class: ActorClass,
+) -> Result<Vec<Member>, ContractError> {
+    let Some(bytes) = SETS.get(storage, (topic_id, nonce, class.tag())) else {
+        return Ok(vec![]);
+    };
+    Ok(decode_pairs(&bytes)?
+        .into_iter()
+        .map(|(actor, ema)| Member { actor, ema })
+        .collect())
+}
+
+/// Removes the three active sets of a nonce.
+pub fn remove_sets(storage: &mut dyn Storage, topic_id: u64, nonce: u64) {
+    for class in CLASSES {
+        SETS.remove(storage, (topic_id, nonce, class.tag()));
+    }
+}
+
+pub fn save_set(
+    storage: &mut dyn Storage,
+    topic_id: u64,
+    nonce: u64,
+    class: ActorClass,
+    set: &[Member],
+) {
+    let bytes = encode_pairs(set.iter().map(|m| (m.actor, &m.ema)));
+    SETS.set(storage, (topic_id, nonce, class.tag()), &bytes);
+}
+
+pub const PAYLOADS: Map<(u64, u64, u32), WorkerPayload> = Map::new("payloads");
+pub const SCORE_EMAS: Map<(u64, u8, u32), ScoreEma> = Map::new("score_ema");
+pub const SCORES: Map<(u64, u64), EpochScores> = Map::new("scores");
+/// `(topic_id, reputer actor)` -> listening coefficient after the last consensus (§7.3).
+pub const LISTENING: Map<(u64, u32), Fixed> = Map::new("listening");
+/// `(topic_id, class tag, actor)` -> epochs in which the actor was scored for the class
+/// (stands in for "paid" in the experience rule of §6.3).
+pub const INCLUSIONS: Map<(u64, u8, u32), u64> = Map::new("inclusions");

@@ -1,0 +1,123 @@
+//! The topic cache: what synthesis keeps of the registry's topic and global parameters.
+
+use cosmwasm_std::{Deps, DepsMut, Env, StdError};
+use nous_math::Fixed;
+use nous_types::synthesis::CachedTopicParams;
+use nous_types::topic_registry::{QueryMsg as RegistryQuery, Topic, TopicRegistryContract};
+
+use crate::error::ContractError;
+use crate::state::{CachedGlobals, SynthesisGlobals, TopicRecord, CONFIG, GLOBALS, TOPICS};
+
+fn registry(deps: Deps) -> Result<TopicRegistryContract, ContractError> {
+    Ok(TopicRegistryContract(
+        CONFIG.load(deps.storage)?.topic_registry,
+    ))
+}
+
+fn unknown(topic_id: u64, e: StdError) -> ContractError {
+    ContractError::UnknownTopic {
+        topic_id,
+        reason: e.to_string(),
+    }
+}
+
+/// The per-topic parameters synthesis needs, from the registry's topic and globals.
+pub fn cached_params(topic: &Topic, globals: &SynthesisGlobals) -> CachedTopicParams {
+    let p = &topic.params;
+    CachedTopicParams {
+        p_norm: p.p_norm,
+        alpha_regret: p.alpha_regret,
+        allow_negative: p.allow_negative,
+        epsilon: p.epsilon,
+        merit_sortition_alpha: p.merit_sortition_alpha,
+        active_inferer_quantile: p.active_inferer_quantile,
+        active_forecaster_quantile: p.active_forecaster_quantile,
+        active_reputer_quantile: p.active_reputer_quantile,
+        max_inferers: globals.max_top_inferers_to_reward,
+        max_forecasters: globals.max_top_forecasters_to_reward,
+        max_reputers: globals.max_top_reputers_to_reward,
+        max_elements_per_forecast: globals.max_elements_per_forecast,
+        required_minimum_stake: globals.required_minimum_stake,
+    }
+}
+
+/// The registry's global parameters: the cached copy, or read and cached at first use.
+pub fn load_globals(deps: &mut DepsMut, env: &Env) -> Result<SynthesisGlobals, ContractError> {
+    if let Some(g) = GLOBALS.may_load(deps.storage)? {
+        return Ok(g.params);
+    }
+    refresh_globals(deps, env)
+}
+
+/// Re-reads the registry's global parameters.
+pub fn refresh_globals(deps: &mut DepsMut, env: &Env) -> Result<SynthesisGlobals, ContractError> {
+    let registry = registry(deps.as_ref())?;
+    let params: SynthesisGlobals = deps
+        .querier
+        .query_wasm_smart(registry.addr(), &RegistryQuery::Params {})?;
+    GLOBALS.save(
+        deps.storage,
+        &CachedGlobals {
+            params: params.clone(),
+            read_at: env.block.height,
+        },
+    )?;
+    Ok(params)
+}
+
+/// The topic's record, created from the registry at first use.
+pub fn load_or_init_topic(
+    deps: &mut DepsMut,
+    env: &Env,
+    topic_id: u64,
+) -> Result<TopicRecord, ContractError> {
+    if let Some(t) = TOPICS.may_load(deps.storage, topic_id)? {
+        return Ok(t);
+    }
+    let topic = registry(deps.as_ref())?
+        .topic(&deps.querier, topic_id)
+        .map_err(|e| unknown(topic_id, e))?;
+    let globals = load_globals(deps, env)?;
+    let record = TopicRecord {
+        clock: topic.clock(),
+        params: cached_params(&topic, &globals),
+        params_read_at: env.block.height,
+        worker_closed_below: 0,
+        reputer_closed_below: 0,
+        initial_regret: Fixed::ZERO,
+        latest_inference_nonce: None,
+        latest_loss_nonce: None,
+        quantiles: [None, None, None],
+        pruned_below: 0,
+    };
+    TOPICS.save(deps.storage, topic_id, &record)?;
+    Ok(record)
+}
+
+/// Re-reads the topic's parameters (not its clock) and the global parameters. A registry
+/// that no longer answers leaves the cached values in place, so a close never fails on it.
+pub fn refresh_params(
+    deps: &mut DepsMut,
+    env: &Env,
+    topic_id: u64,
+    record: &mut TopicRecord,
+) -> Result<(), ContractError> {
+    let reg = registry(deps.as_ref())?;
+    let topic = reg.topic(&deps.querier, topic_id);
+    let globals = match refresh_globals(deps, env) {
+        Ok(g) => g,
+        Err(_) => load_globals(deps, env)?,
+    };
+    if let Ok(topic) = topic {
+        record.params = cached_params(&topic, &globals);
+        record.params_read_at = env.block.height;
+    }
+    Ok(())
+}
+
+/// The topic's record for a query: cached, or `TopicNotSeen`.
+pub fn load_topic(deps: Deps, topic_id: u64) -> Result<TopicRecord, ContractError> {
+    TOPICS
+        .may_load(deps.storage, topic_id)?
+        .ok_or(ContractError::TopicNotSeen { topic_id })
+}

@@ -1,0 +1,675 @@
+//! The synthesis test suite: the real synthesis contract between a mock topic-registry and a
+//! mock staking contract that answer the nous-types query messages.
+#![allow(dead_code)]
+
+use std::str::FromStr;
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{
+    to_json_binary, Addr, Binary, Decimal, Deps, DepsMut, Empty, Env, MessageInfo, Response,
+    SignedDecimal, StdError, StdResult, Uint128,
+};
+use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use cw_storage_plus::{Item, Map};
+use nous_types::staking::{
+    QueryMsg as StakingQuery, ReputerStake, ReputerStakesResponse, TopicStakeResponse,
+};
+use nous_types::synthesis::*;
+use nous_types::topic_registry::{
+    GlobalParams, QueryMsg as RegistryQuery, Registration, RegistrationResponse, Role, Topic,
+    TopicParams,
+};
+use std::collections::BTreeMap;
+
+use nous_math::losses::ReputerLosses;
+use nous_math::Fixed;
+use synthesis::ContractError;
+
+// ---------------------------------------------------------------- mock topic-registry
+
+#[cw_serde]
+pub enum RegistryExec {
+    SetParams(GlobalParams),
+    SetTopic(Topic),
+    Register {
+        topic_id: u64,
+        role: Role,
+        operator: String,
+        actor_index: u32,
+    },
+    Deregister {
+        topic_id: u64,
+        role: Role,
+        operator: String,
+    },
+}
+
+const R_PARAMS: Item<GlobalParams> = Item::new("params");
+const R_TOPICS: Map<u64, Topic> = Map::new("topics");
+const R_REGS: Map<(u64, &str, &str), Registration> = Map::new("regs");
+
+fn registry_exec(
+    deps: DepsMut,
+    env: Env,
+    _info: MessageInfo,
+    msg: RegistryExec,
+) -> StdResult<Response> {
+    match msg {
+        RegistryExec::SetParams(p) => R_PARAMS.save(deps.storage, &p)?,
+        RegistryExec::SetTopic(t) => R_TOPICS.save(deps.storage, t.id, &t)?,
+        RegistryExec::Register {
+            topic_id,
+            role,
+            operator,
+            actor_index,
+        } => {
+            let addr = Addr::unchecked(&operator);
+            R_REGS.save(
+                deps.storage,
+                (topic_id, role.as_str(), &operator),
+                &Registration {
+                    topic_id,
+                    role,
+                    operator: addr.clone(),
+                    owner: addr,
+                    pending_owner: None,
+                    actor_index,
+                    registered_at: env.block.height,
+                },
+            )?
+        }
+        RegistryExec::Deregister {
+            topic_id,
+            role,
+            operator,
+        } => R_REGS.remove(deps.storage, (topic_id, role.as_str(), &operator)),
+    }
+    Ok(Response::new())
+}
+
+fn registry_query(deps: Deps, _env: Env, msg: RegistryQuery) -> StdResult<Binary> {
+    match msg {
+        RegistryQuery::Params {} => to_json_binary(&R_PARAMS.load(deps.storage)?),
+        RegistryQuery::Topic { topic_id } => to_json_binary(
+            &R_TOPICS
+                .may_load(deps.storage, topic_id)?
+                .ok_or_else(|| StdError::generic_err(format!("topic {topic_id} not found")))?,
+        ),
+        RegistryQuery::Registration {
+            topic_id,
+            role,
+            operator,
+        } => to_json_binary(&RegistrationResponse {
+            registration: R_REGS.may_load(deps.storage, (topic_id, role.as_str(), &operator))?,
+        }),
+        _ => Err(StdError::generic_err("not answered by the mock registry")),
+    }
+}
+
+fn registry_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
+    Ok(Response::new())
+}
+
+pub fn registry_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        registry_exec,
+        registry_inst,
+        registry_query,
+    ))
+}
+
+// ---------------------------------------------------------------- mock staking
+
+#[cw_serde]
+pub enum StakingExec {
+    SetStake {
+        topic_id: u64,
+        reputer: String,
+        amount: Uint128,
+    },
+}
+
+const S_STAKES: Map<(u64, &str), Uint128> = Map::new("stakes");
+/// The height of the last `ReputerStakes` query (to check "as of the window's first block").
+const S_LAST_HEIGHT: Map<u64, u64> = Map::new("last_height");
+
+fn staking_exec(
+    deps: DepsMut,
+    _env: Env,
+    _info: MessageInfo,
+    msg: StakingExec,
+) -> StdResult<Response> {
+    match msg {
+        StakingExec::SetStake {
+            topic_id,
+            reputer,
+            amount,
+        } => S_STAKES.save(deps.storage, (topic_id, &reputer), &amount)?,
+    }
+    Ok(Response::new())
+}
+
+fn staking_query(deps: Deps, _env: Env, msg: StakingQuery) -> StdResult<Binary> {
+    match msg {
+        StakingQuery::ReputerStakes {
+            topic_id,
+            reputers,
+            height: _,
+        } => {
+            let stakes = reputers
+                .iter()
+                .map(|r| {
+                    let total = S_STAKES
+                        .may_load(deps.storage, (topic_id, r))?
+                        .unwrap_or_default();
+                    Ok(ReputerStake {
+                        reputer: Addr::unchecked(r),
+                        self_stake: total,
+                        delegated: Uint128::zero(),
+                        total,
+                    })
+                })
+                .collect::<StdResult<Vec<_>>>()?;
+            to_json_binary(&ReputerStakesResponse { stakes })
+        }
+        StakingQuery::TopicStake { topic_id, .. } => to_json_binary(&TopicStakeResponse {
+            topic_id,
+            total: Uint128::zero(),
+        }),
+        _ => Err(StdError::generic_err("not answered by the mock staking")),
+    }
+}
+
+pub fn staking_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        staking_exec,
+        registry_inst,
+        staking_query,
+    ))
+}
+
+pub fn synthesis_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            synthesis::contract::execute,
+            synthesis::contract::instantiate,
+            synthesis::contract::query,
+        )
+        .with_migrate(synthesis::contract::migrate),
+    )
+}
+
+// ---------------------------------------------------------------- parameters
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+pub fn sd(s: &str) -> SignedDecimal {
+    SignedDecimal::from_str(s).unwrap()
+}
+
+/// MATH.md §2.1 chain defaults.
+pub fn default_globals() -> GlobalParams {
+    GlobalParams {
+        c_norm: dec("0.75"),
+        epsilon_safe_div: dec("0.0000001"),
+        initial_regret_quantile: dec("0.25"),
+        p_norm_safe_div: dec("8.25"),
+        epsilon_reputer: dec("0.01"),
+        learning_rate: dec("0.05"),
+        gradient_descent_max_iters: 10,
+        max_gradient_threshold: dec("0.001"),
+        min_stake_fraction: dec("0.5"),
+        p_reward_inference: dec("1"),
+        p_reward_forecast: dec("3"),
+        p_reward_reputer: dec("3"),
+        c_reward_inference: dec("0.75"),
+        c_reward_forecast: dec("0.75"),
+        task_reward_alpha: dec("0.1"),
+        beta_entropy: dec("0.25"),
+        max_samples_to_scale_scores: 10,
+        topic_reward_stake_importance: dec("0.5"),
+        topic_reward_fee_revenue_importance: dec("0.5"),
+        topic_reward_alpha: dec("0.5"),
+        min_topic_weight: dec("100"),
+        chain_security_share: dec("0.25"),
+        blocks_per_month: 864_000,
+        max_top_inferers_to_reward: 32,
+        max_top_forecasters_to_reward: 6,
+        max_top_reputers_to_reward: 6,
+        max_elements_per_forecast: 12,
+        min_epoch_length: 1,
+        max_ground_truth_lag_epochs: 10,
+        required_minimum_stake: Uint128::new(10_000),
+        create_topic_fee: Uint128::zero(),
+        registration_fee: Uint128::zero(),
+        max_string_bytes: 255,
+    }
+}
+
+pub const TOPIC: u64 = 1;
+pub const START: u64 = 1_000;
+pub const EPOCH: u64 = 10;
+pub const WINDOW: u64 = 4;
+pub const LAG: u64 = 10;
+
+/// Topic 1: epochs of 10 blocks from height 1000, worker window 4, lag 10, simulator maths.
+pub fn default_topic(creator: &Addr) -> Topic {
+    Topic {
+        id: TOPIC,
+        creator: creator.clone(),
+        params: TopicParams {
+            metadata: "test".to_string(),
+            loss_method: "mse".to_string(),
+            epoch_length: EPOCH,
+            worker_submission_window: WINDOW,
+            ground_truth_lag: LAG,
+            p_norm: dec("3"),
+            alpha_regret: dec("0.1"),
+            allow_negative: true,
+            epsilon: dec("0.01"),
+            merit_sortition_alpha: dec("0.1"),
+            active_inferer_quantile: dec("0.25"),
+            active_forecaster_quantile: dec("0.25"),
+            active_reputer_quantile: dec("0.25"),
+        },
+        start_height: START,
+    }
+}
+
+/// First block of the worker window of `nonce`.
+pub fn worker_start(nonce: u64) -> u64 {
+    START + nonce * EPOCH
+}
+
+/// First block of the reputer window of `nonce`.
+pub fn reputer_start(nonce: u64) -> u64 {
+    START + nonce * EPOCH + LAG
+}
+
+// ---------------------------------------------------------------- suite
+
+pub struct Suite {
+    pub app: App,
+    pub owner: Addr,
+    pub registry: Addr,
+    pub staking: Addr,
+    pub synthesis: Addr,
+    /// Worker operators by actor index.
+    pub workers: Vec<Addr>,
+    /// Reputer operators by actor index.
+    pub reputers: Vec<Addr>,
+}
+
+pub struct SuiteBuilder {
+    pub globals: GlobalParams,
+    pub topic_edit: Box<dyn Fn(&mut Topic)>,
+    pub workers: u32,
+    pub reputers: u32,
+}
+
+impl Default for SuiteBuilder {
+    fn default() -> Self {
+        SuiteBuilder {
+            globals: default_globals(),
+            topic_edit: Box::new(|_| {}),
+            workers: 5,
+            reputers: 3,
+        }
+    }
+}
+
+impl SuiteBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn globals(mut self, f: impl FnOnce(&mut GlobalParams)) -> Self {
+        f(&mut self.globals);
+        self
+    }
+
+    pub fn topic(mut self, f: impl Fn(&mut Topic) + 'static) -> Self {
+        self.topic_edit = Box::new(f);
+        self
+    }
+
+    pub fn workers(mut self, n: u32) -> Self {
+        self.workers = n;
+        self
+    }
+
+    pub fn reputers(mut self, n: u32) -> Self {
+        self.reputers = n;
+        self
+    }
+
+    pub fn build(self) -> Suite {
+        let mut app = App::default();
+        let owner = app.api().addr_make("owner");
+        let reg_code = app.store_code(registry_contract());
+        let stk_code = app.store_code(staking_contract());
+        let syn_code = app.store_code(synthesis_contract());
+        let registry = app
+            .instantiate_contract(reg_code, owner.clone(), &Empty {}, &[], "registry", None)
+            .unwrap();
+        let staking = app
+            .instantiate_contract(stk_code, owner.clone(), &Empty {}, &[], "staking", None)
+            .unwrap();
+        let synthesis = app
+            .instantiate_contract(
+                syn_code,
+                owner.clone(),
+                &InstantiateMsg {
+                    owner: None,
+                    topic_registry: registry.to_string(),
+                    staking: staking.to_string(),
+                },
+                &[],
+                "synthesis",
+                Some(owner.to_string()),
+            )
+            .unwrap();
+        app.execute_contract(
+            owner.clone(),
+            registry.clone(),
+            &RegistryExec::SetParams(self.globals.clone()),
+            &[],
+        )
+        .unwrap();
+        let mut topic = default_topic(&owner);
+        (self.topic_edit)(&mut topic);
+        app.execute_contract(
+            owner.clone(),
+            registry.clone(),
+            &RegistryExec::SetTopic(topic),
+            &[],
+        )
+        .unwrap();
+        let mut suite = Suite {
+            app,
+            owner,
+            registry,
+            staking,
+            synthesis,
+            workers: vec![],
+            reputers: vec![],
+        };
+        for i in 0..self.workers {
+            let a = suite.app.api().addr_make(&format!("worker{i}"));
+            suite.register(TOPIC, Role::Worker, &a, i);
+            suite.workers.push(a);
+        }
+        for i in 0..self.reputers {
+            let a = suite.app.api().addr_make(&format!("reputer{i}"));
+            suite.register(TOPIC, Role::Reputer, &a, i);
+            suite.set_stake(TOPIC, &a, 1_000_000);
+            suite.reputers.push(a);
+        }
+        suite.set_height(START - 5);
+        suite
+    }
+}
+
+impl Suite {
+    pub fn register(&mut self, topic_id: u64, role: Role, who: &Addr, actor_index: u32) {
+        self.app
+            .execute_contract(
+                self.owner.clone(),
+                self.registry.clone(),
+                &RegistryExec::Register {
+                    topic_id,
+                    role,
+                    operator: who.to_string(),
+                    actor_index,
+                },
+                &[],
+            )
+            .unwrap();
+    }
+
+    pub fn deregister(&mut self, topic_id: u64, role: Role, who: &Addr) {
+        self.app
+            .execute_contract(
+                self.owner.clone(),
+                self.registry.clone(),
+                &RegistryExec::Deregister {
+                    topic_id,
+                    role,
+                    operator: who.to_string(),
+                },
+                &[],
+            )
+            .unwrap();
+    }
+
+    pub fn set_stake(&mut self, topic_id: u64, who: &Addr, amount: u128) {
+        self.app
+            .execute_contract(
+                self.owner.clone(),
+                self.staking.clone(),
+                &StakingExec::SetStake {
+                    topic_id,
+                    reputer: who.to_string(),
+                    amount: Uint128::new(amount),
+                },
+                &[],
+            )
+            .unwrap();
+    }
+
+    pub fn set_globals(&mut self, g: GlobalParams) {
+        self.app
+            .execute_contract(
+                self.owner.clone(),
+                self.registry.clone(),
+                &RegistryExec::SetParams(g),
+                &[],
+            )
+            .unwrap();
+    }
+
+    pub fn height(&self) -> u64 {
+        self.app.block_info().height
+    }
+
+    pub fn set_height(&mut self, h: u64) {
+        self.app.update_block(|b| {
+            b.time = b.time.plus_seconds(5 * h.saturating_sub(b.height));
+            b.height = h;
+        });
+    }
+
+    pub fn exec(&mut self, sender: &Addr, msg: &ExecuteMsg) -> Result<AppResponse, ContractError> {
+        self.app
+            .execute_contract(sender.clone(), self.synthesis.clone(), msg, &[])
+            .map_err(|e| e.downcast::<ContractError>().unwrap())
+    }
+
+    pub fn submit(
+        &mut self,
+        worker: usize,
+        nonce: u64,
+        inference: Option<&str>,
+        forecast: Option<Vec<(u32, &str)>>,
+    ) -> Result<AppResponse, ContractError> {
+        let sender = self.workers[worker].clone();
+        self.submit_as(&sender, nonce, inference, forecast)
+    }
+
+    pub fn submit_as(
+        &mut self,
+        sender: &Addr,
+        nonce: u64,
+        inference: Option<&str>,
+        forecast: Option<Vec<(u32, &str)>>,
+    ) -> Result<AppResponse, ContractError> {
+        let msg = ExecuteMsg::SubmitWorkerPayload {
+            topic_id: TOPIC,
+            nonce,
+            inference: inference.map(sd),
+            forecast: forecast.map(|f| {
+                f.into_iter()
+                    .map(|(inferer, v)| ForecastElement {
+                        inferer,
+                        value: sd(v),
+                    })
+                    .collect()
+            }),
+        };
+        self.exec(sender, &msg)
+    }
+
+    pub fn submit_bundle(
+        &mut self,
+        reputer: usize,
+        nonce: u64,
+        bundle: LossBundle,
+    ) -> Result<AppResponse, ContractError> {
+        let sender = self.reputers[reputer].clone();
+        self.exec(
+            &sender,
+            &ExecuteMsg::SubmitLossBundle {
+                topic_id: TOPIC,
+                nonce,
+                bundle,
+            },
+        )
+    }
+
+    pub fn crank(&mut self, limit: Option<u32>) -> Result<AppResponse, ContractError> {
+        let sender = self.owner.clone();
+        self.exec(
+            &sender,
+            &ExecuteMsg::CloseWindows {
+                topic_id: TOPIC,
+                limit,
+            },
+        )
+    }
+
+    pub fn query<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> StdResult<T> {
+        self.app.wrap().query_wasm_smart(&self.synthesis, msg)
+    }
+
+    pub fn epoch(&self, nonce: u64) -> EpochResponse {
+        self.query(&QueryMsg::Epoch {
+            topic_id: TOPIC,
+            nonce,
+        })
+        .unwrap()
+    }
+
+    pub fn payload(&self, nonce: u64, worker: u32) -> Option<WorkerPayload> {
+        let r: WorkerPayloadResponse = self
+            .query(&QueryMsg::WorkerPayload {
+                topic_id: TOPIC,
+                nonce,
+                worker,
+            })
+            .unwrap();
+        r.payload
+    }
+
+    pub fn topic_state(&self) -> TopicStateResponse {
+        self.query(&QueryMsg::TopicState { topic_id: TOPIC })
+            .unwrap()
+    }
+
+    pub fn inference(&self, nonce: u64) -> StdResult<NetworkInferenceResponse> {
+        self.query(&QueryMsg::NetworkInference {
+            topic_id: TOPIC,
+            nonce,
+        })
+    }
+}
+
+/// The value of the first attribute named `key` in any event.
+pub fn attr(res: &AppResponse, key: &str) -> Option<String> {
+    res.events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+}
+
+// ---------------------------------------------------------------- maths helpers
+
+pub fn fx(s: &str) -> Fixed {
+    s.parse().unwrap()
+}
+
+pub fn f(d: SignedDecimal) -> Fixed {
+    Fixed::from_raw(d.atomics().i128())
+}
+
+pub fn d(x: Fixed) -> SignedDecimal {
+    SignedDecimal::raw(x.raw())
+}
+
+pub fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {
+    v.iter().map(|x| (x.worker, f(x.value))).collect()
+}
+
+pub fn truth(nonce: u64) -> Fixed {
+    Fixed::from_int(100 + nonce as i128).unwrap()
+}
+
+pub fn loss(value: Fixed, nonce: u64, reputer: u32) -> Fixed {
+    let err = value
+        .checked_sub(truth(nonce))
+        .unwrap()
+        .checked_abs()
+        .unwrap();
+    err.checked_add(Fixed::from_ratio(reputer as i128, 1000).unwrap())
+        .unwrap()
+}
+
+/// Reputer `m`'s bundle for a stored network inference.
+pub fn bundle_for(ni: &NetworkInference, m: u32) -> LossBundle {
+    let l = |v: SignedDecimal| d(loss(f(v), ni.nonce, m));
+    let list = |xs: &[WorkerValue]| -> Vec<WorkerValue> {
+        xs.iter()
+            .map(|x| WorkerValue {
+                worker: x.worker,
+                value: l(x.value),
+            })
+            .collect()
+    };
+    LossBundle {
+        combined: l(ni.combined),
+        naive: l(ni.naive),
+        inferers: list(&ni.inferences),
+        forecasters: list(&ni.forecast_implied),
+        one_out_inferers: list(&ni.one_out_inferers),
+        one_out_forecasters: list(&ni.one_out_forecasters),
+        one_in_forecasters: list(&ni.one_in_forecasters),
+        one_out_implied: ni
+            .one_out_implied
+            .iter()
+            .map(|x| WithheldValue {
+                withheld: x.withheld,
+                forecaster: x.forecaster,
+                value: l(x.value),
+            })
+            .collect(),
+    }
+}
+
+pub fn to_losses(b: &LossBundle) -> ReputerLosses {
+    ReputerLosses {
+        combined: Some(f(b.combined)),
+        naive: Some(f(b.naive)),
+        inferer: map(&b.inferers),
+        forecaster: map(&b.forecasters),
+        one_out_inferer: map(&b.one_out_inferers),
+        one_out_forecaster: map(&b.one_out_forecasters),
+        one_in: map(&b.one_in_forecasters),
+        one_out_inferer_forecaster: b
+            .one_out_implied
+            .iter()
+            .map(|x| ((x.forecaster, x.withheld), f(x.value)))
+            .collect(),
+    }
+}

@@ -1,0 +1,238 @@
+//! Scenarios: a TOML file describing the world, the topics and every actor. The built-in
+//! default is `scenarios/default.toml`.
+
+use serde::Deserialize;
+
+pub const DEFAULT_TOML: &str = include_str!("../scenarios/default.toml");
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    /// Epochs of the fastest topic; slower topics run for the same number of blocks.
+    pub epochs: u64,
+    /// Epochs (of each topic) left out of the "after warm-up" figures.
+    pub warmup_epochs: u64,
+    pub chain: ChainSpec,
+    pub regimes: Vec<RegimeSpec>,
+    pub topics: Vec<TopicSpec>,
+    pub inferers: Vec<InfererSpec>,
+    #[serde(default)]
+    pub forecasters: Vec<ForecasterSpec>,
+    pub reputers: Vec<ReputerSpec>,
+    #[serde(default)]
+    pub delegators: Vec<DelegatorSpec>,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ChainSpec {
+    /// Tokens funded into the emission treasury at genesis (base units).
+    pub treasury: u128,
+    /// Blocks per "month" of the emission schedule (short, so a run sees several months).
+    pub blocks_per_month: u64,
+    /// Monthly emission rate of the treasury `f_e` and the yield cap `MPY_max`.
+    pub emission_rate: String,
+    pub max_monthly_percentage_yield: String,
+    /// Fee a dApp pays per read (base units).
+    pub read_fee: u128,
+}
+
+/// One regime of the ground truth: each epoch the value moves by
+/// `drift + momentum * last_change + reversion * (anchor - value) + volatility * N(0,1)`,
+/// where `anchor` is the value when the regime began.
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RegimeSpec {
+    pub name: String,
+    pub drift: f64,
+    pub momentum: f64,
+    pub reversion: f64,
+    pub volatility: f64,
+    /// Mean number of epochs before switching to another regime (geometric durations).
+    pub mean_duration: f64,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    pub name: String,
+    pub epoch_length: u64,
+    pub worker_window: u64,
+    /// Ground-truth lag in epochs (>= 1).
+    pub lag_epochs: u64,
+    pub p_norm: String,
+    pub alpha_regret: String,
+    pub start_value: f64,
+    /// Multiplies every regime's drift and volatility for this topic.
+    pub scale: f64,
+    /// Consumer funding paid into the topic every epoch (base units).
+    pub fund_per_epoch: u128,
+    /// Paid reads by the dApp per epoch.
+    pub reads_per_epoch: u32,
+    /// Optional CSV of ground truth (one value per line, or `value,regime`); when set the
+    /// regimes above are not used for this topic.
+    #[serde(default)]
+    pub csv: Option<String>,
+}
+
+/// Inferer models. Every model sees the series up to the previous epoch; `signal` models
+/// also see a noisy version of the value to come (private information), with noise as a
+/// multiple of the current regime's volatility.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum Model {
+    /// `last + gain * last_change`: good when trends persist, bad when they revert.
+    Momentum { gain: f64 },
+    /// Pulls the last value towards its `window`-epoch mean: good in ranges.
+    Reversion { window: usize, strength: f64 },
+    /// The last value.
+    Last,
+    /// Private signal: `truth + bias + noise * vol * N(0,1)`.
+    Signal { noise: f64, bias: f64 },
+    /// Private signal whose quality depends on the regime.
+    Specialist {
+        regime: String,
+        good_noise: f64,
+        bad_noise: f64,
+    },
+    /// The value `lag` epochs stale.
+    Lagging { lag: usize },
+    /// Copies another inferer's submission of the same epoch (plus a tiny jitter).
+    Copycat { of: String, jitter: f64 },
+}
+
+#[derive(Deserialize, Clone, Debug)]
+pub struct InfererSpec {
+    pub name: String,
+    /// The kind shown in the report (e.g. "specialist", "sybil", "copycat").
+    pub kind: String,
+    #[serde(flatten)]
+    pub model: Model,
+    /// Identical clones registered under different keys (Sybil); 1 = just this one.
+    #[serde(default = "one")]
+    pub clones: u32,
+    /// Chance of submitting nothing in an epoch.
+    #[serde(default)]
+    pub skip_probability: f64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecasterContext {
+    /// Learns each inferer's loss per regime label (revealed with the ground truth) and
+    /// assumes the regime of the last revealed epoch persists.
+    Regime,
+    /// Learns each inferer's loss per observable context (recent volatility high/low x
+    /// recent trend persistence yes/no), computed from the public series.
+    Features,
+    /// No context: one running average per inferer (a control).
+    Global,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ForecasterSpec {
+    pub name: String,
+    pub context: ForecasterContext,
+    /// EMA weight of a new observation.
+    pub learning_rate: f64,
+    /// Also submits an inference (the last value) with its forecast.
+    #[serde(default)]
+    pub also_infers: bool,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "behaviour", rename_all = "snake_case")]
+pub enum Behaviour {
+    /// Measures every variant against the ground truth.
+    Honest,
+    /// Measures against a noisy ground truth (noise x regime volatility).
+    Noisy { noise: f64 },
+    /// Does not look at the ground truth: copies the latest consensus (network losses of
+    /// the last scored epoch), falling back to measuring against the network's own value.
+    Lazy,
+    /// Reports inverted losses: mirrors its honest losses around their mean.
+    Malicious,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+pub struct ReputerSpec {
+    pub name: String,
+    #[serde(flatten)]
+    pub behaviour: Behaviour,
+    pub stake: u128,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DelegatorSpec {
+    pub name: String,
+    pub reputer: String,
+    pub amount: u128,
+}
+
+impl Scenario {
+    pub fn default_scenario() -> Scenario {
+        Scenario::parse(DEFAULT_TOML).expect("the built-in scenario parses")
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Scenario> {
+        let s: Scenario = toml::from_str(text)?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.epochs >= 4, "epochs must be at least 4");
+        anyhow::ensure!(!self.topics.is_empty(), "at least one topic");
+        anyhow::ensure!(!self.inferers.is_empty(), "at least one inferer");
+        anyhow::ensure!(!self.reputers.is_empty(), "at least one reputer");
+        anyhow::ensure!(
+            !self.regimes.is_empty() || self.topics.iter().all(|t| t.csv.is_some()),
+            "at least one regime"
+        );
+        for t in &self.topics {
+            anyhow::ensure!(t.lag_epochs >= 1, "topic {}: lag_epochs >= 1", t.name);
+            anyhow::ensure!(
+                t.worker_window >= 1 && t.worker_window < t.epoch_length,
+                "topic {}: 1 <= worker_window < epoch_length",
+                t.name
+            );
+        }
+        for i in &self.inferers {
+            if let Model::Copycat { of, .. } = &i.model {
+                anyhow::ensure!(
+                    self.inferers
+                        .iter()
+                        .any(|o| &o.name == of && !matches!(o.model, Model::Copycat { .. })),
+                    "copycat {} copies unknown or copycat inferer {}",
+                    i.name,
+                    of
+                );
+            }
+            if let Model::Specialist { regime, .. } = &i.model {
+                anyhow::ensure!(
+                    self.regimes.iter().any(|r| &r.name == regime),
+                    "specialist {} names unknown regime {}",
+                    i.name,
+                    regime
+                );
+            }
+        }
+        for d in &self.delegators {
+            anyhow::ensure!(
+                self.reputers.iter().any(|r| r.name == d.reputer),
+                "delegator {} backs unknown reputer {}",
+                d.name,
+                d.reputer
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,516 @@
+//! One simulator-vector epoch (shared/vectors/synthesis_epochs.csv, its first row: 5
+//! inferers, 3 forecasters, 5 reputers) through the synthesis artifact in cosmwasm-vm: the
+//! stored network inference and network losses must be bit-identical (same i128 atomics)
+//! to what the native maths package computes from the same inputs.
+#![cfg(feature = "vm")]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use cosmwasm_std::{Addr, SignedDecimal};
+use nous_math::forecast::Forecast;
+use nous_math::inference::synthesize;
+use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
+use nous_math::regrets::RegretState;
+use nous_math::{Fixed, Params};
+use nous_types::synthesis::{self as syn, ForecastElement, LossBundle, WithheldValue, WorkerValue};
+use nous_types::topic_registry::{self as registry_msg, Role};
+use nous_vm_tests::suite::{topic_params, Deploy, VmSuite};
+
+type Row = BTreeMap<String, String>;
+
+fn first_row() -> Row {
+    let dir = match std::env::var("ALLORA_VECTORS_DIR") {
+        Ok(d) if !d.is_empty() => PathBuf::from(d),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
+    };
+    let text = std::fs::read_to_string(dir.join("synthesis_epochs.csv")).expect("vectors");
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|s| s.trim().into())
+        .collect();
+    let cells: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|s| s.trim().into())
+        .collect();
+    header.into_iter().zip(cells).collect()
+}
+
+fn fx(row: &Row, col: &str) -> Fixed {
+    row.get(col)
+        .unwrap_or_else(|| panic!("column {col}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("{col}: {e:?}"))
+}
+
+fn dec(f: Fixed) -> SignedDecimal {
+    SignedDecimal::raw(f.raw())
+}
+
+fn bits(d: SignedDecimal) -> i128 {
+    d.atomics().i128()
+}
+
+fn map_of(values: &[WorkerValue]) -> BTreeMap<u32, i128> {
+    values.iter().map(|v| (v.worker, bits(v.value))).collect()
+}
+
+fn native_map(m: &BTreeMap<u32, Fixed>) -> BTreeMap<u32, i128> {
+    m.iter().map(|(k, v)| (*k, v.raw())).collect()
+}
+
+/// The maths parameters synthesis derives from `GlobalParams::defaults()` and
+/// `topic_params(..)` (contracts/synthesis/src/maths.rs).
+fn params(quantile_pct: i128) -> Params {
+    let g = registry_msg::GlobalParams::defaults();
+    let d = |x: cosmwasm_std::Decimal| Fixed::from_raw(x.atomics().u128() as i128);
+    let t = topic_params(12, 4, 24);
+    Params {
+        p_norm: d(t.p_norm),
+        epsilon_topic: d(t.epsilon),
+        alpha_regret: d(t.alpha_regret),
+        merit_sortition_alpha: d(t.merit_sortition_alpha),
+        active_quantile: Fixed::from_ratio(quantile_pct, 100).unwrap(),
+        c_norm: d(g.c_norm),
+        epsilon_safe_div: d(g.epsilon_safe_div),
+        epsilon_reputer: d(g.epsilon_reputer),
+        learning_rate: d(g.learning_rate),
+        gradient_descent_max_iters: g.gradient_descent_max_iters,
+        max_gradient_threshold: d(g.max_gradient_threshold),
+        min_stake_fraction: d(g.min_stake_fraction),
+        p_reward_inference: d(g.p_reward_inference),
+        p_reward_forecast: d(g.p_reward_forecast),
+        p_reward_reputer: d(g.p_reward_reputer),
+        c_reward_inference: d(g.c_reward_inference),
+        c_reward_forecast: d(g.c_reward_forecast),
+        task_reward_alpha: d(g.task_reward_alpha),
+        beta_entropy: d(g.beta_entropy),
+        max_samples_to_scale_scores: g.max_samples_to_scale_scores,
+        initial_regret_quantile: d(g.initial_regret_quantile),
+        p_norm_safe_div: d(g.p_norm_safe_div),
+        topic_reward_stake_importance: d(g.topic_reward_stake_importance),
+        topic_reward_fee_revenue_importance: d(g.topic_reward_fee_revenue_importance),
+        topic_reward_alpha: d(g.topic_reward_alpha),
+        min_topic_weight: d(g.min_topic_weight),
+        validators_vs_allora_percent_reward: d(g.chain_security_share),
+        max_top_inferers_to_reward: g.max_top_inferers_to_reward,
+        max_top_forecasters_to_reward: g.max_top_forecasters_to_reward,
+        max_top_reputers_to_reward: g.max_top_reputers_to_reward,
+        max_elements_per_forecast: g.max_elements_per_forecast,
+        blocks_per_month: g.blocks_per_month,
+        min_epoch_length: g.min_epoch_length,
+        required_minimum_stake: g.required_minimum_stake.u128(),
+        ..Params::chain_defaults()
+    }
+}
+
+struct Net {
+    s: VmSuite,
+    synthesis: Addr,
+    topic: u64,
+    inferers: Vec<u32>,
+    forecasters: Vec<u32>,
+    reputers: Vec<(String, u32, u128)>,
+}
+
+fn actor(s: &VmSuite, topic_id: u64, name: &str) -> u32 {
+    let r: registry_msg::ActorIndexResponse = s
+        .chain
+        .query(
+            &s.registry,
+            &registry_msg::QueryMsg::ActorIndex {
+                topic_id,
+                address: s.chain.addr(name).to_string(),
+            },
+        )
+        .unwrap();
+    r.actor_index.expect("registered")
+}
+
+fn network() -> Net {
+    let mut s = VmSuite::new(Deploy::default()).unwrap();
+    let synthesis = s
+        .chain
+        .instantiate(
+            "synthesis",
+            &s.admin,
+            &syn::InstantiateMsg {
+                owner: None,
+                topic_registry: s.registry.to_string(),
+                staking: s.staking.to_string(),
+            },
+            &[],
+        )
+        .unwrap();
+    // The vector's inferences are returns: negative values are allowed.
+    let mut tp = topic_params(12, 4, 24);
+    tp.allow_negative = true;
+    let topic = s.create_topic("creator", tp).unwrap();
+    let min = s.params().unwrap().required_minimum_stake.u128();
+    let mut inferers = vec![];
+    for j in 0..5 {
+        let n = format!("inferer{j}");
+        s.register(&n, topic, Role::Worker).unwrap();
+        inferers.push(actor(&s, topic, &n));
+    }
+    let mut forecasters = vec![];
+    for k in 0..3 {
+        let n = format!("forecaster{k}");
+        s.register(&n, topic, Role::Worker).unwrap();
+        forecasters.push(actor(&s, topic, &n));
+    }
+    let mut reputers = vec![];
+    for m in 0..5u128 {
+        let n = format!("reputer{m}");
+        s.register(&n, topic, Role::Reputer).unwrap();
+        let stake = min + 1_000 * m;
+        s.add_stake(&n, topic, stake).unwrap();
+        reputers.push((n.clone(), actor(&s, topic, &n), stake));
+    }
+    s.chain.advance_blocks(1);
+    Net {
+        s,
+        synthesis,
+        topic,
+        inferers,
+        forecasters,
+        reputers,
+    }
+}
+
+fn open_windows(n: &Net) -> syn::OpenWindowsResponse {
+    n.s.chain
+        .query(
+            &n.synthesis,
+            &syn::QueryMsg::OpenWindows { topic_id: n.topic },
+        )
+        .unwrap()
+}
+
+#[test]
+fn vector_epoch_is_bit_identical_to_native_maths() {
+    let row = first_row();
+    let mut n = network();
+    let (topic, synthesis) = (n.topic, n.synthesis.clone());
+
+    // Worker window of the next nonce.
+    let mut tries = 0;
+    let w = loop {
+        if let Some(w) = open_windows(&n).worker {
+            break w;
+        }
+        n.s.chain.advance_blocks(1);
+        tries += 1;
+        assert!(tries < 30, "no worker window opens");
+    };
+    let nonce = w.nonce;
+
+    let mut inferences = BTreeMap::new();
+    for (j, a) in n.inferers.clone().into_iter().enumerate() {
+        let v = fx(&row, &format!("inference_{j}"));
+        inferences.insert(a, v);
+        let sender = n.s.account(&format!("inferer{j}"));
+        n.s.chain
+            .execute(
+                &sender,
+                &synthesis,
+                &syn::ExecuteMsg::SubmitWorkerPayload {
+                    topic_id: topic,
+                    nonce,
+                    inference: Some(dec(v)),
+                    forecast: None,
+                },
+                &[],
+            )
+            .unwrap();
+    }
+    let mut forecasts: BTreeMap<u32, Forecast> = BTreeMap::new();
+    for (k, a) in n.forecasters.clone().into_iter().enumerate() {
+        let elements: Vec<(u32, Fixed)> = n
+            .inferers
+            .iter()
+            .enumerate()
+            .map(|(j, ij)| (*ij, fx(&row, &format!("forecasted_loss_{k}_for_{j}"))))
+            .collect();
+        let sender = n.s.account(&format!("forecaster{k}"));
+        n.s.chain
+            .execute(
+                &sender,
+                &synthesis,
+                &syn::ExecuteMsg::SubmitWorkerPayload {
+                    topic_id: topic,
+                    nonce,
+                    inference: None,
+                    forecast: Some(
+                        elements
+                            .iter()
+                            .map(|(i, v)| ForecastElement {
+                                inferer: *i,
+                                value: dec(*v),
+                            })
+                            .collect(),
+                    ),
+                },
+                &[],
+            )
+            .unwrap();
+        forecasts.insert(a, elements);
+    }
+
+    // Close the worker window: the artifact computes and stores the network inference.
+    n.s.chain.set_height(w.window.end);
+    let keeper = n.s.account("keeper");
+    n.s.chain
+        .execute(
+            &keeper,
+            &synthesis,
+            &syn::ExecuteMsg::CloseWindows {
+                topic_id: topic,
+                limit: None,
+            },
+            &[],
+        )
+        .unwrap();
+    let stored: syn::NetworkInferenceResponse =
+        n.s.chain
+            .query(
+                &synthesis,
+                &syn::QueryMsg::NetworkInference {
+                    topic_id: topic,
+                    nonce,
+                },
+            )
+            .unwrap();
+    let stored = stored.inference;
+    eprintln!("stored inference path: {:?}", stored.path);
+
+    // The same inputs natively: first epoch of the topic, no network loss, no regrets yet.
+    let native = synthesize(
+        &inferences,
+        &forecasts,
+        None,
+        &RegretState::default(),
+        &params(25),
+    )
+    .unwrap();
+    assert_eq!(bits(stored.combined), native.combined.raw(), "combined");
+    assert_eq!(bits(stored.naive), native.naive.raw(), "naive");
+    assert_eq!(map_of(&stored.inferences), native_map(&inferences));
+    assert_eq!(
+        map_of(&stored.forecast_implied),
+        native_map(&native.forecast_implied)
+    );
+    assert_eq!(
+        map_of(&stored.one_out_inferers),
+        native_map(&native.one_out_inferer)
+    );
+    assert_eq!(
+        map_of(&stored.one_out_forecasters),
+        native_map(&native.one_out_forecaster)
+    );
+    assert_eq!(
+        map_of(&stored.one_in_forecasters),
+        native_map(&native.one_in_forecaster)
+    );
+    let stored_withheld: BTreeMap<(u32, u32), i128> = stored
+        .one_out_implied
+        .iter()
+        .map(|w| ((w.forecaster, w.withheld), bits(w.value)))
+        .collect();
+    let native_withheld: BTreeMap<(u32, u32), i128> = native
+        .forecast_implied_one_out
+        .iter()
+        .map(|(k, v)| (*k, v.raw()))
+        .collect();
+    assert_eq!(stored_withheld, native_withheld, "one-out implied");
+    let native_bars: Vec<i128> = native.error_bars.iter().map(|v| v.raw()).collect();
+    let stored_bars: Vec<i128> = stored.error_bars.iter().map(|p| bits(p.value)).collect();
+    assert_eq!(stored_bars, native_bars, "error bars");
+
+    // Reputer bundles from the vector, for the variants the stored inference has.
+    let inf_col = |j: usize| n.inferers[j];
+    let fc_col = |k: usize| n.forecasters[k];
+    let mut reports = BTreeMap::new();
+    let rw = loop {
+        if let Some(r) = open_windows(&n).reputer.filter(|r| r.nonce == nonce) {
+            break r;
+        }
+        n.s.chain.advance_blocks(1);
+        tries += 1;
+        assert!(tries < 80, "no reputer window opens");
+    };
+    for (m, (name, a, stake)) in n.reputers.clone().into_iter().enumerate() {
+        let l = |c: &str| fx(&row, &format!("reputer_{m}_loss_{c}"));
+        let has = |list: &[WorkerValue], w: u32| list.iter().any(|v| v.worker == w);
+        let mut losses = ReputerLosses {
+            combined: Some(l("network_inference")),
+            naive: Some(l("naive_network_inference")),
+            ..Default::default()
+        };
+        for j in 0..5 {
+            losses
+                .inferer
+                .insert(inf_col(j), l(&format!("inference_{j}")));
+            if has(&stored.one_out_inferers, inf_col(j)) {
+                losses
+                    .one_out_inferer
+                    .insert(inf_col(j), l(&format!("network_inference_oneout_{j}")));
+            }
+        }
+        for k in 0..3 {
+            if has(&stored.forecast_implied, fc_col(k)) {
+                losses
+                    .forecaster
+                    .insert(fc_col(k), l(&format!("forecast_implied_inference_{k}")));
+            }
+            if has(&stored.one_out_forecasters, fc_col(k)) {
+                losses
+                    .one_out_forecaster
+                    .insert(fc_col(k), l(&format!("network_inference_oneout_{}", 5 + k)));
+            }
+            if has(&stored.one_in_forecasters, fc_col(k)) {
+                losses
+                    .one_in
+                    .insert(fc_col(k), l(&format!("naive_network_inference_onein_{k}")));
+            }
+            for j in 0..5 {
+                if stored
+                    .one_out_implied
+                    .iter()
+                    .any(|w| w.forecaster == fc_col(k) && w.withheld == inf_col(j))
+                {
+                    losses.one_out_inferer_forecaster.insert(
+                        (fc_col(k), inf_col(j)),
+                        l(&format!("forecast_implied_inference_{k}_oneout_{j}")),
+                    );
+                }
+            }
+        }
+        let bundle = to_bundle(&losses);
+        let sender = n.s.account(&name);
+        n.s.chain
+            .execute(
+                &sender,
+                &synthesis,
+                &syn::ExecuteMsg::SubmitLossBundle {
+                    topic_id: topic,
+                    nonce,
+                    bundle,
+                },
+                &[],
+            )
+            .unwrap_or_else(|e| panic!("bundle of {name}: {e}"));
+        reports.insert(a, ReputerReport { stake, losses });
+    }
+
+    n.s.chain.set_height(rw.window.end);
+    n.s.chain
+        .execute(
+            &keeper,
+            &synthesis,
+            &syn::ExecuteMsg::CloseWindows {
+                topic_id: topic,
+                limit: None,
+            },
+            &[],
+        )
+        .unwrap();
+    let stored: syn::NetworkLossesResponse =
+        n.s.chain
+            .query(
+                &synthesis,
+                &syn::QueryMsg::NetworkLosses {
+                    topic_id: topic,
+                    nonce,
+                },
+            )
+            .unwrap();
+    let stakes: BTreeMap<u32, u128> = stored
+        .reputers
+        .iter()
+        .map(|r| (r.reputer, r.stake.u128()))
+        .collect();
+    let expected: BTreeMap<u32, u128> = reports.iter().map(|(a, r)| (*a, r.stake)).collect();
+    assert_eq!(stakes, expected, "stakes as of the reputer window");
+    let native = network_losses(&reports, &params(25)).unwrap();
+    let l = &stored.losses;
+    assert_eq!(bits(l.combined), native.combined.raw(), "network loss");
+    assert_eq!(bits(l.naive), native.naive.raw(), "naive loss");
+    assert_eq!(map_of(&l.inferers), native_map(&native.inferer));
+    assert_eq!(map_of(&l.forecasters), native_map(&native.forecaster));
+    assert_eq!(
+        map_of(&l.one_out_inferers),
+        native_map(&native.one_out_inferer)
+    );
+    assert_eq!(
+        map_of(&l.one_out_forecasters),
+        native_map(&native.one_out_forecaster)
+    );
+    assert_eq!(map_of(&l.one_in_forecasters), native_map(&native.one_in));
+    let stored_withheld: BTreeMap<(u32, u32), i128> = l
+        .one_out_implied
+        .iter()
+        .map(|w| ((w.forecaster, w.withheld), bits(w.value)))
+        .collect();
+    let native_withheld: BTreeMap<(u32, u32), i128> = native
+        .one_out_inferer_forecaster
+        .iter()
+        .map(|(k, v)| (*k, v.raw()))
+        .collect();
+    assert_eq!(stored_withheld, native_withheld);
+    // And the serialized bytes of the stored record equal the native result's.
+    assert_eq!(
+        cosmwasm_std::to_json_vec(l).unwrap(),
+        cosmwasm_std::to_json_vec(&to_bundle_from_network(&native)).unwrap()
+    );
+}
+
+fn values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {
+    m.iter()
+        .map(|(w, v)| WorkerValue {
+            worker: *w,
+            value: dec(*v),
+        })
+        .collect()
+}
+
+fn withheld(m: &BTreeMap<(u32, u32), Fixed>) -> Vec<WithheldValue> {
+    m.iter()
+        .map(|((k, j), v)| WithheldValue {
+            withheld: *j,
+            forecaster: *k,
+            value: dec(*v),
+        })
+        .collect()
+}
+
+fn to_bundle(l: &ReputerLosses) -> LossBundle {
+    LossBundle {
+        combined: dec(l.combined.unwrap_or(Fixed::ZERO)),
+        naive: dec(l.naive.unwrap_or(Fixed::ZERO)),
+        inferers: values(&l.inferer),
+        forecasters: values(&l.forecaster),
+        one_out_inferers: values(&l.one_out_inferer),
+        one_out_forecasters: values(&l.one_out_forecaster),
+        one_in_forecasters: values(&l.one_in),
+        one_out_implied: withheld(&l.one_out_inferer_forecaster),
+    }
+}
+
+fn to_bundle_from_network(l: &nous_math::losses::NetworkLosses) -> LossBundle {
+    LossBundle {
+        combined: dec(l.combined),
+        naive: dec(l.naive),
+        inferers: values(&l.inferer),
+        forecasters: values(&l.forecaster),
+        one_out_inferers: values(&l.one_out_inferer),
+        one_out_forecasters: values(&l.one_out_forecaster),
+        one_in_forecasters: values(&l.one_in),
+        one_out_implied: withheld(&l.one_out_inferer_forecaster),
+    }
+}
