@@ -1,16 +1,21 @@
-//! One simulator-vector epoch (shared/vectors/synthesis_epochs.csv, its first row: 5
-//! inferers, 3 forecasters, 5 reputers) through the synthesis artifact in cosmwasm-vm: the
-//! stored network inference and network losses must be bit-identical (same i128 atomics)
-//! to what the native maths package computes from the same inputs.
+//! The simulator-vector epochs (shared/vectors/synthesis_epochs.csv, every row in order: 5
+//! inferers, 3 forecasters, 5 reputers) through the synthesis artifact in cosmwasm-vm, one
+//! nonce per row (payloads, worker close, loss bundles with the row's stakes, reputer
+//! close): for every epoch the stored network inference and network losses must be
+//! bit-identical (same i128 atomics) to what the native maths package computes from the
+//! same inputs, chained the same way (the previous network loss and the regrets of the
+//! previous loss epoch carried). The first row runs the NoLossYet path (median), the later
+//! ones the weighted path.
 #![cfg(feature = "vm")]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use cosmwasm_std::{Addr, SignedDecimal};
+use nous_math::epoch::loss_epoch;
 use nous_math::forecast::Forecast;
 use nous_math::inference::synthesize;
-use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
+use nous_math::losses::{ReputerLosses, ReputerReport};
 use nous_math::regrets::RegretState;
 use nous_math::{Fixed, Params};
 use nous_types::synthesis::{self as syn, ForecastElement, LossBundle, WithheldValue, WorkerValue};
@@ -19,7 +24,7 @@ use nous_vm_tests::suite::{topic_params, Deploy, VmSuite};
 
 type Row = BTreeMap<String, String>;
 
-fn first_row() -> Row {
+fn rows() -> Vec<Row> {
     let dir = match std::env::var("ALLORA_VECTORS_DIR") {
         Ok(d) if !d.is_empty() => PathBuf::from(d),
         _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
@@ -32,13 +37,21 @@ fn first_row() -> Row {
         .split(',')
         .map(|s| s.trim().into())
         .collect();
-    let cells: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(|s| s.trim().into())
-        .collect();
-    header.into_iter().zip(cells).collect()
+    lines
+        .map(|line| {
+            let cells: Vec<String> = line.split(',').map(|s| s.trim().into()).collect();
+            assert_eq!(cells.len(), header.len(), "row width");
+            header.iter().cloned().zip(cells).collect()
+        })
+        .collect()
+}
+
+/// Reputer `m`'s stake of a row in base units: the vector's ALLO figure × 10^6 (truncated;
+/// every formula is scale invariant), so it fits the test accounts' balances.
+fn stake_of(row: &Row, m: usize) -> u128 {
+    let v = fx(row, &format!("reputer_stake_{m}")).raw();
+    assert!(v > 0, "stake");
+    (v / 1_000_000_000_000) as u128
 }
 
 fn fx(row: &Row, col: &str) -> Fixed {
@@ -132,7 +145,7 @@ fn actor(s: &VmSuite, topic_id: u64, name: &str) -> u32 {
     r.actor_index.expect("registered")
 }
 
-fn network() -> Net {
+fn network(first: &Row) -> Net {
     let mut s = VmSuite::new(Deploy::default()).unwrap();
     let synthesis = s
         .chain
@@ -168,7 +181,8 @@ fn network() -> Net {
     for m in 0..5u128 {
         let n = format!("reputer{m}");
         s.register(&n, topic, Role::Reputer).unwrap();
-        let stake = min + 1_000 * m;
+        let stake = stake_of(first, m as usize);
+        assert!(stake >= min, "stake below the minimum");
         s.add_stake(&n, topic, stake).unwrap();
         reputers.push((n.clone(), actor(&s, topic, &n), stake));
     }
@@ -192,27 +206,100 @@ fn open_windows(n: &Net) -> syn::OpenWindowsResponse {
         .unwrap()
 }
 
+/// What the chained native maths carries from one epoch to the next.
+#[derive(Default)]
+struct NativeState {
+    prev_loss: Option<Fixed>,
+    regrets: RegretState,
+    listening: BTreeMap<u32, Fixed>,
+    inferer_inclusions: BTreeMap<u32, u64>,
+    forecaster_inclusions: BTreeMap<u32, u64>,
+}
+
 #[test]
-fn vector_epoch_is_bit_identical_to_native_maths() {
-    let row = first_row();
-    let mut n = network();
+fn vector_epochs_are_bit_identical_to_native_maths() {
+    let rows = rows();
+    assert!(rows.len() >= 2, "the vectors hold several epochs");
+    let mut n = network(&rows[0]);
+    let mut state = NativeState::default();
+    let mut last_nonce = None;
+    let mut paths = vec![];
+    for (r, row) in rows.iter().enumerate() {
+        let epoch = row.get("epoch").cloned().unwrap_or_default();
+        let (nonce, path) = run_epoch(&mut n, row, r, last_nonce, &mut state);
+        eprintln!("row {r} (epoch {epoch}): nonce {nonce}, {path}");
+        paths.push(path);
+        last_nonce = Some(nonce);
+    }
+    // The first row has no previous loss (§5.0: median); the later ones run the full
+    // synthesis, but while the topic initial regret is still 0 (§6.3: no actor yet scored
+    // in 1/α_R epochs) in all-new mode (plain mean, median forecast-implied inferences).
+    assert!(paths[0].contains("NoLossYet"), "first path: {}", paths[0]);
+    for p in &paths[1..] {
+        assert!(p.contains("Full"), "later path: {p}");
+    }
+    // The regret-weighted path needs experienced actors: the vector's later rows are
+    // replayed, in order and round again, as further nonces (same chaining, stakes kept
+    // at the last row's) until two epochs have run with a non-zero initial regret.
+    let weighted = |paths: &[String]| {
+        paths
+            .iter()
+            .filter(|p| p.contains("all_new: false"))
+            .count()
+    };
+    let mut replay = (1..rows.len()).cycle();
+    while weighted(&paths) < 2 {
+        assert!(
+            paths.len() < rows.len() + 40,
+            "the weighted path never ran: {paths:?}"
+        );
+        let r = replay.next().unwrap();
+        let (nonce, path) = run_epoch(&mut n, &rows[r], r, last_nonce, &mut state);
+        eprintln!("row {r} replayed: nonce {nonce}, {path}");
+        paths.push(path);
+        last_nonce = Some(nonce);
+    }
+}
+
+/// One vector row through the artifact (a fresh nonce after `after`), checked against the
+/// native maths chained in `state`; returns the nonce and the stored inference path.
+fn run_epoch(
+    n: &mut Net,
+    row: &Row,
+    r: usize,
+    after: Option<u64>,
+    state: &mut NativeState,
+) -> (u64, String) {
     let (topic, synthesis) = (n.topic, n.synthesis.clone());
+
+    // The row's stakes: top the reputers up before the reputer window's first block (the
+    // vector's stakes only grow; a replayed row keeps the stakes already held).
+    for (m, (name, _, stake)) in n.reputers.iter_mut().enumerate() {
+        let want = stake_of(row, m);
+        if want > *stake {
+            n.s.add_stake(name, topic, want - *stake).unwrap();
+            *stake = want;
+        }
+    }
 
     // Worker window of the next nonce.
     let mut tries = 0;
     let w = loop {
-        if let Some(w) = open_windows(&n).worker {
+        if let Some(w) = open_windows(n)
+            .worker
+            .filter(|w| after.is_none_or(|a| w.nonce > a))
+        {
             break w;
         }
         n.s.chain.advance_blocks(1);
         tries += 1;
-        assert!(tries < 30, "no worker window opens");
+        assert!(tries < 60, "row {r}: no worker window opens");
     };
     let nonce = w.nonce;
 
     let mut inferences = BTreeMap::new();
     for (j, a) in n.inferers.clone().into_iter().enumerate() {
-        let v = fx(&row, &format!("inference_{j}"));
+        let v = fx(row, &format!("inference_{j}"));
         inferences.insert(a, v);
         let sender = n.s.account(&format!("inferer{j}"));
         n.s.chain
@@ -235,7 +322,7 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
             .inferers
             .iter()
             .enumerate()
-            .map(|(j, ij)| (*ij, fx(&row, &format!("forecasted_loss_{k}_for_{j}"))))
+            .map(|(j, ij)| (*ij, fx(row, &format!("forecasted_loss_{k}_for_{j}"))))
             .collect();
         let sender = n.s.account(&format!("forecaster{k}"));
         n.s.chain
@@ -265,17 +352,11 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
     // Close the worker window: the artifact computes and stores the network inference.
     n.s.chain.set_height(w.window.end);
     let keeper = n.s.account("keeper");
-    n.s.chain
-        .execute(
-            &keeper,
-            &synthesis,
-            &syn::ExecuteMsg::CloseWindows {
-                topic_id: topic,
-                limit: None,
-            },
-            &[],
-        )
-        .unwrap();
+    let close = syn::ExecuteMsg::CloseWindows {
+        topic_id: topic,
+        limit: None,
+    };
+    n.s.chain.execute(&keeper, &synthesis, &close, &[]).unwrap();
     let stored: syn::NetworkInferenceResponse =
         n.s.chain
             .query(
@@ -287,35 +368,54 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
             )
             .unwrap();
     let stored = stored.inference;
-    eprintln!("stored inference path: {:?}", stored.path);
+    let path = format!("{:?}", stored.path);
 
-    // The same inputs natively: first epoch of the topic, no network loss, no regrets yet.
+    // The same inputs natively, with the previous loss and regrets carried.
     let native = synthesize(
         &inferences,
         &forecasts,
-        None,
-        &RegretState::default(),
+        state.prev_loss,
+        &state.regrets,
         &params(25),
     )
     .unwrap();
-    assert_eq!(bits(stored.combined), native.combined.raw(), "combined");
-    assert_eq!(bits(stored.naive), native.naive.raw(), "naive");
-    assert_eq!(map_of(&stored.inferences), native_map(&inferences));
+    let at = |what: &str| format!("row {r}: {what}");
+    assert_eq!(
+        bits(stored.combined),
+        native.combined.raw(),
+        "{}",
+        at("combined")
+    );
+    assert_eq!(bits(stored.naive), native.naive.raw(), "{}", at("naive"));
+    assert_eq!(
+        map_of(&stored.inferences),
+        native_map(&inferences),
+        "{}",
+        at("inferences")
+    );
     assert_eq!(
         map_of(&stored.forecast_implied),
-        native_map(&native.forecast_implied)
+        native_map(&native.forecast_implied),
+        "{}",
+        at("forecast-implied")
     );
     assert_eq!(
         map_of(&stored.one_out_inferers),
-        native_map(&native.one_out_inferer)
+        native_map(&native.one_out_inferer),
+        "{}",
+        at("one-out inferers")
     );
     assert_eq!(
         map_of(&stored.one_out_forecasters),
-        native_map(&native.one_out_forecaster)
+        native_map(&native.one_out_forecaster),
+        "{}",
+        at("one-out forecasters")
     );
     assert_eq!(
         map_of(&stored.one_in_forecasters),
-        native_map(&native.one_in_forecaster)
+        native_map(&native.one_in_forecaster),
+        "{}",
+        at("one-in forecasters")
     );
     let stored_withheld: BTreeMap<(u32, u32), i128> = stored
         .one_out_implied
@@ -327,25 +427,30 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
         .iter()
         .map(|(k, v)| (*k, v.raw()))
         .collect();
-    assert_eq!(stored_withheld, native_withheld, "one-out implied");
+    assert_eq!(
+        stored_withheld,
+        native_withheld,
+        "{}",
+        at("one-out implied")
+    );
     let native_bars: Vec<i128> = native.error_bars.iter().map(|v| v.raw()).collect();
     let stored_bars: Vec<i128> = stored.error_bars.iter().map(|p| bits(p.value)).collect();
-    assert_eq!(stored_bars, native_bars, "error bars");
+    assert_eq!(stored_bars, native_bars, "{}", at("error bars"));
 
     // Reputer bundles from the vector, for the variants the stored inference has.
     let inf_col = |j: usize| n.inferers[j];
     let fc_col = |k: usize| n.forecasters[k];
     let mut reports = BTreeMap::new();
     let rw = loop {
-        if let Some(r) = open_windows(&n).reputer.filter(|r| r.nonce == nonce) {
-            break r;
+        if let Some(w) = open_windows(n).reputer.filter(|w| w.nonce == nonce) {
+            break w;
         }
         n.s.chain.advance_blocks(1);
         tries += 1;
-        assert!(tries < 80, "no reputer window opens");
+        assert!(tries < 120, "row {r}: no reputer window opens");
     };
     for (m, (name, a, stake)) in n.reputers.clone().into_iter().enumerate() {
-        let l = |c: &str| fx(&row, &format!("reputer_{m}_loss_{c}"));
+        let l = |c: &str| fx(row, &format!("reputer_{m}_loss_{c}"));
         let has = |list: &[WorkerValue], w: u32| list.iter().any(|v| v.worker == w);
         let mut losses = ReputerLosses {
             combined: Some(l("network_inference")),
@@ -404,22 +509,12 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
                 },
                 &[],
             )
-            .unwrap_or_else(|e| panic!("bundle of {name}: {e}"));
+            .unwrap_or_else(|e| panic!("row {r}: bundle of {name}: {e}"));
         reports.insert(a, ReputerReport { stake, losses });
     }
 
     n.s.chain.set_height(rw.window.end);
-    n.s.chain
-        .execute(
-            &keeper,
-            &synthesis,
-            &syn::ExecuteMsg::CloseWindows {
-                topic_id: topic,
-                limit: None,
-            },
-            &[],
-        )
-        .unwrap();
+    n.s.chain.execute(&keeper, &synthesis, &close, &[]).unwrap();
     let stored: syn::NetworkLossesResponse =
         n.s.chain
             .query(
@@ -436,22 +531,61 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
         .map(|r| (r.reputer, r.stake.u128()))
         .collect();
     let expected: BTreeMap<u32, u128> = reports.iter().map(|(a, r)| (*a, r.stake)).collect();
-    assert_eq!(stakes, expected, "stakes as of the reputer window");
-    let native = network_losses(&reports, &params(25)).unwrap();
+    assert_eq!(
+        stakes,
+        expected,
+        "{}",
+        at("stakes as of the reputer window")
+    );
+    // The loss step natively (§6–§7), its regrets and coefficients carried to the next row.
+    let outcome = loss_epoch(
+        &reports,
+        &state.regrets,
+        &state.listening,
+        &state.inferer_inclusions,
+        &state.forecaster_inclusions,
+        &params(25),
+    )
+    .unwrap();
+    let native = &outcome.losses;
     let l = &stored.losses;
-    assert_eq!(bits(l.combined), native.combined.raw(), "network loss");
-    assert_eq!(bits(l.naive), native.naive.raw(), "naive loss");
-    assert_eq!(map_of(&l.inferers), native_map(&native.inferer));
-    assert_eq!(map_of(&l.forecasters), native_map(&native.forecaster));
+    assert_eq!(
+        bits(l.combined),
+        native.combined.raw(),
+        "{}",
+        at("network loss")
+    );
+    assert_eq!(bits(l.naive), native.naive.raw(), "{}", at("naive loss"));
+    assert_eq!(
+        map_of(&l.inferers),
+        native_map(&native.inferer),
+        "{}",
+        at("inferer losses")
+    );
+    assert_eq!(
+        map_of(&l.forecasters),
+        native_map(&native.forecaster),
+        "{}",
+        at("forecaster losses")
+    );
     assert_eq!(
         map_of(&l.one_out_inferers),
-        native_map(&native.one_out_inferer)
+        native_map(&native.one_out_inferer),
+        "{}",
+        at("one-out inferer losses")
     );
     assert_eq!(
         map_of(&l.one_out_forecasters),
-        native_map(&native.one_out_forecaster)
+        native_map(&native.one_out_forecaster),
+        "{}",
+        at("one-out forecaster losses")
     );
-    assert_eq!(map_of(&l.one_in_forecasters), native_map(&native.one_in));
+    assert_eq!(
+        map_of(&l.one_in_forecasters),
+        native_map(&native.one_in),
+        "{}",
+        at("one-in losses")
+    );
     let stored_withheld: BTreeMap<(u32, u32), i128> = l
         .one_out_implied
         .iter()
@@ -462,12 +596,33 @@ fn vector_epoch_is_bit_identical_to_native_maths() {
         .iter()
         .map(|(k, v)| (*k, v.raw()))
         .collect();
-    assert_eq!(stored_withheld, native_withheld);
+    assert_eq!(
+        stored_withheld,
+        native_withheld,
+        "{}",
+        at("one-out implied losses")
+    );
     // And the serialized bytes of the stored record equal the native result's.
     assert_eq!(
         cosmwasm_std::to_json_vec(l).unwrap(),
-        cosmwasm_std::to_json_vec(&to_bundle_from_network(&native)).unwrap()
+        cosmwasm_std::to_json_vec(&to_bundle_from_network(native)).unwrap(),
+        "{}",
+        at("stored loss bundle bytes")
     );
+
+    // Carry the state the artifact carries: the latest network loss, the regrets (with
+    // the topic initial regret), the listening coefficients and the scored actors'
+    // inclusion counts.
+    state.prev_loss = Some(native.combined);
+    for a in outcome.inferer_scores.keys() {
+        *state.inferer_inclusions.entry(*a).or_default() += 1;
+    }
+    for a in outcome.forecaster_scores.keys() {
+        *state.forecaster_inclusions.entry(*a).or_default() += 1;
+    }
+    state.listening = outcome.consensus.coefficients.clone();
+    state.regrets = outcome.regrets;
+    (nonce, path)
 }
 
 fn values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {

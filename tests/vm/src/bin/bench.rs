@@ -11,7 +11,7 @@ use nous_types::synthesis as syn;
 use nous_types::topic_registry::{self as registry_msg, Role};
 use nous_types::{fee_vault as vault_msg, staking as staking_msg};
 use nous_vm_tests::chain::{artifacts_dir, funds};
-use nous_vm_tests::report::{self, render, Artifact, Row};
+use nous_vm_tests::report::{render, Artifact, Row};
 use nous_vm_tests::storage::Meter;
 use nous_vm_tests::suite::{topic_params, Deploy, VmSuite, DENOM};
 use serde::Serialize;
@@ -160,7 +160,9 @@ fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Result<
                 max_monthly_percentage_yield: cosmwasm_std::Decimal::raw(9_500_000_000_000_000),
                 one_month_smoothing_degree: cosmwasm_std::Decimal::percent(10),
                 default_reputer_share: cosmwasm_std::Decimal::from_ratio(1u128, 3u128),
-                external_stake: cosmwasm_std::Uint128::zero(),
+                // The bench's own stakes (a few times the minimum) are far too small for a
+                // whole block's emission: stake outside the suite (validators) makes it one.
+                external_stake: cosmwasm_std::Uint128::new(10_000_000_000_000),
             },
             max_epochs_per_call: None,
             max_topics_per_call: None,
@@ -235,113 +237,140 @@ fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Result<
         s.chain
             .query(&synthesis, &syn::QueryMsg::OpenWindows { topic_id: t })
     };
-    let mut guard = 0;
-    let w = loop {
-        if let Some(w) = open(&s)?.worker {
-            break w;
-        }
-        s.chain.advance_blocks(1);
-        guard += 1;
-        anyhow::ensure!(guard < 40, "no worker window");
-    };
-    let nonce = w.nonce;
-    // Forecasters (the first nf workers) send an inference and a 12-element forecast.
-    let elements = 12.min(ni as usize);
-    let mut payload_meter = None;
-    for (i, w) in workers.iter().enumerate().rev() {
-        let sender = s.account(w);
-        let forecast = (i < nf as usize).then(|| {
-            (0..elements)
-                .map(|e| syn::ForecastElement {
-                    inferer: actors[(i + 1 + e) % actors.len()],
-                    value: dec(((i * 7 + e * 13) % 50) as i128 + 1),
-                })
-                .collect::<Vec<_>>()
-        });
-        let msg = syn::ExecuteMsg::SubmitWorkerPayload {
-            topic_id: t,
-            nonce,
-            inference: Some(dec(((i * 37) % 200) as i128 - 100)),
-            forecast,
-        };
-        if i == 0 {
-            payload_meter = Some(measure(&s, &sender, &synthesis, &msg, 0)?);
-        } else {
-            s.chain.execute(&sender, &synthesis, &msg, &[])?;
-        }
-    }
-    if let Some(m) = payload_meter {
-        rows.push(
-            Row::new("worker payload (inference + 12-element forecast)", &size, m).target(150_000),
-        );
-    }
     let keeper = s.account("keeper");
     let close = syn::ExecuteMsg::CloseWindows {
         topic_id: t,
         limit: Some(1),
     };
-    s.chain.set_height(w.window.end);
-    let m = measure(&s, &keeper, &synthesis, &close, 0)?;
-    rows.push(Row::new("close of a worker window", &size, m));
-    let inf: syn::NetworkInferenceResponse = s.chain.query(
-        &synthesis,
-        &syn::QueryMsg::NetworkInference { topic_id: t, nonce },
-    )?;
-    let inf = inf.inference;
-    let rw = loop {
-        if let Some(r) = open(&s)?.reputer.filter(|r| r.nonce == nonce) {
-            break r;
+    // The first scored nonce of a topic has no previous network loss (MATH.md §5.0,
+    // NoLossYet): no one-out inferences, so no inferer scores and nothing to pay. The
+    // topic runs NONCES nonces in sequence, each through both windows, so that the later
+    // ones are synthesised on the full (weighted) path and their epochs are rewarded.
+    // The per-message rows are measured on the first nonce.
+    const NONCES: usize = 3;
+    let mut nonces: Vec<u64> = vec![];
+    for round in 0..NONCES {
+        let first = round == 0;
+        let mut guard = 0;
+        let w = loop {
+            if let Some(w) = open(&s)?
+                .worker
+                .filter(|w| nonces.last().is_none_or(|l| w.nonce > *l))
+            {
+                break w;
+            }
+            s.chain.advance_blocks(1);
+            guard += 1;
+            anyhow::ensure!(guard < 80, "no worker window (nonce {})", round + 1);
+        };
+        let nonce = w.nonce;
+        nonces.push(nonce);
+        // Forecasters (the first nf workers) send an inference and a 12-element forecast.
+        let elements = 12.min(ni as usize);
+        let mut payload_meter = None;
+        for (i, w) in workers.iter().enumerate().rev() {
+            let sender = s.account(w);
+            let forecast = (i < nf as usize).then(|| {
+                (0..elements)
+                    .map(|e| syn::ForecastElement {
+                        inferer: actors[(i + 1 + e) % actors.len()],
+                        value: dec(((i * 7 + e * 13 + round * 5) % 50) as i128 + 1),
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let msg = syn::ExecuteMsg::SubmitWorkerPayload {
+                topic_id: t,
+                nonce,
+                inference: Some(dec(((i * 37 + round * 11) % 200) as i128 - 100)),
+                forecast,
+            };
+            if i == 0 && first {
+                payload_meter = Some(measure(&s, &sender, &synthesis, &msg, 0)?);
+            } else {
+                s.chain.execute(&sender, &synthesis, &msg, &[])?;
+            }
         }
-        s.chain.advance_blocks(1);
-        guard += 1;
-        anyhow::ensure!(guard < 120, "no reputer window");
-    };
-    let mut bundle_meter = None;
-    for (m_i, r) in reputers.iter().enumerate().rev() {
-        let off = m_i as i128;
-        let bundle = syn::LossBundle {
-            combined: dec(10 + off),
-            naive: dec(12 + off),
-            inferers: wv(&inf.inferences, |w| 5 + (w as i128 + off) % 9),
-            forecasters: wv(&inf.forecast_implied, |w| 6 + (w as i128 + off) % 7),
-            one_out_inferers: wv(&inf.one_out_inferers, |w| 9 + (w as i128 + off) % 5),
-            one_out_forecasters: wv(&inf.one_out_forecasters, |w| 9 + (w as i128 + off) % 4),
-            one_in_forecasters: wv(&inf.one_in_forecasters, |w| 11 + (w as i128 + off) % 3),
-            one_out_implied: inf
-                .one_out_implied
-                .iter()
-                .map(|v| syn::WithheldValue {
-                    withheld: v.withheld,
-                    forecaster: v.forecaster,
-                    value: dec(7 + (v.withheld as i128 + v.forecaster as i128 + off) % 6),
-                })
-                .collect(),
-        };
-        let sender = s.account(r);
-        let msg = syn::ExecuteMsg::SubmitLossBundle {
-            topic_id: t,
-            nonce,
-            bundle,
-        };
-        if m_i == 0 {
-            bundle_meter = Some(measure(&s, &sender, &synthesis, &msg, 0)?);
+        if let Some(m) = payload_meter {
+            rows.push(
+                Row::new("worker payload (inference + 12-element forecast)", &size, m)
+                    .target(150_000),
+            );
+        }
+        s.chain.set_height(w.window.end);
+        if first {
+            let m = measure(&s, &keeper, &synthesis, &close, 0)?;
+            rows.push(Row::new("close of a worker window", &size, m));
         } else {
-            s.chain.execute(&sender, &synthesis, &msg, &[])?;
+            s.chain.execute(&keeper, &synthesis, &close, &[])?;
+        }
+        let inf: syn::NetworkInferenceResponse = s.chain.query(
+            &synthesis,
+            &syn::QueryMsg::NetworkInference { topic_id: t, nonce },
+        )?;
+        let inf = inf.inference;
+        let rw = loop {
+            if let Some(r) = open(&s)?.reputer.filter(|r| r.nonce == nonce) {
+                break r;
+            }
+            s.chain.advance_blocks(1);
+            guard += 1;
+            anyhow::ensure!(guard < 160, "no reputer window (nonce {nonce})");
+        };
+        let mut bundle_meter = None;
+        for (m_i, r) in reputers.iter().enumerate().rev() {
+            let off = m_i as i128 + round as i128;
+            let bundle = syn::LossBundle {
+                combined: dec(10 + off),
+                naive: dec(12 + off),
+                inferers: wv(&inf.inferences, |w| 5 + (w as i128 + off) % 9),
+                forecasters: wv(&inf.forecast_implied, |w| 6 + (w as i128 + off) % 7),
+                one_out_inferers: wv(&inf.one_out_inferers, |w| 9 + (w as i128 + off) % 5),
+                one_out_forecasters: wv(&inf.one_out_forecasters, |w| 9 + (w as i128 + off) % 4),
+                one_in_forecasters: wv(&inf.one_in_forecasters, |w| 11 + (w as i128 + off) % 3),
+                one_out_implied: inf
+                    .one_out_implied
+                    .iter()
+                    .map(|v| syn::WithheldValue {
+                        withheld: v.withheld,
+                        forecaster: v.forecaster,
+                        value: dec(7 + (v.withheld as i128 + v.forecaster as i128 + off) % 6),
+                    })
+                    .collect(),
+            };
+            let sender = s.account(r);
+            let msg = syn::ExecuteMsg::SubmitLossBundle {
+                topic_id: t,
+                nonce,
+                bundle,
+            };
+            if m_i == 0 && first {
+                bundle_meter = Some(measure(&s, &sender, &synthesis, &msg, 0)?);
+            } else {
+                s.chain.execute(&sender, &synthesis, &msg, &[])?;
+            }
+        }
+        if let Some(m) = bundle_meter {
+            let row = Row::new("reputer bundle", &size, m);
+            rows.push(if (ni, nf, nr) == (32, 6, 6) {
+                row.target(400_000)
+            } else {
+                row
+            });
+        }
+        s.chain.set_height(rw.window.end);
+        if first {
+            let m = measure(&s, &keeper, &synthesis, &close, 0)?;
+            rows.push(
+                Row::new("close of a reputer window", &size, m).note("losses, regrets, scores"),
+            );
+        } else {
+            s.chain.execute(&keeper, &synthesis, &close, &[])?;
         }
     }
-    if let Some(m) = bundle_meter {
-        let row = Row::new("reputer bundle", &size, m);
-        rows.push(if (ni, nf, nr) == (32, 6, 6) {
-            row.target(400_000)
-        } else {
-            row
-        });
-    }
-    s.chain.set_height(rw.window.end);
-    let m = measure(&s, &keeper, &synthesis, &close, 0)?;
-    rows.push(Row::new("close of a reputer window", &size, m).note("losses, regrets, scores"));
 
-    // Settlement of the scored epoch in reward-distribution, then a worker's claim.
+    // Settlement in reward-distribution, one epoch per call, in order. The calls before
+    // the first rewarded epoch (the NoLossYet nonce, epochs without a nonce) are cranked
+    // through unreported; the call that settles the first `Rewarded` epoch is the row.
     if !activated {
         anyhow::bail!("reward-distribution did not activate the topic");
     }
@@ -354,59 +383,73 @@ fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Result<
         topic_id: Some(t),
         limit: Some(1),
     };
-    // The crank settles the epoch; repeated while it reports more to do (resumable).
-    let mut total = Meter::default();
-    let mut calls = 0u32;
-    let claimables = loop {
+    let outcome_of = |s: &VmSuite, epoch: u64| -> Result<Option<rd_msg::EpochOutcome>> {
+        let r: rd_msg::EpochRewardResponse = s
+            .chain
+            .query(&rd, &rd_msg::QueryMsg::EpochReward { topic_id: t, epoch })?;
+        Ok(r.reward.map(|r| r.outcome))
+    };
+    let mut outcomes: Vec<String> = vec![];
+    let mut settled = None;
+    for call in 0..64u32 {
+        let before: Vec<_> = nonces
+            .iter()
+            .map(|n| outcome_of(&s, *n))
+            .collect::<Result<_>>()?;
         let m = match measure(&s, &keeper, &rd, &settle, 0) {
             Ok(m) => m,
-            Err(e) if calls > 0 => {
-                eprintln!("settle call {}: {e:#}", calls + 1);
-                break vec![];
+            Err(e) => {
+                outcomes.push(format!("settle call {} failed: {e:#}", call + 1));
+                break;
             }
-            Err(e) => return Err(e),
         };
-        total.vm_gas += m.vm_gas;
-        total.store.add(&m.store);
-        total.instance_loads += m.instance_loads;
-        calls += 1;
-        let c: rd_msg::ClaimablesResponse = s.chain.query(
-            &rd,
-            &rd_msg::QueryMsg::Claimables {
-                start_after: None,
-                limit: Some(1),
-            },
-        )?;
-        if !c.claimables.is_empty() || calls >= 8 {
-            break c.claimables;
+        for (i, n) in nonces.iter().enumerate() {
+            let now = outcome_of(&s, *n)?;
+            if before[i].is_none() {
+                if let Some(o) = now {
+                    outcomes.push(format!("nonce {n}: {o:?}"));
+                    if o == rd_msg::EpochOutcome::Rewarded && settled.is_none() {
+                        settled = Some((*n, i + 1, m.clone()));
+                    }
+                }
+            }
         }
-    };
-    let Some(claimer) = claimables.first().map(|c| c.address.clone()) else {
-        let r: rd_msg::EpochRewardResponse = s.chain.query(
-            &rd,
-            &rd_msg::QueryMsg::EpochReward {
-                topic_id: t,
-                epoch: nonce,
-            },
-        )?;
-        let outcome = r
-            .reward
-            .map(|r| format!("{:?}", r.outcome))
-            .unwrap_or_default();
+        if settled.is_some() || outcomes.len() >= nonces.len() {
+            break;
+        }
+    }
+    let Some((epoch, ordinal, m)) = settled else {
         anyhow::bail!(
-            "settlement and claim: the epoch settled as `{outcome}` with nothing paid \
-             ({} SDK gas in {calls} call(s), not representative of a paying epoch)",
-            report::n(total.sdk_gas())
+            "settlement: no epoch of the topic's first {} scored nonces settled as `Rewarded` ({})",
+            nonces.len(),
+            outcomes.join(", ")
         );
     };
-    let row = Row::new("settlement of one epoch", &size, total)
-        .calls(calls)
-        .note(flag);
+    // The first rewarded epoch of the month also writes the month's emission record.
+    let mut note = format!(
+        "`Rewarded` epoch {epoch}, scored nonce {ordinal} of {NONCES}; with the month's emission record"
+    );
+    if !flag.is_empty() {
+        note = format!("{note}; {flag}");
+    }
+    let row = Row::new("settlement of one epoch", &size, m)
+        .calls(1)
+        .note(note);
     rows.push(if (ni, nf, nr) == (32, 6, 6) {
         row.target(3_000_000)
     } else {
         row
     });
+    let c: rd_msg::ClaimablesResponse = s.chain.query(
+        &rd,
+        &rd_msg::QueryMsg::Claimables {
+            start_after: None,
+            limit: Some(1),
+        },
+    )?;
+    let Some(claimer) = c.claimables.first().map(|c| c.address.clone()) else {
+        anyhow::bail!("claim: nothing claimable after the rewarded epoch {epoch}");
+    };
     let m = measure(&s, &claimer, &rd, &rd_msg::ExecuteMsg::Claim {}, 0)?;
     rows.push(Row::new("claim", &size, m).note(flag));
     Ok(())
