@@ -17,60 +17,28 @@ use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 pub const DENOM: &str = "unous";
 
-fn registry_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            ::topic_registry::contract::execute,
-            ::topic_registry::contract::instantiate,
-            ::topic_registry::contract::query,
-        )
-        .with_migrate(::topic_registry::contract::migrate),
-    )
+/// A suite contract linked as a library (its `contract` module's four entry points).
+macro_rules! suite_contract {
+    ($name:ident, $krate:ident) => {
+        fn $name() -> Box<dyn Contract<Empty>> {
+            Box::new(
+                ContractWrapper::new(
+                    ::$krate::contract::execute,
+                    ::$krate::contract::instantiate,
+                    ::$krate::contract::query,
+                )
+                .with_migrate(::$krate::contract::migrate),
+            )
+        }
+    };
 }
 
-fn vault_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            ::fee_vault::contract::execute,
-            ::fee_vault::contract::instantiate,
-            ::fee_vault::contract::query,
-        )
-        .with_migrate(::fee_vault::contract::migrate),
-    )
-}
-
-fn staking_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            ::staking::contract::execute,
-            ::staking::contract::instantiate,
-            ::staking::contract::query,
-        )
-        .with_migrate(::staking::contract::migrate),
-    )
-}
-
-fn synthesis_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            ::synthesis::contract::execute,
-            ::synthesis::contract::instantiate,
-            ::synthesis::contract::query,
-        )
-        .with_migrate(::synthesis::contract::migrate),
-    )
-}
-
-fn reward_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            ::reward_distribution::contract::execute,
-            ::reward_distribution::contract::instantiate,
-            ::reward_distribution::contract::query,
-        )
-        .with_migrate(::reward_distribution::contract::migrate),
-    )
-}
+suite_contract!(registry_contract, topic_registry);
+suite_contract!(vault_contract, fee_vault);
+suite_contract!(staking_contract, staking);
+suite_contract!(synthesis_contract, synthesis);
+suite_contract!(reward_contract, reward_distribution);
+suite_contract!(consumer_contract, example_consumer);
 
 /// Emission parameters of the test deployments: the reference rates with a supply in
 /// the same base units as the accounts' balances.
@@ -84,17 +52,6 @@ pub fn emission_params(total_supply: u128) -> reward_msg::EmissionParams {
         default_reputer_share: Decimal::from_ratio(1u128, 3u128),
         external_stake: Uint128::zero(),
     }
-}
-
-fn consumer_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            ::example_consumer::contract::execute,
-            ::example_consumer::contract::instantiate,
-            ::example_consumer::contract::query,
-        )
-        .with_migrate(::example_consumer::contract::migrate),
-    )
 }
 
 fn cw20_contract() -> Box<dyn Contract<Empty>> {
