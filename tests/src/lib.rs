@@ -75,6 +75,7 @@ pub struct SuiteBuilder {
     use_cw20: bool,
     max_epochs_per_call: Option<u32>,
     activity_gate: bool,
+    registrations_pushed: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -96,6 +97,7 @@ impl SuiteBuilder {
             use_cw20: false,
             max_epochs_per_call: None,
             activity_gate: true,
+            registrations_pushed: true,
         }
     }
 
@@ -124,6 +126,13 @@ impl SuiteBuilder {
     /// Deploy without telling synthesis where reward-distribution is: synthesis then opens
     /// nonces of every registered topic, active or not (by default it refuses payloads of a
     /// topic whose reward-distribution `TopicStatus` is inactive).
+    /// The registry is not told of synthesis, so synthesis reads every registration from
+    /// the registry (the deployment where the registry was wired late or never).
+    pub fn without_registration_push(mut self) -> Self {
+        self.registrations_pushed = false;
+        self
+    }
+
     pub fn without_activity_gate(mut self) -> Self {
         self.activity_gate = false;
         self
@@ -252,6 +261,7 @@ impl SuiteBuilder {
             registry.clone(),
             &registry_msg::ExecuteMsg::UpdateConfig {
                 fee_vault: Some(vault.to_string()),
+                synthesis: None,
             },
             &[],
         )
@@ -272,6 +282,18 @@ impl SuiteBuilder {
                 Some(admin.to_string()),
             )
             .expect("synthesis instantiates");
+        if self.registrations_pushed {
+            app.execute_contract(
+                admin.clone(),
+                registry.clone(),
+                &registry_msg::ExecuteMsg::UpdateConfig {
+                    fee_vault: None,
+                    synthesis: Some(synthesis.to_string()),
+                },
+                &[],
+            )
+            .expect("the registry learns synthesis");
+        }
         let genesis_supply = self.initial_balance * accounts.len() as u128;
         let security = app.api().addr_make("chain-security");
         let reward_code = app.store_code(reward_contract());

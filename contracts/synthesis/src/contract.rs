@@ -10,6 +10,7 @@ use crate::error::ContractError;
 use crate::execute::{close, reputer, worker};
 use crate::msg::{ConfigResponse, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 use crate::query;
+use crate::registrations;
 use crate::state::{Config, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:synthesis";
@@ -66,6 +67,12 @@ pub fn execute(
         ExecuteMsg::UpdateConfig {
             reward_distribution,
         } => update_config(deps, info, reward_distribution),
+        ExecuteMsg::SyncRegistration {
+            topic_id,
+            role,
+            operator,
+            registration,
+        } => registrations::sync_registration(deps, info, topic_id, role, operator, registration),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
             Ok(Response::new()

@@ -26,6 +26,12 @@ pub enum ContractError {
     #[error("topic {topic_id} has not been used by synthesis yet")]
     TopicNotSeen { topic_id: u64 },
 
+    #[error("only the topic registry may send registration changes")]
+    NotTopicRegistry {},
+
+    #[error("the registration sent does not match the topic, role and operator it is filed under")]
+    RegistrationMismatch {},
+
     #[error("{address} is not registered as a {role} in topic {topic_id}")]
     NotRegistered {
         topic_id: u64,

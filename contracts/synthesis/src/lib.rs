@@ -11,6 +11,7 @@ pub mod maths;
 pub mod msg;
 pub mod query;
 pub mod records;
+pub mod registrations;
 pub mod regret_store;
 pub mod sortition;
 pub mod state;

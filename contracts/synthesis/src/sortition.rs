@@ -12,7 +12,6 @@ use nous_math::sortition::{self, Admission as MathAdmission};
 use nous_math::stats::ema;
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
-use nous_types::topic_registry::Registration;
 
 use crate::convert::param;
 use crate::error::ContractError;
@@ -69,9 +68,8 @@ pub fn candidate(
     storage: &dyn Storage,
     topic_id: u64,
     class: ActorClass,
-    registration: &Registration,
+    actor: u32,
 ) -> Result<Member, ContractError> {
-    let actor = registration.actor_index;
     let ema = stored_ema(storage, topic_id, class, actor)?
         .map(|e| e.value)
         .unwrap_or(Fixed::ZERO);
@@ -137,7 +135,7 @@ pub fn enter(
     (topic_id, topic): (u64, &TopicRecord),
     nonce: u64,
     class: ActorClass,
-    registration: &Registration,
+    actor: u32,
     height: u64,
 ) -> Result<Entry, ContractError> {
     let cap = match class {
@@ -145,7 +143,7 @@ pub fn enter(
         ActorClass::Forecaster => topic.params.max_forecasters,
         ActorClass::Reputer => topic.params.max_reputers,
     };
-    let newcomer = candidate(storage, topic_id, class, registration)?;
+    let newcomer = candidate(storage, topic_id, class, actor)?;
     let actor = newcomer.actor;
     let mut set = load_set(storage, topic_id, nonce, class)?;
     let entry = match admit(&mut set, cap as usize, newcomer) {

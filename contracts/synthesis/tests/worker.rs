@@ -403,3 +403,67 @@ fn the_crank_prunes_nonces_long_closed_and_keeps_recent_ones() {
     assert!(s.inference(first_kept).is_ok());
     assert_eq!(s.epoch(first_kept).inferers.len(), 1);
 }
+
+#[test]
+fn a_pushed_registration_is_used_without_the_registry_and_removed_by_the_registry() {
+    let mut s = SuiteBuilder::new().build();
+    s.set_height(worker_start(0));
+    let newcomer = s.app.api().addr_make("pushed-only");
+    let owner = s.app.api().addr_make("its-owner");
+    let copy = |operator: &Addr| nous_types::topic_registry::Registration {
+        topic_id: TOPIC,
+        role: Role::Worker,
+        operator: operator.clone(),
+        owner: owner.clone(),
+        pending_owner: None,
+        actor_index: 40,
+        registered_at: 1,
+    };
+    let sync = |operator: &Addr, registration| ExecuteMsg::SyncRegistration {
+        topic_id: TOPIC,
+        role: Role::Worker,
+        operator: operator.to_string(),
+        registration,
+    };
+
+    // Only the registry sends copies, and a copy must be filed under its own key.
+    let stranger = s.workers[0].clone();
+    assert_eq!(
+        s.exec(&stranger, &sync(&newcomer, Some(copy(&newcomer))))
+            .unwrap_err(),
+        ContractError::NotTopicRegistry {}
+    );
+    let registry = s.registry.clone();
+    assert_eq!(
+        s.exec(&registry, &sync(&stranger, Some(copy(&newcomer))))
+            .unwrap_err(),
+        ContractError::RegistrationMismatch {}
+    );
+    // Unknown to the registry and without a copy: refused.
+    assert!(matches!(
+        s.submit_as(&newcomer, 0, Some("1"), None),
+        Err(ContractError::NotRegistered { .. })
+    ));
+
+    // With the registry's copy, the payload is accepted (the mock registry still does not
+    // know the worker: the copy alone answered) and is filed under the copy's owner.
+    let res = s
+        .exec(&registry, &sync(&newcomer, Some(copy(&newcomer))))
+        .unwrap();
+    assert_eq!(attr(&res, "action").as_deref(), Some("sync_registration"));
+    assert_eq!(attr(&res, "actor_index").as_deref(), Some("40"));
+    s.submit_as(&newcomer, 0, Some("1"), None).unwrap();
+    let p = s.payload(0, 40).unwrap();
+    assert_eq!(p.owner, owner);
+    assert_eq!(p.address, newcomer);
+
+    // Removed by the registry: the next nonce's payload is refused again.
+    s.exec(&registry, &sync(&newcomer, None)).unwrap();
+    s.set_height(worker_start(1));
+    assert!(matches!(
+        s.submit_as(&newcomer, 1, Some("1"), None),
+        Err(ContractError::NotRegistered { .. })
+    ));
+    // A registered worker without a copy is still read from the registry.
+    s.submit(1, 1, Some("2"), None).unwrap();
+}

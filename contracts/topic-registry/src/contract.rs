@@ -110,9 +110,12 @@ pub fn execute(
             nonpayable(&info)?;
             admin::update_params(deps, info, params)
         }
-        ExecuteMsg::UpdateConfig { fee_vault } => {
+        ExecuteMsg::UpdateConfig {
+            fee_vault,
+            synthesis,
+        } => {
             nonpayable(&info)?;
-            admin::update_config(deps, info, fee_vault)
+            admin::update_config(deps, info, fee_vault, synthesis)
         }
         ExecuteMsg::UpdateWhitelist { list, add, remove } => {
             nonpayable(&info)?;

@@ -27,6 +27,9 @@ pub enum ContractError {
     #[error("nothing to update: the message changes nothing")]
     NothingToUpdate {},
 
+    #[error("the synthesis contract is already set to {synthesis}; it can be set only once")]
+    SynthesisAlreadySet { synthesis: String },
+
     #[error("too many whitelist changes in one message: at most {max}, got {got}")]
     TooManyWhitelistChanges { max: u32, got: u64 },
 

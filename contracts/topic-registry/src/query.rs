@@ -35,6 +35,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             to_json_binary(&ConfigResponse {
                 denom: c.denom,
                 fee_vault: c.fee_vault,
+                synthesis: c.synthesis,
                 whitelists_enabled: c.whitelists_enabled,
                 next_topic_id: NEXT_TOPIC_ID.load(deps.storage)?,
             })?

@@ -22,6 +22,9 @@ use nous_types::topic_registry::{GlobalParams, Registration, Role, Topic, Whitel
 pub struct Config {
     pub denom: Denom,
     pub fee_vault: Option<Addr>,
+    /// Told of every registration change (`SyncRegistration`); set once, by the admin.
+    #[serde(default)]
+    pub synthesis: Option<Addr>,
     pub whitelists_enabled: WhitelistFlags,
 }
 

@@ -21,6 +21,7 @@ use cosmwasm_std::{
 };
 
 use crate::clock::{EpochClock, HeightWindow};
+use crate::topic_registry::{Registration, Role};
 
 /// Largest absolute value accepted for an inference, a forecast element or a loss, in whole
 /// units (equal to `nous_math::params::MAX_ABS_VALUE`, which the contract checks with): it
@@ -148,6 +149,18 @@ pub enum ExecuteMsg {
     /// inactive topic's payloads are refused). `None` leaves it unchanged. Needed because
     /// reward-distribution is instantiated after synthesis.
     UpdateConfig { reward_distribution: Option<String> },
+    /// Topic-registry only: a registration was made, changed owner or was removed
+    /// (`registration: None`). Synthesis keeps this copy so that a payload checks its
+    /// sender's registration locally instead of querying the registry (DESIGN.md: hot paths
+    /// touch one contract). A registration synthesis holds no copy of is read from the
+    /// registry, so a registry wired to synthesis after its first registrations is still
+    /// answered correctly.
+    SyncRegistration {
+        topic_id: u64,
+        role: Role,
+        operator: String,
+        registration: Option<Registration>,
+    },
     /// cw-ownable two-step ownership transfer.
     UpdateOwnership(cw_ownable::Action),
 }
@@ -490,6 +503,28 @@ impl SynthesisContract {
         nonce: u64,
     ) -> StdResult<EpochScores> {
         querier.query_wasm_smart(&self.0, &QueryMsg::Scores { topic_id, nonce })
+    }
+
+    /// The registry's notice that the registration of (`topic_id`, `role`, `operator`) is
+    /// now `registration` (`None`: removed).
+    pub fn sync_registration_msg(
+        &self,
+        topic_id: u64,
+        role: Role,
+        operator: &Addr,
+        registration: Option<Registration>,
+    ) -> StdResult<CosmosMsg> {
+        Ok(WasmMsg::Execute {
+            contract_addr: self.0.to_string(),
+            msg: to_json_binary(&ExecuteMsg::SyncRegistration {
+                topic_id,
+                role,
+                operator: operator.to_string(),
+                registration,
+            })?,
+            funds: vec![],
+        }
+        .into())
     }
 
     /// The crank message closing due windows of a topic.

@@ -342,8 +342,14 @@ pub enum ExecuteMsg {
     },
     /// Admin: replace the global parameters (re-validated as a whole).
     UpdateParams { params: GlobalParams },
-    /// Admin: set or change the fee-vault address.
-    UpdateConfig { fee_vault: Option<String> },
+    /// Admin: set or change the fee-vault address, and/or set the synthesis contract that
+    /// receives a copy of every registration change (`SyncRegistration`). Synthesis can be
+    /// set once: a second synthesis would hold copies the first one never sees change.
+    UpdateConfig {
+        fee_vault: Option<String>,
+        #[serde(default)]
+        synthesis: Option<String>,
+    },
     /// Admin: add and/or remove addresses of one whitelist.
     UpdateWhitelist {
         list: WhitelistKind,
@@ -444,6 +450,8 @@ pub struct RegistrationResponse {
 pub struct ConfigResponse {
     pub denom: Denom,
     pub fee_vault: Option<Addr>,
+    /// The synthesis contract told of every registration change, once set.
+    pub synthesis: Option<Addr>,
     pub whitelists_enabled: WhitelistFlags,
     /// The id the next created topic receives.
     pub next_topic_id: u64,

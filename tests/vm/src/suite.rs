@@ -114,6 +114,7 @@ impl VmSuite {
             &registry,
             &registry_msg::ExecuteMsg::UpdateConfig {
                 fee_vault: Some(vault.to_string()),
+                synthesis: None,
             },
             &[],
         )?;

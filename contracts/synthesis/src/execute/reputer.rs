@@ -8,12 +8,13 @@ use nous_math::losses::ReputerLosses;
 use nous_math::Fixed;
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{ActorClass, LossBundle, NetworkInference, WithheldValue, WorkerValue};
-use nous_types::topic_registry::{Role, TopicRegistryContract};
+use nous_types::topic_registry::Role;
 
 use crate::convert::checked_value;
 use crate::error::ContractError;
 use crate::execute::close::{advance, HOT_PATH_CLOSES};
 use crate::records::{drop_bundle_body, has_bundle, load_inference, save_bundle, StoredBundle};
+use crate::registrations::registered_actor;
 use crate::sortition::enter;
 use crate::state::{CONFIG, TOPICS};
 use crate::topic::load_or_init_topic;
@@ -182,15 +183,7 @@ pub fn submit_loss_bundle(
     }
 
     let config = CONFIG.load(deps.storage)?;
-    let registration = TopicRegistryContract(config.topic_registry)
-        .registration(&deps.querier, topic_id, Role::Reputer, &info.sender)?
-        // the registry answers for this topic and this operator; anything else is no registration
-        .filter(|r| r.topic_id == topic_id && r.operator == info.sender)
-        .ok_or_else(|| ContractError::NotRegistered {
-            topic_id,
-            role: Role::Reputer.as_str().to_string(),
-            address: info.sender.to_string(),
-        })?;
+    let registration = registered_actor(deps.as_ref(), topic_id, Role::Reputer, &info.sender)?;
     let actor = registration.actor_index;
     if has_bundle(deps.storage, (topic_id, nonce, actor)) {
         return Err(ContractError::AlreadySubmitted {
@@ -230,7 +223,7 @@ pub fn submit_loss_bundle(
         (topic_id, &topic),
         nonce,
         ActorClass::Reputer,
-        &registration,
+        actor,
         height,
     )?;
     if let Some(gone) = entry.evicted {

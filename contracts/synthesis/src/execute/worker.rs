@@ -3,11 +3,12 @@
 use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, SignedDecimal, StdError};
 use nous_types::reward_distribution::RewardDistributionContract;
 use nous_types::synthesis::{ActorClass, EpochStatus, ForecastElement, WorkerPayload};
-use nous_types::topic_registry::{Role, TopicRegistryContract};
+use nous_types::topic_registry::Role;
 
 use crate::convert::checked_value;
 use crate::error::ContractError;
 use crate::execute::close::{advance, HOT_PATH_CLOSES};
+use crate::registrations::registered_actor;
 use crate::sortition::enter;
 use crate::state::{EpochRecord, CONFIG, EPOCHS, PAYLOADS, TOPICS};
 use crate::topic::load_or_init_topic;
@@ -110,16 +111,7 @@ pub fn submit_worker_payload(
         });
     }
 
-    let registry = TopicRegistryContract(CONFIG.load(deps.storage)?.topic_registry);
-    let registration = registry
-        .registration(&deps.querier, topic_id, Role::Worker, &info.sender)?
-        // the registry answers for this topic and this operator; anything else is no registration
-        .filter(|r| r.topic_id == topic_id && r.operator == info.sender)
-        .ok_or_else(|| ContractError::NotRegistered {
-            topic_id,
-            role: Role::Worker.as_str().to_string(),
-            address: info.sender.to_string(),
-        })?;
+    let registration = registered_actor(deps.as_ref(), topic_id, Role::Worker, &info.sender)?;
     let actor = registration.actor_index;
     if PAYLOADS.has(deps.storage, (topic_id, nonce, actor)) {
         return Err(ContractError::AlreadySubmitted {
@@ -177,7 +169,7 @@ pub fn submit_worker_payload(
             (topic_id, &topic),
             nonce,
             class,
-            &registration,
+            actor,
             height,
         )?;
         attrs.extend(entry.attributes(class));

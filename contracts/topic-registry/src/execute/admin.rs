@@ -32,6 +32,7 @@ pub fn instantiate(
         &Config {
             denom: denom.clone(),
             fee_vault: fee_vault.clone(),
+            synthesis: None,
             whitelists_enabled: msg.whitelists_enabled,
         },
     )?;
@@ -92,22 +93,37 @@ pub fn update_params(
         .add_attribute("registration_fee", params.registration_fee))
 }
 
-/// Admin: set or change the fee-vault.
+/// Admin: set or change the fee-vault; set the synthesis contract (once: the copies of
+/// registrations it holds are kept current only while the registry tells it of changes).
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
     fee_vault: Option<String>,
+    synthesis: Option<String>,
 ) -> Result<Response, ContractError> {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    let vault = fee_vault.ok_or(ContractError::NothingToUpdate {})?;
-    let vault = deps.api.addr_validate(&vault)?;
-    CONFIG.update(deps.storage, |mut c| -> Result<_, ContractError> {
-        c.fee_vault = Some(vault.clone());
-        Ok(c)
-    })?;
-    Ok(Response::new()
-        .add_attribute("action", "update_config")
-        .add_attribute("fee_vault", vault))
+    if fee_vault.is_none() && synthesis.is_none() {
+        return Err(ContractError::NothingToUpdate {});
+    }
+    let mut config = CONFIG.load(deps.storage)?;
+    let mut response = Response::new().add_attribute("action", "update_config");
+    if let Some(vault) = fee_vault {
+        let vault = deps.api.addr_validate(&vault)?;
+        response = response.add_attribute("fee_vault", vault.as_str());
+        config.fee_vault = Some(vault);
+    }
+    if let Some(synthesis) = synthesis {
+        if let Some(current) = config.synthesis {
+            return Err(ContractError::SynthesisAlreadySet {
+                synthesis: current.to_string(),
+            });
+        }
+        let synthesis = deps.api.addr_validate(&synthesis)?;
+        response = response.add_attribute("synthesis", synthesis.as_str());
+        config.synthesis = Some(synthesis);
+    }
+    CONFIG.save(deps.storage, &config)?;
+    Ok(response)
 }
 
 /// Admin: add then remove addresses (at most `MAX_LIMIT` changes per message, so the

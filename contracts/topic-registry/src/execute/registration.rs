@@ -1,8 +1,9 @@
 //! Registering workers and reputers, unregistering, and the two-step transfer of a
 //! registration's ownership (the address that receives its rewards).
 
-use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
+use cosmwasm_std::{Addr, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use nous_types::fee_vault::FeeVaultContract;
+use nous_types::synthesis::SynthesisContract;
 use nous_types::topic_registry::{Registration, Role, WhitelistKind};
 
 use crate::execute::admin::assert_whitelisted;
@@ -32,6 +33,26 @@ fn actor_index(
     ACTOR_INDEX.save(storage, (topic_id, address), &index)?;
     NEXT_ACTOR_INDEX.save(storage, topic_id, &next)?;
     Ok((index, true))
+}
+
+/// The message telling the configured synthesis contract (if any) that the registration of
+/// (`topic_id`, `role`, `operator`) is now `registration` (`None`: removed).
+fn sync_synthesis(
+    deps: Deps,
+    topic_id: u64,
+    role: Role,
+    operator: &Addr,
+    registration: Option<&Registration>,
+) -> Result<Option<CosmosMsg>, ContractError> {
+    let Some(synthesis) = CONFIG.load(deps.storage)?.synthesis else {
+        return Ok(None);
+    };
+    Ok(Some(SynthesisContract(synthesis).sync_registration_msg(
+        topic_id,
+        role,
+        operator,
+        registration.cloned(),
+    )?))
 }
 
 /// Registers `operator` (the sender, or the cw20 sender) in `topic_id` as `role`, paying
@@ -93,9 +114,17 @@ pub fn register(
         (&owner, topic_id, &owner_index_key(role, &operator)),
         &(role, operator.clone()),
     )?;
+    let sync = sync_synthesis(
+        deps.as_ref(),
+        topic_id,
+        role,
+        &operator,
+        Some(&registration),
+    )?;
 
     Ok(Response::new()
         .add_messages(forward)
+        .add_messages(sync)
         .add_attribute("action", "register")
         .add_attribute("topic_id", topic_id.to_string())
         .add_attribute("role", role.as_str())
@@ -152,10 +181,14 @@ pub fn unregister(
         deps.storage,
         (&r.owner, topic_id, &owner_index_key(role, &r.operator)),
     );
-    Ok(
-        ids(Response::new().add_attribute("action", "unregister"), &r)
-            .add_attribute("sender", info.sender),
+    let sync = sync_synthesis(deps.as_ref(), topic_id, role, &r.operator, None)?;
+    Ok(ids(
+        Response::new()
+            .add_messages(sync)
+            .add_attribute("action", "unregister"),
+        &r,
     )
+    .add_attribute("sender", info.sender))
 }
 
 /// The owner proposes `new_owner`; proposing the current owner withdraws a pending proposal.
@@ -187,7 +220,7 @@ pub fn propose_owner(
 
 /// The pending owner accepts.
 pub fn accept_owner(
-    deps: DepsMut,
+    mut deps: DepsMut,
     info: MessageInfo,
     topic_id: u64,
     role: Role,
@@ -210,9 +243,12 @@ pub fn accept_owner(
         (&r.owner, r.topic_id, &sub_key),
         &(r.role, r.operator.clone()),
     )?;
-    save_registration(deps, &r)?;
+    save_registration(deps.branch(), &r)?;
+    let sync = sync_synthesis(deps.as_ref(), r.topic_id, r.role, &r.operator, Some(&r))?;
     Ok(ids(
-        Response::new().add_attribute("action", "accept_registration_owner"),
+        Response::new()
+            .add_messages(sync)
+            .add_attribute("action", "accept_registration_owner"),
         &r,
     )
     .add_attribute("previous_owner", previous)

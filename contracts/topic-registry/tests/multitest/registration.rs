@@ -420,3 +420,102 @@ fn actor_indices_can_run_out_without_panicking() {
     suite.register(&bob, 1, Role::Worker, None).unwrap();
     assert_eq!(actor_index(&suite, 1, &bob), Some(u32::MAX - 1));
 }
+
+#[test]
+fn a_wired_synthesis_is_told_of_every_registration_change() {
+    let mut suite = with_topic();
+    let alice = suite.addr("alice");
+    let bob = suite.addr("bob");
+    let carol = suite.addr("carol");
+
+    // Before wiring, registering tells nobody.
+    suite.register(&carol, 1, Role::Worker, None).unwrap();
+    assert_eq!(suite.config().synthesis, None);
+
+    // Only the admin wires synthesis, and only once.
+    let synthesis = suite.synthesis.to_string();
+    assert_err(
+        suite.execute(
+            &alice,
+            &ExecuteMsg::UpdateConfig {
+                fee_vault: None,
+                synthesis: Some(synthesis.clone()),
+            },
+        ),
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
+    );
+    let r = suite.wire_synthesis().unwrap();
+    assert_eq!(attr(&r, "synthesis"), Some(synthesis.clone()));
+    assert_eq!(suite.config().synthesis, Some(suite.synthesis.clone()));
+    assert_err(
+        suite.wire_synthesis(),
+        ContractError::SynthesisAlreadySet { synthesis },
+    );
+    assert!(suite.synthesis_syncs().is_empty());
+
+    // register -> the full registration
+    suite.register(&alice, 1, Role::Worker, None).unwrap();
+    let registered = suite.registration(1, Role::Worker, &alice).unwrap();
+    assert_eq!(
+        suite.synthesis_syncs(),
+        vec![(1, Role::Worker, alice.to_string(), Some(registered))]
+    );
+
+    // a proposal changes nothing synthesis uses; the acceptance sends the new owner
+    let operator = alice.to_string();
+    suite
+        .execute(
+            &alice,
+            &ExecuteMsg::ProposeRegistrationOwner {
+                topic_id: 1,
+                role: Role::Worker,
+                operator: operator.clone(),
+                new_owner: bob.to_string(),
+            },
+        )
+        .unwrap();
+    assert_eq!(suite.synthesis_syncs().len(), 1);
+    suite
+        .execute(
+            &bob,
+            &ExecuteMsg::AcceptRegistrationOwner {
+                topic_id: 1,
+                role: Role::Worker,
+                operator: operator.clone(),
+            },
+        )
+        .unwrap();
+    let syncs = suite.synthesis_syncs();
+    assert_eq!(syncs.len(), 2);
+    assert_eq!(
+        syncs[1].3.as_ref().map(|r| r.owner.clone()),
+        Some(bob.clone())
+    );
+
+    // unregister -> removed; carol, registered before wiring, is removed all the same
+    suite
+        .execute(
+            &bob,
+            &ExecuteMsg::Unregister {
+                topic_id: 1,
+                role: Role::Worker,
+                operator: operator.clone(),
+            },
+        )
+        .unwrap();
+    suite
+        .execute(
+            &carol,
+            &ExecuteMsg::Unregister {
+                topic_id: 1,
+                role: Role::Worker,
+                operator: carol.to_string(),
+            },
+        )
+        .unwrap();
+    let syncs = suite.synthesis_syncs();
+    assert_eq!(syncs.len(), 4);
+    assert_eq!(syncs[2], (1, Role::Worker, operator, None));
+    assert_eq!(syncs[3], (1, Role::Worker, carol.to_string(), None));
+    suite.assert_conservation();
+}

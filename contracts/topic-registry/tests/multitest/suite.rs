@@ -11,12 +11,12 @@ use cosmwasm_std::{
 use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
 use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
 use cw_storage_plus::Item;
-use nous_types::fee_vault;
 use nous_types::topic_registry::{
     ConfigResponse, EpochInfoResponse, ExecuteMsg, FeeResponse, GlobalParams, InstantiateMsg,
     QueryMsg, ReceiveMsg, Registration, RegistrationKey, RegistrationResponse,
     RegistrationsResponse, Role, Topic, TopicParams, TopicsResponse, WhitelistFlags,
 };
+use nous_types::{fee_vault, synthesis};
 use std::str::FromStr;
 use topic_registry::ContractError;
 
@@ -129,6 +129,45 @@ fn vault_query(deps: Deps, _: Env, _: Empty) -> StdResult<Binary> {
     to_json_binary(&RECORDS.load(deps.storage)?)
 }
 
+// ---- the mock synthesis -------------------------------------------------------------
+
+/// One registration change the mock synthesis was told of: (topic, role, operator, copy).
+pub type SyncRecord = (u64, Role, String, Option<Registration>);
+
+const SYNCS: Item<Vec<SyncRecord>> = Item::new("syncs");
+
+fn synthesis_instantiate(deps: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
+    SYNCS.save(deps.storage, &vec![])?;
+    Ok(Response::new())
+}
+
+fn synthesis_execute(
+    deps: DepsMut,
+    _: Env,
+    _: MessageInfo,
+    msg: synthesis::ExecuteMsg,
+) -> StdResult<Response> {
+    let synthesis::ExecuteMsg::SyncRegistration {
+        topic_id,
+        role,
+        operator,
+        registration,
+    } = msg
+    else {
+        return Err(StdError::generic_err(
+            "mock synthesis: message not supported",
+        ));
+    };
+    let mut all = SYNCS.load(deps.storage)?;
+    all.push((topic_id, role, operator, registration));
+    SYNCS.save(deps.storage, &all)?;
+    Ok(Response::new())
+}
+
+fn synthesis_query(deps: Deps, _: Env, _: Empty) -> StdResult<Binary> {
+    to_json_binary(&SYNCS.load(deps.storage)?)
+}
+
 // ---- parameters --------------------------------------------------------------------
 
 pub fn dec(s: &str) -> Decimal {
@@ -180,6 +219,8 @@ pub struct Suite {
     pub registry: Addr,
     pub registry_code: u64,
     pub vault: Addr,
+    /// A mock synthesis recording `SyncRegistration`s; wired only by `wire_synthesis`.
+    pub synthesis: Addr,
     pub token: Option<Addr>,
     pub denom: Denom,
     /// Sum of the fees successfully paid through the suite's helpers.
@@ -300,14 +341,31 @@ impl SuiteBuilder {
                 registry.clone(),
                 &ExecuteMsg::UpdateConfig {
                     fee_vault: Some(vault.to_string()),
+                    synthesis: None,
                 },
                 &[],
             )
             .unwrap();
         }
+        let synthesis_code = app.store_code(Box::new(ContractWrapper::new(
+            synthesis_execute,
+            synthesis_instantiate,
+            synthesis_query,
+        )));
+        let synthesis = app
+            .instantiate_contract(
+                synthesis_code,
+                admin.clone(),
+                &Empty {},
+                &[],
+                "synthesis",
+                None,
+            )
+            .unwrap();
         Suite {
             app,
             admin,
+            synthesis,
             registry,
             registry_code,
             vault,
@@ -325,6 +383,26 @@ impl Suite {
 
     pub fn height(&self) -> u64 {
         self.app.block_info().height
+    }
+
+    /// The admin tells the registry of the mock synthesis.
+    pub fn wire_synthesis(&mut self) -> AnyResult<AppResponse> {
+        let (admin, synthesis) = (self.admin.clone(), self.synthesis.to_string());
+        self.execute(
+            &admin,
+            &ExecuteMsg::UpdateConfig {
+                fee_vault: None,
+                synthesis: Some(synthesis),
+            },
+        )
+    }
+
+    /// Every registration change the mock synthesis was told of, oldest first.
+    pub fn synthesis_syncs(&self) -> Vec<SyncRecord> {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.synthesis, &Empty {})
+            .unwrap()
     }
 
     pub fn set_height(&mut self, height: u64) {

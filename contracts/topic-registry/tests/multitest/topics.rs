@@ -201,13 +201,20 @@ fn topic_creation_needs_a_fee_vault() {
             &alice,
             &ExecuteMsg::UpdateConfig {
                 fee_vault: Some(vault.clone()),
+                synthesis: None,
             },
         ),
         ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
     );
     let admin = suite.admin.clone();
     assert_err(
-        suite.execute(&admin, &ExecuteMsg::UpdateConfig { fee_vault: None }),
+        suite.execute(
+            &admin,
+            &ExecuteMsg::UpdateConfig {
+                fee_vault: None,
+                synthesis: None,
+            },
+        ),
         ContractError::NothingToUpdate {},
     );
     let r = suite
@@ -215,6 +222,7 @@ fn topic_creation_needs_a_fee_vault() {
             &admin,
             &ExecuteMsg::UpdateConfig {
                 fee_vault: Some(vault),
+                synthesis: None,
             },
         )
         .unwrap();

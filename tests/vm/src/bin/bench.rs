@@ -135,6 +135,17 @@ fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Result<
         },
         &[],
     )?;
+    // The registry tells synthesis of every registration, so payloads and bundles check
+    // their sender locally (the deployment the suite recommends).
+    s.chain.execute(
+        &s.admin,
+        &s.registry,
+        &registry_msg::ExecuteMsg::UpdateConfig {
+            fee_vault: None,
+            synthesis: Some(synthesis.to_string()),
+        },
+        &[],
+    )?;
     // reward-distribution, stored without the static checks when it fails them (measured,
     // and flagged in the report, but not deployable as it is).
     let rd_checked = s.chain.store_artifact("reward-distribution").is_ok();
