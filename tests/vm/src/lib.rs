@@ -11,6 +11,7 @@
 #![cfg(feature = "vm")]
 
 pub mod chain;
+pub mod flows;
 pub mod report;
 pub mod storage;
 pub mod suite;
