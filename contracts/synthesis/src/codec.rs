@@ -1,10 +1,11 @@
 //! Compact binary records (DESIGN.md "Gas"): numbers as their raw 18-decimal i128 (16 bytes,
 //! big-endian) and ids as u32 (4 bytes), instead of JSON with decimal strings.
-//! - pair lists `(actor, Fixed)`, 20 bytes per entry: active sets, regret tables;
+//! - pair lists `(actor, Fixed)`, 20 bytes per entry: regret tables;
+//! - one raw `Fixed` per actor under a group key (`IdRecords`): active-set members;
 //! - loss bundles and the body of a network inference (`Writer` / `Reader`): lists keep
 //!   their order, each list prefixed by its length.
 
-use cosmwasm_std::{SignedDecimal, StdError, Storage};
+use cosmwasm_std::{Order, SignedDecimal, StdError, Storage};
 use cw_storage_plus::{Map, PrimaryKey};
 use nous_math::Fixed;
 
@@ -78,6 +79,59 @@ impl<'a, K: PrimaryKey<'a>> RawMap<'a, K> {
 
     pub fn remove(&self, storage: &mut dyn Storage, key: K) {
         storage.remove(&self.map.key(key))
+    }
+}
+
+/// Raw-byte records under a group key `K`, one per `u32` id: the stored key is the group's
+/// key followed by the id (4 bytes, big-endian), so a group's records range in ascending id
+/// order, and adding or removing one record leaves the others untouched.
+pub struct IdRecords<'a, K> {
+    groups: RawMap<'a, K>,
+}
+
+impl<'a, K: PrimaryKey<'a>> IdRecords<'a, K> {
+    pub const fn new(namespace: &'static str) -> Self {
+        IdRecords {
+            groups: RawMap::new(namespace),
+        }
+    }
+
+    fn key(&self, group: K, id: u32) -> Vec<u8> {
+        let mut key = self.groups.map.key(group).to_vec();
+        key.extend_from_slice(&id.to_be_bytes());
+        key
+    }
+
+    pub fn set(&self, storage: &mut dyn Storage, group: K, id: u32, value: &[u8]) {
+        storage.set(&self.key(group, id), value)
+    }
+
+    pub fn remove(&self, storage: &mut dyn Storage, group: K, id: u32) {
+        storage.remove(&self.key(group, id))
+    }
+
+    /// Every `(id, value)` of a group, ascending by id.
+    pub fn all(
+        &self,
+        storage: &dyn Storage,
+        group: K,
+    ) -> Result<Vec<(u32, Vec<u8>)>, ContractError> {
+        let start = self.groups.map.key(group).to_vec();
+        let len = start.len();
+        // Exclusive end just past the group's largest id: every key of the group is the group
+        // key plus exactly 4 bytes, so it sorts below `start ++ FFFFFFFF ++ 00`.
+        let mut end = start.clone();
+        end.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x00]);
+        storage
+            .range(Some(&start), Some(&end), Order::Ascending)
+            .map(|(key, value)| {
+                let id: [u8; 4] = key
+                    .get(len..)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(corrupt)?;
+                Ok((u32::from_be_bytes(id), value))
+            })
+            .collect()
     }
 }
 
@@ -166,6 +220,38 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_records_range_one_group_in_id_order() {
+        let mut st = cosmwasm_std::testing::MockStorage::new();
+        let records: IdRecords<(u64, u64, u8)> = IdRecords::new("m");
+        // neighbours of group (1, 2, 0) in every key part, with extreme ids
+        for (group, id) in [
+            ((1, 2, 1), 0),
+            ((1, 3, 0), 0),
+            ((1, 1, 0), u32::MAX),
+            ((2, 2, 0), 0),
+            ((1, 2, 0), u32::MAX),
+            ((1, 2, 0), 0),
+            ((1, 2, 0), 256),
+        ] {
+            records.set(&mut st, group, id, &id.to_be_bytes());
+        }
+        let ids: Vec<u32> = records
+            .all(&st, (1, 2, 0))
+            .unwrap()
+            .into_iter()
+            .map(|(id, v)| {
+                assert_eq!(v, id.to_be_bytes());
+                id
+            })
+            .collect();
+        assert_eq!(ids, vec![0, 256, u32::MAX]);
+        records.remove(&mut st, (1, 2, 0), 256);
+        assert_eq!(records.all(&st, (1, 2, 0)).unwrap().len(), 2);
+        assert_eq!(records.all(&st, (1, 2, 1)).unwrap().len(), 1);
+        assert!(records.all(&st, (9, 9, 9)).unwrap().is_empty());
+    }
 
     #[test]
     fn writer_and_reader_agree() {

@@ -15,7 +15,9 @@ use nous_types::synthesis::ActorClass;
 
 use crate::convert::param;
 use crate::error::ContractError;
-use crate::state::{load_set, save_set, Member, ScoreEma, TopicRecord, SCORE_EMAS};
+use crate::state::{
+    add_member, load_set, remove_member, Member, ScoreEma, TopicRecord, SCORE_EMAS,
+};
 
 /// What happened to a newcomer.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,13 +148,14 @@ pub fn enter(
     let newcomer = candidate(storage, topic_id, class, actor)?;
     let actor = newcomer.actor;
     let mut set = load_set(storage, topic_id, nonce, class)?;
-    let entry = match admit(&mut set, cap as usize, newcomer) {
+    let entry = match admit(&mut set, cap as usize, newcomer.clone()) {
         Admission::Joined => Entry {
             admitted: true,
             evicted: None,
         },
         Admission::Replaced(gone) => {
             drift_toward_quantile(storage, topic_id, topic, class, gone.actor, height)?;
+            remove_member(storage, topic_id, nonce, class, gone.actor);
             Entry {
                 admitted: true,
                 evicted: Some(gone.actor),
@@ -166,7 +169,7 @@ pub fn enter(
             });
         }
     };
-    save_set(storage, topic_id, nonce, class, &set);
+    add_member(storage, topic_id, nonce, class, &newcomer);
     Ok(entry)
 }
 

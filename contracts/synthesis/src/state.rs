@@ -26,7 +26,7 @@ use nous_types::EpochClock;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{decode_pairs, encode_pairs, RawMap};
+use crate::codec::{decode_fixed, encode_fixed, IdRecords};
 use crate::error::ContractError;
 
 #[cw_serde]
@@ -164,10 +164,10 @@ pub const CONFIG: Item<Config> = Item::new("config");
 pub const GLOBALS: Item<CachedGlobals> = Item::new("globals");
 pub const TOPICS: Map<u64, TopicRecord> = Map::new("topics");
 pub const EPOCHS: Map<(u64, u64), EpochRecord> = Map::new("epochs");
-/// `(topic_id, nonce, class tag)` -> the class's active set, raw `codec` pairs
-/// `(actor, EMA at admission)` sorted by actor (20 bytes per member: read and written by
-/// every submission, so kept compact).
-const SETS: RawMap<(u64, u64, u8)> = RawMap::new("sets");
+/// `(topic_id, nonce, class tag)` + actor -> the member's EMA at admission (16 raw bytes).
+/// One record per member: a submission writes its own member (and removes the one it
+/// replaced) instead of rewriting the whole set, whose size grows with the active set.
+const SET_MEMBERS: IdRecords<(u64, u64, u8)> = IdRecords::new("set_members");
 
 /// The active set of one class of a nonce (sorted by actor; empty if none).
 pub fn load_set(
@@ -176,31 +176,58 @@ pub fn load_set(
     nonce: u64,
     class: ActorClass,
 ) -> Result<Vec<Member>, ContractError> {
-    let Some(bytes) = SETS.get(storage, (topic_id, nonce, class.tag())) else {
-        return Ok(vec![]);
-    };
-    Ok(decode_pairs(&bytes)?
+    SET_MEMBERS
+        .all(storage, (topic_id, nonce, class.tag()))?
         .into_iter()
-        .map(|(actor, ema)| Member { actor, ema })
-        .collect())
+        .map(|(actor, ema)| {
+            Ok(Member {
+                actor,
+                ema: decode_fixed(&ema)?,
+            })
+        })
+        .collect()
 }
 
-/// Removes the three active sets of a nonce.
-pub fn remove_sets(storage: &mut dyn Storage, topic_id: u64, nonce: u64) {
+/// Removes at most `limit` members of the three active sets of a nonce; returns how many
+/// it removed (fewer than `limit`: the sets are gone).
+pub fn remove_sets(
+    storage: &mut dyn Storage,
+    topic_id: u64,
+    nonce: u64,
+    limit: usize,
+) -> Result<usize, ContractError> {
+    let mut removed = 0;
     for class in CLASSES {
-        SETS.remove(storage, (topic_id, nonce, class.tag()));
+        for m in load_set(storage, topic_id, nonce, class)? {
+            if removed == limit {
+                return Ok(removed);
+            }
+            remove_member(storage, topic_id, nonce, class, m.actor);
+            removed += 1;
+        }
     }
+    Ok(removed)
 }
 
-pub fn save_set(
+pub fn add_member(
     storage: &mut dyn Storage,
     topic_id: u64,
     nonce: u64,
     class: ActorClass,
-    set: &[Member],
+    member: &Member,
 ) {
-    let bytes = encode_pairs(set.iter().map(|m| (m.actor, &m.ema)));
-    SETS.set(storage, (topic_id, nonce, class.tag()), &bytes);
+    let group = (topic_id, nonce, class.tag());
+    SET_MEMBERS.set(storage, group, member.actor, &encode_fixed(member.ema));
+}
+
+pub fn remove_member(
+    storage: &mut dyn Storage,
+    topic_id: u64,
+    nonce: u64,
+    class: ActorClass,
+    actor: u32,
+) {
+    SET_MEMBERS.remove(storage, (topic_id, nonce, class.tag()), actor);
 }
 
 pub const PAYLOADS: Map<(u64, u64, u32), WorkerPayload> = Map::new("payloads");

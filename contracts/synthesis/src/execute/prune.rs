@@ -15,8 +15,8 @@ use crate::state::{remove_sets, TopicRecord, EPOCHS, PAYLOADS, SCORES};
 pub const RETAINED_EPOCHS: u64 = 2 * nous_types::reward_distribution::MAX_UNSETTLED_EPOCHS;
 /// Keys removed per `CloseWindows` call at most.
 pub const PRUNE_PER_CALL: usize = 100;
-/// Keys of one nonce besides its payloads and bundles (epoch, 3 sets, inference and losses
-/// heads and bodies, scores).
+/// Keys of one nonce besides its payloads, bundles and active-set members, counted as an
+/// upper bound (epoch, inference and losses heads and bodies, scores).
 const FIXED_KEYS: usize = 10;
 
 /// Removes the records of nonces whose reputer window closed more than `RETAINED_EPOCHS`
@@ -59,10 +59,10 @@ pub fn prune(
             remove_bundle(storage, (topic_id, nonce, *r));
         }
         budget -= reputers.len();
+        budget -= remove_sets(storage, topic_id, nonce, budget)?;
         if budget < FIXED_KEYS {
             break; // the rest of this nonce next call
         }
-        remove_sets(storage, topic_id, nonce);
         remove_results(storage, topic_id, nonce);
         SCORES.remove(storage, (topic_id, nonce));
         EPOCHS.remove(storage, (topic_id, nonce));
@@ -75,11 +75,11 @@ pub fn prune(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::EpochRecord;
+    use crate::state::{add_member, load_set, EpochRecord, Member, CLASSES};
     use cosmwasm_std::testing::MockStorage;
     use cosmwasm_std::{Addr, Decimal, Uint128};
     use nous_math::Fixed;
-    use nous_types::synthesis::{CachedTopicParams, EpochStatus, WorkerPayload};
+    use nous_types::synthesis::{ActorClass, CachedTopicParams, EpochStatus, WorkerPayload};
     use nous_types::EpochClock;
 
     fn topic(reputer_closed_below: u64) -> TopicRecord {
@@ -138,6 +138,15 @@ mod tests {
                 PAYLOADS.save(&mut st, (1, nonce, w), &p).unwrap();
             }
         }
+        // nonce 2 has three active-set members (one record each)
+        for (class, actor) in [
+            (ActorClass::Inferer, 4),
+            (ActorClass::Inferer, 9),
+            (ActorClass::Reputer, 1),
+        ] {
+            let ema = Fixed::ZERO;
+            add_member(&mut st, 1, 2, class, &Member { actor, ema });
+        }
         // nonces 0..3 are old enough, nonce 3 is not
         let mut t = topic(RETAINED_EPOCHS + 3);
         // 45 + 10 for nonce 0, then the 45 payloads of nonce 1: no room for its fixed keys
@@ -152,8 +161,11 @@ mod tests {
             0
         );
         // next call: the rest of nonce 1, all of nonce 2, stop before nonce 3
-        assert_eq!(prune(&mut st, 1, &mut t, 100).unwrap(), 10 + 55);
+        assert_eq!(prune(&mut st, 1, &mut t, 100).unwrap(), 10 + 55 + 3);
         assert_eq!(t.pruned_below, 3);
+        for class in CLASSES {
+            assert!(load_set(&st, 1, 2, class).unwrap().is_empty());
+        }
         assert!(EPOCHS.has(&st, (1, 3)));
         assert_eq!(
             PAYLOADS
