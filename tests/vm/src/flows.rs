@@ -60,7 +60,10 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         owner: None,
     };
     let m = measure(&s, &worker, &registry, &msg, params.registration_fee.u128())?;
-    rows.push(Row::new("register", "-", m).note("worker; fee forwarded to fee-vault"));
+    rows.push(
+        Row::new("register", "-", m)
+            .note("worker; fee forwarded to fee-vault; registry not wired to synthesis"),
+    );
 
     let consumer = s.account("consumer");
     let msg = vault_msg::ExecuteMsg::FundTopic { topic_id: t };
@@ -464,5 +467,21 @@ pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Res
     };
     let m = measure(&s, &claimer, &rd, &rd_msg::ExecuteMsg::Claim {}, 0)?;
     rows.push(Row::new("claim", &size, m).note(flag));
+
+    // Registration as deployed: the registry also tells synthesis (one more instance).
+    if (ni, nf, nr) == SIZES[0] {
+        let late = s.account("late-worker");
+        let msg = registry_msg::ExecuteMsg::Register {
+            topic_id: t,
+            role: Role::Worker,
+            owner: None,
+        };
+        let fee = s.params()?.registration_fee.u128();
+        let m = measure(&s, &late, &s.registry, &msg, fee)?;
+        rows.push(
+            Row::new("register, registry wired to synthesis", "-", m)
+                .note("worker; fee to fee-vault, copy to synthesis"),
+        );
+    }
     Ok(())
 }
