@@ -129,27 +129,7 @@ pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Res
     // The bench's stakes and fees are small next to the default activation threshold.
     deploy.params.min_topic_weight = cosmwasm_std::Decimal::raw(1);
     let mut s = VmSuite::new(deploy)?;
-    let synthesis = s.chain.instantiate(
-        "synthesis",
-        &s.admin,
-        &syn::InstantiateMsg {
-            owner: None,
-            topic_registry: s.registry.to_string(),
-            staking: s.staking.to_string(),
-        },
-        &[],
-    )?;
-    // The registry tells synthesis of every registration, so payloads and bundles check
-    // their sender locally (the deployment the suite recommends).
-    s.chain.execute(
-        &s.admin,
-        &s.registry,
-        &registry_msg::ExecuteMsg::UpdateConfig {
-            fee_vault: None,
-            synthesis: Some(synthesis.to_string()),
-        },
-        &[],
-    )?;
+    let synthesis = s.deploy_synthesis()?;
     // reward-distribution, stored without the static checks when it fails them (measured,
     // and flagged in the report, but not deployable as it is).
     let rd_checked = s.chain.store_artifact("reward-distribution").is_ok();

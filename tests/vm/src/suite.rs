@@ -129,6 +129,32 @@ impl VmSuite {
     }
 
     /// The address of `name`, funded with [`INITIAL_BALANCE`] on first use.
+    /// Instantiates synthesis on this suite's registry and staking and wires the registry to
+    /// it, so registration changes reach synthesis's copy (the deployment the suite
+    /// recommends: payloads and bundles then check their sender locally).
+    pub fn deploy_synthesis(&mut self) -> Result<Addr> {
+        let synthesis = self.chain.instantiate(
+            "synthesis",
+            &self.admin,
+            &nous_types::synthesis::InstantiateMsg {
+                owner: None,
+                topic_registry: self.registry.to_string(),
+                staking: self.staking.to_string(),
+            },
+            &[],
+        )?;
+        self.chain.execute(
+            &self.admin,
+            &self.registry,
+            &registry_msg::ExecuteMsg::UpdateConfig {
+                fee_vault: None,
+                synthesis: Some(synthesis.to_string()),
+            },
+            &[],
+        )?;
+        Ok(synthesis)
+    }
+
     pub fn account(&mut self, name: &str) -> Addr {
         let a = self.chain.addr(name);
         if self.chain.balance(&a, DENOM) == 0 && !self.is_contract(&a) {

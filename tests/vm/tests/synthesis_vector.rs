@@ -147,19 +147,7 @@ fn actor(s: &VmSuite, topic_id: u64, name: &str) -> u32 {
 
 fn network(first: &Row) -> Net {
     let mut s = VmSuite::new(Deploy::default()).unwrap();
-    let synthesis = s
-        .chain
-        .instantiate(
-            "synthesis",
-            &s.admin,
-            &syn::InstantiateMsg {
-                owner: None,
-                topic_registry: s.registry.to_string(),
-                staking: s.staking.to_string(),
-            },
-            &[],
-        )
-        .unwrap();
+    let synthesis = s.deploy_synthesis().unwrap();
     // The vector's inferences are returns: negative values are allowed.
     let mut tp = topic_params(12, 4, 24);
     tp.allow_negative = true;
