@@ -6,6 +6,7 @@
 
 use anyhow::Result;
 use cosmwasm_std::{Addr, SignedDecimal};
+use example_consumer::msg as consumer_msg;
 use nous_types::reward_distribution as rd_msg;
 use nous_types::synthesis as syn;
 use nous_types::topic_registry::{self as registry_msg, Role};
@@ -461,6 +462,45 @@ pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Res
         rows.push(
             Row::new("register, registry wired to synthesis", "-", m)
                 .note("worker; fee to fee-vault, copy to synthesis"),
+        );
+
+        // A dApp's paid read through the example consumer: it asks the vault for the fee,
+        // reads the latest inference from synthesis and pays the vault, in one transaction.
+        let consumer = s.chain.instantiate(
+            "example-consumer",
+            &s.admin,
+            &consumer_msg::InstantiateMsg {
+                fee_vault: s.vault.to_string(),
+                synthesis: synthesis.to_string(),
+                guards: vec![consumer_msg::Guard {
+                    topic_id: t,
+                    threshold: SignedDecimal::zero(),
+                }],
+                max_age: 10_000,
+                history_limit: None,
+            },
+            &[],
+        )?;
+        let fee = s.read_fee(t)?;
+        let reader = s.account("dapp-user");
+        let msg = consumer_msg::ExecuteMsg::UseLatestInference {
+            topic_id: t,
+            max_age: None,
+        };
+        let m = measure(&s, &reader, &consumer, &msg, fee)?;
+        let last: consumer_msg::LastReadingResponse = s.chain.query(
+            &consumer,
+            &consumer_msg::QueryMsg::LastReading { topic_id: t },
+        )?;
+        let latest = nonces.last().copied();
+        anyhow::ensure!(
+            last.reading.as_ref().map(|r| r.nonce) == latest,
+            "the consumer's reading {:?} is not of the latest nonce {latest:?}",
+            last.reading
+        );
+        rows.push(
+            Row::new("dApp read through example-consumer", "-", m)
+                .note("fee from fee-vault, inference from synthesis, payment to fee-vault"),
         );
     }
     Ok(())
