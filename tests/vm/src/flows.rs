@@ -1,6 +1,8 @@
 //! The flows the gas report measures, each operation of the suite run once in the VM with
-//! its meter read: the economic operations, and for one active-set size a whole epoch
-//! (payloads, bundles, both closes, the settlement of a rewarded epoch and a claim).
+//! its meter read: the economic operations, and for each active-set size a whole epoch
+//! (payloads, bundles, both closes, the settlement of a rewarded epoch and a claim; at the
+//! smallest size also a registration with synthesis wired and a dApp's paid read through the
+//! example consumer).
 //! `src/bin/bench.rs` writes BENCHMARKS.md from them; `tests/full_epoch.rs` runs the
 //! smallest size as a test, so every contract's main flow also runs in the VM in CI.
 

@@ -35,16 +35,16 @@ fn actor_index(
     Ok((index, true))
 }
 
-/// The message telling the configured synthesis contract (if any) that the registration of
+/// The message telling `synthesis` (the configured one, if any) that the registration of
 /// (`topic_id`, `role`, `operator`) is now `registration` (`None`: removed).
 fn sync_synthesis(
-    deps: Deps,
+    synthesis: Option<Addr>,
     topic_id: u64,
     role: Role,
     operator: &Addr,
     registration: Option<&Registration>,
 ) -> Result<Option<CosmosMsg>, ContractError> {
-    let Some(synthesis) = CONFIG.load(deps.storage)?.synthesis else {
+    let Some(synthesis) = synthesis else {
         return Ok(None);
     };
     Ok(Some(SynthesisContract(synthesis).sync_registration_msg(
@@ -115,7 +115,7 @@ pub fn register(
         &(role, operator.clone()),
     )?;
     let sync = sync_synthesis(
-        deps.as_ref(),
+        config.synthesis,
         topic_id,
         role,
         &operator,
@@ -181,7 +181,8 @@ pub fn unregister(
         deps.storage,
         (&r.owner, topic_id, &owner_index_key(role, &r.operator)),
     );
-    let sync = sync_synthesis(deps.as_ref(), topic_id, role, &r.operator, None)?;
+    let synthesis = CONFIG.load(deps.storage)?.synthesis;
+    let sync = sync_synthesis(synthesis, topic_id, role, &r.operator, None)?;
     Ok(ids(
         Response::new()
             .add_messages(sync)
@@ -244,7 +245,8 @@ pub fn accept_owner(
         &(r.role, r.operator.clone()),
     )?;
     save_registration(deps.branch(), &r)?;
-    let sync = sync_synthesis(deps.as_ref(), r.topic_id, r.role, &r.operator, Some(&r))?;
+    let synthesis = CONFIG.load(deps.storage)?.synthesis;
+    let sync = sync_synthesis(synthesis, r.topic_id, r.role, &r.operator, Some(&r))?;
     Ok(ids(
         Response::new()
             .add_messages(sync)
