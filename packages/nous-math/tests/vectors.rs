@@ -1,4 +1,4 @@
-//! Verification against the simulator vectors (`shared/vectors`, or the
+//! Verification against the simulator vectors (`vectors/` at the repository root, or the
 //! directory named by `ALLORA_VECTORS_DIR`). Every CSV file of the directory
 //! is read; each is recognised by its columns (synthesis, tokenomics,
 //! sortition) and every derived column its README lists is checked, per step
@@ -39,7 +39,7 @@ struct Csv {
 fn vectors_dir() -> PathBuf {
     match std::env::var("ALLORA_VECTORS_DIR") {
         Ok(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../vectors"),
     }
 }
 

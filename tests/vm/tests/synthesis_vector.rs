@@ -1,4 +1,4 @@
-//! The simulator-vector epochs (shared/vectors/synthesis_epochs.csv, every row in order: 5
+//! The simulator-vector epochs (vectors/synthesis_epochs.csv, every row in order: 5
 //! inferers, 3 forecasters, 5 reputers) through the synthesis artifact in cosmwasm-vm, one
 //! nonce per row (payloads, worker close, loss bundles with the row's stakes, reputer
 //! close): for every epoch the stored network inference and network losses must be
@@ -27,7 +27,7 @@ type Row = BTreeMap<String, String>;
 fn rows() -> Vec<Row> {
     let dir = match std::env::var("ALLORA_VECTORS_DIR") {
         Ok(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../vectors"),
     };
     let text = std::fs::read_to_string(dir.join("synthesis_epochs.csv")).expect("vectors");
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
