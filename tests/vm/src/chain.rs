@@ -2,10 +2,13 @@
 //! (as wasmd does), gives every contract its own [`CountingStorage`], moves native coins,
 //! runs the messages a contract returns (bank sends, wasm executes) and answers the
 //! contracts' queries: bank balances, and smart / raw queries routed to the other contracts'
-//! instances. Each transaction is atomic (state restored on error), as on a chain.
+//! instances. Each transaction is atomic, as on a chain: its writes collect in a write set
+//! per contract (one more per sub-message with a reply), merged on success and dropped on
+//! error, so a transaction never copies the state.
 //!
 //! Everything an operation costs lands in the shared [`Meter`]: VM gas of every instance,
-//! store accesses of every contract, one instance load per execute / sub-message / query.
+//! store accesses of every contract, one instance load per execute / sub-message / query,
+//! and what a chain adds on top (coins moved, wasmd's charge for contract events).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -27,7 +30,7 @@ use cosmwasm_vm::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::storage::{lock, CountingStorage, Meter, SharedMeter};
+use crate::storage::{lock, CountingStorage, Load, LoadKind, Meter, SharedMeter};
 
 /// Gas limit of every instance: far above any block, so that nothing is cut short while
 /// measuring (the report compares the measured figures with the targets).
@@ -146,19 +149,24 @@ impl World {
         }
     }
 
-    fn instance(self: &Arc<Self>, contract: &str) -> Result<VmInstance> {
-        let (checksum, storage) = {
+    fn instance(self: &Arc<Self>, contract: &str, kind: LoadKind) -> Result<VmInstance> {
+        let (checksum, storage, code) = {
             let st = lock(&self.state);
             let rec = st
                 .contracts
                 .get(contract)
                 .ok_or_else(|| anyhow!("no contract at {contract}"))?;
-            (rec.checksum, rec.storage.clone())
+            (rec.checksum, rec.storage.clone(), rec.code.clone())
         };
         {
             let mut m = lock(&self.meter);
             m.instance_loads += 1;
             m.loaded.push(contract.to_string());
+            m.loads.push(Load {
+                contract: contract.to_string(),
+                code,
+                kind,
+            });
         }
         let backend = Backend {
             api: self.api,
@@ -251,7 +259,7 @@ impl World {
         msg: &[u8],
     ) -> Result<ContractResult<Binary>> {
         let env = self.env(contract);
-        let mut instance = self.instance(contract)?;
+        let mut instance = self.instance(contract, LoadKind::Query)?;
         let res = call_query(&mut instance, &env, msg);
         self.charge(&mut instance);
         res.map_err(|e| anyhow!("VM error in query of {contract}: {e}"))
@@ -280,6 +288,9 @@ impl World {
                 bail!("{from} has {have}{} and cannot send {amount}", c.denom);
             }
             *have -= amount;
+            if amount > 0 {
+                lock(&self.meter).bank_sends += 1;
+            }
             *st.bank
                 .entry(to.to_string())
                 .or_default()
@@ -296,6 +307,7 @@ impl World {
         res: Response<Empty>,
         out: &mut TxResult,
     ) -> Result<()> {
+        lock(&self.meter).event_gas += event_costs(&res.attributes, &res.events);
         let mut ev = Event::new("wasm").add_attribute("_contract_address", contract);
         ev.attributes.extend(res.attributes);
         out.events.push(ev);
@@ -319,6 +331,7 @@ impl World {
             let mut sub_out = TxResult::default();
             let result = match self.run_msg(contract, sub.msg, &mut sub_out) {
                 Ok(()) => {
+                    self.commit(snap);
                     #[allow(deprecated)]
                     let r = SubMsgResponse {
                         events: sub_out.events.clone(),
@@ -345,6 +358,9 @@ impl World {
                 }
                 continue;
             }
+            if let SubMsgResult::Ok(r) = &result {
+                lock(&self.meter).event_gas += reply_event_costs(&r.events);
+            }
             let reply = Reply {
                 id: sub.id,
                 payload: sub.payload,
@@ -352,7 +368,7 @@ impl World {
                 result,
             };
             let env = self.env(contract);
-            let mut instance = self.instance(contract)?;
+            let mut instance = self.instance(contract, LoadKind::Reply)?;
             let res = call_reply::<_, _, _, Empty>(&mut instance, &env, &reply);
             self.charge(&mut instance);
             drop(instance);
@@ -392,7 +408,7 @@ impl World {
             sender: Addr::unchecked(sender),
             funds: funds.to_vec(),
         };
-        let mut instance = self.instance(contract)?;
+        let mut instance = self.instance(contract, LoadKind::Call)?;
         let res = call_execute::<_, _, _, Empty>(&mut instance, &env, &info, msg);
         self.charge(&mut instance);
         drop(instance);
@@ -402,32 +418,82 @@ impl World {
         }
     }
 
+    /// Opens a write set on every contract's storage (a transaction, or a sub-message with
+    /// a reply inside one); the bank, a few balances, is copied.
     fn snapshot(&self) -> Snapshot {
         let st = lock(&self.state);
+        for c in st.contracts.values() {
+            c.storage.begin();
+        }
         Snapshot {
             bank: st.bank.clone(),
-            storages: st
-                .contracts
-                .iter()
-                .map(|(a, c)| (a.clone(), c.storage.dump()))
-                .collect(),
         }
     }
 
+    /// Drops the write sets `snap` opened and puts the balances back.
     fn restore(&self, snap: Snapshot) {
         let mut st = lock(&self.state);
         st.bank = snap.bank;
-        for (addr, records) in snap.storages {
-            if let Some(c) = st.contracts.get(&addr) {
-                c.storage.restore(&records);
-            }
+        for c in st.contracts.values() {
+            c.storage.rollback();
+        }
+    }
+
+    /// Keeps what was written since `snap`: each write set merges into the one below.
+    fn commit(&self, _snap: Snapshot) {
+        for c in lock(&self.state).contracts.values() {
+            c.storage.commit();
+        }
+    }
+
+    /// The outermost call is over: no instance holds an iterator any more.
+    fn end_call(&self) {
+        for c in lock(&self.state).contracts.values() {
+            c.storage.drop_iterators();
         }
     }
 }
 
+/// The state a transaction (or a sub-message with a reply) can be rolled back to.
 struct Snapshot {
     bank: BTreeMap<String, BTreeMap<String, u128>>,
-    storages: Vec<(String, Vec<cosmwasm_std::Record>)>,
+}
+
+/// wasmd's charge for the attributes and custom events of one contract response
+/// (`WasmGasRegister.EventCosts` with the default `WasmGasRegisterConfig`): 10 per
+/// attribute, 1 per byte of key and value beyond a free tier of 100 bytes shared by the
+/// response, 20 per custom event plus 1 per byte of its type.
+pub fn event_costs(attributes: &[cosmwasm_std::Attribute], events: &[Event]) -> u64 {
+    use crate::storage::price::event::*;
+    let mut free = ATTRIBUTE_FREE_BYTES;
+    let mut charge = |attrs: &[cosmwasm_std::Attribute]| -> u64 {
+        if attrs.is_empty() {
+            return 0;
+        }
+        let bytes: u64 = attrs
+            .iter()
+            .map(|a| (a.key.len() + a.value.len()) as u64)
+            .sum();
+        let billed = bytes.saturating_sub(free);
+        free = free.saturating_sub(bytes);
+        billed * PER_ATTRIBUTE_BYTE + attrs.len() as u64 * PER_ATTRIBUTE
+    };
+    let mut gas = charge(attributes);
+    for e in events {
+        gas += PER_CUSTOM_EVENT + e.ty.len() as u64 * PER_ATTRIBUTE_BYTE;
+        gas += charge(&e.attributes);
+    }
+    gas
+}
+
+/// wasmd's charge for the events a reply hands back (`ReplyCosts` without the instance
+/// part): 1 per byte of each event type, and every attribute as in [`event_costs`].
+fn reply_event_costs(events: &[Event]) -> u64 {
+    use crate::storage::price::event::PER_ATTRIBUTE_BYTE;
+    let types: u64 = events.iter().map(|e| e.ty.len() as u64).sum();
+    let attrs: Vec<cosmwasm_std::Attribute> =
+        events.iter().flat_map(|e| e.attributes.clone()).collect();
+    types * PER_ATTRIBUTE_BYTE + event_costs(&attrs, &[])
 }
 
 /// A contract refused the message (the `ContractError` text).
@@ -588,7 +654,7 @@ impl Chain {
                 ContractRecord {
                     checksum,
                     code: code.to_string(),
-                    storage: CountingStorage::new(self.world.meter.clone()),
+                    storage: CountingStorage::new(self.world.meter.clone(), code),
                 },
             );
             addr
@@ -601,7 +667,7 @@ impl Chain {
                 sender: sender.clone(),
                 funds: funds.to_vec(),
             };
-            let mut instance = self.world.instance(&addr)?;
+            let mut instance = self.world.instance(&addr, LoadKind::Call)?;
             let res =
                 call_instantiate::<_, _, _, Empty>(&mut instance, &env, &info, &to_json_vec(msg)?);
             self.world.charge(&mut instance);
@@ -613,14 +679,19 @@ impl Chain {
             }
             Ok(out)
         };
-        match run() {
-            Ok(_) => Ok(Addr::unchecked(addr)),
+        let out = match run() {
+            Ok(_) => {
+                self.world.commit(snap);
+                Ok(Addr::unchecked(addr))
+            }
             Err(e) => {
                 self.world.restore(snap);
                 lock(&self.world.state).contracts.remove(&addr);
                 Err(e)
             }
-        }
+        };
+        self.world.end_call();
+        out
     }
 
     /// One transaction: `sender` executes `msg` on `contract` with `funds`; atomic.
@@ -634,16 +705,24 @@ impl Chain {
         let bytes = to_json_vec(msg)?;
         let snap = self.world.snapshot();
         let mut out = TxResult::default();
-        match self
-            .world
-            .execute_raw(sender.as_str(), contract.as_str(), &bytes, funds, &mut out)
-        {
-            Ok(()) => Ok(out),
+        let res = match self.world.execute_raw(
+            sender.as_str(),
+            contract.as_str(),
+            &bytes,
+            funds,
+            &mut out,
+        ) {
+            Ok(()) => {
+                self.world.commit(snap);
+                Ok(out)
+            }
             Err(e) => {
                 self.world.restore(snap);
                 Err(e)
             }
-        }
+        };
+        self.world.end_call();
+        res
     }
 
     /// Migrates `contract` to the artifact `code` (no admin check: a test chain).
@@ -654,25 +733,32 @@ impl Chain {
             c.code = code.to_string();
         }
         let env = self.world.env(contract.as_str());
-        let mut instance = self.world.instance(contract.as_str())?;
+        let mut instance = self.world.instance(contract.as_str(), LoadKind::Call)?;
         let res = call_migrate::<_, _, _, Empty>(&mut instance, &env, &to_json_vec(msg)?);
         self.world.charge(&mut instance);
         drop(instance);
         let mut out = TxResult::default();
-        match res.map_err(|e| anyhow!("VM error in migrate: {e}"))? {
-            ContractResult::Ok(r) => self.world.dispatch(contract.as_str(), r, &mut out)?,
-            ContractResult::Err(e) => bail!(ContractError(e)),
-        }
-        Ok(out)
+        let res = match res.map_err(|e| anyhow!("VM error in migrate: {e}"))? {
+            ContractResult::Ok(r) => self.world.dispatch(contract.as_str(), r, &mut out),
+            ContractResult::Err(e) => Err(anyhow!(ContractError(e))),
+        };
+        self.world.end_call();
+        res.map(|()| out)
     }
 
     /// A smart query from outside (a client's query: measured like any other call).
     pub fn query<M: Serialize, T: DeserializeOwned>(&self, contract: &Addr, msg: &M) -> Result<T> {
-        match self
+        Ok(from_json(self.query_bytes(contract, msg)?)?)
+    }
+
+    /// A smart query's answer as the contract serialised it (its JSON bytes).
+    pub fn query_bytes<M: Serialize>(&self, contract: &Addr, msg: &M) -> Result<Binary> {
+        let res = self
             .world
-            .query_contract(contract.as_str(), &to_json_vec(msg)?)?
-        {
-            ContractResult::Ok(bin) => Ok(from_json(&bin)?),
+            .query_contract(contract.as_str(), &to_json_vec(msg)?);
+        self.world.end_call();
+        match res? {
+            ContractResult::Ok(bin) => Ok(bin),
             ContractResult::Err(e) => bail!(ContractError(e)),
         }
     }
