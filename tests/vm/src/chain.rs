@@ -24,8 +24,9 @@ use cosmwasm_std::{
 };
 use cosmwasm_vm::testing::MockApi;
 use cosmwasm_vm::{
-    call_execute, call_instantiate, call_migrate, call_query, call_reply, capabilities_from_csv,
-    Backend, BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Querier, Size,
+    call_execute, call_instantiate, call_migrate, call_query, call_query_raw, call_reply,
+    capabilities_from_csv, Backend, BackendResult, Cache, CacheOptions, GasInfo, Instance,
+    InstanceOptions, Querier, Size,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -186,9 +187,17 @@ impl World {
             .map_err(|e| anyhow!("instance of {contract}: {e}"))
     }
 
-    fn charge(&self, instance: &mut VmInstance) {
-        let report = instance.create_gas_report();
-        lock(&self.meter).vm_gas += report.used_internally;
+    /// Adds the VM gas `instance` (of `contract`) used to the meter.
+    fn charge(&self, instance: &mut VmInstance, contract: &str) {
+        let used = instance.create_gas_report().used_internally;
+        let code = lock(&self.state)
+            .contracts
+            .get(contract)
+            .map(|c| c.code.clone())
+            .unwrap_or_default();
+        let mut m = lock(&self.meter);
+        m.vm_gas += used;
+        *m.vm_by_code.entry(code).or_default() += used;
     }
 
     fn answer(self: &Arc<Self>, request: &[u8]) -> SystemResult<ContractResult<Binary>> {
@@ -209,10 +218,16 @@ impl World {
                 ))
             }
             QueryRequest::Wasm(WasmQuery::Smart { contract_addr, msg }) => {
+                let exists = lock(&self.state).contracts.contains_key(&contract_addr);
                 match self.query_contract(&contract_addr, &msg) {
                     Ok(r) => SystemResult::Ok(r),
-                    Err(_) => SystemResult::Err(SystemError::NoSuchContract {
+                    Err(_) if !exists => SystemResult::Err(SystemError::NoSuchContract {
                         addr: contract_addr,
+                    }),
+                    // the VM refused the queried contract's result (e.g. over its size limit)
+                    Err(e) => SystemResult::Err(SystemError::InvalidResponse {
+                        error: format!("{e:#}"),
+                        response: Binary::default(),
                     }),
                 }
             }
@@ -261,7 +276,7 @@ impl World {
         let env = self.env(contract);
         let mut instance = self.instance(contract, LoadKind::Query)?;
         let res = call_query(&mut instance, &env, msg);
-        self.charge(&mut instance);
+        self.charge(&mut instance, contract);
         res.map_err(|e| anyhow!("VM error in query of {contract}: {e}"))
     }
 
@@ -370,7 +385,7 @@ impl World {
             let env = self.env(contract);
             let mut instance = self.instance(contract, LoadKind::Reply)?;
             let res = call_reply::<_, _, _, Empty>(&mut instance, &env, &reply);
-            self.charge(&mut instance);
+            self.charge(&mut instance, contract);
             drop(instance);
             match res.map_err(|e| anyhow!("VM error in reply of {contract}: {e}"))? {
                 ContractResult::Ok(r) => self.dispatch(contract, r, out)?,
@@ -410,7 +425,7 @@ impl World {
         };
         let mut instance = self.instance(contract, LoadKind::Call)?;
         let res = call_execute::<_, _, _, Empty>(&mut instance, &env, &info, msg);
-        self.charge(&mut instance);
+        self.charge(&mut instance, contract);
         drop(instance);
         match res.map_err(|e| anyhow!("VM error in {contract}: {e}"))? {
             ContractResult::Ok(r) => self.dispatch(contract, r, out),
@@ -495,6 +510,9 @@ fn reply_event_costs(events: &[Event]) -> u64 {
         events.iter().flat_map(|e| e.attributes.clone()).collect();
     types * PER_ATTRIBUTE_BYTE + event_costs(&attrs, &[])
 }
+
+/// A state the chain can return to ([`Chain::checkpoint`]).
+pub struct Checkpoint(Snapshot);
 
 /// A contract refused the message (the `ContractError` text).
 #[derive(Debug)]
@@ -670,7 +688,7 @@ impl Chain {
             let mut instance = self.world.instance(&addr, LoadKind::Call)?;
             let res =
                 call_instantiate::<_, _, _, Empty>(&mut instance, &env, &info, &to_json_vec(msg)?);
-            self.world.charge(&mut instance);
+            self.world.charge(&mut instance, &addr);
             drop(instance);
             let mut out = TxResult::default();
             match res.map_err(|e| anyhow!("VM error in instantiate of {code}: {e}"))? {
@@ -735,7 +753,7 @@ impl Chain {
         let env = self.world.env(contract.as_str());
         let mut instance = self.world.instance(contract.as_str(), LoadKind::Call)?;
         let res = call_migrate::<_, _, _, Empty>(&mut instance, &env, &to_json_vec(msg)?);
-        self.world.charge(&mut instance);
+        self.world.charge(&mut instance, contract.as_str());
         drop(instance);
         let mut out = TxResult::default();
         let res = match res.map_err(|e| anyhow!("VM error in migrate: {e}"))? {
@@ -759,6 +777,53 @@ impl Chain {
         self.world.end_call();
         match res? {
             ContractResult::Ok(bin) => Ok(bin),
+            ContractResult::Err(e) => bail!(ContractError(e)),
+        }
+    }
+
+    /// Opens a write set on every contract's storage: what happens until
+    /// [`Chain::rollback`] is undone then (for probes that must leave no trace).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.world.snapshot())
+    }
+
+    /// Undoes everything since `cp` (storage and balances; the block stays where it is).
+    pub fn rollback(&self, cp: Checkpoint) {
+        self.world.restore(cp.0);
+    }
+
+    /// Writes `value` under `key` in `contract`'s storage (not metered; for probes).
+    pub fn set_raw(&self, contract: &Addr, key: &[u8], value: &[u8]) {
+        if let Some(c) = lock(&self.world.state).contracts.get(contract.as_str()) {
+            lock(&c.storage.data).set(key, value);
+        }
+    }
+
+    /// A smart query's result as the contract returned it to the VM, before the VM's own
+    /// size limit applies: the JSON of `ContractResult<Binary>` (the answer in base64).
+    pub fn query_result_raw<M: Serialize>(&self, contract: &Addr, msg: &M) -> Result<Vec<u8>> {
+        let res = (|| {
+            let env = self.world.env(contract.as_str());
+            let mut instance = self.world.instance(contract.as_str(), LoadKind::Query)?;
+            let env = to_json_vec(&env)?;
+            let res = call_query_raw(&mut instance, &env, &to_json_vec(msg)?);
+            self.world.charge(&mut instance, contract.as_str());
+            res.map_err(|e| anyhow!("VM error in query of {contract}: {e}"))
+        })();
+        self.world.end_call();
+        res
+    }
+
+    /// A smart query without the VM's limit on the result's size (what an off-chain client
+    /// reading the node's state directly would get): for the bench's own reads.
+    pub fn query_unlimited<M: Serialize, T: DeserializeOwned>(
+        &self,
+        contract: &Addr,
+        msg: &M,
+    ) -> Result<T> {
+        let raw = self.query_result_raw(contract, msg)?;
+        match from_json::<ContractResult<Binary>>(&raw)? {
+            ContractResult::Ok(bin) => Ok(from_json(&bin)?),
             ContractResult::Err(e) => bail!(ContractError(e)),
         }
     }

@@ -122,6 +122,8 @@ pub struct Meter {
     pub by_kind: BTreeMap<(String, String), StoreCount>,
     /// CosmWasm gas used inside the VM (Wasm operations and API calls), all instances.
     pub vm_gas: u64,
+    /// The same by the artifact the instance ran.
+    pub vm_by_code: BTreeMap<String, u64>,
     /// Contract instances loaded (each execute, sub-message and smart query loads one).
     pub instance_loads: u64,
     /// Addresses of the contracts loaded, in order, one entry per load.
