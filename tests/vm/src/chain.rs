@@ -2,10 +2,13 @@
 //! (as wasmd does), gives every contract its own [`CountingStorage`], moves native coins,
 //! runs the messages a contract returns (bank sends, wasm executes) and answers the
 //! contracts' queries: bank balances, and smart / raw queries routed to the other contracts'
-//! instances. Each transaction is atomic (state restored on error), as on a chain.
+//! instances. Each transaction is atomic, as on a chain: its writes collect in a write set
+//! per contract (one more per sub-message with a reply), merged on success and dropped on
+//! error, so a transaction never copies the state.
 //!
 //! Everything an operation costs lands in the shared [`Meter`]: VM gas of every instance,
-//! store accesses of every contract, one instance load per execute / sub-message / query.
+//! store accesses of every contract, one instance load per execute / sub-message / query,
+//! and what a chain adds on top (coins moved, wasmd's charge for contract events).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -21,13 +24,14 @@ use cosmwasm_std::{
 };
 use cosmwasm_vm::testing::MockApi;
 use cosmwasm_vm::{
-    call_execute, call_instantiate, call_migrate, call_query, call_reply, capabilities_from_csv,
-    Backend, BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Querier, Size,
+    call_execute, call_instantiate, call_migrate, call_query, call_query_raw, call_reply,
+    capabilities_from_csv, Backend, BackendResult, Cache, CacheOptions, GasInfo, Instance,
+    InstanceOptions, Querier, Size,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::storage::{lock, CountingStorage, Meter, SharedMeter};
+use crate::storage::{lock, CountingStorage, Load, LoadKind, Meter, SharedMeter};
 
 /// Gas limit of every instance: far above any block, so that nothing is cut short while
 /// measuring (the report compares the measured figures with the targets).
@@ -146,19 +150,24 @@ impl World {
         }
     }
 
-    fn instance(self: &Arc<Self>, contract: &str) -> Result<VmInstance> {
-        let (checksum, storage) = {
+    fn instance(self: &Arc<Self>, contract: &str, kind: LoadKind) -> Result<VmInstance> {
+        let (checksum, storage, code) = {
             let st = lock(&self.state);
             let rec = st
                 .contracts
                 .get(contract)
                 .ok_or_else(|| anyhow!("no contract at {contract}"))?;
-            (rec.checksum, rec.storage.clone())
+            (rec.checksum, rec.storage.clone(), rec.code.clone())
         };
         {
             let mut m = lock(&self.meter);
             m.instance_loads += 1;
             m.loaded.push(contract.to_string());
+            m.loads.push(Load {
+                contract: contract.to_string(),
+                code,
+                kind,
+            });
         }
         let backend = Backend {
             api: self.api,
@@ -178,9 +187,17 @@ impl World {
             .map_err(|e| anyhow!("instance of {contract}: {e}"))
     }
 
-    fn charge(&self, instance: &mut VmInstance) {
-        let report = instance.create_gas_report();
-        lock(&self.meter).vm_gas += report.used_internally;
+    /// Adds the VM gas `instance` (of `contract`) used to the meter.
+    fn charge(&self, instance: &mut VmInstance, contract: &str) {
+        let used = instance.create_gas_report().used_internally;
+        let code = lock(&self.state)
+            .contracts
+            .get(contract)
+            .map(|c| c.code.clone())
+            .unwrap_or_default();
+        let mut m = lock(&self.meter);
+        m.vm_gas += used;
+        *m.vm_by_code.entry(code).or_default() += used;
     }
 
     fn answer(self: &Arc<Self>, request: &[u8]) -> SystemResult<ContractResult<Binary>> {
@@ -201,10 +218,16 @@ impl World {
                 ))
             }
             QueryRequest::Wasm(WasmQuery::Smart { contract_addr, msg }) => {
+                let exists = lock(&self.state).contracts.contains_key(&contract_addr);
                 match self.query_contract(&contract_addr, &msg) {
                     Ok(r) => SystemResult::Ok(r),
-                    Err(_) => SystemResult::Err(SystemError::NoSuchContract {
+                    Err(_) if !exists => SystemResult::Err(SystemError::NoSuchContract {
                         addr: contract_addr,
+                    }),
+                    // the VM refused the queried contract's result (e.g. over its size limit)
+                    Err(e) => SystemResult::Err(SystemError::InvalidResponse {
+                        error: format!("{e:#}"),
+                        response: Binary::default(),
                     }),
                 }
             }
@@ -251,9 +274,9 @@ impl World {
         msg: &[u8],
     ) -> Result<ContractResult<Binary>> {
         let env = self.env(contract);
-        let mut instance = self.instance(contract)?;
+        let mut instance = self.instance(contract, LoadKind::Query)?;
         let res = call_query(&mut instance, &env, msg);
-        self.charge(&mut instance);
+        self.charge(&mut instance, contract);
         res.map_err(|e| anyhow!("VM error in query of {contract}: {e}"))
     }
 
@@ -280,6 +303,9 @@ impl World {
                 bail!("{from} has {have}{} and cannot send {amount}", c.denom);
             }
             *have -= amount;
+            if amount > 0 {
+                lock(&self.meter).bank_sends += 1;
+            }
             *st.bank
                 .entry(to.to_string())
                 .or_default()
@@ -296,6 +322,7 @@ impl World {
         res: Response<Empty>,
         out: &mut TxResult,
     ) -> Result<()> {
+        lock(&self.meter).event_gas += event_costs(&res.attributes, &res.events);
         let mut ev = Event::new("wasm").add_attribute("_contract_address", contract);
         ev.attributes.extend(res.attributes);
         out.events.push(ev);
@@ -319,6 +346,7 @@ impl World {
             let mut sub_out = TxResult::default();
             let result = match self.run_msg(contract, sub.msg, &mut sub_out) {
                 Ok(()) => {
+                    self.commit(snap);
                     #[allow(deprecated)]
                     let r = SubMsgResponse {
                         events: sub_out.events.clone(),
@@ -345,6 +373,9 @@ impl World {
                 }
                 continue;
             }
+            if let SubMsgResult::Ok(r) = &result {
+                lock(&self.meter).event_gas += reply_event_costs(&r.events);
+            }
             let reply = Reply {
                 id: sub.id,
                 payload: sub.payload,
@@ -352,9 +383,9 @@ impl World {
                 result,
             };
             let env = self.env(contract);
-            let mut instance = self.instance(contract)?;
+            let mut instance = self.instance(contract, LoadKind::Reply)?;
             let res = call_reply::<_, _, _, Empty>(&mut instance, &env, &reply);
-            self.charge(&mut instance);
+            self.charge(&mut instance, contract);
             drop(instance);
             match res.map_err(|e| anyhow!("VM error in reply of {contract}: {e}"))? {
                 ContractResult::Ok(r) => self.dispatch(contract, r, out)?,
@@ -392,9 +423,9 @@ impl World {
             sender: Addr::unchecked(sender),
             funds: funds.to_vec(),
         };
-        let mut instance = self.instance(contract)?;
+        let mut instance = self.instance(contract, LoadKind::Call)?;
         let res = call_execute::<_, _, _, Empty>(&mut instance, &env, &info, msg);
-        self.charge(&mut instance);
+        self.charge(&mut instance, contract);
         drop(instance);
         match res.map_err(|e| anyhow!("VM error in {contract}: {e}"))? {
             ContractResult::Ok(r) => self.dispatch(contract, r, out),
@@ -402,33 +433,86 @@ impl World {
         }
     }
 
+    /// Opens a write set on every contract's storage (a transaction, or a sub-message with
+    /// a reply inside one); the bank, a few balances, is copied.
     fn snapshot(&self) -> Snapshot {
         let st = lock(&self.state);
+        for c in st.contracts.values() {
+            c.storage.begin();
+        }
         Snapshot {
             bank: st.bank.clone(),
-            storages: st
-                .contracts
-                .iter()
-                .map(|(a, c)| (a.clone(), c.storage.dump()))
-                .collect(),
         }
     }
 
+    /// Drops the write sets `snap` opened and puts the balances back.
     fn restore(&self, snap: Snapshot) {
         let mut st = lock(&self.state);
         st.bank = snap.bank;
-        for (addr, records) in snap.storages {
-            if let Some(c) = st.contracts.get(&addr) {
-                c.storage.restore(&records);
-            }
+        for c in st.contracts.values() {
+            c.storage.rollback();
+        }
+    }
+
+    /// Keeps what was written since `snap`: each write set merges into the one below.
+    fn commit(&self, _snap: Snapshot) {
+        for c in lock(&self.state).contracts.values() {
+            c.storage.commit();
+        }
+    }
+
+    /// The outermost call is over: no instance holds an iterator any more.
+    fn end_call(&self) {
+        for c in lock(&self.state).contracts.values() {
+            c.storage.drop_iterators();
         }
     }
 }
 
+/// The state a transaction (or a sub-message with a reply) can be rolled back to.
 struct Snapshot {
     bank: BTreeMap<String, BTreeMap<String, u128>>,
-    storages: Vec<(String, Vec<cosmwasm_std::Record>)>,
 }
+
+/// wasmd's charge for the attributes and custom events of one contract response
+/// (`WasmGasRegister.EventCosts` with the default `WasmGasRegisterConfig`): 10 per
+/// attribute, 1 per byte of key and value beyond a free tier of 100 bytes shared by the
+/// response, 20 per custom event plus 1 per byte of its type.
+pub fn event_costs(attributes: &[cosmwasm_std::Attribute], events: &[Event]) -> u64 {
+    use crate::storage::price::event::*;
+    let mut free = ATTRIBUTE_FREE_BYTES;
+    let mut charge = |attrs: &[cosmwasm_std::Attribute]| -> u64 {
+        if attrs.is_empty() {
+            return 0;
+        }
+        let bytes: u64 = attrs
+            .iter()
+            .map(|a| (a.key.len() + a.value.len()) as u64)
+            .sum();
+        let billed = bytes.saturating_sub(free);
+        free = free.saturating_sub(bytes);
+        billed * PER_ATTRIBUTE_BYTE + attrs.len() as u64 * PER_ATTRIBUTE
+    };
+    let mut gas = charge(attributes);
+    for e in events {
+        gas += PER_CUSTOM_EVENT + e.ty.len() as u64 * PER_ATTRIBUTE_BYTE;
+        gas += charge(&e.attributes);
+    }
+    gas
+}
+
+/// wasmd's charge for the events a reply hands back (`ReplyCosts` without the instance
+/// part): 1 per byte of each event type, and every attribute as in [`event_costs`].
+fn reply_event_costs(events: &[Event]) -> u64 {
+    use crate::storage::price::event::PER_ATTRIBUTE_BYTE;
+    let types: u64 = events.iter().map(|e| e.ty.len() as u64).sum();
+    let attrs: Vec<cosmwasm_std::Attribute> =
+        events.iter().flat_map(|e| e.attributes.clone()).collect();
+    types * PER_ATTRIBUTE_BYTE + event_costs(&attrs, &[])
+}
+
+/// A state the chain can return to ([`Chain::checkpoint`]).
+pub struct Checkpoint(Snapshot);
 
 /// A contract refused the message (the `ContractError` text).
 #[derive(Debug)]
@@ -588,7 +672,7 @@ impl Chain {
                 ContractRecord {
                     checksum,
                     code: code.to_string(),
-                    storage: CountingStorage::new(self.world.meter.clone()),
+                    storage: CountingStorage::new(self.world.meter.clone(), code),
                 },
             );
             addr
@@ -601,10 +685,10 @@ impl Chain {
                 sender: sender.clone(),
                 funds: funds.to_vec(),
             };
-            let mut instance = self.world.instance(&addr)?;
+            let mut instance = self.world.instance(&addr, LoadKind::Call)?;
             let res =
                 call_instantiate::<_, _, _, Empty>(&mut instance, &env, &info, &to_json_vec(msg)?);
-            self.world.charge(&mut instance);
+            self.world.charge(&mut instance, &addr);
             drop(instance);
             let mut out = TxResult::default();
             match res.map_err(|e| anyhow!("VM error in instantiate of {code}: {e}"))? {
@@ -613,14 +697,19 @@ impl Chain {
             }
             Ok(out)
         };
-        match run() {
-            Ok(_) => Ok(Addr::unchecked(addr)),
+        let out = match run() {
+            Ok(_) => {
+                self.world.commit(snap);
+                Ok(Addr::unchecked(addr))
+            }
             Err(e) => {
                 self.world.restore(snap);
                 lock(&self.world.state).contracts.remove(&addr);
                 Err(e)
             }
-        }
+        };
+        self.world.end_call();
+        out
     }
 
     /// One transaction: `sender` executes `msg` on `contract` with `funds`; atomic.
@@ -634,16 +723,24 @@ impl Chain {
         let bytes = to_json_vec(msg)?;
         let snap = self.world.snapshot();
         let mut out = TxResult::default();
-        match self
-            .world
-            .execute_raw(sender.as_str(), contract.as_str(), &bytes, funds, &mut out)
-        {
-            Ok(()) => Ok(out),
+        let res = match self.world.execute_raw(
+            sender.as_str(),
+            contract.as_str(),
+            &bytes,
+            funds,
+            &mut out,
+        ) {
+            Ok(()) => {
+                self.world.commit(snap);
+                Ok(out)
+            }
             Err(e) => {
                 self.world.restore(snap);
                 Err(e)
             }
-        }
+        };
+        self.world.end_call();
+        res
     }
 
     /// Migrates `contract` to the artifact `code` (no admin check: a test chain).
@@ -654,24 +751,78 @@ impl Chain {
             c.code = code.to_string();
         }
         let env = self.world.env(contract.as_str());
-        let mut instance = self.world.instance(contract.as_str())?;
+        let mut instance = self.world.instance(contract.as_str(), LoadKind::Call)?;
         let res = call_migrate::<_, _, _, Empty>(&mut instance, &env, &to_json_vec(msg)?);
-        self.world.charge(&mut instance);
+        self.world.charge(&mut instance, contract.as_str());
         drop(instance);
         let mut out = TxResult::default();
-        match res.map_err(|e| anyhow!("VM error in migrate: {e}"))? {
-            ContractResult::Ok(r) => self.world.dispatch(contract.as_str(), r, &mut out)?,
-            ContractResult::Err(e) => bail!(ContractError(e)),
-        }
-        Ok(out)
+        let res = match res.map_err(|e| anyhow!("VM error in migrate: {e}"))? {
+            ContractResult::Ok(r) => self.world.dispatch(contract.as_str(), r, &mut out),
+            ContractResult::Err(e) => Err(anyhow!(ContractError(e))),
+        };
+        self.world.end_call();
+        res.map(|()| out)
     }
 
     /// A smart query from outside (a client's query: measured like any other call).
     pub fn query<M: Serialize, T: DeserializeOwned>(&self, contract: &Addr, msg: &M) -> Result<T> {
-        match self
+        Ok(from_json(self.query_bytes(contract, msg)?)?)
+    }
+
+    /// A smart query's answer as the contract serialised it (its JSON bytes).
+    pub fn query_bytes<M: Serialize>(&self, contract: &Addr, msg: &M) -> Result<Binary> {
+        let res = self
             .world
-            .query_contract(contract.as_str(), &to_json_vec(msg)?)?
-        {
+            .query_contract(contract.as_str(), &to_json_vec(msg)?);
+        self.world.end_call();
+        match res? {
+            ContractResult::Ok(bin) => Ok(bin),
+            ContractResult::Err(e) => bail!(ContractError(e)),
+        }
+    }
+
+    /// Opens a write set on every contract's storage: what happens until
+    /// [`Chain::rollback`] is undone then (for probes that must leave no trace).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.world.snapshot())
+    }
+
+    /// Undoes everything since `cp` (storage and balances; the block stays where it is).
+    pub fn rollback(&self, cp: Checkpoint) {
+        self.world.restore(cp.0);
+    }
+
+    /// Writes `value` under `key` in `contract`'s storage (not metered; for probes).
+    pub fn set_raw(&self, contract: &Addr, key: &[u8], value: &[u8]) {
+        if let Some(c) = lock(&self.world.state).contracts.get(contract.as_str()) {
+            lock(&c.storage.data).set(key, value);
+        }
+    }
+
+    /// A smart query's result as the contract returned it to the VM, before the VM's own
+    /// size limit applies: the JSON of `ContractResult<Binary>` (the answer in base64).
+    pub fn query_result_raw<M: Serialize>(&self, contract: &Addr, msg: &M) -> Result<Vec<u8>> {
+        let res = (|| {
+            let env = self.world.env(contract.as_str());
+            let mut instance = self.world.instance(contract.as_str(), LoadKind::Query)?;
+            let env = to_json_vec(&env)?;
+            let res = call_query_raw(&mut instance, &env, &to_json_vec(msg)?);
+            self.world.charge(&mut instance, contract.as_str());
+            res.map_err(|e| anyhow!("VM error in query of {contract}: {e}"))
+        })();
+        self.world.end_call();
+        res
+    }
+
+    /// A smart query without the VM's limit on the result's size (what an off-chain client
+    /// reading the node's state directly would get): for the bench's own reads.
+    pub fn query_unlimited<M: Serialize, T: DeserializeOwned>(
+        &self,
+        contract: &Addr,
+        msg: &M,
+    ) -> Result<T> {
+        let raw = self.query_result_raw(contract, msg)?;
+        match from_json::<ContractResult<Binary>>(&raw)? {
             ContractResult::Ok(bin) => Ok(from_json(&bin)?),
             ContractResult::Err(e) => bail!(ContractError(e)),
         }
