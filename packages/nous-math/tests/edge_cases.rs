@@ -17,6 +17,9 @@ use nous_math::scores::{forecaster_scores, inferer_scores};
 use nous_math::topic::{target_weight, topic_rewards, topic_weight, TopicEntry};
 use nous_math::{Fixed, MathError, Params};
 
+/// Base units of one whole token.
+const TOKEN: u128 = 1_000_000_000_000_000_000;
+
 fn f(s: &str) -> Fixed {
     s.parse().unwrap()
 }
@@ -390,11 +393,11 @@ fn class_split_constructed() {
 fn zero_fee_revenue_gives_zero_weight() {
     let p = Params::chain_defaults();
     assert_eq!(
-        topic_weight(f("1000"), Fixed::ZERO, 12, Some(f("5")), f("0.5"), &p).unwrap(),
+        topic_weight(1000 * TOKEN, 0, 12, Some(f("5")), f("0.5"), &p).unwrap(),
         Fixed::ZERO
     );
     assert_eq!(
-        target_weight(f("400"), f("1200"), 12, &p).unwrap(),
+        target_weight(400 * TOKEN, 1200 * TOKEN, 12, &p).unwrap(),
         f("200")
     );
 }
