@@ -11,6 +11,7 @@
 use std::ops::RangeInclusive;
 
 use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
+use nous_math::Fixed;
 use nous_tests::{topic_params, Suite, SuiteBuilder};
 use nous_types::clock::EpochClock;
 use nous_types::reward_distribution::EpochOutcome;
@@ -36,15 +37,25 @@ const INFERERS: [&str; 3] = ["inf0", "inf1", "inf2"];
 const NONCES: RangeInclusive<u64> = 3..=8;
 const FULL: u64 = 5;
 
-fn sd(x: f64) -> SignedDecimal {
-    // test data only: a few decimals, exact in the decimal string
-    format!("{x:.6}").parse().unwrap()
+fn sd(x: Fixed) -> SignedDecimal {
+    SignedDecimal::raw(x.raw())
+}
+fn fx(d: SignedDecimal) -> Fixed {
+    Fixed::from_raw(d.atomics().i128())
+}
+fn int(n: u64) -> Fixed {
+    Fixed::from_int(n as i128).unwrap()
 }
 
-/// Inferer `j`'s inference for nonce `k`: the truth `1000 + k` plus a bias.
-fn inference(j: usize, k: u64) -> f64 {
-    let bias = (j as f64 + 1.0) * 0.5;
-    1000.0 + k as f64 + if j % 2 == 0 { bias } else { -bias }
+/// Inferer `j`'s inference for nonce `k`: the truth `1000 + k` plus a bias of ±(j+1)/2.
+fn inference(j: usize, k: u64) -> SignedDecimal {
+    let bias = Fixed::from_ratio(j as i128 + 1, 2).unwrap();
+    let truth = int(1000 + k);
+    sd(if j.is_multiple_of(2) {
+        truth.checked_add(bias).unwrap()
+    } else {
+        truth.checked_sub(bias).unwrap()
+    })
 }
 
 /// A reputer's bundle: every value of the network inference scored by `loss`.
@@ -69,12 +80,13 @@ fn bundle(ni: &NetworkInference, loss: impl Fn(SignedDecimal) -> SignedDecimal) 
     }
 }
 
-/// The squared error against the truth of nonce `k`, plus `offset`.
-fn squared_error(k: u64, offset: f64) -> impl Fn(SignedDecimal) -> SignedDecimal {
+/// The squared error against the truth of nonce `k`, plus `offset`, times `sign` (±1).
+fn squared_error(k: u64, offset: &str, sign: i128) -> impl Fn(SignedDecimal) -> SignedDecimal {
+    let offset: Fixed = offset.parse().unwrap();
     move |v| {
-        let x: f64 = v.to_string().parse().unwrap();
-        let e = x - (1000.0 + k as f64);
-        sd(e * e + offset)
+        let e = fx(v).checked_sub(int(1000 + k)).unwrap();
+        let loss = e.checked_mul(e).unwrap().checked_add(offset).unwrap();
+        sd(loss.checked_mul_int(sign).unwrap())
     }
 }
 
@@ -135,7 +147,7 @@ impl Story {
             if off == WORKER_OFFSET && nonces.contains(&k) {
                 for (j, w) in INFERERS.iter().enumerate() {
                     self.s
-                        .submit_payload(w, self.topic, k, Some(sd(inference(j, k))), None)
+                        .submit_payload(w, self.topic, k, Some(inference(j, k)), None)
                         .unwrap();
                 }
             }
@@ -201,7 +213,7 @@ fn a_one_unit_stake_against_a_huge_treasury_settles() {
         .unwrap();
     assert_eq!(story.s.staking_totals().total_staked.u128(), 1);
 
-    let errors = story.run(NONCES, |_, k, ni| bundle(ni, squared_error(k, 0.01)));
+    let errors = story.run(NONCES, |_, k, ni| bundle(ni, squared_error(k, "0.01", 1)));
     assert!(errors.is_empty(), "{errors:#?}");
     for k in NONCES {
         assert_eq!(story.status(k).status, EpochStatus::Scored, "nonce {k}");
@@ -249,7 +261,8 @@ fn a_delegation_near_u128_keeps_the_topic_scoring() {
     story.s.fund_treasury("ops", 1_000_000 * TOKEN).unwrap();
 
     let errors = story.run(NONCES, |m, k, ni| {
-        bundle(ni, squared_error(k, 0.01 * (m as f64 + 1.0)))
+        let offset = format!("0.0{}", m + 1);
+        bundle(ni, squared_error(k, &offset, 1))
     });
     assert!(errors.is_empty(), "{errors:#?}");
     for k in NONCES {
@@ -281,12 +294,8 @@ fn mirror_image_reputers_are_rewarded_equally() {
     story.s.fund_treasury("ops", 1_000_000 * TOKEN).unwrap();
 
     let errors = story.run(NONCES, |m, k, ni| {
-        let sign = if m == 0 { 1.0 } else { -1.0 };
-        let loss = squared_error(k, 0.5);
-        bundle(ni, move |v| {
-            let l: f64 = loss(v).to_string().parse().unwrap();
-            sd(sign * l)
-        })
+        let sign = if m == 0 { 1 } else { -1 };
+        bundle(ni, squared_error(k, "0.5", sign))
     });
     assert!(errors.is_empty(), "{errors:#?}");
     for k in FULL..=*NONCES.end() {
