@@ -237,11 +237,12 @@ pub struct ClassSplit {
 ///
 /// The shares depend only on the ratios of F, G and H, so tiny entropies are
 /// first scaled up by a power of two (exactly) until the largest is at least
-/// 1/2 (they keep their digits), and the shares are computed as `W = H/Σ`, workers `= (F+G)/Σ`, split between
-/// `U` and `V` in proportion `(1−χ)F : χG` — the same numbers, arranged so
-/// that the truncated shares never sum above one. With every entropy zero
-/// nothing is shared (all zero, the topic reward is carried as dust); with
-/// `(1−χ)F + χG = 0` the workers' part is not shared (γ = 0).
+/// 1/2 (they keep their digits). The shares are computed as `W = H/Σ` and
+/// workers `(F+G)/Σ`, split between `U` and `V` in proportion
+/// `(1−χ)F : χG` — the same numbers, arranged so that the truncated shares
+/// never sum above one. With every entropy zero nothing is shared (all zero:
+/// the topic reward is carried as dust); with `(1−χ)F + χG = 0` the workers'
+/// part is not shared (γ = 0).
 pub fn class_reward_split(f: Fixed, g: Fixed, h: Fixed, chi: Fixed) -> MathResult<ClassSplit> {
     if f.is_negative() || g.is_negative() || h.is_negative() {
         return Err(MathError::InvalidSign("class entropy"));
