@@ -17,19 +17,9 @@ use nous_math::scores::{forecaster_scores, inferer_scores};
 use nous_math::topic::{target_weight, topic_rewards, topic_weight, TopicEntry};
 use nous_math::{Fixed, MathError, Params};
 
-/// Base units of one whole token.
-const TOKEN: u128 = 1_000_000_000_000_000_000;
+mod common;
+use common::{close, f, map, report, TOKEN};
 
-fn f(s: &str) -> Fixed {
-    s.parse().unwrap()
-}
-fn map(xs: &[(u32, &str)]) -> BTreeMap<u32, Fixed> {
-    xs.iter().map(|(i, v)| (*i, f(v))).collect()
-}
-fn close(a: Fixed, b: &str, tol: f64) {
-    let (x, y): (f64, f64) = (a.to_string().parse().unwrap(), b.parse().unwrap());
-    assert!((x - y).abs() <= tol * y.abs().max(1e-30), "{a} vs {b}");
-}
 /// An established topic: every actor has regrets, initial regret non-zero.
 fn established(inferers: &[u32], forecasters: &[u32]) -> RegretState {
     let mut r = RegretState {
@@ -194,18 +184,6 @@ fn all_newcomers() {
     assert_eq!(out.forecast_implied[&1], f("3.5"));
     assert_eq!(out.one_out_inferer[&2], f("1.5"));
     assert_eq!(out.one_out_forecaster[&0], f("3"));
-}
-
-fn report(stake: u128, combined: &str, inferers: &[(u32, &str)]) -> ReputerReport {
-    ReputerReport {
-        stake,
-        losses: ReputerLosses {
-            combined: Some(f(combined)),
-            naive: Some(f(combined)),
-            inferer: map(inferers),
-            ..Default::default()
-        },
-    }
 }
 
 #[test]

@@ -14,31 +14,13 @@ use nous_math::consensus::{consensus_scores, listening_coefficients};
 use nous_math::emission::{
     emission_per_token, max_emission_per_token, monthly_emission, target_emission_per_token,
 };
-use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
+use nous_math::losses::{network_losses, ReputerReport};
 use nous_math::rewards::reputer_reward_fractions;
 use nous_math::topic::{target_weight, topic_rewards, topic_weight, TopicEntry};
 use nous_math::{Fixed, Params};
 
-/// Base units of one whole token.
-const TOKEN: u128 = 1_000_000_000_000_000_000;
-
-fn f(s: &str) -> Fixed {
-    s.parse().unwrap()
-}
-fn ids(xs: &[&str]) -> BTreeMap<u32, Fixed> {
-    xs.iter()
-        .enumerate()
-        .map(|(i, v)| (i as u32, f(v)))
-        .collect()
-}
-/// `|ours − want| ≤ tol·|want|` (decimal strings of any length).
-fn close(ours: Fixed, want: &str, tol: f64) {
-    let (x, y): (f64, f64) = (ours.to_string().parse().unwrap(), want.parse().unwrap());
-    assert!(
-        (x - y).abs() <= tol * y.abs().max(1e-30),
-        "{ours} vs {want} (tolerance {tol:e})"
-    );
-}
+mod common;
+use common::{close, f, ids, report, TOKEN};
 
 // ---- finding 5: amounts anywhere in u128 ----------------------------------------------------
 
@@ -77,18 +59,6 @@ fn tiny_stake_against_a_huge_treasury_emits_at_the_cap() {
         u128::MAX,
         "saturates"
     );
-}
-
-fn report(stake: u128, combined: &str, inferers: &[(u32, &str)]) -> ReputerReport {
-    ReputerReport {
-        stake,
-        losses: ReputerLosses {
-            combined: Some(f(combined)),
-            naive: Some(f(combined)),
-            inferer: inferers.iter().map(|(j, v)| (*j, f(v))).collect(),
-            ..Default::default()
-        },
-    }
 }
 
 /// A reputer delegated 3·2^126 ≈ 2.6·10^38 base units (above `i128::MAX`)

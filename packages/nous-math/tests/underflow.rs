@@ -19,26 +19,8 @@ use nous_math::rewards::{
 };
 use nous_math::{Fixed, Params};
 
-/// Base units of one whole token.
-const TOKEN: u128 = 1_000_000_000_000_000_000;
-
-fn f(s: &str) -> Fixed {
-    s.parse().unwrap()
-}
-fn ids(xs: &[&str]) -> BTreeMap<u32, Fixed> {
-    xs.iter()
-        .enumerate()
-        .map(|(i, v)| (i as u32, f(v)))
-        .collect()
-}
-/// `|ours − want| ≤ tol·|want|` (decimal strings of any length).
-fn close(ours: Fixed, want: &str, tol: f64) {
-    let (x, y): (f64, f64) = (ours.to_string().parse().unwrap(), want.parse().unwrap());
-    assert!(
-        (x - y).abs() <= tol * y.abs().max(1e-30),
-        "{ours} vs {want} (tolerance {tol:e})"
-    );
-}
+mod common;
+use common::{close, f, ids, TOKEN};
 
 // ---- finding 9: fractions whose terms underflow 18 digits ---------------------------------
 
