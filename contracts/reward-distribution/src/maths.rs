@@ -56,8 +56,8 @@ pub fn weight_params(
 }
 
 /// §9.1 with `nous_math::topic::topic_weight`: `ŵ = S^μ · (C/epoch_length)^ν` (0 when
-/// `C = 0`), smoothed `EMA_α(ŵ, prev)`. Stake and revenue enter in whole tokens
-/// (`Fixed::from_base_units`), so the weight and `min_topic_weight` are in tokens.
+/// `C = 0`), smoothed `EMA_α(ŵ, prev)`. Stake and revenue (base units, any `u128`) count
+/// in whole tokens, so the weight and `min_topic_weight` are in tokens.
 pub fn topic_weight(
     stake: u128,
     revenue: u128,
@@ -66,14 +66,7 @@ pub fn topic_weight(
     alpha: Fixed,
     params: &Params,
 ) -> MathResult<Fixed> {
-    topic::topic_weight(
-        Fixed::from_base_units(stake)?,
-        Fixed::from_base_units(revenue)?,
-        epoch_length,
-        previous,
-        alpha,
-        params,
-    )
+    topic::topic_weight(stake, revenue, epoch_length, previous, alpha, params)
 }
 
 /// §9.1: active iff the weight reaches `min_topic_weight`.

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
-use crate::losses::{ReputerLosses, ReputerReport};
-use crate::params::{check_count, check_unit, Params, MAX_TOTAL_STAKE};
-use crate::stats::l2_norm;
+use crate::losses::{stake_weights, ReputerLosses, ReputerReport};
+use crate::params::{check_count, check_unit, Params};
+use crate::stats::{l2_norm, WeightedMean};
 
 /// One entry of a loss bundle (the order of entries does not affect scores).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,20 +124,27 @@ pub fn consensus_scores(
     let mut consensus = Vec::with_capacity(n_entries);
     let mut most_distant = Vec::with_capacity(n_entries);
     for e in 0..n_entries {
-        let mut num = Fixed::ZERO;
-        let mut total = Fixed::ZERO;
+        let mut weighted = WeightedMean::default();
+        let mut plain = WeightedMean::default();
         for (row, a) in matrix.iter().zip(&adj) {
             if let Some(Some(v)) = row.get(e) {
-                num = num.checked_add(v.checked_mul(*a)?)?;
-                total = total.checked_add(*a)?;
+                let weight = u128::try_from(a.raw())
+                    .map_err(|_| MathError::InvalidSign("adjusted stake"))?;
+                weighted.add(weight, *v)?;
+                plain.add(1, *v)?;
             }
         }
-        if total.is_zero() {
-            return Err(MathError::DivisionByZero(
-                "consensus: no adjusted stake behind an entry",
-            ));
-        }
-        let cons = num.checked_div(total)?;
+        // Every adjusted stake behind the entry below 10^-18 (reputers with a
+        // negligible share of the listened stake reported it alone): their
+        // weights are lost to the resolution, so they count equally.
+        let cons = match (weighted.mean()?, plain.mean()?) {
+            (Some(m), _) | (None, Some(m)) => m,
+            (None, None) => {
+                return Err(MathError::DivisionByZero(
+                    "consensus: no reputer reported an entry",
+                ))
+            }
+        };
         let mut far: Option<(Fixed, Fixed)> = None;
         for row in matrix {
             if let Some(Some(v)) = row.get(e) {
@@ -163,14 +170,40 @@ pub fn consensus_scores(
             })
             .collect::<MathResult<_>>()?;
         let dist = l2_norm(diffs.into_iter())?;
-        scores.push(
-            Fixed::ONE.checked_div(
-                dist.checked_div(norm)?
-                    .checked_add(params.epsilon_reputer)?,
-            )?,
-        );
+        // a relative distance beyond Fixed::MAX gives a score below 10^-20:
+        // 0 at 18 digits, not an error
+        let score = match dist.checked_div(norm) {
+            Ok(relative) => match relative.checked_add(params.epsilon_reputer) {
+                Ok(d) => Fixed::ONE.checked_div(d)?,
+                Err(MathError::Overflow) => Fixed::ZERO,
+                Err(e) => return Err(e),
+            },
+            Err(MathError::Overflow) => Fixed::ZERO,
+            Err(e) => return Err(e),
+        };
+        scores.push(score);
     }
     Ok((scores, adj))
+}
+
+/// The finite-difference gradient `(1 − Φ(a)/Φ(a + h·e_l)) / h` of §7.3.
+/// When every score vanished (`Φ = 0` at 18 digits) the objective is flat:
+/// no move (the reference divides by zero). A ratio beyond `Fixed` (scores
+/// at the edge of underflow) saturates, and the clamp to [0, 1] follows.
+fn gradient(base: Fixed, bumped: Fixed, h: Fixed) -> MathResult<Fixed> {
+    if bumped.is_zero() {
+        return Ok(Fixed::ZERO);
+    }
+    let ratio = match base.checked_div(bumped) {
+        Err(MathError::Overflow) => Fixed::MAX,
+        r => r?,
+    };
+    let g = Fixed::ONE.checked_sub(ratio)?;
+    match g.checked_div(h) {
+        Err(MathError::Overflow) if g.is_negative() == h.is_negative() => Ok(Fixed::MAX),
+        Err(MathError::Overflow) => Ok(Fixed::from_raw(-Fixed::MAX.raw())),
+        r => r,
+    }
 }
 
 /// Result of §7.3 for one epoch.
@@ -189,7 +222,8 @@ pub struct ConsensusOutcome {
 /// `Φ(a) = Σ S·T(a)`, and the reputer scores. `previous` holds the stored
 /// coefficients (1 for a reputer never seen). Reputers below
 /// `required_minimum_stake` are ignored. Stakes are used as fractions of
-/// their total (every formula here is scale invariant).
+/// their total, after [`stake_weights`] (every formula here is scale
+/// invariant, so a stake of any legal size is accepted).
 ///
 /// Deviation from the letter of MATH.md §7.3: when the stored coefficients
 /// already sit below `min_stake_fraction`, the spec's interpolation factor
@@ -214,22 +248,17 @@ pub fn listening_coefficients(
     for (_, r) in &kept {
         r.losses.validate()?;
     }
-    let total: u128 = kept
-        .iter()
-        .try_fold(0u128, |a, (_, r)| a.checked_add(r.stake))
-        .ok_or(MathError::Overflow)?;
+    let raw_stakes: Vec<u128> = kept.iter().map(|(_, r)| r.stake).collect();
+    let (weights, total) = stake_weights(&raw_stakes);
     if total == 0 {
         return Err(MathError::DivisionByZero(
             "reputer consensus: zero total stake",
         ));
     }
-    if total > MAX_TOTAL_STAKE {
-        return Err(MathError::OutOfRange("total reputer stake"));
-    }
     let ids: Vec<u32> = kept.iter().map(|(m, _)| *m).collect();
-    let stakes: Vec<Fixed> = kept
+    let stakes: Vec<Fixed> = weights
         .iter()
-        .map(|(_, r)| Fixed::from_ratio_u128(r.stake, total))
+        .map(|w| Fixed::from_ratio_u128(*w, total))
         .collect::<MathResult<_>>()?;
     let matrix = loss_matrix(kept.iter().map(|(_, r)| &r.losses));
     let mut coeffs: Vec<Fixed> = ids
@@ -279,14 +308,18 @@ pub fn listening_coefficients(
             let mut bumped = coeffs.clone();
             bumped[l] = bumped[l].checked_add(h)?;
             let (s2, _) = consensus_scores(&matrix, &stakes, &bumped, params)?;
-            let g = Fixed::ONE
-                .checked_sub(base.checked_div(phi(&s2)?)?)?
-                .checked_div(h)?;
-            proposal.push(
-                coeffs[l]
-                    .checked_add(params.learning_rate.checked_mul(g)?)?
-                    .clamp_to(Fixed::ZERO, Fixed::ONE),
-            );
+            let g = gradient(base, phi(&s2)?, h)?;
+            // a step beyond Fixed lands on a bound of [0, 1] like any step past it
+            let moved = params
+                .learning_rate
+                .checked_mul(g)
+                .and_then(|d| coeffs[l].checked_add(d))
+                .unwrap_or(if g.is_negative() {
+                    Fixed::ZERO
+                } else {
+                    Fixed::ONE
+                });
+            proposal.push(moved.clamp_to(Fixed::ZERO, Fixed::ONE));
         }
         let f_old = weighted_fraction(&old)?;
         let f_new = weighted_fraction(&proposal)?;

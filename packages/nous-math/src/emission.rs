@@ -4,6 +4,7 @@
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
 use crate::stats::ema;
+use crate::wide::U256;
 
 /// Months of the vesting cliff and of the full vesting (§10.5).
 pub const VESTING_CLIFF_MONTHS: u64 = 12;
@@ -43,6 +44,13 @@ pub fn circulating_supply(total: u128, locked_vesting: u128, ecosystem: u128) ->
 }
 
 /// §10.2: `ê_target = f_e · (T_eco/N_staked) · (N_circ/N_total)`.
+///
+/// Computed as one ratio, `f_e·T_eco·N_circ / (N_staked·N_total)`, through
+/// 256 bits and truncated once (exact while `N_staked·N_total < 2^128`,
+/// otherwise within 2^-126 relative), and the result **saturates** at
+/// `Fixed::MAX` instead of failing: a tiny stake against a large treasury
+/// asks for an emission per token far above any cap, and §10.3 takes
+/// `min(target, cap)` next.
 pub fn target_emission_per_token(
     f_emission: Fixed,
     ecosystem: u128,
@@ -59,9 +67,38 @@ pub fn target_emission_per_token(
     if f_emission.is_negative() {
         return Err(MathError::InvalidSign("emission fraction"));
     }
-    f_emission
-        .checked_mul(Fixed::from_ratio_u128(ecosystem, staked)?)?
-        .checked_mul(Fixed::from_ratio_u128(circulating, total_supply)?)
+    Ok(scaled_ratio(
+        f_emission,
+        ecosystem,
+        circulating,
+        staked,
+        total_supply,
+    ))
+}
+
+/// `x · a·b / (c·d)` for a non-negative `x`, truncated once, saturating at
+/// `Fixed::MAX`; `c·d` must be positive. When `c·d ≥ 2^128` both products
+/// first drop the same low bits (the divisor keeps at least 127 of them).
+fn scaled_ratio(x: Fixed, a: u128, b: u128, c: u128, d: u128) -> Fixed {
+    let x = x.raw().unsigned_abs();
+    let num = U256::mul(a, b);
+    let den = U256::mul(c, d);
+    let shift = den.bits().saturating_sub(128);
+    let (num, den) = (num.shr(shift), den.shr(shift).lo);
+    // x·num/den = x·q + x·r/den with num = q·den + r
+    let Some((q, r)) = num.div_rem_u128(den) else {
+        return Fixed::MAX;
+    };
+    let whole = q.to_u128().map(|q| U256::mul(q, x));
+    let part = U256::mul(r, x).div_rem_u128(den).map(|(p, _)| p);
+    match (whole, part) {
+        (Some(w), Some(p)) => w
+            .checked_add(p)
+            .and_then(U256::to_u128)
+            .and_then(|v| i128::try_from(v).ok())
+            .map_or(Fixed::MAX, Fixed::from_raw),
+        _ => Fixed::MAX,
+    }
 }
 
 /// §10.3: `ê = min(target, cap)`, `e = EMA_α(ê, e_prev)` (first month:
@@ -83,9 +120,13 @@ pub fn emission_per_token(
     Ok((capped, e))
 }
 
-/// §10.4: `E_month = trunc(e · N_staked)`.
+/// §10.4: `E_month = trunc(e · N_staked)`, saturating at `u128::MAX` (what
+/// is drawn is bounded by the treasury later, §9.2).
 pub fn monthly_emission(e: Fixed, staked: u128) -> MathResult<u128> {
-    e.mul_floor_u128(staked)
+    match e.mul_floor_u128(staked) {
+        Err(MathError::Overflow) => Ok(u128::MAX),
+        r => r,
+    }
 }
 
 /// §10.4: `E_block = E_month div blocks_per_month`.
@@ -140,7 +181,7 @@ pub fn vesting_unlock(month: u64, allocation: u128) -> MathResult<u128> {
 }
 
 fn mul_div_u128(a: u128, b: u128, d: u128) -> MathResult<u128> {
-    let (q, _) = crate::wide::U256::mul(a, b)
+    let (q, _) = U256::mul(a, b)
         .div_rem_u128(d)
         .ok_or(MathError::DivisionByZero("mul_div"))?;
     q.to_u128().ok_or(MathError::Overflow)

@@ -18,11 +18,11 @@ use crate::wide::U256;
 /// 10^18: one unit.
 const SCALE: i128 = 1_000_000_000_000_000_000;
 /// 10^12: guard digits of the high-precision internal scale.
-const GUARD: i128 = 1_000_000_000_000;
+pub(crate) const GUARD: i128 = 1_000_000_000_000;
 /// 10^30: internal scale of the transcendental functions.
-const HP: i128 = 1_000_000_000_000_000_000_000_000_000_000;
+pub(crate) const HP: i128 = 1_000_000_000_000_000_000_000_000_000_000;
 /// ln 2 · 10^30, truncated.
-const LN2_HP: i128 = 693_147_180_559_945_309_417_232_121_458;
+pub(crate) const LN2_HP: i128 = 693_147_180_559_945_309_417_232_121_458;
 /// sqrt 2 · 10^30, truncated.
 const SQRT2_HP: i128 = 1_414_213_562_373_095_048_801_688_724_209;
 
@@ -119,7 +119,7 @@ fn exp_rescale(m: u128, k: i32, unit: i128) -> Option<i128> {
 }
 
 /// e^x at the HP scale for x ≤ 0 given at the HP scale (result in (0, HP]).
-fn exp_hp_nonpositive(x_hp: i128) -> Option<i128> {
+pub(crate) fn exp_hp_nonpositive(x_hp: i128) -> Option<i128> {
     // e^-80 < 10^-34: below the HP resolution
     if x_hp < -80 * HP {
         return Some(0);
@@ -180,7 +180,7 @@ fn ln_reduced(m: i128) -> Option<i128> {
 }
 
 /// ln of a positive value at scale `unit`, result at the HP scale.
-fn ln_hp(v: i128, unit: i128) -> Option<i128> {
+pub(crate) fn ln_hp(v: i128, unit: i128) -> Option<i128> {
     let (m, k) = ln_reduce(v, unit)?;
     ln_reduced(m)?.checked_add((k as i128).checked_mul(LN2_HP)?)
 }

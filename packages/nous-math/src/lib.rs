@@ -4,6 +4,7 @@
 //! gives the same bits natively and in wasm32. Module names follow the
 //! sections of MATH.md; see the package README for bounds and measured error.
 
+mod logspace;
 mod wide;
 
 pub mod consensus;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
-use crate::params::{check_value, Params, MAX_TOTAL_STAKE};
+use crate::params::{check_value, Params};
+use crate::stats::WeightedMean;
 
 /// One reputer's report for an epoch; a missing entry is `None` / absent.
 /// Ids: inferers and forecasters have separate id spaces.
@@ -98,61 +99,88 @@ impl ReputerLosses {
 }
 
 fn weighted<K: Ord + Copy>(
-    reports: &[(Fixed, &ReputerLosses)],
+    reports: &[(u128, &ReputerLosses)],
     get: impl Fn(&ReputerLosses) -> &BTreeMap<K, Fixed>,
 ) -> MathResult<BTreeMap<K, Fixed>> {
-    let mut acc: BTreeMap<K, (Fixed, Fixed)> = BTreeMap::new();
+    let mut acc: BTreeMap<K, WeightedMean> = BTreeMap::new();
     for (stake, rep) in reports {
         for (key, v) in get(rep) {
-            let e = acc.entry(*key).or_insert((Fixed::ZERO, Fixed::ZERO));
-            e.0 = e.0.checked_add(stake.checked_mul(*v)?)?;
-            e.1 = e.1.checked_add(*stake)?;
+            acc.entry(*key).or_default().add(*stake, *v)?;
         }
     }
     let mut out = BTreeMap::new();
-    for (key, (num, den)) in acc {
-        if den.is_zero() {
-            continue; // a per-worker entry with zero stake behind it is dropped
+    for (key, mean) in acc {
+        // a per-worker entry with zero stake behind it is dropped
+        if let Some(m) = mean.mean()? {
+            out.insert(key, m);
         }
-        out.insert(key, num.checked_div(den)?);
     }
     Ok(out)
+}
+
+/// Largest total stake the §6.1 and §7.3 maths use as is: 10^28 base units
+/// (10^10 tokens) keeps `Σ S·L` inside `Fixed` for losses within
+/// `MAX_ABS_VALUE`.
+const MAX_WEIGHT_TOTAL: u128 = 10_000_000_000 * 1_000_000_000_000_000_000;
+
+/// Stakes (base units, any legal `u128`) as the weights of the scale-invariant
+/// formulas of §6.1 and §7.3 (MATH.md §1.4): unchanged while their total is
+/// at most 10^28 base units, otherwise all halved together (shifted right)
+/// as often as it takes to bring the total there, so no stake of any size
+/// stops the epoch. A positive stake stays at least 1, so a reputer alone
+/// behind an entry still carries it. Returns the weights and their total.
+pub fn stake_weights(stakes: &[u128]) -> (Vec<u128>, u128) {
+    let total_at = |shift: u32| {
+        stakes
+            .iter()
+            .fold(0u128, |a, s| a.saturating_add(scaled(*s, shift)))
+    };
+    let mut shift = 0;
+    while total_at(shift) > MAX_WEIGHT_TOTAL {
+        shift += 1;
+    }
+    let weights = stakes.iter().map(|s| scaled(*s, shift)).collect();
+    (weights, total_at(shift))
+}
+
+/// `s / 2^shift`, at least 1 for a positive `s`.
+fn scaled(s: u128, shift: u32) -> u128 {
+    if s == 0 {
+        0
+    } else {
+        s.checked_shr(shift).unwrap_or(0).max(1)
+    }
 }
 
 /// §6.1: stake-weighted mean of the reports, entry by entry, over the
 /// reputers that reported it. Reputers below `required_minimum_stake` are
 /// excluded first. Zero stake behind the combined or naive entry is an error.
+/// Stakes enter as [`stake_weights`] (the mean is invariant to their scale).
 pub fn network_losses(
     reports: &BTreeMap<u32, ReputerReport>,
     params: &Params,
 ) -> MathResult<NetworkLosses> {
-    let mut total: u128 = 0;
-    let mut kept: Vec<(Fixed, &ReputerLosses)> = Vec::new();
+    let mut stakes = Vec::new();
+    let mut kept: Vec<&ReputerLosses> = Vec::new();
     for r in reports.values() {
         r.losses.validate()?;
         if r.stake < params.required_minimum_stake {
             continue;
         }
-        total = total.checked_add(r.stake).ok_or(MathError::Overflow)?;
-        kept.push((Fixed::from_base_units(r.stake)?, &r.losses));
+        stakes.push(r.stake);
+        kept.push(&r.losses);
     }
-    if total > MAX_TOTAL_STAKE {
-        return Err(MathError::OutOfRange("total reputer stake"));
-    }
+    let kept: Vec<(u128, &ReputerLosses)> =
+        stake_weights(&stakes).0.into_iter().zip(kept).collect();
     let scalar =
         |get: fn(&ReputerLosses) -> Option<Fixed>, what: &'static str| -> MathResult<Fixed> {
-            let mut num = Fixed::ZERO;
-            let mut den = Fixed::ZERO;
+            let mut mean = WeightedMean::default();
             for (s, rep) in &kept {
                 if let Some(v) = get(rep) {
-                    num = num.checked_add(s.checked_mul(v)?)?;
-                    den = den.checked_add(*s)?;
+                    mean.add(*s, v)?;
                 }
             }
-            if den.is_zero() {
-                return Err(MathError::DivisionByZero(what));
-            }
-            num.checked_div(den)
+            mean.mean()?.ok_or(MathError::DivisionByZero(what))
         };
     Ok(NetworkLosses {
         combined: scalar(

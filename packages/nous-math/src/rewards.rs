@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
+use crate::logspace::{power_fractions, Ln};
 use crate::params::check_count;
-use crate::stats::{ema, potential, sample_stdev};
+use crate::stats::{ema, sample_stdev};
 use crate::wide::U256;
 
 /// Entropy of a class with a single actor (§8.4).
@@ -26,6 +27,11 @@ pub fn score_sample(history_newest_first: &[Vec<Fixed>], max_samples: usize) -> 
 
 /// §8.1: worker reward fractions `u_x = M_x / Σ M`, `M_x = φ_p(T_x/(σ+ε))`
 /// with `σ = |σ(sample)|`; all equal if `σ < ε`.
+///
+/// The ratio is taken in log space ([`crate::logspace`]): `M_x` of a class
+/// whose scores are negative and tightly clustered is far below 10^-18
+/// (`φ_p(−45) ≈ 3·10^-20`), and only `M_x / M_max` is needed, which keeps its
+/// digits at any scale.
 pub fn worker_reward_fractions(
     scores: &BTreeMap<u32, Fixed>,
     sample: &[Fixed],
@@ -42,16 +48,20 @@ pub fn worker_reward_fractions(
     } else {
         Fixed::ZERO
     };
-    let mapped: BTreeMap<u32, Fixed> = if sigma < epsilon {
-        scores.keys().map(|x| (*x, Fixed::ONE)).collect()
-    } else {
-        let d = sigma.checked_add(epsilon)?;
-        scores
-            .iter()
-            .map(|(x, t)| Ok((*x, potential(p, c, t.checked_div(d)?)?)))
-            .collect::<MathResult<_>>()?
-    };
-    normalise(&mapped)
+    if sigma < epsilon {
+        let ones: BTreeMap<u32, Fixed> = scores.keys().map(|x| (*x, Fixed::ONE)).collect();
+        return normalise(&ones);
+    }
+    let d = sigma.checked_add(epsilon)?;
+    let mapped = scores
+        .iter()
+        .map(|(x, t)| {
+            // the argument of the potential φ_p(t/d) = softplus(p·(t/d − c))
+            let y = p.checked_mul(t.checked_div(d)?.checked_sub(c)?)?;
+            Ok((*x, Some(Ln::of_softplus(y)?)))
+        })
+        .collect::<MathResult<BTreeMap<u32, Option<Ln>>>>()?;
+    power_fractions(&mapped, Fixed::ONE)
 }
 
 fn normalise(m: &BTreeMap<u32, Fixed>) -> MathResult<BTreeMap<u32, Fixed>> {
@@ -64,43 +74,35 @@ fn normalise(m: &BTreeMap<u32, Fixed>) -> MathResult<BTreeMap<u32, Fixed>> {
         .collect()
 }
 
-/// §8.2: `w_m = (S_m T_m)^p / Σ (S T)^p`. Stakes (base units) are first
-/// divided by their total (the fractions are invariant to that rescaling).
+/// §8.2: `w_m = (S_m T_m)^p / Σ (S T)^p`, zero terms staying 0.
+///
+/// Computed in log space from the stakes in base units
+/// ([`crate::logspace`]), so no stake of any legal size overflows and no
+/// product underflows: two reputers with equal stake and scores of 10^-7
+/// have terms of 10^-22 (for `p = 3`) and still get 1/2 each. A class whose
+/// terms are all zero (zero scores or stakes) gets zero fractions — it pays
+/// nothing — as in the reference.
 pub fn reputer_reward_fractions(
     stakes: &BTreeMap<u32, u128>,
     scores: &BTreeMap<u32, Fixed>,
     p: Fixed,
 ) -> MathResult<BTreeMap<u32, Fixed>> {
     check_count(scores.len(), "number of reputers")?;
-    let mut total: u128 = 0;
-    for m in scores.keys() {
+    let mut terms = BTreeMap::new();
+    for (m, t) in scores {
         let s = stakes
             .get(m)
             .ok_or(MathError::Mismatch("reputer score without a stake"))?;
-        total = total.checked_add(*s).ok_or(MathError::Overflow)?;
-    }
-    if total == 0 {
-        return Err(MathError::DivisionByZero(
-            "reputer fractions: zero total stake",
-        ));
-    }
-    let mut raw = BTreeMap::new();
-    for (m, t) in scores {
         if t.is_negative() {
             return Err(MathError::InvalidSign("reputer score"));
         }
-        let s = Fixed::from_ratio_u128(stakes.get(m).copied().unwrap_or(0), total)?;
-        raw.insert(*m, s.checked_mul(*t)?.pow(p)?);
+        let term = match (Ln::of_amount(*s)?, Ln::of_fixed(*t)?) {
+            (Some(ls), Some(lt)) => Some(ls.times(lt)?),
+            _ => None,
+        };
+        terms.insert(*m, term);
     }
-    let sum = Fixed::sum(raw.values().copied())?;
-    if sum.is_zero() {
-        return Err(MathError::DivisionByZero(
-            "reputer fractions: all terms zero",
-        ));
-    }
-    raw.iter()
-        .map(|(m, x)| Ok((*m, if x.is_zero() { *x } else { x.checked_div(sum)? })))
-        .collect()
+    power_fractions(&terms, p)
 }
 
 /// Result of §8.3–8.4 for one class.
@@ -117,6 +119,11 @@ pub struct EntropyOutcome {
 /// §8.3–8.4: smooth the fractions (`EMA_α` with the stored smoothed value,
 /// no prior → the fraction), renormalise, and the modified entropy
 /// `−Σ ū ln ū · (N_eff/N)^β` (fixed constant for a single actor).
+///
+/// A class that paid nothing and has no smoothed history left (every
+/// smoothed value below 10^-9, so `Σ ũ²` is 0 at 18 digits) has entropy 0
+/// and keeps its EMA values unnormalised: it takes no share of the topic
+/// reward instead of failing the reward step (the reference divides by zero).
 pub fn smoothed_entropy(
     fractions: &BTreeMap<u32, Fixed>,
     previous_smoothed: &BTreeMap<u32, Fixed>,
@@ -140,9 +147,11 @@ pub fn smoothed_entropy(
             .collect::<MathResult<Vec<_>>>()?,
     )?;
     if sq.is_zero() {
-        return Err(MathError::DivisionByZero(
-            "entropy: all smoothed fractions zero",
-        ));
+        return Ok(EntropyOutcome {
+            entropy: Fixed::ZERO,
+            smoothed: emas,
+            effective_number: Fixed::ZERO,
+        });
     }
     let effective_number = Fixed::ONE.checked_div(sq)?;
     let smoothed = normalise(&emas)?;
@@ -178,6 +187,10 @@ pub fn utility_from_ratio(ratio: Fixed) -> MathResult<Fixed> {
 }
 
 /// §8.5: forecasting utility `χ` and the new smoothed ratio `ρ̄` (to store).
+/// The raw ratio `T_i / |max T_j|` saturates at ±`Fixed::MAX` when the
+/// largest inferer score is tiny next to the task score (the smoothed ratio
+/// is a convex combination, so it stays in range; only its side of [0, 1]
+/// matters for `χ`).
 pub fn forecasting_utility(
     task_score: Fixed,
     inferer_scores: &BTreeMap<u32, Fixed>,
@@ -195,9 +208,12 @@ pub fn forecasting_utility(
         }
         denom = task_score.checked_abs()?;
     }
-    let raw = task_score
-        .checked_sub(Fixed::ZERO.min(top))?
-        .checked_div(denom)?;
+    let num = task_score.checked_sub(Fixed::ZERO.min(top))?;
+    let raw = match num.checked_div(denom) {
+        Err(MathError::Overflow) if num.is_negative() => Fixed::from_raw(-Fixed::MAX.raw()),
+        Err(MathError::Overflow) => Fixed::MAX,
+        r => r?,
+    };
     let ratio = alpha
         .checked_mul(raw)?
         .checked_add(Fixed::ONE.checked_sub(alpha)?.checked_mul(previous_ratio)?)?;
@@ -218,6 +234,15 @@ pub struct ClassSplit {
 
 /// §8.6: `γ = (F+G)/((1−χ)F + χG)`, `U/E = (1−χ)γF/(F+G+H)`,
 /// `V/E = χγG/(F+G+H)`, `W/E = H/(F+G+H)`.
+///
+/// The shares depend only on the ratios of F, G and H, so tiny entropies are
+/// first scaled up by a power of two (exactly) until the largest is at least
+/// 1/2 (they keep their digits). The shares are computed as `W = H/Σ` and
+/// workers `(F+G)/Σ`, split between `U` and `V` in proportion
+/// `(1−χ)F : χG` — the same numbers, arranged so that the truncated shares
+/// never sum above one. With every entropy zero nothing is shared (all zero:
+/// the topic reward is carried as dust); with `(1−χ)F + χG = 0` the workers'
+/// part is not shared (γ = 0).
 pub fn class_reward_split(f: Fixed, g: Fixed, h: Fixed, chi: Fixed) -> MathResult<ClassSplit> {
     if f.is_negative() || g.is_negative() || h.is_negative() {
         return Err(MathError::InvalidSign("class entropy"));
@@ -225,24 +250,35 @@ pub fn class_reward_split(f: Fixed, g: Fixed, h: Fixed, chi: Fixed) -> MathResul
     if chi.is_negative() || chi > Fixed::ONE {
         return Err(MathError::OutOfRange("forecasting utility"));
     }
-    let one_minus = Fixed::ONE.checked_sub(chi)?;
-    let den = one_minus.checked_mul(f)?.checked_add(chi.checked_mul(g)?)?;
-    let total = f.checked_add(g)?.checked_add(h)?;
-    if total.is_zero() {
-        return Err(MathError::DivisionByZero("class split: zero total entropy"));
+    let largest = f.max(g).max(h);
+    if largest.is_zero() {
+        return Ok(ClassSplit::default());
     }
-    let gamma = if den.is_zero() {
-        Fixed::ZERO
-    } else {
-        f.checked_add(g)?.checked_div(den)?
-    };
+    // doubling is exact: bring the largest entropy to at least 1/2
+    let mut factor: i128 = 1;
+    while largest.checked_mul_int(factor)? < Fixed::from_ratio(1, 2)? {
+        factor *= 2;
+    }
+    let (f, g, h) = (
+        f.checked_mul_int(factor)?,
+        g.checked_mul_int(factor)?,
+        h.checked_mul_int(factor)?,
+    );
+    let inference_weight = Fixed::ONE.checked_sub(chi)?.checked_mul(f)?;
+    let forecasting_weight = chi.checked_mul(g)?;
+    let den = inference_weight.checked_add(forecasting_weight)?;
+    let total = f.checked_add(g)?.checked_add(h)?;
+    let workers = f.checked_add(g)?.checked_div(total)?;
+    if den.is_zero() {
+        return Ok(ClassSplit {
+            reputation: h.checked_div(total)?,
+            ..ClassSplit::default()
+        });
+    }
     Ok(ClassSplit {
-        gamma,
-        inference: one_minus
-            .checked_mul(gamma)?
-            .checked_mul(f)?
-            .checked_div(total)?,
-        forecasting: chi.checked_mul(gamma)?.checked_mul(g)?.checked_div(total)?,
+        gamma: f.checked_add(g)?.checked_div(den)?,
+        inference: workers.checked_mul(inference_weight)?.checked_div(den)?,
+        forecasting: workers.checked_mul(forecasting_weight)?.checked_div(den)?,
         reputation: h.checked_div(total)?,
     })
 }

@@ -46,6 +46,52 @@ pub fn sample_stdev(xs: &[Fixed]) -> MathResult<Fixed> {
         .map_err(|_| MathError::Overflow)
 }
 
+/// A weighted mean `Σ w·x / Σ w` with integer weights (stakes in base units,
+/// or the raw value of a non-negative `Fixed`), accumulated exactly in 256
+/// bits and truncated once toward zero, so even weights that are tiny next
+/// to the values lose no digit (§6.1, §7.3).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WeightedMean {
+    positive: U256,
+    negative: U256,
+    weight: u128,
+}
+
+impl WeightedMean {
+    pub fn add(&mut self, weight: u128, x: Fixed) -> MathResult<()> {
+        let product = U256::mul(weight, x.raw().unsigned_abs());
+        let side = if x.is_negative() {
+            &mut self.negative
+        } else {
+            &mut self.positive
+        };
+        *side = side.checked_add(product).ok_or(MathError::Overflow)?;
+        self.weight = self.weight.checked_add(weight).ok_or(MathError::Overflow)?;
+        Ok(())
+    }
+
+    /// The mean, `None` when nothing weighs anything.
+    pub fn mean(&self) -> MathResult<Option<Fixed>> {
+        if self.weight == 0 {
+            return Ok(None);
+        }
+        let negative = self.negative.cmp_u(self.positive) == core::cmp::Ordering::Greater;
+        let magnitude = if negative {
+            self.negative.wrapping_sub(self.positive)
+        } else {
+            self.positive.wrapping_sub(self.negative)
+        };
+        let (q, _) = magnitude
+            .div_rem_u128(self.weight)
+            .ok_or(MathError::Overflow)?;
+        let q = q
+            .to_u128()
+            .and_then(|q| i128::try_from(q).ok())
+            .ok_or(MathError::Overflow)?;
+        Ok(Some(Fixed::from_raw(if negative { -q } else { q })))
+    }
+}
+
 /// Euclidean norm `sqrt(Σ x²)` (exact floor).
 pub fn l2_norm(xs: impl Iterator<Item = Fixed>) -> MathResult<Fixed> {
     let s = sum_sq(xs.map(|x| x.raw()))?;

@@ -8,39 +8,63 @@ use crate::params::Params;
 use crate::stats::ema;
 use crate::wide::U256;
 
-/// §9.1 target weight `ŵ = S^μ · (C/epoch_length)^ν`. Stake and fee revenue
-/// are given in whole tokens (`Fixed::from_base_units`), so with μ + ν = 1
-/// the weight is the chain's weight divided by 10^18.
+/// §9.1 target weight `ŵ = S^μ · (C/epoch_length)^ν` for a stake `S` and a
+/// fee revenue `C` in base units, both counted in whole tokens (10^18 base
+/// units each, as `Fixed::from_base_units`), so with μ + ν = 1 the weight is
+/// the chain's weight divided by 10^18.
+///
+/// Every legal amount is accepted: one above `Fixed::MAX` (1.7·10^38 base
+/// units) is halved first and the power multiplied back (`(2a)^μ = a^μ·2^μ`),
+/// and a weight beyond `Fixed::MAX` saturates there, so a very large
+/// delegation never stops a topic.
 pub fn target_weight(
-    stake: Fixed,
-    fee_revenue: Fixed,
+    stake: u128,
+    fee_revenue: u128,
     epoch_length: u64,
     params: &Params,
 ) -> MathResult<Fixed> {
-    if stake.is_negative() || fee_revenue.is_negative() {
-        return Err(MathError::InvalidSign("topic stake or fee revenue"));
-    }
     if epoch_length == 0 {
         return Err(MathError::DivisionByZero("topic weight: epoch length 0"));
     }
-    let per_block = fee_revenue.checked_div_int(epoch_length as i128)?;
-    stake
-        .pow(params.topic_reward_stake_importance)?
-        .checked_mul(per_block.pow(params.topic_reward_fee_revenue_importance)?)
+    let per_block = fee_revenue / epoch_length as u128;
+    let weight = amount_pow(stake, params.topic_reward_stake_importance).and_then(|s| {
+        s.checked_mul(amount_pow(
+            per_block,
+            params.topic_reward_fee_revenue_importance,
+        )?)
+    });
+    match weight {
+        Err(MathError::Overflow) => Ok(Fixed::MAX),
+        w => w,
+    }
+}
+
+/// `(a / 10^18)^e` for an amount `a` in base units and `e ≥ 0`.
+fn amount_pow(a: u128, e: Fixed) -> MathResult<Fixed> {
+    if e.is_negative() {
+        return Err(MathError::InvalidSign("topic weight exponent"));
+    }
+    match i128::try_from(a) {
+        Ok(raw) => Fixed::from_raw(raw).pow(e),
+        Err(_) => Fixed::from_raw((a >> 1) as i128)
+            .pow(e)?
+            .checked_mul(Fixed::from_int(2)?.pow(e)?),
+    }
 }
 
 /// §9.1 topic weight: 0 without fee revenue, else `EMA_α(ŵ, previous)`
 /// (no prior → ŵ). `alpha` is `topic_reward_alpha` per epoch (the
-/// simulator's monthly rows use 0.9375, see §10.7).
+/// simulator's monthly rows use 0.9375, see §10.7). Amounts in base units
+/// (see [`target_weight`]).
 pub fn topic_weight(
-    stake: Fixed,
-    fee_revenue: Fixed,
+    stake: u128,
+    fee_revenue: u128,
     epoch_length: u64,
     previous: Option<Fixed>,
     alpha: Fixed,
     params: &Params,
 ) -> MathResult<Fixed> {
-    if fee_revenue.is_zero() {
+    if fee_revenue == 0 {
         return Ok(Fixed::ZERO);
     }
     ema(
@@ -123,11 +147,10 @@ pub fn topic_rewards(
             return Err(MathError::InvalidSign("topic weight"));
         }
         let share = t.weight.checked_div(weight_sum)?;
-        let per_epoch = block_reward
-            .checked_mul(t.epoch_length as u128)
-            .ok_or(MathError::Overflow)?;
-        let amount = share.mul_floor_u128(per_epoch)?;
-        total = total.checked_add(amount).ok_or(MathError::Overflow)?;
+        // saturating: the treasury bounds what is paid just below
+        let per_epoch = block_reward.saturating_mul(t.epoch_length as u128);
+        let amount = share.mul_floor_u128(per_epoch).unwrap_or(u128::MAX);
+        total = total.saturating_add(amount);
         out.insert(*id, amount);
     }
     if total > balance {
@@ -137,12 +160,18 @@ pub fn topic_rewards(
                 out.insert(*id, balance);
             }
         } else {
-            let mut weights = BTreeMap::new();
-            for id in rewardable {
-                if let Some(t) = topics.get(id) {
-                    weights.insert(*id, t.weight.checked_mul_int(t.epoch_length as i128)?);
+            let weights = match treasury_weights(topics, rewardable, Fixed::ONE) {
+                Err(MathError::Overflow) => {
+                    // w·epoch_length beyond Fixed: the shares are scale
+                    // invariant, so take the weights relative to the largest
+                    let largest = rewardable
+                        .iter()
+                        .filter_map(|id| topics.get(id).map(|t| t.weight))
+                        .fold(Fixed::ZERO, Fixed::max);
+                    treasury_weights(topics, rewardable, largest)?
                 }
-            }
+                w => w?,
+            };
             let sum = Fixed::sum(weights.values().copied())?;
             if sum.is_zero() {
                 return Ok(BTreeMap::new());
@@ -154,6 +183,24 @@ pub fn topic_rewards(
     }
     out.retain(|_, a| *a > 0);
     Ok(out)
+}
+
+/// `(w/unit)·epoch_length` of the rewardable topics (the §9.2 treasury
+/// split); `Overflow` if a product or their sum leaves `Fixed`.
+fn treasury_weights(
+    topics: &BTreeMap<u32, TopicEntry>,
+    rewardable: &[u32],
+    unit: Fixed,
+) -> MathResult<BTreeMap<u32, Fixed>> {
+    let mut weights = BTreeMap::new();
+    for id in rewardable {
+        if let Some(t) = topics.get(id) {
+            let w = t.weight.checked_div(unit)?;
+            weights.insert(*id, w.checked_mul_int(t.epoch_length as i128)?);
+        }
+    }
+    Fixed::sum(weights.values().copied())?;
+    Ok(weights)
 }
 
 /// §9.2 / §10.7 in decimals: `topics_reward · w_t / W_sum`.

@@ -5,7 +5,7 @@
 use core::cmp::Ordering;
 
 /// `hi · 2^128 + lo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct U256 {
     pub hi: u128,
     pub lo: u128,
@@ -44,7 +44,7 @@ impl U256 {
         Some(U256 { hi, lo })
     }
 
-    fn wrapping_sub(self, o: U256) -> U256 {
+    pub fn wrapping_sub(self, o: U256) -> U256 {
         let (lo, b) = self.lo.overflowing_sub(o.lo);
         let hi = self.hi.wrapping_sub(o.hi).wrapping_sub(b as u128);
         U256 { hi, lo }
@@ -80,7 +80,7 @@ impl U256 {
         }
     }
 
-    fn bits(self) -> u32 {
+    pub fn bits(self) -> u32 {
         if self.hi != 0 {
             256 - self.hi.leading_zeros()
         } else {

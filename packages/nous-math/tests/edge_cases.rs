@@ -17,16 +17,9 @@ use nous_math::scores::{forecaster_scores, inferer_scores};
 use nous_math::topic::{target_weight, topic_rewards, topic_weight, TopicEntry};
 use nous_math::{Fixed, MathError, Params};
 
-fn f(s: &str) -> Fixed {
-    s.parse().unwrap()
-}
-fn map(xs: &[(u32, &str)]) -> BTreeMap<u32, Fixed> {
-    xs.iter().map(|(i, v)| (*i, f(v))).collect()
-}
-fn close(a: Fixed, b: &str, tol: f64) {
-    let (x, y): (f64, f64) = (a.to_string().parse().unwrap(), b.parse().unwrap());
-    assert!((x - y).abs() <= tol * y.abs().max(1e-30), "{a} vs {b}");
-}
+mod common;
+use common::{close, f, map, report, TOKEN};
+
 /// An established topic: every actor has regrets, initial regret non-zero.
 fn established(inferers: &[u32], forecasters: &[u32]) -> RegretState {
     let mut r = RegretState {
@@ -191,18 +184,6 @@ fn all_newcomers() {
     assert_eq!(out.forecast_implied[&1], f("3.5"));
     assert_eq!(out.one_out_inferer[&2], f("1.5"));
     assert_eq!(out.one_out_forecaster[&0], f("3"));
-}
-
-fn report(stake: u128, combined: &str, inferers: &[(u32, &str)]) -> ReputerReport {
-    ReputerReport {
-        stake,
-        losses: ReputerLosses {
-            combined: Some(f(combined)),
-            naive: Some(f(combined)),
-            inferer: map(inferers),
-            ..Default::default()
-        },
-    }
 }
 
 #[test]
@@ -390,11 +371,11 @@ fn class_split_constructed() {
 fn zero_fee_revenue_gives_zero_weight() {
     let p = Params::chain_defaults();
     assert_eq!(
-        topic_weight(f("1000"), Fixed::ZERO, 12, Some(f("5")), f("0.5"), &p).unwrap(),
+        topic_weight(1000 * TOKEN, 0, 12, Some(f("5")), f("0.5"), &p).unwrap(),
         Fixed::ZERO
     );
     assert_eq!(
-        target_weight(f("400"), f("1200"), 12, &p).unwrap(),
+        target_weight(400 * TOKEN, 1200 * TOKEN, 12, &p).unwrap(),
         f("200")
     );
 }

@@ -150,9 +150,25 @@ fn sums_to_one(m: &BTreeMap<u32, Fixed>) -> bool {
 }
 
 fn reputer_reports() -> impl Strategy<Value = BTreeMap<u32, ReputerReport>> {
+    reputer_reports_staking(1u128..=1_000_000_000_000_000_000_000_000u128)
+}
+
+/// Any `u128` amount, with the extremes well represented.
+fn amount() -> impl Strategy<Value = u128> {
+    prop_oneof![
+        2 => any::<u128>(),
+        1 => 0u128..1000,
+        1 => u128::MAX - 1000..=u128::MAX,
+        2 => E18 as u128..=1_000_000_000_000 * E18 as u128,
+    ]
+}
+
+fn reputer_reports_staking(
+    stake: impl Strategy<Value = u128>,
+) -> impl Strategy<Value = BTreeMap<u32, ReputerReport>> {
     prop::collection::vec(
         (
-            1u128..=1_000_000_000_000_000_000_000_000u128,
+            stake,
             value(),
             value(),
             prop::collection::vec(prop::option::weighted(0.9, value()), 3),
@@ -368,6 +384,169 @@ proptest! {
             prop_assert!(paid <= budget);
             prop_assert_eq!(paid + out.dust, budget);
             prop_assert!(sums_to_one(&out.inferer_fractions) && sums_to_one(&out.reputer_fractions));
+        }
+    }
+}
+
+/// Issue 10, findings 5 and 9: over the whole legal input range the epoch
+/// maths answers and never errs — stakes, treasuries, supplies and rewards
+/// anywhere in `u128`, scores anywhere their bounds allow, every parameter
+/// anywhere `Params::validate` accepts.
+mod whole_range {
+    use super::*;
+    use nous_math::emission::{
+        block_emission, emission_per_token, max_emission_per_token, monthly_emission,
+        target_emission_per_token, validator_split,
+    };
+    use nous_math::epoch::{loss_epoch, reward_epoch, RewardState};
+    use nous_math::topic::{topic_rewards, topic_weight, TopicEntry};
+
+    /// A score of §7.1–7.2: a difference of two losses within `MAX_ABS_VALUE`.
+    fn worker_score() -> impl Strategy<Value = Fixed> {
+        prop_oneof![
+            3 => value(),
+            1 => (-2_000_000_000 * E18..=2_000_000_000 * E18).prop_map(Fixed::from_raw),
+            1 => (-2 * E18..-E18 / 2).prop_map(Fixed::from_raw),
+        ]
+    }
+    /// A reputer score of §7.3: `1/(d + ε_rep)` lies in [0, 1/ε_rep].
+    fn reputer_score() -> impl Strategy<Value = Fixed> {
+        prop_oneof![
+            2 => (0..=100 * E18).prop_map(Fixed::from_raw),
+            1 => (0i128..1_000_000_000).prop_map(Fixed::from_raw),
+            1 => Just(Fixed::ZERO),
+            1 => (0..=E18 * E18).prop_map(Fixed::from_raw),
+        ]
+    }
+    fn positive_unit() -> impl Strategy<Value = Fixed> {
+        (1..=E18).prop_map(Fixed::from_raw)
+    }
+    fn params() -> impl Strategy<Value = Params> {
+        (
+            (1..=10 * E18, 1..=10 * E18, 1..=10 * E18),
+            (-10 * E18..=10 * E18, -10 * E18..=10 * E18),
+            (1_000_000_000i128..=E18, unit(), unit()),
+        )
+            .prop_map(|((pi, pf, pr), (ci, cf), (eps, alpha, beta))| Params {
+                p_reward_inference: Fixed::from_raw(pi),
+                p_reward_forecast: Fixed::from_raw(pf),
+                p_reward_reputer: Fixed::from_raw(pr),
+                c_reward_inference: Fixed::from_raw(ci),
+                c_reward_forecast: Fixed::from_raw(cf),
+                epsilon_topic: Fixed::from_raw(eps),
+                task_reward_alpha: alpha,
+                beta_entropy: beta,
+                ..Params::chain_defaults()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn loss_step_accepts_every_stake(reps in reputer_reports_staking(amount().prop_map(|a| a.max(1))), prev in prop::collection::vec(unit(), 6)) {
+            let p = Params::simulator();
+            let listening: BTreeMap<u32, Fixed> = prev.iter().enumerate().map(|(i, a)| (i as u32 * 7, *a)).collect();
+            let out = loss_epoch(&reps, &RegretState::new(), &listening, &BTreeMap::new(), &BTreeMap::new(), &p);
+            prop_assert!(out.is_ok(), "{:?}", out.err());
+            let out = out.unwrap_or_default();
+            for a in out.consensus.coefficients.values().chain(out.consensus.adjusted_stakes.values()) {
+                prop_assert!(*a >= Fixed::ZERO && *a <= Fixed::ONE);
+            }
+        }
+
+        #[test]
+        fn reward_step_accepts_every_legal_input(
+            ti in prop::collection::vec(worker_score(), 1..8),
+            tf in prop::collection::vec(worker_score(), 0..5),
+            history in prop::collection::vec(worker_score(), 0..12),
+            tr in prop::collection::vec((reputer_score(), amount()), 1..7),
+            smoothed in prop::collection::vec(prop::option::of(unit()), 7),
+            reward in amount(),
+            task in worker_score(),
+            ratio in any::<i128>().prop_map(|r| Fixed::from_raw(r.max(-i128::MAX))),
+            p in params(),
+        ) {
+            let ids = |v: &[Fixed]| -> BTreeMap<u32, Fixed> { v.iter().copied().enumerate().map(|(i, x)| (i as u32, x)).collect() };
+            let scores = ids(&tr.iter().map(|(t, _)| *t).collect::<Vec<_>>());
+            let stakes: BTreeMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
+            let previous: BTreeMap<u32, Fixed> = smoothed.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i as u32, x))).collect();
+            let state = RewardState {
+                smoothed_inferer: previous.clone(),
+                smoothed_forecaster: previous.clone(),
+                smoothed_reputer: previous,
+                forecaster_score_ratio: ratio,
+                inferer_score_history: vec![history.clone()],
+                forecaster_score_history: vec![history],
+            };
+            let out = reward_epoch(&ids(&ti), &ids(&tf), task, &scores, &stakes, reward, &state, &p);
+            prop_assert!(out.is_ok(), "{:?}", out.err());
+            let out = out.unwrap_or_default();
+            let paid: u128 = [&out.inferer_payout, &out.forecaster_payout, &out.reputer_payout]
+                .iter()
+                .flat_map(|p| p.amounts.values())
+                .sum();
+            prop_assert_eq!(paid + out.dust, reward);
+            prop_assert!(sums_to_one(&out.inferer_fractions));
+            prop_assert!(out.forecaster_fractions.is_empty() || sums_to_one(&out.forecaster_fractions));
+            let nothing = out.reputer_fractions.values().all(|w| w.is_zero());
+            prop_assert!(nothing || sums_to_one(&out.reputer_fractions));
+        }
+
+        #[test]
+        fn emission_accepts_every_legal_amount(
+            treasury in amount(),
+            staked in amount().prop_map(|a| a.max(1)),
+            (circulating, total) in amount().prop_map(|t| t.max(1)).prop_flat_map(|t| (0..=t, Just(t))),
+            (f_emission, mpy, smoothing) in (unit(), unit(), positive_unit()),
+            (validator, reputer) in (unit(), unit()).prop_filter("a staker share", |(v, r)| v.is_positive() || r.is_positive()),
+            previous in prop::option::of((0..=i128::MAX).prop_map(Fixed::from_raw)),
+            blocks in 1u64..=u64::MAX,
+        ) {
+            let target = target_emission_per_token(f_emission, treasury, staked, circulating, total);
+            prop_assert!(target.is_ok(), "{:?}", target);
+            let cap = max_emission_per_token(mpy, reputer, validator);
+            prop_assert!(cap.is_ok(), "{:?}", cap);
+            let e = emission_per_token(target.unwrap_or_default(), cap.unwrap_or_default(), previous, smoothing);
+            prop_assert!(e.is_ok(), "{:?}", e);
+            let (_, e) = e.unwrap_or_default();
+            let month = monthly_emission(e, staked);
+            prop_assert!(month.is_ok(), "{:?}", month);
+            let block = block_emission(month.unwrap_or_default(), blocks);
+            prop_assert!(block.is_ok());
+            prop_assert!(validator_split(block.unwrap_or_default(), validator).is_ok());
+        }
+
+        #[test]
+        fn topic_weight_and_reward_accept_every_legal_amount(
+            stakes in prop::collection::vec(amount(), 1..5),
+            revenues in prop::collection::vec(amount(), 5),
+            lengths in prop::collection::vec(1u64..=u64::MAX, 5),
+            (mu, nu, alpha) in (unit(), unit(), unit()),
+            previous in prop::option::of((0..=i128::MAX).prop_map(Fixed::from_raw)),
+            block_reward in amount(),
+            balance in amount(),
+        ) {
+            let p = Params {
+                topic_reward_stake_importance: mu,
+                topic_reward_fee_revenue_importance: nu,
+                ..Params::chain_defaults()
+            };
+            let mut topics = BTreeMap::new();
+            for (i, s) in stakes.iter().enumerate() {
+                let w = topic_weight(*s, revenues[i], lengths[i], previous, alpha, &p);
+                prop_assert!(w.is_ok(), "{:?}", w);
+                // the running sum of the weights must fit; each is at most MAX/8 here
+                let weight = Fixed::from_raw(w.unwrap_or_default().raw() / 8);
+                topics.insert(i as u32, TopicEntry { weight, epoch_length: lengths[i] });
+            }
+            let sum = Fixed::sum(topics.values().map(|t| t.weight)).unwrap_or(Fixed::MAX);
+            let ids: Vec<u32> = topics.keys().copied().collect();
+            if sum.is_positive() {
+                let out = topic_rewards(&topics, &ids, sum, block_reward, balance);
+                prop_assert!(out.is_ok(), "{:?}", out);
+                prop_assert!(out.unwrap_or_default().values().sum::<u128>() <= balance);
+            }
         }
     }
 }

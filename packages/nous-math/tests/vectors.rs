@@ -1002,8 +1002,13 @@ fn check_tokenomics(csv: &Csv, rep: &mut Report) {
                     &row[&format!("topic_rewards_{s}")],
                 );
             }
-            let stake = req(row, &format!("topic_total_stake_{s}"));
-            let fee = req(row, &format!("topic_total_fee_revenue_{s}"));
+            // whole tokens in the file, base units for the maths (exact: raw == base units)
+            let stake = req(row, &format!("topic_total_stake_{s}"))
+                .to_base_units()
+                .unwrap();
+            let fee = req(row, &format!("topic_total_fee_revenue_{s}"))
+                .to_base_units()
+                .unwrap();
             let live: u64 = row[&format!("topic_months_live_{s}")].parse().unwrap();
             let find_prev = |r: &Row| -> Option<Fixed> {
                 (0..ntopics)
