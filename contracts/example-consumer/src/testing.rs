@@ -74,6 +74,7 @@ pub fn network_inference(topic_id: u64, nonce: u64, value: SignedDecimal) -> Net
         epoch_start: start,
         worker_window: window,
         computed_at: window.end,
+        computed_at_time: 0,
         path: InferencePath::Single,
         combined: value,
         naive: value,
