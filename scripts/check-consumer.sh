@@ -42,7 +42,8 @@ if [ "$mode" = relock ]; then
 fi
 cp "$lock" Cargo.lock
 
-export RUSTC=/usr/bin/rustc
+# Debian's compiler and its own rustdoc (the doc tests link what rustc built).
+export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 export CARGO_TARGET_DIR="$root/target/consumer"
 
 # The dependency set: exactly these three, and cosmwasm-std at the lowest version claimed.
