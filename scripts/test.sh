@@ -4,7 +4,8 @@
 #   2. all native tests (maths vectors, unit tests, multi-contract tests),
 #   3. schema freshness (schema/ must equal what the code generates),
 #   4. optimised wasm artifacts for every contract + cosmwasm-check, and their checksums
-#      against the committed record (scripts/build-wasm.sh --check),
+#      against the committed record (scripts/build-wasm.sh --check), then nous-consumer
+#      built for wasm32 on its own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
 #   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh).
 # Set NOUS_SKIP_WASM=1 to skip steps 4 and 5 during quick local iterations.
 set -euo pipefail
@@ -37,6 +38,9 @@ echo "schema/ matches the code"
 if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
   step "wasm artifacts + cosmwasm-check + checksums"
   scripts/build-wasm.sh --check
+
+  step "nous-consumer alone for wasm32, against cosmwasm-std 2.0.0"
+  scripts/check-consumer.sh
 
   step "VM tests (artifacts in cosmwasm-vm)"
   scripts/vm-test.sh

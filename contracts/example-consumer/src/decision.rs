@@ -1,29 +1,21 @@
 //! How this example uses an inference: compare its ±1σ band with a threshold. Pure
 //! functions, no storage: replace this file with your own dApp's logic.
 
-use cosmwasm_std::{Decimal, SignedDecimal};
-use nous_types::synthesis::NetworkInference;
+use cosmwasm_std::SignedDecimal;
+use nous_consumer::msg::{MINUS_ONE_SIGMA, PLUS_ONE_SIGMA};
+use nous_consumer::LatestValue;
 
 use crate::msg::Decision;
 
-/// The 15.87th percentile (−1σ of a normal), as synthesis publishes it.
-pub const MINUS_ONE_SIGMA: Decimal = Decimal::raw(15_870_000_000_000_000_000);
-/// The 84.13th percentile (+1σ of a normal).
-pub const PLUS_ONE_SIGMA: Decimal = Decimal::raw(84_130_000_000_000_000_000);
-
 /// The ±1σ band of an inference: its 15.87 and 84.13 percentiles when both are published,
-/// otherwise the combined value on both sides.
-pub fn one_sigma_band(inference: &NetworkInference) -> (SignedDecimal, SignedDecimal) {
-    let at = |p: Decimal| {
-        inference
-            .error_bars
-            .iter()
-            .find(|b| b.percentile == p)
-            .map(|b| b.value)
-    };
-    match (at(MINUS_ONE_SIGMA), at(PLUS_ONE_SIGMA)) {
+/// otherwise the value on both sides.
+pub fn one_sigma_band(latest: &LatestValue) -> (SignedDecimal, SignedDecimal) {
+    match (
+        latest.error_bar(MINUS_ONE_SIGMA),
+        latest.error_bar(PLUS_ONE_SIGMA),
+    ) {
         (Some(a), Some(b)) => (a.min(b), a.max(b)),
-        _ => (inference.combined, inference.combined),
+        _ => (latest.value, latest.value),
     }
 }
 
@@ -43,7 +35,8 @@ pub fn decide(band: (SignedDecimal, SignedDecimal), threshold: SignedDecimal) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{error_bars, network_inference};
+    use cosmwasm_std::testing::mock_env;
+    use nous_consumer::testing::{error_bars, latest_value};
 
     fn d(v: i64) -> SignedDecimal {
         SignedDecimal::from_atomics(v as i128, 0).unwrap()
@@ -51,10 +44,11 @@ mod tests {
 
     #[test]
     fn band_uses_one_sigma_percentiles_or_the_value() {
-        let mut inf = network_inference(1, 3, d(100));
-        assert_eq!(one_sigma_band(&inf), (d(100), d(100)));
-        inf.error_bars = error_bars([d(90), d(95), d(100), d(105), d(110)]);
-        assert_eq!(one_sigma_band(&inf), (d(95), d(105)));
+        let mut latest = latest_value(&mock_env(), 1, 3, d(100));
+        latest.error_bars.clear();
+        assert_eq!(one_sigma_band(&latest), (d(100), d(100)));
+        latest.error_bars = error_bars([d(90), d(95), d(100), d(105), d(110)]);
+        assert_eq!(one_sigma_band(&latest), (d(95), d(105)));
     }
 
     #[test]

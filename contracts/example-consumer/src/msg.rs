@@ -1,13 +1,12 @@
 //! Messages of the example consumer. They live here, not in `nous_types`, because this
-//! contract is an example to copy rather than part of the suite's interface. What a copy
-//! needs from the suite is re-exported so it doesn't depend on our dependencies directly.
+//! contract is an example to copy rather than part of the suite's interface. What it needs
+//! from the suite comes from `nous_consumer`.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, SignedDecimal, Uint128};
-use cw20::Cw20ReceiveMsg;
+use nous_consumer::{Cw20ReceiveMsg, NousAddrs};
 
-pub use nous_types::fee_vault::ReadFeeResponse;
-pub use nous_types::synthesis::PercentileValue;
+pub use nous_consumer::{PercentileValue, ReadFeeResponse};
 
 /// History kept per topic when `InstantiateMsg::history_limit` is not given.
 pub const DEFAULT_HISTORY_LIMIT: u32 = 20;
@@ -96,6 +95,14 @@ impl Config {
     /// The guard of `topic_id`, if the topic is guarded.
     pub fn guard(&self, topic_id: u64) -> Option<&Guard> {
         self.guards.iter().find(|g| g.topic_id == topic_id)
+    }
+
+    /// The suite's contracts this consumer talks to.
+    pub fn nous(&self) -> NousAddrs {
+        NousAddrs {
+            fee_vault: self.fee_vault.clone(),
+            synthesis: self.synthesis.clone(),
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Unit tests of the contract through its entry points, with `MockNetworkInference`
+//! Unit tests of the contract through its entry points, with `nous_consumer`'s `MockNous`
 //! standing in for the fee-vault and synthesis.
 
 use cosmwasm_std::testing::{
@@ -6,20 +6,18 @@ use cosmwasm_std::testing::{
 };
 use cosmwasm_std::{
     coin, coins, from_json, to_json_binary, Addr, Coin, ContractResult, CosmosMsg, Empty,
-    OwnedDeps, QuerierResult, Response, SignedDecimal, SystemResult, Uint128, WasmMsg, WasmQuery,
+    OwnedDeps, Response, SignedDecimal, SystemResult, Uint128, WasmMsg, WasmQuery,
 };
-use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg, Denom};
+use cw20::Cw20ExecuteMsg;
+use nous_consumer::testing::{error_bars, latest_value, MockNous};
+use nous_consumer::{ConsumerError, Cw20ReceiveMsg, Denom, InferencePath, LatestValue};
 use nous_types::fee_vault::{ExecuteMsg as VaultExecute, ReceiveMsg as VaultReceive};
-use nous_types::migrate::MigrateError;
-use nous_types::synthesis::NetworkInferenceResponse;
-use nous_types::PaymentError;
 
 use crate::contract::{execute, instantiate, migrate, query};
 use crate::msg::{
     Config, Decision, ExecuteMsg, Guard, InstantiateMsg, LastReadingResponse, MigrateMsg, QueryMsg,
     ReadFeeResponse, ReadingsResponse, ReceiveMsg, MAX_GUARDS, MAX_HISTORY_LIMIT,
 };
-use crate::testing::{error_bars, network_inference, MockNetworkInference};
 use crate::ContractError;
 
 type Deps = OwnedDeps<MockStorage, MockApi, MockQuerier, Empty>;
@@ -44,7 +42,7 @@ struct Addrs {
 fn addrs() -> Addrs {
     let api = MockApi::default();
     Addrs {
-        vault: api.addr_make("vault"),
+        vault: api.addr_make("fee-vault"),
         synthesis: api.addr_make("synthesis"),
         token: api.addr_make("token"),
         alice: api.addr_make("alice"),
@@ -71,11 +69,13 @@ fn instantiate_msg(a: &Addrs) -> InstantiateMsg {
     }
 }
 
-/// A consumer instantiated with `msg`, in front of `mock`.
-fn setup_with(mock: MockNetworkInference, msg: InstantiateMsg) -> Deps {
+/// A consumer instantiated with `msg`, in front of a mock suite charging `FEE` in `denom`
+/// (the mock's addresses are `addrs()`'s vault and synthesis).
+fn setup_with(denom: Denom, msg: InstantiateMsg) -> (Deps, MockNous) {
     let a = addrs();
     let mut deps = mock_dependencies();
-    mock.install(&mut deps.querier);
+    let nous = MockNous::new(&deps.api, denom, Uint128::new(FEE));
+    nous.install(&mut deps.querier);
     instantiate(
         deps.as_mut(),
         mock_env(),
@@ -83,25 +83,21 @@ fn setup_with(mock: MockNetworkInference, msg: InstantiateMsg) -> Deps {
         msg,
     )
     .unwrap();
-    deps
+    (deps, nous)
 }
 
-fn native_mock(a: &Addrs) -> MockNetworkInference {
-    MockNetworkInference::new(
-        &a.vault,
-        &a.synthesis,
-        Denom::Native(DENOM.into()),
-        Uint128::new(FEE),
-    )
+fn native(a: &Addrs) -> (Deps, MockNous) {
+    setup_with(Denom::Native(DENOM.into()), instantiate_msg(a))
 }
 
-fn cw20_mock(a: &Addrs) -> MockNetworkInference {
-    MockNetworkInference::new(
-        &a.vault,
-        &a.synthesis,
-        Denom::Cw20(a.token.clone()),
-        Uint128::new(FEE),
-    )
+fn cw20(a: &Addrs) -> (Deps, MockNous) {
+    setup_with(Denom::Cw20(a.token.clone()), instantiate_msg(a))
+}
+
+/// Nonce `nonce` of `topic_id` with value `value`, `age` blocks old (full path, five
+/// inferers, every error bar at the value).
+fn inference(topic_id: u64, nonce: u64, value: i64, age: u64) -> LatestValue {
+    latest_value(&mock_env(), topic_id, nonce, d(value)).aged(age, 5 * age)
 }
 
 fn use_msg(max_age: Option<u64>) -> ExecuteMsg {
@@ -179,6 +175,10 @@ fn attr<'a>(res: &'a Response, key: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+fn consumer(e: ConsumerError) -> ContractError {
+    ContractError::Consumer(e)
+}
+
 #[test]
 fn instantiate_validates_the_config() {
     let a = addrs();
@@ -226,7 +226,7 @@ fn instantiate_validates_the_config() {
             instantiate_msg(&a)
         )
         .unwrap_err(),
-        ContractError::Payment(PaymentError::UnexpectedFunds {})
+        ContractError::UnexpectedFunds {}
     );
     let mut msg = instantiate_msg(&a);
     msg.history_limit = None;
@@ -241,8 +241,8 @@ fn instantiate_validates_the_config() {
 #[test]
 fn fresh_inference_native_fee_is_forwarded_to_the_vault() {
     let a = addrs();
-    let mock = native_mock(&a).with_inference(network_inference(TOPIC, 7, d(120)), 3);
-    let mut deps = setup_with(mock, instantiate_msg(&a));
+    let (mut deps, nous) = native(&a);
+    nous.set_inference(inference(TOPIC, 7, 120, 3));
 
     // The fee a frontend should attach, forwarded from the vault.
     let fee: ReadFeeResponse = from_json(
@@ -271,6 +271,7 @@ fn fresh_inference_native_fee_is_forwarded_to_the_vault() {
     assert_eq!(attr(&res, "nonce"), "7");
     assert_eq!(attr(&res, "decision"), "above");
     assert_eq!(attr(&res, "amount"), "10");
+    assert_eq!(attr(&res, "denom"), DENOM);
 
     let reading = last_reading(&deps, TOPIC).reading.unwrap();
     assert_eq!(reading.nonce, 7);
@@ -278,6 +279,7 @@ fn fresh_inference_native_fee_is_forwarded_to_the_vault() {
     assert_eq!((reading.band_low, reading.band_high), (d(120), d(120)));
     assert_eq!(reading.decision, Decision::Above);
     assert_eq!(reading.age, 3);
+    assert_eq!(reading.computed_at, mock_env().block.height - 3);
     assert_eq!(reading.read_at, mock_env().block.height);
     assert_eq!(reading.payer, a.alice);
     assert_eq!(reading.fee, Uint128::new(FEE));
@@ -287,12 +289,12 @@ fn fresh_inference_native_fee_is_forwarded_to_the_vault() {
 #[test]
 fn error_bars_drive_the_decision() {
     let a = addrs();
-    let mut below = network_inference(TOPIC, 4, d(97));
+    let mut below = inference(TOPIC, 4, 97, 1);
     below.error_bars = error_bars([d(90), d(94), d(97), d(99), d(104)]);
-    let mut uncertain = network_inference(TOPIC, 5, d(98));
+    let mut uncertain = inference(TOPIC, 5, 98, 0);
     uncertain.error_bars = error_bars([d(90), d(95), d(98), d(101), d(104)]);
-    let mock = native_mock(&a).with_inference(below, 1);
-    let mut deps = setup_with(mock.clone(), instantiate_msg(&a));
+    let (mut deps, nous) = native(&a);
+    nous.set_inference(below);
     run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap();
     let r = last_reading(&deps, TOPIC).reading.unwrap();
     assert_eq!(
@@ -301,25 +303,45 @@ fn error_bars_drive_the_decision() {
     );
     assert_eq!(r.error_bars.len(), 5);
 
-    mock.with_inference(uncertain, 0).install(&mut deps.querier);
+    nous.set_inference(uncertain);
     run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap();
     let r = last_reading(&deps, TOPIC).reading.unwrap();
     assert_eq!((r.nonce, r.decision), (5, Decision::Uncertain));
 }
 
 #[test]
+fn single_worker_and_median_inferences_are_accepted_as_before() {
+    // This example's policy accepts every path (see `contract::use_latest_inference`).
+    let a = addrs();
+    let (mut deps, nous) = native(&a);
+    for (nonce, path, inferers) in [
+        (1, InferencePath::Single, 1),
+        (2, InferencePath::NoLossYet, 4),
+    ] {
+        let mut v = inference(TOPIC, nonce, 120, 0);
+        (v.path, v.inferers) = (path, inferers);
+        v.error_bars.clear();
+        // ... and has no limit in seconds, only `max_age` in blocks
+        v.computed_at_time = 0;
+        nous.set_inference(v);
+        run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap();
+        let r = last_reading(&deps, TOPIC).reading.unwrap();
+        assert_eq!(
+            (r.nonce, r.band_low, r.decision),
+            (nonce, d(120), Decision::Above)
+        );
+    }
+}
+
+#[test]
 fn stale_or_missing_inference_fails_and_stores_nothing() {
     let a = addrs();
     // Missing: no inference at all.
-    let mut deps = setup_with(native_mock(&a), instantiate_msg(&a));
+    let (mut deps, nous) = native(&a);
     let err = run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap_err();
     match &err {
-        ContractError::InferenceUnavailable {
-            topic_id,
-            max_age,
-            reason,
-        } => {
-            assert_eq!((*topic_id, *max_age), (TOPIC, MAX_AGE));
+        ContractError::Consumer(ConsumerError::InferenceUnavailable { topic_id, reason }) => {
+            assert_eq!(*topic_id, TOPIC);
             assert!(reason.contains("has no network inference yet"), "{reason}");
         }
         other => panic!("unexpected {other:?}"),
@@ -327,14 +349,18 @@ fn stale_or_missing_inference_fails_and_stores_nothing() {
     assert_eq!(last_reading(&deps, TOPIC).reading, None);
 
     // Stale: 6 blocks old, the contract accepts 5.
-    native_mock(&a)
-        .with_inference(network_inference(TOPIC, 2, d(1)), MAX_AGE + 1)
-        .install(&mut deps.querier);
+    nous.set_inference(inference(TOPIC, 2, 1, MAX_AGE + 1));
     let err = run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap_err();
-    assert!(
-        matches!(&err, ContractError::InferenceUnavailable { reason, .. } if reason.contains("6 blocks old")),
-        "{err}"
+    assert_eq!(
+        err,
+        consumer(ConsumerError::StaleReading {
+            topic_id: TOPIC,
+            nonce: 2,
+            age_blocks: MAX_AGE + 1,
+            max_age_blocks: MAX_AGE
+        })
     );
+    assert!(err.to_string().contains("6 blocks old"), "{err}");
     assert!(err.to_string().contains("nothing was paid"));
     assert_eq!(last_reading(&deps, TOPIC).reading, None);
     assert_eq!(readings(&deps, None, None), Vec::<u64>::new());
@@ -343,8 +369,8 @@ fn stale_or_missing_inference_fails_and_stores_nothing() {
 #[test]
 fn caller_may_tighten_max_age_but_not_loosen_it() {
     let a = addrs();
-    let mock = native_mock(&a).with_inference(network_inference(TOPIC, 2, d(1)), 3);
-    let mut deps = setup_with(mock, instantiate_msg(&a));
+    let (mut deps, nous) = native(&a);
+    nous.set_inference(inference(TOPIC, 2, 1, 3));
     assert_eq!(
         run(
             &mut deps,
@@ -361,7 +387,10 @@ fn caller_may_tighten_max_age_but_not_loosen_it() {
     let err = run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(Some(2))).unwrap_err();
     assert!(matches!(
         err,
-        ContractError::InferenceUnavailable { max_age: 2, .. }
+        ContractError::Consumer(ConsumerError::StaleReading {
+            max_age_blocks: 2,
+            ..
+        })
     ));
     let res = run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(Some(3))).unwrap();
     assert_eq!(attr(&res, "max_age"), "3");
@@ -370,63 +399,59 @@ fn caller_may_tighten_max_age_but_not_loosen_it() {
 #[test]
 fn native_payment_must_be_exactly_the_fee() {
     let a = addrs();
-    let mock = native_mock(&a).with_inference(network_inference(TOPIC, 2, d(1)), 0);
-    let mut deps = setup_with(mock.clone(), instantiate_msg(&a));
-    let cases: Vec<(Vec<Coin>, ContractError)> = vec![
+    let (mut deps, nous) = native(&a);
+    nous.set_inference(inference(TOPIC, 2, 1, 0));
+    let cases: Vec<(Vec<Coin>, ConsumerError)> = vec![
         (
             vec![],
-            PaymentError::NoFunds {
+            ConsumerError::NoFunds {
                 expected: DENOM.into(),
-            }
-            .into(),
+            },
         ),
         (
             coins(FEE - 1, DENOM),
-            ContractError::InsufficientFee {
+            ConsumerError::InsufficientFee {
                 expected: Uint128::new(FEE),
                 got: Uint128::new(FEE - 1),
             },
         ),
         (
             coins(FEE + 1, DENOM),
-            ContractError::Overpayment {
+            ConsumerError::Overpayment {
                 expected: Uint128::new(FEE),
                 got: Uint128::new(FEE + 1),
             },
         ),
         (
             coins(FEE, "uatom"),
-            PaymentError::WrongDenom {
+            ConsumerError::WrongDenom {
                 expected: DENOM.into(),
                 got: "uatom".into(),
-            }
-            .into(),
+            },
         ),
         (
             vec![coin(FEE, DENOM), coin(1, "uatom")],
-            PaymentError::MultipleDenoms {
+            ConsumerError::MultipleDenoms {
                 expected: DENOM.into(),
-            }
-            .into(),
+            },
         ),
     ];
     for (funds, expected) in cases {
         assert_eq!(
             run(&mut deps, &a.alice, &funds, use_msg(None)).unwrap_err(),
-            expected
+            consumer(expected)
         );
     }
     assert_eq!(last_reading(&deps, TOPIC).reading, None);
 
     // A zero fee: attach nothing, and `PayForRead` is still called (the vault records it).
-    mock.with_read_fee(Uint128::zero())
-        .install(&mut deps.querier);
+    nous.set_fee(Uint128::zero());
     assert_eq!(
         run(&mut deps, &a.alice, &coins(1, DENOM), use_msg(None)).unwrap_err(),
-        ContractError::Overpayment {
+        consumer(ConsumerError::Overpayment {
             expected: Uint128::zero(),
             got: Uint128::new(1)
-        }
+        })
     );
     let res = run(&mut deps, &a.alice, &[], use_msg(None)).unwrap();
     assert_eq!(
@@ -442,8 +467,8 @@ fn native_payment_must_be_exactly_the_fee() {
 #[test]
 fn cw20_fee_is_forwarded_with_send() {
     let a = addrs();
-    let mock = cw20_mock(&a).with_inference(network_inference(TOPIC, 9, d(50)), 1);
-    let mut deps = setup_with(mock.clone(), instantiate_msg(&a));
+    let (mut deps, nous) = cw20(&a);
+    nous.set_inference(inference(TOPIC, 9, 50, 1));
 
     let res = cw20_send(&mut deps, &a.token, &a.alice, FEE).unwrap();
     assert_eq!(
@@ -459,6 +484,7 @@ fn cw20_fee_is_forwarded_with_send() {
             funds: vec![],
         })
     );
+    assert_eq!(attr(&res, "denom"), a.token.as_str());
     let reading = last_reading(&deps, TOPIC).reading.unwrap();
     assert_eq!(
         (reading.payer, reading.decision),
@@ -468,53 +494,46 @@ fn cw20_fee_is_forwarded_with_send() {
     // Wrong amounts, another token, native coins or the plain execute message are refused.
     assert_eq!(
         cw20_send(&mut deps, &a.token, &a.alice, FEE + 1).unwrap_err(),
-        ContractError::Overpayment {
+        consumer(ConsumerError::Overpayment {
             expected: Uint128::new(FEE),
             got: Uint128::new(FEE + 1)
-        }
+        })
     );
     assert_eq!(
         cw20_send(&mut deps, &a.token, &a.alice, FEE - 1).unwrap_err(),
-        ContractError::InsufficientFee {
+        consumer(ConsumerError::InsufficientFee {
             expected: Uint128::new(FEE),
             got: Uint128::new(FEE - 1)
-        }
+        })
     );
     assert_eq!(
         cw20_send(&mut deps, &a.alice, &a.alice, FEE).unwrap_err(),
-        ContractError::Payment(PaymentError::WrongCw20Token {
+        consumer(ConsumerError::WrongCw20Token {
             expected: a.token.to_string(),
             got: a.alice.to_string()
         })
     );
-    assert_eq!(
-        run(&mut deps, &a.alice, &[], use_msg(None)).unwrap_err(),
-        ContractError::Payment(PaymentError::UseCw20Send {
-            token: a.token.to_string()
-        })
-    );
-    assert_eq!(
-        run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap_err(),
-        ContractError::Payment(PaymentError::UseCw20Send {
-            token: a.token.to_string()
-        })
-    );
+    for funds in [vec![], coins(FEE, DENOM)] {
+        assert_eq!(
+            run(&mut deps, &a.alice, &funds, use_msg(None)).unwrap_err(),
+            consumer(ConsumerError::UseCw20Send {
+                token: a.token.to_string()
+            })
+        );
+    }
 
     // A cw20 hook on a native deployment is refused too.
-    let mut native = setup_with(
-        native_mock(&a).with_inference(network_inference(TOPIC, 9, d(50)), 1),
-        instantiate_msg(&a),
-    );
+    let (mut native_deps, native_nous) = native(&a);
+    native_nous.set_inference(inference(TOPIC, 9, 50, 1));
     assert_eq!(
-        cw20_send(&mut native, &a.token, &a.alice, FEE).unwrap_err(),
-        ContractError::Payment(PaymentError::UseNativeFunds {
+        cw20_send(&mut native_deps, &a.token, &a.alice, FEE).unwrap_err(),
+        consumer(ConsumerError::UseNativeFunds {
             denom: DENOM.into()
         })
     );
 
     // A zero fee on a cw20 deployment: the plain message with nothing attached.
-    mock.with_read_fee(Uint128::zero())
-        .install(&mut deps.querier);
+    nous.set_fee(Uint128::zero());
     let res = run(&mut deps, &a.alice, &[], use_msg(None)).unwrap();
     assert_eq!(
         res.messages[0].msg,
@@ -529,8 +548,8 @@ fn cw20_fee_is_forwarded_with_send() {
 #[test]
 fn unguarded_topic_and_unreachable_vault_are_refused() {
     let a = addrs();
-    let mock = native_mock(&a).with_inference(network_inference(3, 1, d(1)), 0);
-    let mut deps = setup_with(mock, instantiate_msg(&a));
+    let (mut deps, nous) = native(&a);
+    nous.set_inference(inference(3, 1, 1, 0));
     assert_eq!(
         run(
             &mut deps,
@@ -548,65 +567,48 @@ fn unguarded_topic_and_unreachable_vault_are_refused() {
     // A consumer configured with the wrong vault address cannot learn the fee.
     let mut msg = instantiate_msg(&a);
     msg.fee_vault = a.creator.to_string();
-    let mut deps = setup_with(native_mock(&a), msg);
+    let (mut deps, _nous) = setup_with(Denom::Native(DENOM.into()), msg);
     let err = run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap_err();
     assert!(
         matches!(
             &err,
-            ContractError::ReadFeeUnavailable {
+            ContractError::Consumer(ConsumerError::ReadFeeUnavailable {
                 topic_id: TOPIC,
                 ..
-            }
+            })
         ),
         "{err}"
     );
-}
-
-/// A synthesis that answers every query with `topic_id`'s nonce 4 at `age`, whatever
-/// was asked (the vault is the normal mock).
-fn lying_synthesis(
-    a: &Addrs,
-    topic_id: u64,
-    age: u64,
-) -> impl Fn(&WasmQuery) -> QuerierResult + 'static {
-    let vault = native_mock(a);
-    let synthesis = a.synthesis.to_string();
-    move |q: &WasmQuery| match q {
-        WasmQuery::Smart { contract_addr, .. } if *contract_addr == synthesis => {
-            SystemResult::Ok(ContractResult::Ok(
-                to_json_binary(&NetworkInferenceResponse {
-                    inference: network_inference(topic_id, 4, d(1)),
-                    age,
-                })
-                .unwrap(),
-            ))
-        }
-        _ => vault.handle(q),
-    }
+    let err = query(
+        deps.as_ref(),
+        mock_env(),
+        QueryMsg::ReadFee { topic_id: TOPIC },
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        ContractError::Consumer(ConsumerError::ReadFeeUnavailable { .. })
+    ));
 }
 
 #[test]
-fn a_synthesis_that_ignores_max_age_or_the_topic_is_not_trusted() {
+fn a_synthesis_answering_for_another_topic_is_not_trusted() {
     let a = addrs();
-    let mut deps = setup_with(native_mock(&a), instantiate_msg(&a));
-    deps.querier
-        .update_wasm(lying_synthesis(&a, TOPIC, MAX_AGE + 10));
-    assert_eq!(
-        run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap_err(),
-        ContractError::StaleInference {
-            topic_id: TOPIC,
-            nonce: 4,
-            age: MAX_AGE + 10,
-            max_age: MAX_AGE
+    let (mut deps, nous) = native(&a);
+    let synthesis = a.synthesis.to_string();
+    let other = inference(2, 4, 1, 0);
+    deps.querier.update_wasm(move |q| match q {
+        WasmQuery::Smart { contract_addr, .. } if *contract_addr == synthesis => {
+            SystemResult::Ok(ContractResult::Ok(to_json_binary(&other).unwrap()))
         }
-    );
-    deps.querier.update_wasm(lying_synthesis(&a, 2, 0));
+        _ => nous.handle(q),
+    });
     assert_eq!(
         run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap_err(),
-        ContractError::WrongTopicAnswer {
+        consumer(ConsumerError::WrongTopicAnswer {
             expected: TOPIC,
             got: 2
-        }
+        })
     );
     assert_eq!(last_reading(&deps, TOPIC).reading, None);
 }
@@ -614,11 +616,9 @@ fn a_synthesis_that_ignores_max_age_or_the_topic_is_not_trusted() {
 #[test]
 fn history_is_bounded_and_paginated() {
     let a = addrs();
-    let mut deps = setup_with(native_mock(&a), instantiate_msg(&a));
+    let (mut deps, nous) = native(&a);
     for nonce in 0..5u64 {
-        native_mock(&a)
-            .with_inference(network_inference(TOPIC, nonce, d(nonce as i64)), 0)
-            .install(&mut deps.querier);
+        nous.set_inference(inference(TOPIC, nonce, nonce as i64, 0));
         run(&mut deps, &a.alice, &coins(FEE, DENOM), use_msg(None)).unwrap();
     }
     // history_limit 3: readings 0 and 1 were deleted.
@@ -630,42 +630,22 @@ fn history_is_bounded_and_paginated() {
 }
 
 #[test]
-fn migrate_keeps_the_contract_name() {
+fn migrate_keeps_the_contract_name_and_never_downgrades() {
     let a = addrs();
-    let mut deps = setup_with(native_mock(&a), instantiate_msg(&a));
+    let (mut deps, _nous) = native(&a);
     let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
     assert_eq!(attr(&res, "action"), "migrate");
-    cw2::set_contract_version(deps.as_mut().storage, "crates.io:other", "0.1.0").unwrap();
-    assert!(matches!(
-        migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
-        ContractError::Migrate(MigrateError::WrongContract { .. })
-    ));
-}
-
-#[test]
-fn mock_answers_network_inference_by_nonce() {
-    let a = addrs();
-    let mock = native_mock(&a)
-        .with_inference(network_inference(TOPIC, 1, d(10)), 100)
-        .with_inference(network_inference(TOPIC, 2, d(20)), 0);
-    let mut deps = mock_dependencies();
-    mock.install(&mut deps.querier);
-    let q = deps.as_ref().querier;
-    let s = nous_types::synthesis::SynthesisContract(a.synthesis.clone());
-    assert_eq!(s.network_inference(&q, TOPIC, 1).unwrap().age, 100);
-    assert_eq!(
-        s.latest_network_inference(&q, TOPIC, None)
-            .unwrap()
-            .inference
-            .nonce,
-        2
+    cw2::set_contract_version(deps.as_mut().storage, "crates.io:example-consumer", "9.0.0")
+        .unwrap();
+    let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+    assert!(
+        matches!(&err, ContractError::MigrationRefused { reason } if reason.contains("newer version")),
+        "{err}"
     );
-    assert!(s
-        .network_inference(&q, TOPIC, 3)
-        .unwrap_err()
-        .to_string()
-        .contains("nonce 3 of topic 1 has no network inference"));
-    let v = nous_types::fee_vault::FeeVaultContract(a.vault.clone());
-    assert_eq!(v.read_fee(&q, 42).unwrap(), Uint128::new(FEE));
-    assert!(v.treasury(&q).is_err());
+    cw2::set_contract_version(deps.as_mut().storage, "crates.io:other", "0.1.0").unwrap();
+    let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+    assert!(
+        matches!(&err, ContractError::MigrationRefused { reason } if reason.contains("crates.io:other")),
+        "{err}"
+    );
 }

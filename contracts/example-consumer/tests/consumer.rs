@@ -16,16 +16,14 @@ use example_consumer::msg::{
     Decision, ExecuteMsg, Guard, InstantiateMsg, LastReadingResponse, QueryMsg, ReadingsResponse,
     ReceiveMsg,
 };
-use example_consumer::testing::network_inference;
 use example_consumer::ContractError;
-use nous_types::clock::HeightWindow;
+use nous_consumer::testing::latest_value;
+use nous_consumer::{ConsumerError, LatestValue};
 use nous_types::fee_vault::{
     ExecuteMsg as VaultExecute, InstantiateMsg as VaultInstantiate, QueryMsg as VaultQuery,
     TopicRevenueResponse, TreasuryResponse,
 };
-use nous_types::synthesis::{
-    NetworkInference, NetworkInferenceResponse, QueryMsg as SynthesisQuery,
-};
+use nous_types::synthesis::QueryMsg as SynthesisQuery;
 
 const DENOM: &str = "unous";
 const START: u128 = 1_000_000;
@@ -39,18 +37,17 @@ const EPOCH_LENGTH: u64 = 1000;
 // ---- a mock synthesis contract ---------------------------------------------------------
 
 /// What the test tells the mock synthesis: "your latest inference of `topic_id` is
-/// nonce `nonce` with value `value`, its worker window closed at `window_end`".
+/// nonce `nonce` with value `value`, its worker window closed at this height".
 #[cw_serde]
 enum MockSynthesisMsg {
     SetLatest {
         topic_id: u64,
         nonce: u64,
         value: SignedDecimal,
-        window_end: u64,
     },
 }
 
-const LATEST: Map<u64, NetworkInference> = Map::new("latest");
+const LATEST: Map<u64, LatestValue> = Map::new("latest");
 
 fn synthesis_instantiate(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
     Ok(Response::new())
@@ -58,7 +55,7 @@ fn synthesis_instantiate(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdRes
 
 fn synthesis_execute(
     deps: DepsMut,
-    _: Env,
+    env: Env,
     _: MessageInfo,
     msg: MockSynthesisMsg,
 ) -> StdResult<Response> {
@@ -66,33 +63,23 @@ fn synthesis_execute(
         topic_id,
         nonce,
         value,
-        window_end,
     } = msg;
-    let mut inference = network_inference(topic_id, nonce, value);
-    inference.worker_window = HeightWindow {
-        start: window_end.saturating_sub(10),
-        end: window_end,
-    };
-    inference.computed_at = window_end;
-    LATEST.save(deps.storage, topic_id, &inference)?;
+    LATEST.save(
+        deps.storage,
+        topic_id,
+        &latest_value(&env, topic_id, nonce, value),
+    )?;
     Ok(Response::new())
 }
 
-/// Answers like the real contract: age = height − worker-window end, refused above max_age.
-fn synthesis_query(deps: Deps, env: Env, msg: SynthesisQuery) -> StdResult<Binary> {
+/// Answers the compact read like the real contract.
+fn synthesis_query(deps: Deps, _env: Env, msg: SynthesisQuery) -> StdResult<Binary> {
     match msg {
-        SynthesisQuery::LatestNetworkInference { topic_id, max_age } => {
-            let inference = LATEST.may_load(deps.storage, topic_id)?.ok_or_else(|| {
+        SynthesisQuery::LatestValue { topic_id } => {
+            let latest = LATEST.may_load(deps.storage, topic_id)?.ok_or_else(|| {
                 StdError::generic_err(format!("topic {topic_id} has no network inference yet"))
             })?;
-            let age = env.block.height.saturating_sub(inference.worker_window.end);
-            if let Some(max_age) = max_age.filter(|m| age > *m) {
-                return Err(StdError::generic_err(format!(
-                    "the latest network inference of topic {topic_id} is {age} blocks old, \
-                     more than the maximum {max_age}"
-                )));
-            }
-            to_json_binary(&NetworkInferenceResponse { inference, age })
+            to_json_binary(&latest)
         }
         other => Err(StdError::generic_err(format!("not mocked: {other:?}"))),
     }
@@ -304,7 +291,6 @@ impl Suite {
 
     /// Synthesis publishes nonce `nonce` of `TOPIC`, its window closing at this height.
     fn publish(&mut self, nonce: u64, value: i64) {
-        let window_end = self.height();
         self.app
             .execute_contract(
                 self.owner.clone(),
@@ -313,7 +299,6 @@ impl Suite {
                     topic_id: TOPIC,
                     nonce,
                     value: d(value),
-                    window_end,
                 },
                 &[],
             )
@@ -525,7 +510,7 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     // Missing: synthesis has nothing yet.
     let err = s.use_latest().unwrap_err();
     assert!(
-        matches!(consumer_err(&err), Some(ContractError::InferenceUnavailable { reason, .. })
+        matches!(consumer_err(&err), Some(ContractError::Consumer(ConsumerError::InferenceUnavailable { reason, .. }))
             if reason.contains("no network inference yet")),
         "{err:?}"
     );
@@ -538,17 +523,17 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     s.assert_books();
     s.advance(1);
     let err = s.use_latest().unwrap_err();
-    match consumer_err(&err) {
-        Some(ContractError::InferenceUnavailable {
-            topic_id,
-            max_age,
-            reason,
-        }) => {
-            assert_eq!((*topic_id, *max_age), (TOPIC, MAX_AGE));
-            assert!(reason.contains("is 6 blocks old"), "{reason}");
-        }
-        other => panic!("unexpected {other:?} in {err:?}"),
-    }
+    assert_eq!(
+        consumer_err(&err),
+        Some(&ContractError::Consumer(ConsumerError::StaleReading {
+            topic_id: TOPIC,
+            nonce: 0,
+            age_blocks: MAX_AGE + 1,
+            max_age_blocks: MAX_AGE
+        })),
+        "{err:?}"
+    );
+    assert!(err.root_cause().to_string().contains("is 6 blocks old"));
     // Nothing paid, nothing stored.
     s.assert_books();
     assert_eq!(s.paid, FEE);
@@ -559,10 +544,10 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     assert!(
         matches!(
             consumer_err(&err),
-            Some(ContractError::ReadFeeUnavailable {
+            Some(ContractError::Consumer(ConsumerError::ReadFeeUnavailable {
                 topic_id: UNREGISTERED_TOPIC,
                 ..
-            })
+            }))
         ),
         "{err:?}"
     );
@@ -571,10 +556,10 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     let err = s.use_latest_paying(TOPIC, FEE + 1).unwrap_err();
     assert_eq!(
         consumer_err(&err),
-        Some(&ContractError::Overpayment {
+        Some(&ContractError::Consumer(ConsumerError::Overpayment {
             expected: Uint128::new(FEE),
             got: Uint128::new(FEE + 1)
-        })
+        }))
     );
     s.assert_books();
     // A new inference: usable again.
@@ -611,7 +596,7 @@ fn zero_read_fee_reads_for_free_and_wrong_coins_are_refused() {
         .unwrap_err();
     assert!(matches!(
         consumer_err(&err),
-        Some(ContractError::Payment(_))
+        Some(ContractError::Consumer(ConsumerError::WrongDenom { .. }))
     ));
     s.app
         .execute_contract(

@@ -2,8 +2,8 @@
 //! big-endian) and ids as u32 (4 bytes), instead of JSON with decimal strings.
 //! - pair lists `(actor, Fixed)`, 20 bytes per entry: regret tables;
 //! - one raw `Fixed` per actor under a group key (`IdRecords`): active-set members;
-//! - loss bundles and the body of a network inference (`Writer` / `Reader`): lists keep
-//!   their order, each list prefixed by its length.
+//! - loss bundles, the body of a network inference and a topic's latest value (`Writer` /
+//!   `Reader`): lists keep their order, each list prefixed by its length.
 
 use cosmwasm_std::{Order, SignedDecimal, StdError, Storage};
 use cw_storage_plus::{Map, PrimaryKey};
@@ -140,7 +140,15 @@ impl<'a, K: PrimaryKey<'a>> IdRecords<'a, K> {
 pub struct Writer(Vec<u8>);
 
 impl Writer {
+    pub fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+
     pub fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_be_bytes());
+    }
+
+    pub fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_be_bytes());
     }
 
@@ -182,8 +190,16 @@ impl<'a> Reader<'a> {
         head.try_into().map_err(|_| corrupt())
     }
 
+    pub fn u8(&mut self) -> Result<u8, ContractError> {
+        Ok(u8::from_be_bytes(self.take::<1>()?))
+    }
+
     pub fn u32(&mut self) -> Result<u32, ContractError> {
         Ok(u32::from_be_bytes(self.take::<4>()?))
+    }
+
+    pub fn u64(&mut self) -> Result<u64, ContractError> {
+        Ok(u64::from_be_bytes(self.take::<8>()?))
     }
 
     pub fn u128(&mut self) -> Result<u128, ContractError> {
@@ -259,12 +275,16 @@ mod tests {
         w.u32(7);
         w.dec(SignedDecimal::raw(-5));
         w.list(&[1u32, 2, 3], |w, x| w.u32(*x));
+        w.u8(9);
+        w.u64(u64::MAX - 1);
         w.u128(u128::MAX);
         let bytes = w.into_bytes();
         let mut r = Reader::new(&bytes);
         assert_eq!(r.u32().unwrap(), 7);
         assert_eq!(r.dec().unwrap(), SignedDecimal::raw(-5));
         assert_eq!(r.list(|r| r.u32()).unwrap(), vec![1, 2, 3]);
+        assert_eq!(r.u8().unwrap(), 9);
+        assert_eq!(r.u64().unwrap(), u64::MAX - 1);
         assert_eq!(r.u128().unwrap(), u128::MAX);
         r.end().unwrap();
         // truncated or trailing bytes are refused
@@ -272,6 +292,8 @@ mod tests {
         r.u32().unwrap();
         r.dec().unwrap();
         r.list(|r| r.u32()).unwrap();
+        r.u8().unwrap();
+        r.u64().unwrap();
         assert!(r.u128().is_err());
         let mut longer = bytes.clone();
         longer.push(0);

@@ -142,6 +142,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::LatestNetworkInference { topic_id, max_age } => to_json_binary(
             &query::latest_network_inference(deps, &env, topic_id, max_age)?,
         )?,
+        QueryMsg::LatestValue { topic_id } => {
+            to_json_binary(&query::latest_value(deps, topic_id)?)?
+        }
+        QueryMsg::LatestValues { topic_ids } => {
+            to_json_binary(&query::latest_values(deps, topic_ids)?)?
+        }
         QueryMsg::LossBundle {
             topic_id,
             nonce,

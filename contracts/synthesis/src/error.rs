@@ -116,6 +116,9 @@ pub enum ContractError {
         max_age: u64,
     },
 
+    #[error("ask for the latest values of at most {max} topics at once, got {got}")]
+    TooManyTopics { max: u32, got: u64 },
+
     #[error("worker {worker} appears twice in {list}")]
     DuplicateWorker { list: String, worker: u32 },
 

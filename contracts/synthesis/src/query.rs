@@ -5,17 +5,17 @@ use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{ActorScore, EpochScoresResponse, ScoresStatus};
 use nous_types::synthesis::{
-    ActiveMember, ActorClass, ClassQuantile, EpochResponse, EpochScores, EpochStatus,
-    LossBundleResponse, NetworkInferenceResponse, NetworkLossesResponse, OpenWindow,
-    OpenWindowsResponse, ScoreEmaResponse, TopicStateResponse, WorkerPayloadResponse,
-    WorkerPayloadsResponse, WorkerValue,
+    ActiveMember, ActorClass, ClassQuantile, EpochResponse, EpochScores, EpochStatus, LatestValue,
+    LatestValuesResponse, LossBundleResponse, NetworkInferenceResponse, NetworkLossesResponse,
+    OpenWindow, OpenWindowsResponse, ScoreEmaResponse, TopicStateResponse, WorkerPayloadResponse,
+    WorkerPayloadsResponse, WorkerValue, MAX_LATEST_VALUES,
 };
 use nous_types::topic_registry::TopicRegistryContract;
 use nous_types::EpochClock;
 
 use crate::convert::to_dec;
 use crate::error::ContractError;
-use crate::records::{load_bundle, load_inference, load_network_losses};
+use crate::records::{load_bundle, load_inference, load_latest_value, load_network_losses};
 use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, SCORE_EMAS, TOPICS};
 use crate::topic::load_topic;
 
@@ -221,6 +221,30 @@ pub fn latest_network_inference(
         }
     }
     Ok(r)
+}
+
+/// The compact read: one small record of the topic, written with its newest inference.
+pub fn latest_value(deps: Deps, topic_id: u64) -> Result<LatestValue, ContractError> {
+    load_latest_value(deps.storage, topic_id)?.ok_or(ContractError::NoInferenceYet { topic_id })
+}
+
+/// The compact reads of several topics, in the order asked (a topic asked twice is answered
+/// twice); `None` for a topic without an inference.
+pub fn latest_values(
+    deps: Deps,
+    topic_ids: Vec<u64>,
+) -> Result<LatestValuesResponse, ContractError> {
+    if topic_ids.len() > MAX_LATEST_VALUES as usize {
+        return Err(ContractError::TooManyTopics {
+            max: MAX_LATEST_VALUES,
+            got: topic_ids.len() as u64,
+        });
+    }
+    let values = topic_ids
+        .into_iter()
+        .map(|topic_id| load_latest_value(deps.storage, topic_id))
+        .collect::<Result<_, _>>()?;
+    Ok(LatestValuesResponse { values })
 }
 
 pub fn loss_bundle(

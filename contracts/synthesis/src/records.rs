@@ -6,15 +6,22 @@
 //! - `bundles`    (topic_id, nonce, reputer actor) -> BundleHead (JSON); `bundle_body` -> binary
 //!   (no body when the reputer was not admitted or was evicted)
 //! - `net_losses` (topic_id, nonce) -> LossesHead (JSON); `net_losses_body` -> binary
+//! - `latest_value` topic_id -> binary `LatestValue` of the topic's newest network inference,
+//!   written with it, so the consumers' compact read loads one small record per topic
 //!
 //! Bodies keep every list in its order, so a record reads back exactly as it was written.
+//!
+//! Format changes to carry into the first migration (nothing is deployed yet):
+//! `InferenceHead` gained `computed_at_time` (a record without it reads as time 0), and
+//! `latest_value` is new (a topic whose newest inference predates it has no record until its
+//! next worker-window close: a migration writes it from `latest_inference_nonce`).
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal, Order, StdError, Storage, Uint128};
 use cw_storage_plus::Map;
 use nous_types::synthesis::{
-    InferencePath, LossBundle, NetworkInference, NetworkLossesResponse, PercentileValue,
-    ReputerWeight, WithheldValue, WorkerValue,
+    InferencePath, LatestValue, LossBundle, NetworkInference, NetworkLossesResponse,
+    PercentileValue, ReputerWeight, WithheldValue, WorkerValue,
 };
 use nous_types::HeightWindow;
 
@@ -50,6 +57,22 @@ fn read_withheld(r: &mut Reader) -> Result<Vec<WithheldValue>, ContractError> {
         Ok(WithheldValue {
             withheld: r.u32()?,
             forecaster: r.u32()?,
+            value: r.dec()?,
+        })
+    })
+}
+
+fn write_error_bars(w: &mut Writer, bars: &[PercentileValue]) {
+    w.list(bars, |w, p| {
+        w.u128(p.percentile.atomics().u128());
+        w.dec(p.value);
+    });
+}
+
+fn read_error_bars(r: &mut Reader) -> Result<Vec<PercentileValue>, ContractError> {
+    r.list(|r| {
+        Ok(PercentileValue {
+            percentile: Decimal::raw(r.u128()?),
             value: r.dec()?,
         })
     })
@@ -95,6 +118,8 @@ struct InferenceHead {
     epoch_start: u64,
     worker_window: HeightWindow,
     computed_at: u64,
+    #[serde(default)]
+    computed_at_time: u64,
     path: InferencePath,
 }
 
@@ -110,6 +135,7 @@ pub fn save_inference(
         epoch_start: ni.epoch_start,
         worker_window: ni.worker_window,
         computed_at: ni.computed_at,
+        computed_at_time: ni.computed_at_time,
         path: ni.path,
     };
     INFERENCE_HEAD.save(storage, key, &head)?;
@@ -126,10 +152,7 @@ pub fn save_inference(
         write_values(&mut w, list);
     }
     write_withheld(&mut w, &ni.one_out_implied);
-    w.list(&ni.error_bars, |w, p| {
-        w.u128(p.percentile.atomics().u128());
-        w.dec(p.value);
-    });
+    write_error_bars(&mut w, &ni.error_bars);
     INFERENCE_BODY.set(storage, key, &w.into_bytes());
     Ok(())
 }
@@ -153,6 +176,7 @@ pub fn load_inference(
         epoch_start: head.epoch_start,
         worker_window: head.worker_window,
         computed_at: head.computed_at,
+        computed_at_time: head.computed_at_time,
         path: head.path,
         combined: r.dec()?,
         naive: r.dec()?,
@@ -162,15 +186,86 @@ pub fn load_inference(
         one_out_forecasters: read_values(&mut r)?,
         one_in_forecasters: read_values(&mut r)?,
         one_out_implied: read_withheld(&mut r)?,
-        error_bars: r.list(|r| {
-            Ok(PercentileValue {
-                percentile: Decimal::raw(r.u128()?),
-                value: r.dec()?,
-            })
-        })?,
+        error_bars: read_error_bars(&mut r)?,
     };
     r.end()?;
     Ok(Some(ni))
+}
+
+// ---------------------------------------------------------------- latest value
+
+const LATEST_VALUE: RawMap<u64> = RawMap::new("latest_value");
+
+fn path_tag(path: InferencePath) -> u8 {
+    match path {
+        InferencePath::Single => 0,
+        InferencePath::NoLossYet => 1,
+        InferencePath::Full { all_new: false } => 2,
+        InferencePath::Full { all_new: true } => 3,
+    }
+}
+
+fn path_of(tag: u8) -> Result<InferencePath, ContractError> {
+    Ok(match tag {
+        0 => InferencePath::Single,
+        1 => InferencePath::NoLossYet,
+        2 => InferencePath::Full { all_new: false },
+        3 => InferencePath::Full { all_new: true },
+        _ => return Err(StdError::generic_err("corrupt binary record").into()),
+    })
+}
+
+/// The compact read of a network inference, as `save_latest_value` stores it.
+pub fn latest_value_of(ni: &NetworkInference) -> LatestValue {
+    LatestValue {
+        topic_id: ni.topic_id,
+        nonce: ni.nonce,
+        value: ni.combined,
+        error_bars: ni.error_bars.clone(),
+        path: ni.path,
+        // the active set is capped far below u32::MAX (`max_inferers` is a u32)
+        inferers: u32::try_from(ni.inferences.len()).unwrap_or(u32::MAX),
+        worker_window_end: ni.worker_window.end,
+        computed_at: ni.computed_at,
+        computed_at_time: ni.computed_at_time,
+    }
+}
+
+/// Makes `value` its topic's latest value (about 230 bytes with five error bars).
+pub fn save_latest_value(storage: &mut dyn Storage, value: &LatestValue) {
+    let mut w = Writer::default();
+    w.u64(value.nonce);
+    w.u64(value.worker_window_end);
+    w.u64(value.computed_at);
+    w.u64(value.computed_at_time);
+    w.u8(path_tag(value.path));
+    w.u32(value.inferers);
+    w.dec(value.value);
+    write_error_bars(&mut w, &value.error_bars);
+    LATEST_VALUE.set(storage, value.topic_id, &w.into_bytes());
+}
+
+pub fn load_latest_value(
+    storage: &dyn Storage,
+    topic_id: u64,
+) -> Result<Option<LatestValue>, ContractError> {
+    let Some(bytes) = LATEST_VALUE.get(storage, topic_id) else {
+        return Ok(None);
+    };
+    let mut r = Reader::new(&bytes);
+    let value = LatestValue {
+        topic_id,
+        nonce: r.u64()?,
+        worker_window_end: r.u64()?,
+        computed_at: r.u64()?,
+        computed_at_time: r.u64()?,
+        path: path_of(r.u8()?)?,
+        inferers: r.u32()?,
+        value: r.dec()?,
+        error_bars: read_error_bars(&mut r)?,
+    };
+    r.end()?;
+    Ok(Some(value))
 }
 
 // ---------------------------------------------------------------- reputer bundles
@@ -361,6 +456,7 @@ mod tests {
             epoch_start: 10,
             worker_window: HeightWindow { start: 10, end: 14 },
             computed_at: 14,
+            computed_at_time: 1_700_000_070,
             path: InferencePath::Full { all_new: false },
             combined: SignedDecimal::raw(1),
             naive: SignedDecimal::raw(2),
@@ -376,8 +472,52 @@ mod tests {
             }],
         };
         save_inference(&mut st, &ni).unwrap();
-        assert_eq!(load_inference(&st, 1, 2).unwrap(), Some(ni));
+        assert_eq!(load_inference(&st, 1, 2).unwrap(), Some(ni.clone()));
         assert_eq!(load_inference(&st, 1, 3).unwrap(), None);
+
+        // the latest value of every path reads back; another topic has none
+        assert_eq!(load_latest_value(&st, 1).unwrap(), None);
+        for path in [
+            InferencePath::Single,
+            InferencePath::NoLossYet,
+            InferencePath::Full { all_new: false },
+            InferencePath::Full { all_new: true },
+        ] {
+            let lv = latest_value_of(&NetworkInference { path, ..ni.clone() });
+            save_latest_value(&mut st, &lv);
+            assert_eq!(load_latest_value(&st, 1).unwrap(), Some(lv));
+        }
+        let lv = load_latest_value(&st, 1).unwrap().unwrap();
+        assert_eq!(
+            (lv.nonce, lv.value, lv.inferers, lv.worker_window_end),
+            (2, SignedDecimal::raw(1), 2, 14)
+        );
+        assert_eq!((lv.computed_at, lv.computed_at_time), (14, 1_700_000_070));
+        assert_eq!(lv.error_bars, ni.error_bars);
+        assert_eq!(load_latest_value(&st, 2).unwrap(), None);
+        // an unknown path tag is refused, not misread
+        // (4 heights and times, the path tag, inferers, value, an empty list: 57 bytes)
+        let mut record = [0u8; 57];
+        LATEST_VALUE.set(&mut st, 3, &record);
+        let zero = load_latest_value(&st, 3).unwrap().unwrap();
+        assert_eq!(
+            (zero.path, zero.error_bars.len()),
+            (InferencePath::Single, 0)
+        );
+        record[32] = 4;
+        LATEST_VALUE.set(&mut st, 3, &record);
+        assert!(load_latest_value(&st, 3).is_err());
+        LATEST_VALUE.set(&mut st, 3, &record[..56]);
+        assert!(load_latest_value(&st, 3).is_err());
+
+        // an inference head written before `computed_at_time` existed reads as time 0
+        let old_head = br#"{"epoch_start":10,"worker_window":{"start":10,"end":14},"computed_at":14,"path":"single"}"#;
+        st.set(&INFERENCE_HEAD.key((1, 2)), old_head);
+        let read = load_inference(&st, 1, 2).unwrap().unwrap();
+        assert_eq!(
+            (read.computed_at_time, read.path),
+            (0, InferencePath::Single)
+        );
 
         let key = (1, 2, 7);
         let mut sb = StoredBundle {

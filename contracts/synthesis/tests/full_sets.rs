@@ -68,6 +68,20 @@ fn full_active_sets_close_and_score() {
     assert_eq!(ni.one_out_implied.len(), 32 * 6);
     assert_eq!(ni.error_bars.len(), 5);
 
+    // the compact read says the same about the newest inference, in a fraction of the bytes
+    let value: LatestValue = s.query(&QueryMsg::LatestValue { topic_id: TOPIC }).unwrap();
+    assert_eq!((value.nonce, value.path), (ni.nonce, ni.path));
+    assert_eq!((value.value, value.inferers), (ni.combined, 32));
+    assert_eq!(value.error_bars, ni.error_bars);
+    let compact = cosmwasm_std::to_json_vec(&value).unwrap().len();
+    let whole = cosmwasm_std::to_json_vec(&s.inference(epochs - 1).unwrap())
+        .unwrap()
+        .len();
+    eprintln!(
+        "answer at 32 inferers: LatestValue {compact} bytes, LatestNetworkInference {whole} bytes"
+    );
+    assert!(compact * 20 < whole, "{compact} vs {whole}");
+
     // sizes of the stored records (printed for the gas notes)
     let storage = s.app.contract_storage(&s.synthesis);
     let mut by_ns: std::collections::BTreeMap<String, (usize, usize)> = Default::default();

@@ -141,3 +141,84 @@ fn parameters_the_maths_refuses_skip_the_nonce_and_never_block() {
     assert_eq!(s.epoch(1).status, EpochStatus::Skipped);
     assert_eq!(s.topic_state().reputer_closed_below, 2);
 }
+
+fn latest_value(s: &Suite, topic_id: u64) -> Result<LatestValue, String> {
+    s.query(&QueryMsg::LatestValue { topic_id })
+        .map_err(|e| e.to_string())
+}
+
+fn latest_values(s: &Suite, topic_ids: Vec<u64>) -> Result<Vec<Option<LatestValue>>, String> {
+    s.query::<LatestValuesResponse>(&QueryMsg::LatestValues { topic_ids })
+        .map(|r| r.values)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn latest_value_is_the_compact_read_of_the_newest_inference() {
+    let mut s = SuiteBuilder::new().build();
+    let err = latest_value(&s, TOPIC).unwrap_err();
+    assert!(
+        err.contains("topic 1 has no network inference yet"),
+        "{err}"
+    );
+    assert_eq!(latest_values(&s, vec![TOPIC, 7]).unwrap(), vec![None, None]);
+
+    // nonce 0: one inferer, closed by the crank three blocks after its window
+    s.set_height(worker_start(0));
+    s.submit(0, 0, Some("42.5"), None).unwrap();
+    s.set_height(worker_start(0) + WINDOW + 3);
+    s.crank(None).unwrap();
+    let time = s.app.block_info().time.seconds();
+    let full = s.inference(0).unwrap().inference;
+    assert_eq!(full.computed_at_time, time);
+    let v = latest_value(&s, TOPIC).unwrap();
+    assert_eq!(
+        v,
+        LatestValue {
+            topic_id: TOPIC,
+            nonce: 0,
+            value: sd("42.5"),
+            error_bars: vec![],
+            path: InferencePath::Single,
+            inferers: 1,
+            worker_window_end: worker_start(0) + WINDOW,
+            computed_at: worker_start(0) + WINDOW + 3,
+            computed_at_time: time,
+        }
+    );
+
+    // nonce 1: four inferers, no loss yet; it replaces nonce 0 as the latest value
+    s.set_height(worker_start(1));
+    for (w, v) in ["1", "5", "3", "10"].into_iter().enumerate() {
+        s.submit(w, 1, Some(v), None).unwrap();
+    }
+    s.set_height(worker_start(2));
+    s.crank(None).unwrap();
+    let v = latest_value(&s, TOPIC).unwrap();
+    assert_eq!(
+        (v.nonce, v.path, v.inferers),
+        (1, InferencePath::NoLossYet, 4)
+    );
+    let full = latest(&s, None).unwrap().inference;
+    assert_eq!(
+        (v.value, v.computed_at, v.computed_at_time),
+        (full.combined, full.computed_at, full.computed_at_time)
+    );
+    assert_eq!(v.worker_window_end, full.worker_window.end);
+
+    // several topics, in the order asked, a missing one as null, a repeated one twice
+    assert_eq!(
+        latest_values(&s, vec![TOPIC, 99, TOPIC]).unwrap(),
+        vec![Some(v.clone()), None, Some(v.clone())]
+    );
+    assert_eq!(latest_values(&s, vec![]).unwrap(), vec![]);
+    let most: Vec<u64> = (0..u64::from(MAX_LATEST_VALUES)).collect();
+    assert_eq!(
+        latest_values(&s, most.clone()).unwrap().len(),
+        MAX_LATEST_VALUES as usize
+    );
+    let mut too_many = most;
+    too_many.push(TOPIC);
+    let err = latest_values(&s, too_many).unwrap_err();
+    assert!(err.contains("at most 50 topics at once, got 51"), "{err}");
+}

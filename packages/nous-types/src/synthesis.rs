@@ -10,7 +10,7 @@
 //! Every number is a decimal string with 18 fractional digits (`SignedDecimal`).
 //!
 //! INTERFACE NOTE: `NetworkInference`, the query variants `NetworkInference`,
-//! `LatestNetworkInference`, `EpochScores` (the shape `reward_distribution` defines in its
+//! `LatestNetworkInference`, `LatestValue(s)` (mirrored by `nous-consumer`), `EpochScores` (the shape `reward_distribution` defines in its
 //! "interface expected from synthesis") and the `SynthesisContract` helpers are used by
 //! consumers and reward-distribution. Extend them; keep these shapes.
 
@@ -31,6 +31,9 @@ pub const MAX_ABS_VALUE: u64 = 1_000_000_000;
 
 /// Percentiles of the error bars (MATH.md §5.6): ±2σ, ±1σ and the median of a normal.
 pub const ERROR_BAR_PERCENTILES: [&str; 5] = ["2.28", "15.87", "50", "84.13", "97.72"];
+
+/// Most topics one `LatestValues` query answers (one record read per topic).
+pub const MAX_LATEST_VALUES: u32 = 50;
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -205,6 +208,15 @@ pub enum QueryMsg {
     /// window closed) it errors when older.
     #[returns(NetworkInferenceResponse)]
     LatestNetworkInference { topic_id: u64, max_age: Option<u64> },
+    /// The compact read of a topic's newest network inference: its value, error bars and
+    /// what a consumer's freshness and quality rules need, from one small record (none of
+    /// the per-worker variants). Errors when the topic has no network inference yet.
+    #[returns(LatestValue)]
+    LatestValue { topic_id: u64 },
+    /// `LatestValue` of several topics (at most `MAX_LATEST_VALUES`), in the order asked,
+    /// `null` for a topic without a network inference yet.
+    #[returns(LatestValuesResponse)]
+    LatestValues { topic_ids: Vec<u64> },
     #[returns(LossBundleResponse)]
     LossBundle {
         topic_id: u64,
@@ -386,6 +398,8 @@ pub struct NetworkInference {
     pub worker_window: HeightWindow,
     /// Height of the block that closed the window and computed this.
     pub computed_at: u64,
+    /// Time of that block, in Unix seconds (freshness in seconds for consumers).
+    pub computed_at_time: u64,
     pub path: InferencePath,
     pub combined: SignedDecimal,
     pub naive: SignedDecimal,
@@ -407,6 +421,36 @@ pub struct NetworkInferenceResponse {
     pub inference: NetworkInference,
     /// Blocks since the worker window closed (`height - worker_window.end`).
     pub age: u64,
+}
+
+/// The compact form of a topic's newest network inference (`LatestValue` query): what a
+/// consumer acts on and checks before acting, without the per-worker variants.
+#[cw_serde]
+pub struct LatestValue {
+    pub topic_id: u64,
+    pub nonce: u64,
+    /// The combined network inference.
+    pub value: SignedDecimal,
+    /// Weighted percentiles of MATH.md §5.6 (empty on the `Single` and `NoLossYet` paths).
+    pub error_bars: Vec<PercentileValue>,
+    /// How it was computed: a consumer may refuse the single-worker and no-loss-yet paths.
+    pub path: InferencePath,
+    /// Inferers whose inferences it combines (one: a single worker controls the value).
+    pub inferers: u32,
+    /// Last block of the nonce's worker window: the age in blocks counts from here, as
+    /// `NetworkInferenceResponse::age` does.
+    pub worker_window_end: u64,
+    /// Height of the block that closed the window and computed it.
+    pub computed_at: u64,
+    /// Time of that block, in Unix seconds: the age in seconds counts from here.
+    pub computed_at_time: u64,
+}
+
+#[cw_serde]
+pub struct LatestValuesResponse {
+    /// One entry per topic asked, in the order asked; `None` for a topic without a network
+    /// inference yet.
+    pub values: Vec<Option<LatestValue>>,
 }
 
 #[cw_serde]
@@ -485,6 +529,20 @@ impl SynthesisContract {
             &self.0,
             &QueryMsg::LatestNetworkInference { topic_id, max_age },
         )
+    }
+
+    /// The compact read of a topic's newest network inference.
+    pub fn latest_value(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<LatestValue> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::LatestValue { topic_id })
+    }
+
+    /// The compact reads of up to `MAX_LATEST_VALUES` topics, in the order asked.
+    pub fn latest_values(
+        &self,
+        querier: &QuerierWrapper,
+        topic_ids: Vec<u64>,
+    ) -> StdResult<LatestValuesResponse> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::LatestValues { topic_ids })
     }
 
     pub fn network_inference(

@@ -15,7 +15,7 @@ use nous_types::synthesis::{
 use crate::convert::{to_dec, to_fixed, worker_values as values};
 use crate::error::ContractError;
 use crate::maths::maths_params;
-use crate::records::{load_network_losses, save_inference};
+use crate::records::{latest_value_of, load_network_losses, save_inference, save_latest_value};
 use crate::regret_store::load_regrets;
 use crate::state::{load_set, TopicRecord, EPOCHS, PAYLOADS};
 use crate::topic::{load_globals, refresh_params};
@@ -71,13 +71,13 @@ pub fn gather_inputs(
     })
 }
 
-/// The stored form of the maths package's result.
+/// The stored form of the maths package's result, computed in the block `env` describes.
 #[allow(clippy::too_many_arguments)]
 pub fn to_record(
     topic_id: u64,
     nonce: u64,
     topic: &TopicRecord,
-    computed_at: u64,
+    env: &Env,
     path: InferencePath,
     inferences: &BTreeMap<u32, Fixed>,
     out: &NetworkInferences,
@@ -99,7 +99,8 @@ pub fn to_record(
         nonce,
         epoch_start: topic.clock.epoch_start(nonce).ok_or_else(out_of_range)?,
         worker_window: topic.clock.worker_window(nonce).ok_or_else(out_of_range)?,
-        computed_at,
+        computed_at: env.block.height,
+        computed_at_time: env.block.time.seconds(),
         path,
         combined: to_dec(out.combined),
         naive: to_dec(out.naive),
@@ -188,16 +189,10 @@ pub fn close_worker_window(
                     all_new: regrets.initial.is_zero(),
                 },
             };
-            let record = to_record(
-                topic_id,
-                nonce,
-                topic,
-                env.block.height,
-                path,
-                &inputs.inferences,
-                &out,
-            )?;
+            let record = to_record(topic_id, nonce, topic, env, path, &inputs.inferences, &out)?;
             save_inference(deps.storage, &record)?;
+            // nonces close in order: this is the topic's newest inference
+            save_latest_value(deps.storage, &latest_value_of(&record));
             topic.latest_inference_nonce = Some(nonce);
             epoch.status = EpochStatus::InferenceReady;
             event

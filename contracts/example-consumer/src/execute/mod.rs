@@ -1,5 +1,0 @@
-//! State-changing operations: `setup` (instantiate) and `read` (pay for and use an
-//! inference).
-
-pub mod read;
-pub mod setup;
