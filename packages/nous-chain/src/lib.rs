@@ -10,6 +10,7 @@
 pub mod chain;
 pub mod config;
 pub mod contracts;
+pub mod pay;
 pub mod plan;
 pub mod record;
 
@@ -18,5 +19,6 @@ pub use chain::{
 };
 pub use config::{reference_emission, SuiteConfig};
 pub use contracts::{ArtifactError, Artifacts, SuiteContract};
+pub use pay::pay;
 pub use plan::{deploy, describe, plan, verify, DeployError, Step, StepOutcome, Wire};
 pub use record::{Deployment, RecordError};
