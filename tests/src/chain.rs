@@ -68,7 +68,12 @@ pub struct AppChain<
     StargateT,
 > {
     pub app: A,
-    types: PhantomData<
+    types: Marker<BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT>,
+}
+
+/// The App's type parameters, carried so that the `Chain` impl can name them.
+type Marker<BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT> =
+    PhantomData<
         fn() -> (
             BankT,
             ApiT,
@@ -81,8 +86,7 @@ pub struct AppChain<
             GovT,
             StargateT,
         ),
-    >,
-}
+    >;
 
 type AppOf<BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT> =
     App<BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT>;
@@ -186,7 +190,17 @@ where
     }
 }
 
-/// A failed execution as a chain error: the log is the root cause (the contract's error).
+/// A failed execution as a chain error; the log is the root cause (the contract's error).
+/// `execute` stands for a node's simulate-then-send, so its failures are refusals (nothing
+/// changed, nothing paid); `execute_with_gas` sends without simulating, so its failures
+/// are failed transactions, as a node would include them.
+fn refused(err: anyhow::Error) -> ChainError {
+    ChainError::Refused {
+        code: 1,
+        log: err.root_cause().to_string(),
+    }
+}
+
 fn failed(err: anyhow::Error, height: u64) -> ChainError {
     ChainError::TxFailed(Box::new(TxOutcome {
         code: 1,
@@ -201,6 +215,61 @@ fn outcome(res: AppResponse, height: u64) -> TxOutcome {
         height,
         events: res.events,
         ..TxOutcome::default()
+    }
+}
+
+impl<A, BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT>
+    AppChain<A, BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT>
+where
+    A: BorrowMut<
+        AppOf<BankT, ApiT, StorageT, CustomT, WasmT, StakingT, DistrT, IbcT, GovT, StargateT>,
+    >,
+    CustomT::ExecT: CustomMsg + DeserializeOwned + 'static,
+    CustomT::QueryT: CustomQuery + DeserializeOwned + 'static,
+    WasmT: Wasm<CustomT::ExecT, CustomT::QueryT>,
+    BankT: Bank,
+    ApiT: cosmwasm_std::Api,
+    StorageT: cosmwasm_std::Storage,
+    CustomT: Module,
+    StakingT: Staking,
+    DistrT: Distribution,
+    IbcT: Ibc,
+    GovT: Gov,
+    StargateT: Stargate,
+{
+    /// Runs a transaction's messages atomically: its outcome, or the error and height.
+    fn run(&mut self, tx: &Tx) -> Result<TxOutcome, (anyhow::Error, u64)> {
+        let height = self.app().block_info().height;
+        let msgs: Vec<CosmosMsg<CustomT::ExecT>> = tx
+            .msgs
+            .iter()
+            .map(|m| match m {
+                Msg::Execute {
+                    contract,
+                    msg,
+                    funds,
+                } => WasmMsg::Execute {
+                    contract_addr: contract.to_string(),
+                    msg: msg.clone(),
+                    funds: funds.clone(),
+                }
+                .into(),
+                Msg::Send { to, amount } => BankMsg::Send {
+                    to_address: to.to_string(),
+                    amount: amount.clone(),
+                }
+                .into(),
+            })
+            .collect();
+        let responses = self
+            .app_mut()
+            .execute_multi(tx.sender.clone(), msgs)
+            .map_err(|e| (e, height))?;
+        Ok(TxOutcome {
+            height,
+            events: responses.into_iter().flat_map(|r| r.events).collect(),
+            ..TxOutcome::default()
+        })
     }
 }
 
@@ -266,6 +335,14 @@ where
             .map_err(|e| ChainError::Query(e.to_string()))
     }
 
+    fn code_checksum(&self, code_id: u64) -> Result<String, ChainError> {
+        self.app()
+            .wrap()
+            .query_wasm_code_info(code_id)
+            .map(|i| i.checksum.to_hex())
+            .map_err(|e| ChainError::Query(e.to_string()))
+    }
+
     fn store_code(
         &mut self,
         sender: &Addr,
@@ -307,7 +384,7 @@ where
         let res = self
             .app_mut()
             .execute(sender.clone(), msg.into())
-            .map_err(|e| failed(e, height))?;
+            .map_err(refused)?;
         let out = outcome(res, height);
         let address = out
             .instantiated_address()
@@ -316,37 +393,11 @@ where
     }
 
     fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, ChainError> {
-        let height = self.app().block_info().height;
-        let msgs: Vec<CosmosMsg<CustomT::ExecT>> = tx
-            .msgs
-            .iter()
-            .map(|m| match m {
-                Msg::Execute {
-                    contract,
-                    msg,
-                    funds,
-                } => WasmMsg::Execute {
-                    contract_addr: contract.to_string(),
-                    msg: msg.clone(),
-                    funds: funds.clone(),
-                }
-                .into(),
-                Msg::Send { to, amount } => BankMsg::Send {
-                    to_address: to.to_string(),
-                    amount: amount.clone(),
-                }
-                .into(),
-            })
-            .collect();
-        let responses = self
-            .app_mut()
-            .execute_multi(tx.sender.clone(), msgs)
-            .map_err(|e| failed(e, height))?;
-        Ok(TxOutcome {
-            height,
-            events: responses.into_iter().flat_map(|r| r.events).collect(),
-            ..TxOutcome::default()
-        })
+        self.run(tx).map_err(|(e, _)| refused(e))
+    }
+
+    fn execute_with_gas(&mut self, tx: &Tx, _gas_limit: u64) -> Result<TxOutcome, ChainError> {
+        self.run(tx).map_err(|(e, height)| failed(e, height))
     }
 
     fn wait_blocks(&mut self, n: u64) -> Result<(), ChainError> {
@@ -361,3 +412,18 @@ where
         Ok(None)
     }
 }
+
+/// The default `App` (what `App::default()` builds), owned.
+pub type EmbeddedChain = AppChain<
+    App,
+    cw_multi_test::BankKeeper,
+    cosmwasm_std::testing::MockApi,
+    cosmwasm_std::testing::MockStorage,
+    cw_multi_test::FailingModule<cosmwasm_std::Empty, cosmwasm_std::Empty, cosmwasm_std::Empty>,
+    cw_multi_test::WasmKeeper<cosmwasm_std::Empty, cosmwasm_std::Empty>,
+    cw_multi_test::StakeKeeper,
+    cw_multi_test::DistributionKeeper,
+    cw_multi_test::IbcFailingModule,
+    cw_multi_test::GovFailingModule,
+    cw_multi_test::StargateFailing,
+>;

@@ -20,7 +20,7 @@ use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 pub const DENOM: &str = "unous";
 
-pub use chain::AppChain;
+pub use chain::{AppChain, EmbeddedChain};
 
 /// Emission parameters of the test deployments: the reference rates with a supply in
 /// the same base units as the accounts' balances.
@@ -36,6 +36,9 @@ fn cw20_contract() -> Box<dyn Contract<Empty>> {
     ))
 }
 
+/// A last change to the deploy plan's configuration (`SuiteBuilder::with_config`).
+type ConfigEdit = Box<dyn FnOnce(&mut SuiteConfig)>;
+
 /// How the suite is deployed.
 pub struct SuiteBuilder {
     /// Accounts funded at genesis with `initial_balance` each.
@@ -50,7 +53,7 @@ pub struct SuiteBuilder {
     max_epochs_per_call: Option<u32>,
     activity_gate: bool,
     registrations_pushed: bool,
-    edit_config: Option<Box<dyn FnOnce(&mut SuiteConfig)>>,
+    edit_config: Option<ConfigEdit>,
 }
 
 impl Default for SuiteBuilder {

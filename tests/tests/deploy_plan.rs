@@ -6,8 +6,8 @@ use cosmwasm_std::{coins, Addr, Uint128};
 use cw20::Denom;
 use cw_multi_test::{App, AppBuilder, Executor};
 use nous_chain::{
-    deploy, plan, verify, ChainExt, DeployError, Deployment, Step, StepOutcome, SuiteConfig,
-    SuiteContract, Wire,
+    adopt_code, deploy, plan, verify, Chain, ChainExt, DeployError, Deployment, Step, StepOutcome,
+    SuiteConfig, SuiteContract, Wire,
 };
 use nous_tests::{AppChain, DENOM};
 use nous_types::topic_registry as registry_msg;
@@ -224,4 +224,53 @@ fn the_plan_deploys_into_a_callers_app_built_with_app_builder() {
         Some(6),
         "the consumer's code is stored for dApps"
     );
+}
+
+#[test]
+fn code_stored_by_governance_is_adopted_after_its_checksum_is_checked() {
+    let (mut app, mut record) = fresh();
+    // Someone (a governance proposal) stored synthesis before the deployment.
+    let gov = app.api().addr_make("gov");
+    let code_id =
+        app.store_code_with_creator(gov, nous_tests::chain::suite_code(SuiteContract::Synthesis));
+    let checksum = app
+        .wrap()
+        .query_wasm_code_info(code_id)
+        .unwrap()
+        .checksum
+        .to_hex();
+    let chain = AppChain::borrowed(&mut app);
+    let wrong = "00".repeat(32);
+    let err = adopt_code(
+        &chain,
+        &mut record,
+        SuiteContract::Synthesis,
+        code_id,
+        &wrong,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("checksum"), "{err}");
+    assert!(record.codes.is_empty());
+    adopt_code(
+        &chain,
+        &mut record,
+        SuiteContract::Synthesis,
+        code_id,
+        &checksum,
+    )
+    .unwrap();
+
+    let mut stored = vec![];
+    let mut chain = AppChain::borrowed(&mut app);
+    deploy(&mut chain, &mut record, &mut |_, step, outcome| {
+        if matches!(step, Step::Store(_)) && matches!(outcome, StepOutcome::Sent(_)) {
+            stored.push(*step);
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert!(!stored.contains(&Step::Store(SuiteContract::Synthesis)));
+    assert_eq!(stored.len(), 5);
+    let synthesis = record.address(SuiteContract::Synthesis).unwrap();
+    assert_eq!(chain.contract_code_id(synthesis).unwrap(), code_id);
 }

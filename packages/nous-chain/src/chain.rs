@@ -76,6 +76,8 @@ pub struct TxOutcome {
     pub fee: Vec<Coin>,
     /// Hex transaction hash (empty on cw-multi-test).
     pub hash: String,
+    /// Size of the signed transaction (0 on cw-multi-test): a node charges gas per byte.
+    pub tx_bytes: u64,
     pub events: Vec<Event>,
 }
 
@@ -186,6 +188,9 @@ pub trait Chain {
     /// The code id a contract runs (an error if `contract` is not a contract).
     fn contract_code_id(&self, contract: &Addr) -> Result<u64, ChainError>;
 
+    /// The sha256 (hex, lower case) of a stored code's wasm.
+    fn code_checksum(&self, code_id: u64) -> Result<String, ChainError>;
+
     /// Stores one of the suite's contracts (the implementation knows where its code comes
     /// from: a checked artifact for a node, the linked contract for cw-multi-test).
     fn store_code(
@@ -208,6 +213,14 @@ pub trait Chain {
     /// transaction, in order.
     fn execute_all(&mut self, txs: &[Tx]) -> Vec<Result<TxOutcome, ChainError>> {
         txs.iter().map(|tx| self.execute(tx)).collect()
+    }
+
+    /// Sends `tx` as it is, with `gas_limit` and without simulating it first, so that a
+    /// node includes it (and charges its fee) even if it fails — for showing a refusal on
+    /// the chain. cw-multi-test just runs it.
+    fn execute_with_gas(&mut self, tx: &Tx, gas_limit: u64) -> Result<TxOutcome, ChainError> {
+        let _ = gas_limit;
+        self.execute(tx)
     }
 
     /// Lets `n` blocks pass (cw-multi-test advances its clock; a node is waited for).

@@ -20,5 +20,5 @@ pub use chain::{
 pub use config::{reference_emission, SuiteConfig};
 pub use contracts::{ArtifactError, Artifacts, SuiteContract};
 pub use pay::pay;
-pub use plan::{deploy, describe, plan, verify, DeployError, Step, StepOutcome, Wire};
+pub use plan::{adopt_code, deploy, describe, plan, verify, DeployError, Step, StepOutcome, Wire};
 pub use record::{Deployment, RecordError};

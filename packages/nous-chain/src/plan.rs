@@ -444,6 +444,41 @@ fn resolve_pending<C: Chain + ?Sized>(
     observer(record, step, &StepOutcome::FoundOnChain)
 }
 
+/// Records code that is already on the chain (stored by a governance proposal on a chain
+/// with permissioned upload) as the plan's store step of `contract`, after checking that
+/// its checksum is `expected` (the artifact's, from `artifacts/checksums.txt`).
+pub fn adopt_code<C: Chain + ?Sized>(
+    chain: &C,
+    record: &mut Deployment,
+    contract: SuiteContract,
+    code_id: u64,
+    expected: &str,
+) -> Result<(), DeployError> {
+    let on_chain = chain.code_checksum(code_id)?;
+    if on_chain != expected.to_lowercase() {
+        return Err(DeployError::Inconsistent(format!(
+            "code {code_id} has checksum {on_chain}, the {contract} artifact {expected}"
+        )));
+    }
+    if let Some(r) = record.codes.get(&contract) {
+        if r.code_id != code_id {
+            return Err(DeployError::Inconsistent(format!(
+                "the record already has {contract} as code {}",
+                r.code_id
+            )));
+        }
+    }
+    record.codes.insert(
+        contract,
+        CodeRecord {
+            code_id,
+            checksum: on_chain,
+            tx: String::new(),
+        },
+    );
+    Ok(())
+}
+
 /// Every recorded contract runs its recorded code and every planned wiring is set.
 pub fn verify<C: Chain + ?Sized>(chain: &C, record: &Deployment) -> Result<(), DeployError> {
     for (c, r) in &record.contracts {

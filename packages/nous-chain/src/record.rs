@@ -182,3 +182,59 @@ pub fn schema_json() -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `deployments/deployment.schema.json` is what the record types generate; run with
+    /// NOUS_UPDATE_SCHEMA=1 to rewrite it after changing them.
+    #[test]
+    fn the_committed_schema_is_fresh() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../deployments/deployment.schema.json"
+        );
+        let fresh = schema_json();
+        if std::env::var("NOUS_UPDATE_SCHEMA").is_ok() {
+            std::fs::write(path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{path} is stale: run NOUS_UPDATE_SCHEMA=1 cargo test -p nous-chain record"
+        );
+    }
+
+    #[test]
+    fn a_record_survives_its_file() {
+        let config = crate::SuiteConfig::new(
+            "wasm1admin",
+            cw20::Denom::Native("unous".into()),
+            "wasm1security",
+            1_000,
+        );
+        let mut r = Deployment::new("test-1", config);
+        r.codes.insert(
+            SuiteContract::Staking,
+            CodeRecord {
+                code_id: 3,
+                checksum: "ab".repeat(32),
+                tx: "HASH".into(),
+            },
+        );
+        let path = std::env::temp_dir().join(format!("nous-record-{}/r.json", std::process::id()));
+        r.save(&path).unwrap();
+        assert_eq!(Deployment::load(&path).unwrap(), r);
+        // An unknown version is refused.
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\"version\": 1", "\"version\": 9");
+        std::fs::write(&path, text).unwrap();
+        assert!(matches!(
+            Deployment::load(&path),
+            Err(RecordError::Version { found: 9, .. })
+        ));
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+}

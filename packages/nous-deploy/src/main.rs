@@ -10,7 +10,8 @@ use cosmwasm_std::{Addr, Uint128};
 use cw20::Denom;
 use nous_chain::record::FundingRecord;
 use nous_chain::{
-    deploy, describe, pay, Artifacts, Chain, Deployment, StepOutcome, SuiteConfig, Tx,
+    adopt_code, deploy, describe, pay, Artifacts, Chain, Deployment, StepOutcome, SuiteConfig,
+    SuiteContract, Tx,
 };
 use nous_rpc::{read_mnemonic, GasPrice, Key, RpcChain, TxSettings};
 use nous_types::fee_vault;
@@ -71,6 +72,11 @@ struct Cli {
     /// what earlier runs funded counts.
     #[arg(long)]
     fund_treasury: Option<u128>,
+    /// Use code already stored on the chain (e.g. by a governance proposal) instead of
+    /// storing it: NAME=CODE_ID, repeatable (e.g. --code-id synthesis=42). Its checksum must
+    /// be the artifact's.
+    #[arg(long, value_name = "NAME=CODE_ID")]
+    code_id: Vec<String>,
     /// Print the plan with every message and stop (nothing is sent).
     #[arg(long)]
     dry_run: bool,
@@ -154,6 +160,21 @@ fn main() -> Result<()> {
              admin-only, so deploy with the admin's key (transfer ownership afterwards)",
             record.config.admin
         );
+    }
+
+    for spec in &cli.code_id {
+        let (name, id) = spec
+            .split_once('=')
+            .with_context(|| format!("--code-id {spec}: expected NAME=CODE_ID"))?;
+        let contract = SuiteContract::from_str(name).map_err(anyhow::Error::msg)?;
+        let id: u64 = id
+            .parse()
+            .with_context(|| format!("--code-id {spec}: {id} is not a code id"))?;
+        let expected = Artifacts::open(&cli.artifacts)?
+            .checksum(contract)?
+            .to_string();
+        adopt_code(&chain, &mut record, contract, id, &expected)?;
+        eprintln!("  {contract}: using code {id} already on the chain (checksum {expected})");
     }
 
     if cli.dry_run {

@@ -15,8 +15,8 @@ use cosmrs::proto::cosmos::auth::v1beta1::{
 use cosmrs::proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
 use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use cosmrs::proto::cosmwasm::wasm::v1::{
-    QueryContractInfoRequest, QueryContractInfoResponse, QuerySmartContractStateRequest,
-    QuerySmartContractStateResponse,
+    QueryCodeRequest, QueryCodeResponse, QueryContractInfoRequest, QueryContractInfoResponse,
+    QuerySmartContractStateRequest, QuerySmartContractStateResponse,
 };
 use cosmrs::proto::prost::Message;
 use cosmrs::tx::{self, Fee, Msg as _, SignDoc, SignerInfo};
@@ -29,6 +29,9 @@ use nous_chain::{
 
 use crate::keys::Key;
 use crate::node::Node;
+
+/// Pause after a new height is seen before acting on it (see `wait_blocks`).
+const COMMIT_SETTLE: Duration = Duration::from_millis(100);
 
 /// ABCI code of the SDK's "account sequence mismatch".
 const WRONG_SEQUENCE: u32 = 32;
@@ -332,6 +335,7 @@ impl RpcChain {
     fn outcome(&self, r: &cosmrs::rpc::endpoint::tx::Response, fee: Vec<Coin>) -> TxOutcome {
         let res = &r.tx_result;
         TxOutcome {
+            tx_bytes: r.tx.len() as u64,
             code: res.code.value(),
             log: res.log.clone(),
             height: r.height.value(),
@@ -424,22 +428,6 @@ impl RpcChain {
             .pop()
             .unwrap_or_else(|| Err(ChainError::Other("no result".into())))
     }
-
-    /// Like `execute`, but without simulation: the transaction is sent with `gas_limit`
-    /// even if it will fail, so that its failure is recorded on the chain (the simulator's
-    /// deliberate refusals).
-    pub fn execute_unsimulated(
-        &mut self,
-        tx: &Tx,
-        gas_limit: u64,
-    ) -> Result<TxOutcome, ChainError> {
-        let msgs = tx
-            .msgs
-            .iter()
-            .map(|m| self.to_any(&tx.sender, m))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.run(&tx.sender, msgs, Some(gas_limit))
-    }
 }
 
 /// wasmd stores gzipped code unpacked (the checksum is the unpacked wasm's); a 640 kB
@@ -518,6 +506,20 @@ impl Chain for RpcChain {
         r.contract_info
             .map(|i| i.code_id)
             .ok_or_else(|| ChainError::Query(format!("{contract} is not a contract")))
+    }
+
+    fn code_checksum(&self, code_id: u64) -> Result<String, ChainError> {
+        let r: QueryCodeResponse = self
+            .node
+            .abci(
+                "/cosmwasm.wasm.v1.Query/Code",
+                &QueryCodeRequest { code_id },
+            )?
+            .map_err(|f| ChainError::Query(format!("code {code_id}: {}", f.log)))?;
+        let info = r
+            .code_info
+            .ok_or_else(|| ChainError::Query(format!("code {code_id} does not exist")))?;
+        Ok(info.data_hash.iter().map(|b| format!("{b:02x}")).collect())
     }
 
     fn store_code(
@@ -602,12 +604,25 @@ impl Chain for RpcChain {
         self.wait_all(pending)
     }
 
+    fn execute_with_gas(&mut self, tx: &Tx, gas_limit: u64) -> Result<TxOutcome, ChainError> {
+        let msgs = tx
+            .msgs
+            .iter()
+            .map(|m| self.to_any(&tx.sender, m))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.run(&tx.sender, msgs, Some(gas_limit))
+    }
+
     fn wait_blocks(&mut self, n: u64) -> Result<(), ChainError> {
         let start = self.node.status()?.1.height;
         let deadline = Instant::now() + self.settings.inclusion_timeout;
         loop {
             let h = self.node.status()?.1.height;
             if h >= start + n {
+                // The application reports a new height a moment before it resets the
+                // state simulations run in; without this pause a simulation right after a
+                // new block can still see the block before (and under-price a close).
+                self.node.sleep(COMMIT_SETTLE);
                 return Ok(());
             }
             if Instant::now() > deadline {
