@@ -60,7 +60,7 @@ build() {
   local vm
   vm=$(cd "$root/chain/wasmd" && go list -mod=readonly -m -f '{{.Dir}}' github.com/CosmWasm/wasmvm/v2)
   mkdir -p "$CACHE/bin" "$CACHE/lib"
-  cp "$vm/internal/api/libwasmvm.x86_64.so" "$CACHE/lib/"
+  install -m 0644 "$vm/internal/api/libwasmvm.x86_64.so" "$CACHE/lib/"
   mv "$tmp/wasmd" "$WASMD"
   rmdir "$tmp"
   wasmd_ok || die "the built wasmd does not report version $WASMD_VERSION"
