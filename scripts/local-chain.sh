@@ -73,6 +73,7 @@ load_state() {
   [ -f "$STATE" ] || die "no chain running (no $STATE); start one with: scripts/local-chain.sh start"
   # shellcheck disable=SC1090
   . "$STATE"
+  PORT=$NOUS_CHAIN_PORT
 }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
