@@ -6,8 +6,12 @@
 #   4. optimised wasm artifacts for every contract + cosmwasm-check, and their checksums
 #      against the committed record (scripts/build-wasm.sh --check), then nous-consumer
 #      built for wasm32 on its own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
-#   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh).
-# Set NOUS_SKIP_WASM=1 to skip steps 4 and 5 during quick local iterations.
+#   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh),
+#   6. the suite on a real node: a pinned wasmd built from the Go module proxy (cached), a
+#      local chain, nous-deploy, the chain-smoke scenario to steady state with its checks and
+#      the real-gas table (scripts/e2e-chain.sh; needs Go, preinstalled on this machine kind).
+# Set NOUS_SKIP_WASM=1 to skip steps 4 to 6 during quick local iterations, NOUS_SKIP_CHAIN=1
+# to skip step 6 only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -44,6 +48,11 @@ if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
 
   step "VM tests (artifacts in cosmwasm-vm)"
   scripts/vm-test.sh
+
+  if [ "${NOUS_SKIP_CHAIN:-0}" != "1" ]; then
+    step "end to end on a local wasmd node (scripts/e2e-chain.sh)"
+    scripts/e2e-chain.sh
+  fi
 fi
 echo
 echo "all checks passed"

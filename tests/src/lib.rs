@@ -2,11 +2,14 @@
 //! address, with one method per user action so that tests read like stories. Built by
 //! [`SuiteBuilder`]; used by the multi-contract tests in `tests/tests/` and the simulator.
 
+pub mod chain;
+
 use anyhow::Result as AnyResult;
+use cosmwasm_std::SignedDecimal;
 use cosmwasm_std::{coins, Addr, Coin, Empty, Uint128};
-use cosmwasm_std::{Decimal, SignedDecimal};
 use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use nous_chain::{Deployment, SuiteConfig, SuiteContract};
 use nous_types::fee_vault as vault_msg;
 use nous_types::reward_distribution as reward_msg;
 use nous_types::staking as staking_msg;
@@ -17,41 +20,12 @@ use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 pub const DENOM: &str = "unous";
 
-/// A suite contract linked as a library (its `contract` module's four entry points).
-macro_rules! suite_contract {
-    ($name:ident, $krate:ident) => {
-        fn $name() -> Box<dyn Contract<Empty>> {
-            Box::new(
-                ContractWrapper::new(
-                    ::$krate::contract::execute,
-                    ::$krate::contract::instantiate,
-                    ::$krate::contract::query,
-                )
-                .with_migrate(::$krate::contract::migrate),
-            )
-        }
-    };
-}
-
-suite_contract!(registry_contract, topic_registry);
-suite_contract!(vault_contract, fee_vault);
-suite_contract!(staking_contract, staking);
-suite_contract!(synthesis_contract, synthesis);
-suite_contract!(reward_contract, reward_distribution);
-suite_contract!(consumer_contract, example_consumer);
+pub use chain::{AppChain, EmbeddedChain};
 
 /// Emission parameters of the test deployments: the reference rates with a supply in
 /// the same base units as the accounts' balances.
 pub fn emission_params(total_supply: u128) -> reward_msg::EmissionParams {
-    reward_msg::EmissionParams {
-        total_supply: Uint128::new(total_supply),
-        circulating_supply: Uint128::new(total_supply / 2),
-        emission_rate: Decimal::permille(25),
-        max_monthly_percentage_yield: Decimal::from_ratio(95u128, 10_000u128),
-        one_month_smoothing_degree: Decimal::percent(10),
-        default_reputer_share: Decimal::from_ratio(1u128, 3u128),
-        external_stake: Uint128::zero(),
-    }
+    nous_chain::reference_emission(total_supply)
 }
 
 fn cw20_contract() -> Box<dyn Contract<Empty>> {
@@ -61,6 +35,9 @@ fn cw20_contract() -> Box<dyn Contract<Empty>> {
         cw20_base::contract::query,
     ))
 }
+
+/// A last change to the deploy plan's configuration (`SuiteBuilder::with_config`).
+type ConfigEdit = Box<dyn FnOnce(&mut SuiteConfig)>;
 
 /// How the suite is deployed.
 pub struct SuiteBuilder {
@@ -76,6 +53,7 @@ pub struct SuiteBuilder {
     max_epochs_per_call: Option<u32>,
     activity_gate: bool,
     registrations_pushed: bool,
+    edit_config: Option<ConfigEdit>,
 }
 
 impl Default for SuiteBuilder {
@@ -98,6 +76,7 @@ impl SuiteBuilder {
             max_epochs_per_call: None,
             activity_gate: true,
             registrations_pushed: true,
+            edit_config: None,
         }
     }
 
@@ -145,6 +124,13 @@ impl SuiteBuilder {
 
     pub fn with_read_fee(mut self, amount: u128) -> Self {
         self.read_fee = amount;
+        self
+    }
+
+    /// Changes the deploy plan's configuration last, after every other setting (e.g. the
+    /// emission parameters).
+    pub fn with_config(mut self, edit: impl FnOnce(&mut SuiteConfig) + 'static) -> Self {
+        self.edit_config = Some(Box::new(edit));
         self
     }
 
@@ -201,166 +187,46 @@ impl SuiteBuilder {
             Denom::Native(DENOM.into())
         };
 
-        let registry_code = app.store_code(registry_contract());
-        let vault_code = app.store_code(vault_contract());
-        let staking_code = app.store_code(staking_contract());
-
-        let registry = app
-            .instantiate_contract(
-                registry_code,
-                admin.clone(),
-                &registry_msg::InstantiateMsg {
-                    owner: None,
-                    denom: denom.clone(),
-                    fee_vault: None,
-                    params: self.params.clone(),
-                    whitelists_enabled: Default::default(),
-                },
-                &[],
-                "topic-registry",
-                Some(admin.to_string()),
-            )
-            .expect("registry instantiates");
-        let vault = app
-            .instantiate_contract(
-                vault_code,
-                admin.clone(),
-                &vault_msg::InstantiateMsg {
-                    owner: Some(admin.to_string()),
-                    denom: denom.clone(),
-                    registry: registry.to_string(),
-                    reward_distributor: None,
-                    read_fee: Uint128::new(self.read_fee),
-                    blocks_per_month: Some(self.params.blocks_per_month),
-                },
-                &[],
-                "fee-vault",
-                Some(admin.to_string()),
-            )
-            .expect("vault instantiates");
-        let staking = app
-            .instantiate_contract(
-                staking_code,
-                admin.clone(),
-                &staking_msg::InstantiateMsg {
-                    owner: Some(admin.to_string()),
-                    denom: denom.clone(),
-                    registry: registry.to_string(),
-                    reward_distributor: None,
-                    unbonding_blocks: self.unbonding_blocks,
-                    max_removals_per_call: self.max_removals_per_call,
-                    min_removal: Uint128::new(self.min_removal),
-                },
-                &[],
-                "staking",
-                Some(admin.to_string()),
-            )
-            .expect("staking instantiates");
-        app.execute_contract(
-            admin.clone(),
-            registry.clone(),
-            &registry_msg::ExecuteMsg::UpdateConfig {
-                fee_vault: Some(vault.to_string()),
-                synthesis: None,
-            },
-            &[],
-        )
-        .expect("registry learns the vault");
-
-        let synthesis_code = app.store_code(synthesis_contract());
-        let synthesis = app
-            .instantiate_contract(
-                synthesis_code,
-                admin.clone(),
-                &synthesis_msg::InstantiateMsg {
-                    owner: None,
-                    topic_registry: registry.to_string(),
-                    staking: staking.to_string(),
-                },
-                &[],
-                "synthesis",
-                Some(admin.to_string()),
-            )
-            .expect("synthesis instantiates");
-        if self.registrations_pushed {
-            app.execute_contract(
-                admin.clone(),
-                registry.clone(),
-                &registry_msg::ExecuteMsg::UpdateConfig {
-                    fee_vault: None,
-                    synthesis: Some(synthesis.to_string()),
-                },
-                &[],
-            )
-            .expect("the registry learns synthesis");
-        }
         let genesis_supply = self.initial_balance * accounts.len() as u128;
         let security = app.api().addr_make("chain-security");
-        let reward_code = app.store_code(reward_contract());
-        let rewards = app
-            .instantiate_contract(
-                reward_code,
-                admin.clone(),
-                &reward_msg::InstantiateMsg {
-                    owner: None,
-                    denom: denom.clone(),
-                    topic_registry: registry.to_string(),
-                    fee_vault: vault.to_string(),
-                    staking: staking.to_string(),
-                    synthesis: synthesis.to_string(),
-                    chain_security_recipient: security.to_string(),
-                    emission: emission_params(genesis_supply),
-                    max_epochs_per_call: self.max_epochs_per_call,
-                    max_topics_per_call: None,
-                },
-                &[],
-                "reward-distribution",
-                Some(admin.to_string()),
-            )
-            .expect("reward-distribution instantiates");
-        for (contract, msg) in [
-            (
-                vault.clone(),
-                cosmwasm_std::to_json_binary(&vault_msg::ExecuteMsg::UpdateConfig {
-                    registry: None,
-                    reward_distributor: Some(rewards.to_string()),
-                    read_fee: None,
-                }),
-            ),
-            (
-                staking.clone(),
-                cosmwasm_std::to_json_binary(&staking_msg::ExecuteMsg::UpdateConfig {
-                    registry: None,
-                    reward_distributor: Some(rewards.to_string()),
-                    unbonding_blocks: None,
-                    max_removals_per_call: None,
-                    min_removal: None,
-                }),
-            ),
-        ] {
-            app.execute(
-                admin.clone(),
-                cosmwasm_std::WasmMsg::Execute {
-                    contract_addr: contract.to_string(),
-                    msg: msg.expect("serialisable"),
-                    funds: vec![],
-                }
-                .into(),
-            )
-            .expect("reward-distribution becomes the distributor");
+        let mut config = SuiteConfig::new(
+            admin.to_string(),
+            denom.clone(),
+            security.to_string(),
+            genesis_supply,
+        );
+        config.params = self.params;
+        config.read_fee = Uint128::new(self.read_fee);
+        config.unbonding_blocks = self.unbonding_blocks;
+        config.max_removals_per_call = self.max_removals_per_call;
+        config.min_removal = Uint128::new(self.min_removal);
+        config.max_epochs_per_call = self.max_epochs_per_call;
+        config.push_registrations = self.registrations_pushed;
+        config.activity_gate = self.activity_gate;
+        if let Some(edit) = self.edit_config {
+            edit(&mut config);
         }
-
-        if self.activity_gate {
-            app.execute_contract(
-                admin.clone(),
-                synthesis.clone(),
-                &synthesis_msg::ExecuteMsg::UpdateConfig {
-                    reward_distribution: Some(rewards.to_string()),
-                },
-                &[],
-            )
-            .expect("synthesis learns reward-distribution");
-        }
+        // The deploy plan of nous-chain: the same order and wiring as on a real node.
+        let mut deployment = Deployment::new(app.block_info().chain_id, config);
+        nous_chain::deploy(
+            &mut AppChain::borrowed(&mut app),
+            &mut deployment,
+            &mut |_, _, _| Ok(()),
+        )
+        .expect("the suite deploys");
+        let addr = |c: SuiteContract| {
+            deployment
+                .address(c)
+                .cloned()
+                .expect("every suite contract is instantiated")
+        };
+        let (registry, vault, staking, synthesis, rewards) = (
+            addr(SuiteContract::TopicRegistry),
+            addr(SuiteContract::FeeVault),
+            addr(SuiteContract::Staking),
+            addr(SuiteContract::Synthesis),
+            addr(SuiteContract::RewardDistribution),
+        );
 
         Suite {
             app,
@@ -374,6 +240,7 @@ impl SuiteBuilder {
             rewards,
             security,
             genesis_supply,
+            deployment,
         }
     }
 }
@@ -393,6 +260,8 @@ pub struct Suite {
     pub security: Addr,
     /// Every token that exists: what the accounts received at genesis.
     pub genesis_supply: u128,
+    /// The deploy plan's record of this deployment (code ids, addresses, wiring).
+    pub deployment: Deployment,
 }
 
 /// A topic's parameters with the simulator's defaults and the given timing.
@@ -905,7 +774,10 @@ impl Suite {
         guards: Vec<::example_consumer::msg::Guard>,
         max_age: u64,
     ) -> AnyResult<Addr> {
-        let code = self.app.store_code(consumer_contract());
+        let code = self
+            .deployment
+            .code_id(SuiteContract::ExampleConsumer)
+            .ok_or_else(|| anyhow::anyhow!("the example consumer's code is not stored"))?;
         self.app.instantiate_contract(
             code,
             self.admin.clone(),

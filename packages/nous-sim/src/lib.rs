@@ -1,7 +1,11 @@
-//! nous-sim: a living nous network on cw-multi-test. See README.md.
+//! nous-sim: a living nous network on cw-multi-test or a real node. See README.md.
 
 pub mod actors;
-pub mod chain;
+pub mod checks;
+pub mod gas;
+pub mod network;
+pub mod real;
+pub mod refusals;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -108,8 +108,8 @@ fn f(v: Option<f64>) -> String {
 
 /// Base units as whole tokens with two decimals (truncated), thousands separated.
 fn tok(x: u128) -> String {
-    let whole = (x / crate::chain::TOKEN).to_string();
-    let cents = (x % crate::chain::TOKEN) / (crate::chain::TOKEN / 100);
+    let whole = (x / crate::network::TOKEN).to_string();
+    let cents = (x % crate::network::TOKEN) / (crate::network::TOKEN / 100);
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {

@@ -37,6 +37,11 @@ pub struct ChainSpec {
     pub max_monthly_percentage_yield: String,
     /// Fee a dApp pays per read (base units).
     pub read_fee: u128,
+    /// In the worker window of this epoch (of the first topic), send the deliberate
+    /// refusals: a payload for a closed window, one from an unregistered account, a read
+    /// paying the wrong fee (see refusals.rs). None by default.
+    #[serde(default)]
+    pub refusals_at_epoch: Option<u64>,
 }
 
 /// One regime of the ground truth: each epoch the value moves by

@@ -14,10 +14,13 @@ use nous_types::synthesis::{
 use nous_types::topic_registry::{Role, TopicParams};
 
 use crate::actors::{self, log_loss, ForecasterMemory, Revealed};
-use crate::chain::{dec, num, Chain, Deploy, SuiteChain, TOKEN};
+use crate::network::{dec, num, Network, Payload, TxStat, TOKEN};
 use crate::rng::Rng;
 use crate::scenario::{Behaviour, Model, Scenario};
 use crate::world::{self, Series};
+use cosmwasm_std::Uint128;
+use nous_chain::{Chain, SuiteConfig};
+use nous_tests::{AppChain, EmbeddedChain, SuiteBuilder};
 
 /// What a participant is, for the report.
 #[derive(Clone, Debug)]
@@ -73,6 +76,10 @@ pub struct TopicRun {
     pub reads: u64,
     memories: Vec<ForecasterMemory>,
     last_scored: Option<u64>,
+    /// The chain's nonce of the simulation's epoch 0: the first epoch of the topic whose
+    /// worker window opens after setup (0 on the embedded chain, where setup takes no
+    /// blocks; on a node the setup's transactions take some). `start` is its start.
+    pub nonce0: u64,
 }
 
 /// Token flows seen by the driver.
@@ -103,6 +110,14 @@ pub struct Run {
     pub actors: Vec<Actor>,
     pub topics: Vec<TopicRun>,
     pub flows: Flows,
+    /// Every transaction sent while driving (gas and fees are zero on the embedded chain).
+    pub txs: Vec<TxStat>,
+    /// Gas fees paid in the suite token (a node only).
+    pub fees_paid: u128,
+    /// The deliberate refusals the scenario sent (`chain.refusals_at_epoch`).
+    pub refusals: Vec<crate::refusals::Refusal>,
+    /// (gas used, bytes) of the overhead probe (a node only; see gas.rs).
+    pub probe: Option<(u64, u64)>,
 }
 
 fn leak(s: String) -> &'static str {
@@ -150,9 +165,27 @@ impl Progress {
     }
 }
 
-pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
-    let sc = scenario.clone();
-    // ---- accounts ------------------------------------------------------------------------
+/// The simulated participants of a scenario: every actor for the report, the inferer
+/// instances (Sybil clones expanded) and every account name, service accounts included.
+pub struct Participants {
+    pub actors: Vec<Actor>,
+    pub inferer_instances: Vec<(&'static str, usize)>,
+    pub names: Vec<&'static str>,
+}
+
+/// Accounts that are not actors: the treasury funder, the topic creator, the consumer, the
+/// dApp's user and the keeper (and, when the scenario sends deliberate refusals, an
+/// account that never registers).
+pub const SERVICE_ACCOUNTS: [&str; 5] = [
+    "foundation",
+    "topic-creator",
+    "consumer",
+    "dapp-user",
+    "keeper",
+];
+pub const INTRUDER: &str = "intruder";
+
+pub fn participants(sc: &Scenario) -> Participants {
     let mut actors: Vec<Actor> = vec![];
     let mut inferer_instances: Vec<(&'static str, usize)> = vec![];
     for (i, spec) in sc.inferers.iter().enumerate() {
@@ -197,31 +230,106 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
             kind: "delegator".into(),
         });
     }
-    let service = [
-        "foundation",
-        "topic-creator",
-        "consumer",
-        "dapp-user",
-        "keeper",
-    ];
     let mut names: Vec<&'static str> = actors.iter().map(|a| a.name).collect();
-    names.extend_from_slice(&service);
+    names.extend_from_slice(&SERVICE_ACCOUNTS);
+    if sc.chain.refusals_at_epoch.is_some() {
+        names.push(INTRUDER);
+    }
+    Participants {
+        actors,
+        inferer_instances,
+        names,
+    }
+}
 
+/// Every account's starting balance on the embedded chain (and what the simulator funds
+/// each account with on a node).
+pub const INITIAL_BALANCE: u128 = 1_000_000_000 * TOKEN;
+
+/// The scenario's deployment settings on top of `config` (the tests' defaults): fees,
+/// minimum stake, blocks per month, read fee and emission rates.
+pub fn apply_scenario(sc: &Scenario, config: &mut SuiteConfig) -> Result<()> {
+    let p = &mut config.params;
+    p.blocks_per_month = sc.chain.blocks_per_month;
+    p.create_topic_fee = Uint128::new(10 * TOKEN);
+    p.registration_fee = Uint128::new(TOKEN);
+    p.required_minimum_stake = Uint128::new(100 * TOKEN);
+    config.read_fee = Uint128::new(sc.chain.read_fee * TOKEN / 1000);
+    Ok(())
+}
+
+/// The emission rates of the scenario, applied after deployment as an admin
+/// `UpdateConfig` (as a deployer tuning a live suite would).
+pub fn scenario_emission(
+    sc: &Scenario,
+    total_supply: u128,
+) -> Result<nous_types::reward_distribution::EmissionParams> {
+    let mut emission = nous_chain::reference_emission(total_supply);
+    emission.emission_rate = dparse(&sc.chain.emission_rate)?;
+    emission.max_monthly_percentage_yield = dparse(&sc.chain.max_monthly_percentage_yield)?;
+    Ok(emission)
+}
+
+/// The suite deployed on cw-multi-test (through the deploy plan) with the scenario's
+/// accounts, each funded with [`INITIAL_BALANCE`].
+pub fn embedded(sc: &Scenario, names: &[&'static str]) -> Result<Network<EmbeddedChain>> {
+    let sc2 = sc.clone();
+    let suite = SuiteBuilder::new()
+        .with_accounts(names)
+        .with_initial_balance(INITIAL_BALANCE)
+        .with_config(move |c| {
+            let _ = apply_scenario(&sc2, c);
+        })
+        .build();
+    let accounts = suite.accounts.iter().cloned().collect();
+    let admin = suite.admin.clone();
+    let rewards = suite.rewards.clone();
+    let emission = scenario_emission(sc, suite.genesis_supply)?;
+    let mut net = Network::new(AppChain::owned(suite.app), suite.deployment, accounts)?;
+    net.chain.execute(&nous_chain::Tx::new(
+        &admin,
+        vec![nous_chain::Msg::execute(
+            &rewards,
+            &nous_types::reward_distribution::ExecuteMsg::UpdateConfig {
+                chain_security_recipient: None,
+                emission: Some(emission),
+                max_epochs_per_call: None,
+                max_topics_per_call: None,
+            },
+            vec![],
+        )?],
+    ))?;
+    Ok(net)
+}
+
+/// Runs `scenario` on the embedded chain.
+pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
+    let parts = participants(scenario);
+    let mut net = embedded(scenario, &parts.names)?;
+    drive(&mut net, scenario, parts, progress)
+}
+
+/// Drives the scenario's actors on a deployed network: topics and registrations, then
+/// block by block workers, keeper, reputers and consumers, then the final claims.
+pub fn drive<C: Chain>(
+    chain: &mut Network<C>,
+    scenario: &Scenario,
+    parts: Participants,
+    progress: bool,
+) -> Result<Run> {
+    let sc = scenario.clone();
+    let Participants {
+        actors,
+        inferer_instances,
+        ..
+    } = parts;
     let min_len = sc.topics.iter().map(|t| t.epoch_length).min().unwrap_or(12);
     let total_blocks = sc.epochs * min_len;
 
-    let mut chain = SuiteChain::deploy(&Deploy {
-        accounts: names.clone(),
-        blocks_per_month: sc.chain.blocks_per_month,
-        emission_rate: &sc.chain.emission_rate,
-        max_monthly_percentage_yield: &sc.chain.max_monthly_percentage_yield,
-        read_fee: sc.chain.read_fee * TOKEN / 1000,
-    })?;
-    let params = chain.suite.params();
+    let params = chain.params()?;
     let mut flows = Flows::default();
     chain.fund_treasury("foundation", sc.chain.treasury * TOKEN)?;
-    flows.treasury_start = chain.treasury();
-
+    flows.treasury_start = chain.treasury()?;
     // ---- topics and participants ---------------------------------------------------------
     let mut topics: Vec<TopicRun> = vec![];
     for (ti, t) in sc.topics.iter().enumerate() {
@@ -259,6 +367,7 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
             reads: 0,
             memories: vec![ForecasterMemory::default(); sc.forecasters.len()],
             last_scored: None,
+            nonce0: 0,
         };
         for (name, _) in &inferer_instances {
             let idx = chain.register(name, id, Role::Worker)?;
@@ -310,7 +419,15 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
     chain.deploy_consumer(&guarded, max_age)?;
 
     // ---- the living network --------------------------------------------------------------
-    let begin = chain.height();
+    let begin = chain.height()?;
+    for t in topics.iter_mut() {
+        if begin > t.start {
+            t.nonce0 = (begin - t.start).div_ceil(t.epoch_length);
+            t.start += t.nonce0 * t.epoch_length;
+            // The windows that passed during setup are closed before the first payload.
+            let _ = chain.close_windows("keeper", t.id);
+        }
+    }
     let end = topics
         .iter()
         .map(|t| t.start + (t.epochs + 1) * t.epoch_length + t.lag + 1)
@@ -322,9 +439,10 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
         enabled: progress,
     };
     let mut rngs: BTreeMap<String, Rng> = BTreeMap::new();
+    let mut refusals = vec![];
 
     for h in begin..=end {
-        chain.advance_to(h);
+        chain.advance_to(h)?;
         bar.tick(h - begin);
         #[allow(clippy::needless_range_loop)]
         for ti in 0..topics.len() {
@@ -342,7 +460,7 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
                 let k = (rel - lag - len) / len;
                 if k < epochs {
                     let _ = chain.close_windows("keeper", id);
-                    collect_scores(&mut chain, &mut topics[ti], k, &mut flows);
+                    collect_scores(chain, &mut topics[ti], k, &mut flows);
                 }
             }
             // 2. keeper: worker window of k closed -> network inference stored; dApp reads.
@@ -350,7 +468,7 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
                 let k = (rel - window) / len;
                 if k < epochs {
                     let _ = chain.close_windows("keeper", id);
-                    let ni = chain.network_inference(id, k);
+                    let ni = chain.network_inference(id, topics[ti].nonce0 + k);
                     let worker_names = topics[ti].worker_index.clone();
                     let rec = &mut topics[ti].records[k as usize];
                     if let Some(ni) = ni {
@@ -388,30 +506,31 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
             if rel >= lag && (rel - lag) % len == 0 {
                 let k = (rel - lag) / len;
                 if k < epochs {
-                    reveal(&mut chain, &sc, &mut topics[ti], k, &mut rngs, &mut flows);
+                    reveal(chain, &sc, &mut topics[ti], k, &mut rngs, &mut flows);
                 }
             }
             // 4. worker window of k opens: consumers pay, workers submit.
             if rel % len == 0 {
                 let k = rel / len;
                 if k < epochs {
-                    if spec.fund_per_epoch > 0
-                        && chain
-                            .fund_topic("consumer", id, spec.fund_per_epoch * TOKEN)
-                            .is_ok()
-                    {
-                        flows.topic_funding += spec.fund_per_epoch * TOKEN;
-                        topics[ti].funding += spec.fund_per_epoch * TOKEN;
+                    if ti == 0 {
+                        chain.steady = k >= sc.warmup_epochs;
                     }
+                    let funding = (spec.fund_per_epoch > 0).then_some(spec.fund_per_epoch * TOKEN);
                     submit_workers(
-                        &mut chain,
+                        chain,
                         &sc,
                         &inferer_instances,
                         &mut topics[ti],
                         k,
+                        funding,
                         &mut rngs,
                         &mut flows,
                     );
+                    if ti == 0 && sc.chain.refusals_at_epoch == Some(k) {
+                        refusals =
+                            crate::refusals::send(chain, &topics[ti], topics[ti].nonce0 + k)?;
+                    }
                 }
             }
         }
@@ -425,16 +544,8 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
     }
     for t in topics.iter_mut() {
         let last = t.epochs.saturating_sub(1);
-        pull_rewards(&chain, t, 0, last);
-        let status: Option<nous_types::reward_distribution::TopicStatusResponse> = chain
-            .suite
-            .app
-            .wrap()
-            .query_wasm_smart(
-                &chain.rewards,
-                &nous_types::reward_distribution::QueryMsg::TopicStatus { topic_id: t.id },
-            )
-            .ok();
+        pull_rewards(chain, t, 0, last);
+        let status = chain.topic_status(t.id).ok();
         t.weight = status.map(|s| s.weight.to_string()).unwrap_or_default();
     }
     for t in &topics {
@@ -464,19 +575,19 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
         };
         flows.claimed.insert(a.name, got);
     }
-    flows.treasury_end = chain.treasury();
+    flows.treasury_end = chain.treasury()?;
     flows.conservation = chain.conservation()?;
-    let rd_totals: nous_types::reward_distribution::Totals =
-        chain.suite.app.wrap().query_wasm_smart(
-            &chain.rewards,
-            &nous_types::reward_distribution::QueryMsg::Totals {},
-        )?;
+    let rd_totals = chain.reward_totals()?;
     flows.dust_net = rd_totals.dust.u128() as i128;
     Ok(Run {
         scenario: sc,
         actors,
         topics,
         flows,
+        txs: std::mem::take(&mut chain.txs),
+        fees_paid: chain.fees_paid,
+        refusals,
+        probe: chain.probe,
     })
 }
 
@@ -490,8 +601,8 @@ fn apply_reward(rec: &mut EpochRecord, r: &nous_types::reward_distribution::Epoc
     rec.outcome = format!("{:?}", r.outcome).to_lowercase();
 }
 
-fn collect_scores(chain: &mut SuiteChain, t: &mut TopicRun, k: u64, _flows: &mut Flows) {
-    if let Some(s) = chain.epoch_scores(t.id, k) {
+fn collect_scores<C: Chain>(chain: &mut Network<C>, t: &mut TopicRun, k: u64, _flows: &mut Flows) {
+    if let Some(s) = chain.epoch_scores(t.id, t.nonce0 + k) {
         t.records[k as usize].scored = true;
         t.last_scored = Some(k);
         for r in &s.reputers {
@@ -510,13 +621,13 @@ fn collect_scores(chain: &mut SuiteChain, t: &mut TopicRun, k: u64, _flows: &mut
 
 /// Copies the reward breakdowns of settled epochs `from..=to` not yet recorded
 /// (reward-distribution keeps only the most recent ones, so they are read as they come).
-fn pull_rewards(chain: &SuiteChain, t: &mut TopicRun, from: u64, to: u64) {
+fn pull_rewards<C: Chain>(chain: &Network<C>, t: &mut TopicRun, from: u64, to: u64) {
     for e in from..=to.min(t.epochs.saturating_sub(1)) {
         let rec = &mut t.records[e as usize];
         if !rec.outcome.is_empty() {
             continue;
         }
-        if let Some(r) = chain.epoch_reward(t.id, e) {
+        if let Some(r) = chain.epoch_reward(t.id, t.nonce0 + e) {
             apply_reward(rec, &r);
         }
     }
@@ -527,12 +638,19 @@ fn rng(rngs: &mut BTreeMap<String, Rng>, seed: u64, label: String) -> &mut Rng {
         .or_insert_with(|| Rng::derive(seed, &label))
 }
 
-fn submit_workers(
-    chain: &mut SuiteChain,
+/// A worker's payload with its forecast owned (see `network::Payload`).
+type OwnedPayload = (&'static str, Option<f64>, Vec<(u32, f64)>);
+
+/// Epoch `k` of a topic opens: the consumer pays its funding (if any) and every worker
+/// submits, all in one batch (on a node they share blocks).
+#[allow(clippy::too_many_arguments)]
+fn submit_workers<C: Chain>(
+    chain: &mut Network<C>,
     sc: &Scenario,
     instances: &[(&'static str, usize)],
     t: &mut TopicRun,
     k: u64,
+    funding: Option<u128>,
     rngs: &mut BTreeMap<String, Rng>,
     flows: &mut Flows,
 ) {
@@ -561,22 +679,16 @@ fn submit_workers(
             by_spec.insert(i, (v + jitter * r.normal(), skip));
         }
     }
+    // (class, payload): inferers first, then forecasters, in scenario order.
+    let mut forecasts: Vec<OwnedPayload> = vec![];
+    let mut classes: Vec<&'static str> = vec![];
     for (name, si) in instances {
         let (v, skip) = by_spec[si];
         if skip {
             continue;
         }
-        match chain.submit_worker(name, t.id, k, Some(v), &[]) {
-            Ok(()) => {
-                rec.submitted.insert(name, v);
-            }
-            Err(e) => {
-                *flows
-                    .rejected
-                    .entry(format!("worker: {}", root(&e)))
-                    .or_insert(0) += 1
-            }
-        }
+        forecasts.push((name, Some(v), vec![]));
+        classes.push("worker");
     }
     for (fi, f) in sc.forecasters.iter().enumerate() {
         let name: &'static str = t
@@ -594,11 +706,38 @@ fn submit_workers(
         if forecast.is_empty() && inference.is_none() {
             continue;
         }
-        if let Err(e) = chain.submit_worker(name, t.id, k, inference, &forecast) {
-            *flows
-                .rejected
-                .entry(format!("forecaster: {}", root(&e)))
-                .or_insert(0) += 1;
+        forecasts.push((name, inference, forecast));
+        classes.push("forecaster");
+    }
+    let payloads: Vec<Payload> = forecasts
+        .iter()
+        .map(|(n, i, f)| (*n, *i, f.as_slice()))
+        .collect();
+    let (funded, results) = chain.submit_workers(
+        t.id,
+        t.nonce0 + k,
+        funding.map(|a| ("consumer", a)),
+        &payloads,
+    );
+    if let (Some(amount), Some(Ok(()))) = (funding, funded) {
+        flows.topic_funding += amount;
+        t.funding += amount;
+    }
+    for ((class, p), r) in classes.iter().zip(&payloads).zip(results) {
+        match r {
+            Ok(()) => {
+                if *class == "worker" {
+                    if let Some(v) = p.1 {
+                        rec.submitted.insert(p.0, v);
+                    }
+                }
+            }
+            Err(e) => {
+                *flows
+                    .rejected
+                    .entry(format!("{class}: {}", root(&e)))
+                    .or_insert(0) += 1
+            }
         }
     }
     t.records.push(rec);
@@ -606,6 +745,20 @@ fn submit_workers(
 
 fn root(e: &anyhow::Error) -> String {
     let s = e.root_cause().to_string();
+    let s = match e.root_cause().downcast_ref::<nous_chain::ChainError>() {
+        Some(nous_chain::ChainError::Refused { log, .. }) => log.clone(),
+        _ => s,
+    };
+    // A node wraps the contract's error: "... message index: 0: <error>: execute wasm
+    // contract failed".
+    let s = match s.rfind("message index: ") {
+        Some(i) => s[i..]
+            .split_once(": ")
+            .map(|(_, rest)| rest.trim_end_matches(": execute wasm contract failed"))
+            .unwrap_or(&s)
+            .to_string(),
+        None => s,
+    };
     s.chars().take(90).collect()
 }
 
@@ -723,15 +876,15 @@ fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> LossBundle {
     b
 }
 
-fn reveal(
-    chain: &mut SuiteChain,
+fn reveal<C: Chain>(
+    chain: &mut Network<C>,
     sc: &Scenario,
     t: &mut TopicRun,
     k: u64,
     rngs: &mut BTreeMap<String, Rng>,
     flows: &mut Flows,
 ) {
-    let Some(ni) = chain.network_inference(t.id, k) else {
+    let Some(ni) = chain.network_inference(t.id, t.nonce0 + k) else {
         return;
     };
     let truth = t.series.truth(k);
@@ -750,8 +903,9 @@ fn reveal(
     }
     let prev = t
         .last_scored
-        .and_then(|n| chain.network_losses(t.id, n))
+        .and_then(|n| chain.network_losses(t.id, t.nonce0 + n))
         .map(|r| r.losses);
+    let mut bundles = vec![];
     for r in &sc.reputers {
         let name: &'static str = t
             .reputer_index
@@ -775,7 +929,10 @@ fn reveal(
                 map_bundle(&honest, &mut |x| 2.0 * m - x)
             }
         };
-        if let Err(e) = chain.submit_losses(name, t.id, k, bundle) {
+        bundles.push((name, bundle));
+    }
+    for r in chain.submit_losses(t.id, t.nonce0 + k, bundles) {
+        if let Err(e) = r {
             *flows
                 .rejected
                 .entry(format!("reputer: {}", root(&e)))

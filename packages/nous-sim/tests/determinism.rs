@@ -80,3 +80,27 @@ fn every_shipped_scenario_parses() {
         Scenario::parse(&text).unwrap_or_else(|err| panic!("{}: {err}", p.display()));
     }
 }
+
+#[test]
+fn chain_smoke_passes_its_chain_checks_on_the_embedded_chain() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/chain-smoke.toml"
+    ))
+    .expect("read");
+    let sc = Scenario::parse(&text).expect("parse");
+    let parts = sim::participants(&sc);
+    let mut net = sim::embedded(&sc, &parts.names).expect("deploy");
+    let run = sim::drive(&mut net, &sc, parts, false).expect("run");
+    let left = net.reward_totals().expect("totals").claimable.u128();
+    let checks = nous_sim::checks::check(&run, left, 15);
+    assert!(checks.passed, "{}", checks.text);
+    // The three refusals failed with the contracts' own errors and changed nothing.
+    assert_eq!(run.refusals.len(), 3);
+    for r in &run.refusals {
+        assert!(r.passed() && r.included, "{r:?}");
+    }
+    // Every transaction is accounted for: the failed ones are exactly the refusals.
+    assert_eq!(run.txs.iter().filter(|t| !t.ok).count(), 3);
+    assert!(run.txs.iter().filter(|t| !t.ok).all(|t| t.deliberate));
+}

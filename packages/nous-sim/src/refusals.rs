@@ -1,0 +1,187 @@
+//! Deliberate refusals (scenario `chain.refusals_at_epoch`): a payload for a closed
+//! window, a payload from an account that never registered, a read paying the wrong fee.
+//! Each is sent as a real transaction (on a node: without simulation, so a block includes
+//! it and it pays its fee) and must fail with the contract's own error text and change
+//! nothing but the sender's balance by the fee.
+
+use anyhow::Result;
+use cosmwasm_std::Binary;
+use nous_chain::{pay, Chain, ChainError, Msg, SuiteContract};
+use nous_types::{fee_vault, synthesis as syn};
+
+use crate::network::{dec, Network};
+use crate::sim::{TopicRun, INTRUDER};
+
+/// Gas limit of a refused transaction (it fails early; the rest is unused).
+const REFUSAL_GAS: u64 = 400_000;
+
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub what: &'static str,
+    /// The contract's error text the failure must carry.
+    pub expected: String,
+    /// The chain's log (or the embedded chain's error).
+    pub log: String,
+    /// The transaction was executed and failed (on a node: included in a block, its fee
+    /// charged), rather than refused before execution.
+    pub included: bool,
+    pub fee: u128,
+    /// The watched state and the sender's balance less the fee are as before.
+    pub unchanged: bool,
+}
+
+impl Refusal {
+    pub fn passed(&self) -> bool {
+        self.log.contains(&self.expected) && self.unchanged
+    }
+}
+
+/// What a refusal must leave as it was: raw answers of queries.
+fn snapshot<C: Chain>(net: &Network<C>, queries: &[(SuiteContract, Binary)]) -> Vec<String> {
+    queries
+        .iter()
+        .map(|(c, q)| match net.contract(*c) {
+            Ok(a) => match net.chain.query_smart(&a, q) {
+                Ok(b) => String::from_utf8_lossy(b.as_slice()).into_owned(),
+                Err(e) => format!("error: {e}"),
+            },
+            Err(e) => format!("error: {e}"),
+        })
+        .collect()
+}
+
+fn one<C: Chain>(
+    net: &mut Network<C>,
+    what: &'static str,
+    who: &str,
+    msg: Msg,
+    expected: String,
+    watched: &[(SuiteContract, Binary)],
+) -> Result<Refusal> {
+    let before = snapshot(net, watched);
+    let balance = net.balance(who)?;
+    let r = net.send_refusal(what, who, vec![msg], REFUSAL_GAS)?;
+    let (included, fee, log) = match &r {
+        Ok(o) => (true, fee_of(o), "the transaction succeeded".to_string()),
+        Err(ChainError::TxFailed(o)) => (true, fee_of(o), o.log.clone()),
+        Err(e) => (false, 0, e.to_string()),
+    };
+    let unchanged =
+        r.is_err() && snapshot(net, watched) == before && net.balance(who)? + fee == balance;
+    Ok(Refusal {
+        what,
+        expected,
+        log,
+        included,
+        fee,
+        unchanged,
+    })
+}
+
+fn fee_of(o: &nous_chain::TxOutcome) -> u128 {
+    o.fee.iter().map(|c| c.amount.u128()).sum()
+}
+
+fn q<M: serde::Serialize>(m: &M) -> Result<Binary> {
+    Ok(cosmwasm_std::to_json_binary(m)?)
+}
+
+/// Sends the three refusals during epoch `k` of topic `t` (its worker window open).
+pub fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Result<Vec<Refusal>> {
+    let synthesis = net.contract(SuiteContract::Synthesis)?;
+    let mut out = vec![];
+    // 1. An account that never registered submits in the open window (first: the window
+    //    check comes before the registration check, so it must land inside the window).
+    let msg = Msg::execute(
+        &synthesis,
+        &syn::ExecuteMsg::SubmitWorkerPayload {
+            topic_id: t.id,
+            nonce: k,
+            inference: Some(dec(1.0)),
+            forecast: None,
+        },
+        vec![],
+    )?;
+    let watched = [(
+        SuiteContract::Synthesis,
+        q(&syn::QueryMsg::WorkerPayloads {
+            topic_id: t.id,
+            nonce: k,
+            start_after: None,
+            limit: None,
+        })?,
+    )];
+    let intruder = net.addr(INTRUDER)?;
+    out.push(one(
+        net,
+        "payload from an unregistered account",
+        INTRUDER,
+        msg,
+        format!("{intruder} is not registered as a worker in topic {}", t.id),
+        &watched,
+    )?);
+    // 2. A dApp attaches one base unit more than the read fee.
+    let fee = net.read_fee(t.id)?;
+    let vault = net.contract(SuiteContract::FeeVault)?;
+    let msg = pay(
+        &net.deployment.config.denom,
+        &vault,
+        fee + 1,
+        &fee_vault::ExecuteMsg::PayForRead { topic_id: t.id },
+        &fee_vault::ReceiveMsg::PayForRead { topic_id: t.id },
+    )?;
+    let watched = [
+        (
+            SuiteContract::FeeVault,
+            q(&fee_vault::QueryMsg::Treasury {})?,
+        ),
+        (
+            SuiteContract::FeeVault,
+            q(&fee_vault::QueryMsg::TopicRevenue {
+                topic_id: t.id,
+                epoch: None,
+            })?,
+        ),
+    ];
+    out.push(one(
+        net,
+        "read paying the wrong fee",
+        "dapp-user",
+        msg,
+        format!("the read fee is {fee} but {} was attached", fee + 1),
+        &watched,
+    )?);
+    // 3. A registered worker submits for the previous nonce, whose window has closed.
+    if let (Some(prev), Some((worker, &index))) = (k.checked_sub(1), t.worker_index.iter().next()) {
+        let msg = Msg::execute(
+            &synthesis,
+            &syn::ExecuteMsg::SubmitWorkerPayload {
+                topic_id: t.id,
+                nonce: prev,
+                inference: Some(dec(1.0)),
+                forecast: None,
+            },
+            vec![],
+        )?;
+        let watched = [(
+            SuiteContract::Synthesis,
+            q(&syn::QueryMsg::WorkerPayload {
+                topic_id: t.id,
+                nonce: prev,
+                worker: index,
+            })?,
+        )];
+        out.push(one(
+            net,
+            "payload outside its worker window",
+            worker,
+            msg,
+            format!(
+                "the worker window of nonce {prev} (topic {}) is not open",
+                t.id
+            ),
+            &watched,
+        )?);
+    }
+    Ok(out)
+}
