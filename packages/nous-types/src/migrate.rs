@@ -20,7 +20,9 @@ pub enum MigrateError {
     #[error("cannot migrate from version {stored} down to {new}")]
     Downgrade { stored: String, new: String },
 
-    #[error("version {version} is not a semantic version (major.minor.patch[-pre][+build]): {reason}")]
+    #[error(
+        "version {version} is not a semantic version (major.minor.patch[-pre][+build]): {reason}"
+    )]
     BadVersion { version: String, reason: String },
 }
 
