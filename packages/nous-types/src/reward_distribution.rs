@@ -418,6 +418,9 @@ pub struct EpochScoresResponse {
     pub reputers: Vec<ActorScore>,
     /// The forecasting-task score `T_i = L⁻_i − L_i` (§7.2).
     pub forecasting_task_score: SignedDecimal,
+    /// The topic's ε (§8.1) the epoch was scored with, recorded by synthesis at the
+    /// reputer close (zero unless `Scored`): settlement uses it, not the topic's current ε.
+    pub epsilon: Decimal,
 }
 
 /// Runs the score query against synthesis.

@@ -30,7 +30,7 @@ use nous_types::staking::ReputerStake;
 use nous_types::topic_registry::GlobalParams;
 
 use crate::error::ContractError;
-use crate::execute::activate::{load_topic, next_weight};
+use crate::execute::activate::next_weight;
 use crate::execute::emission::{month_of, month_record, record_paid, TreasuryView};
 use crate::execute::ledger;
 use crate::execute::payout::{pay_epoch, PaidEpoch};
@@ -391,7 +391,6 @@ fn plan_topic(
     let Some(last_closed) = state.clock.last_closed_reputer_epoch(ctx.height) else {
         return Ok(());
     };
-    let mut epsilon = None;
     let mut taken = 0u32;
     while ctx.epochs_left > 0
         && taken < max_epochs
@@ -416,14 +415,7 @@ fn plan_topic(
         // §8.2: the reputers' stakes synthesis weighted the losses with, as of the first
         // block of the epoch's reputer window (`NetworkLosses.reputers`).
         let stakes_at = state.clock.reputer_window(epoch).map_or(end, |w| w.start);
-        let inputs = match fetch_inputs(
-            querier,
-            ctx,
-            topic_id,
-            epoch,
-            (end, stakes_at),
-            &mut epsilon,
-        ) {
+        let inputs = match fetch_inputs(querier, ctx, topic_id, epoch, (end, stakes_at)) {
             Ok(Some(inputs)) => inputs,
             Ok(None) => break, // synthesis has not scored it yet
             Err(e) if ctx.crank => {
@@ -530,7 +522,9 @@ struct EpochInputs {
     scores: EpochScoresResponse,
     stake: Uint128,
     revenue: Uint128,
-    /// The topic's ε (§8.1) and the reputers' stakes: only for usable scored epochs.
+    /// The topic's ε (§8.1) the epoch was scored with (synthesis records it at the reputer
+    /// close, so a later `UpdateTopic` cannot change a scored epoch's rewards) and the
+    /// reputers' stakes: only for usable scored epochs.
     epsilon: Option<Decimal>,
     reputer_stakes: Option<Vec<ReputerStake>>,
 }
@@ -543,7 +537,6 @@ fn fetch_inputs(
     topic_id: u64,
     epoch: u64,
     (end, stakes_at): (u64, u64),
-    epsilon: &mut Option<Decimal>,
 ) -> Result<Option<EpochInputs>, ContractError> {
     let mut scores = query_epoch_scores(querier, &ctx.config.synthesis, topic_id, epoch)?;
     if scores.status == ScoresStatus::Pending {
@@ -568,16 +561,6 @@ fn fetch_inputs(
     let usable = scores.status == ScoresStatus::Scored
         && check_scores(&scores, topic_id, epoch, &ctx.params).is_ok();
     let (eps, reputer_stakes) = if usable {
-        let eps = match *epsilon {
-            Some(e) => e,
-            None => {
-                let e = load_topic(querier, &ctx.config.topic_registry, topic_id)?
-                    .params
-                    .epsilon;
-                *epsilon = Some(e);
-                e
-            }
-        };
         let reputers: Vec<String> = scores
             .reputers
             .iter()
@@ -587,7 +570,7 @@ fn fetch_inputs(
             ctx.config
                 .staking
                 .reputer_stakes(querier, topic_id, reputers, Some(stakes_at))?;
-        (Some(eps), Some(stakes))
+        (Some(scores.epsilon), Some(stakes))
     } else {
         (None, None)
     };

@@ -382,6 +382,7 @@ fn synthesis_query(deps: Deps, _: Env, msg: SynthesisScoresQuery) -> StdResult<B
                 forecasters: vec![],
                 reputers: vec![],
                 forecasting_task_score: SignedDecimal::zero(),
+                epsilon: Decimal::zero(),
             }),
     };
     if s.status != ScoresStatus::Pending || s.topic_id == topic_id {
@@ -901,6 +902,8 @@ pub fn scored(
             })
             .collect(),
         forecasting_task_score: sdec("0.2"),
+        // the topic's ε at scoring (the mock registry's topic has the same)
+        epsilon: dec("0.01"),
     }
 }
 
