@@ -187,6 +187,7 @@ pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Res
             unbonding_blocks: None,
             max_removals_per_call: None,
             min_removal: None,
+            min_delegation: None,
         },
         &[],
     )?;

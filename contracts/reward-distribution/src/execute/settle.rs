@@ -9,9 +9,10 @@
 //! 2. **allocate** — cap the targets by the treasury (§9.2: one epoch takes the whole
 //!    treasury, several share it by `w_t · epoch_length`);
 //! 3. **pay** — per epoch: the chain-security share, the class budgets and the integer
-//!    payouts (§8.7) credited to owners, the delegators' part of reputer rewards in one
-//!    deposit to staking, dust carried. Then one `DrawEmission` for the sum (first message,
-//!    so the tokens arrive before any transfer leaves).
+//!    payouts (§8.7) credited to owners, the delegators' part of reputer rewards, dust
+//!    carried. Then one `DrawEmission` for the sum (first message, so the tokens arrive
+//!    before any transfer leaves), the chain-security transfer and one delegator deposit
+//!    per topic (its epochs in order: staking takes a topic's deposits in snapshot order).
 
 use cosmwasm_std::{
     Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, Storage, Uint128,
@@ -26,7 +27,7 @@ use nous_types::reward_distribution::{
     query_epoch_scores, ActorScore, Config, EpochOutcome, EpochReward, EpochScoresResponse,
     ScoresStatus, Totals, MAX_UNSETTLED_EPOCHS,
 };
-use nous_types::staking::ReputerStake;
+use nous_types::staking::{ReputerReward, ReputerStake};
 use nous_types::topic_registry::GlobalParams;
 
 use crate::error::ContractError;
@@ -54,8 +55,10 @@ pub struct Planned {
     pub month: u64,
     pub split: SplitOutput,
     pub scores: EpochScoresResponse,
-    /// Staking's answer for `scores.reputers`, same order.
+    /// Staking's answer for `scores.reputers`, same order, as of `stakes_at` (the first
+    /// block of the epoch's reputer window).
     pub reputer_stakes: Vec<ReputerStake>,
+    pub stakes_at: u64,
 }
 
 /// Everything one call shares.
@@ -155,7 +158,9 @@ pub fn settle(
     // ---- phase 3: pay -----------------------------------------------------------------
     let mut drawn = Uint128::zero();
     let mut chain_security = Uint128::zero();
-    let mut deposits = vec![];
+    // one deposit per topic: its epochs of this call in order (staking takes a topic's
+    // deposits in snapshot order)
+    let mut deposits: BTreeMap<u64, (Uint128, Vec<ReputerReward>)> = BTreeMap::new();
     let mut events = vec![];
     let share = ctx.params.chain_security_share;
     for (planned, alloc) in ctx.planned.iter().zip(allocations) {
@@ -181,12 +186,9 @@ pub fn settle(
         drawn = drawn.checked_add(alloc)?;
         chain_security = chain_security.checked_add(cs)?;
         if let Some((total, rewards)) = delegators {
-            deposits.push(ctx.config.staking.deposit_delegator_rewards_msg(
-                &ctx.config.denom,
-                total,
-                planned.topic_id,
-                rewards,
-            )?);
+            let deposit = deposits.entry(planned.topic_id).or_default();
+            deposit.0 = deposit.0.checked_add(total)?;
+            deposit.1.extend(rewards);
         }
         events.push(epoch_event(&record));
         events.push(event);
@@ -223,7 +225,15 @@ pub fn settle(
             chain_security,
         )?);
     }
-    Ok(res.add_messages(deposits))
+    for (topic_id, (total, rewards)) in deposits {
+        res = res.add_message(ctx.config.staking.deposit_delegator_rewards_msg(
+            &ctx.config.denom,
+            total,
+            topic_id,
+            rewards,
+        )?);
+    }
+    Ok(res)
 }
 
 /// Phase 1 of a crank: one epoch at a time, always the epoch that became due first (its
@@ -511,6 +521,7 @@ fn plan_topic(
             split,
             scores,
             reputer_stakes,
+            stakes_at,
         });
     }
     TOPICS.save(storage, topic_id, &state)?;
