@@ -37,7 +37,18 @@ suite_contract!(registry_contract, topic_registry);
 suite_contract!(vault_contract, fee_vault);
 suite_contract!(staking_contract, staking);
 suite_contract!(synthesis_contract, synthesis);
-suite_contract!(reward_contract, reward_distribution);
+/// Reward-distribution also answers the replies of its isolated payouts.
+fn reward_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            ::reward_distribution::contract::execute,
+            ::reward_distribution::contract::instantiate,
+            ::reward_distribution::contract::query,
+        )
+        .with_migrate(::reward_distribution::contract::migrate)
+        .with_reply(::reward_distribution::contract::reply),
+    )
+}
 suite_contract!(consumer_contract, example_consumer);
 
 /// Emission parameters of the test deployments: the reference rates with a supply in
@@ -986,7 +997,8 @@ impl Suite {
     /// - the registry holds nothing (every fee is forwarded in the same transaction);
     /// - the vault's balance equals its treasury;
     /// - staking's balance equals all stake plus delegator reward funds (owed + dust);
-    /// - reward-distribution's balance equals what is claimable plus carried dust;
+    /// - reward-distribution's balance equals what is claimable plus carried dust plus the
+    ///   payouts parked after a refusal;
     /// - synthesis holds nothing;
     /// - no token was created or lost: accounts + contracts + the chain-security recipient
     ///   == genesis supply.
@@ -1006,8 +1018,8 @@ impl Suite {
         let rewards = self.reward_totals();
         assert_eq!(
             self.balance(&self.rewards),
-            rewards.claimable.u128() + rewards.dust.u128(),
-            "reward-distribution balance == claimable + dust"
+            rewards.claimable.u128() + rewards.dust.u128() + rewards.parked.u128(),
+            "reward-distribution balance == claimable + dust + parked"
         );
         assert_eq!(
             self.balance(&self.synthesis),

@@ -457,10 +457,10 @@ impl Chain for SuiteChain {
         );
         let rd_totals: rd::Totals = self.query(&self.rewards, &rd::QueryMsg::Totals {})?;
         let rewards = self.addr_balance(&self.rewards);
-        let rd_owed = rd_totals.claimable.u128() + rd_totals.dust.u128();
+        let rd_owed = rd_totals.claimable.u128() + rd_totals.dust.u128() + rd_totals.parked.u128();
         anyhow::ensure!(
             rewards == rd_owed,
-            "reward-distribution balance {rewards} != claimable + dust {rd_owed}"
+            "reward-distribution balance {rewards} != claimable + dust + parked {rd_owed}"
         );
         let synthesis = self.addr_balance(&self.synthesis);
         anyhow::ensure!(synthesis == 0, "synthesis holds {synthesis}");

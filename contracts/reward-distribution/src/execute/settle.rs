@@ -12,7 +12,8 @@
 //!    payouts (§8.7) credited to owners, the delegators' part of reputer rewards, dust
 //!    carried. Then one `DrawEmission` for the sum (first message, so the tokens arrive
 //!    before any transfer leaves), the chain-security transfer and one delegator deposit
-//!    per topic (its epochs in order: staking takes a topic's deposits in snapshot order).
+//!    per topic (its epochs in order), each isolated (`payouts`): a refused one is parked,
+//!    the call goes on.
 
 use cosmwasm_std::{
     Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, Storage, Uint128,
@@ -22,7 +23,6 @@ use std::collections::BTreeMap;
 use cw_storage_plus::Bound;
 use nous_math::topic::TopicEntry;
 use nous_math::Fixed;
-use nous_types::funds::transfer_msg;
 use nous_types::reward_distribution::{
     query_epoch_scores, ActorScore, Config, EpochOutcome, EpochReward, EpochScoresResponse,
     ScoresStatus, Totals, MAX_UNSETTLED_EPOCHS,
@@ -35,6 +35,7 @@ use crate::execute::activate::next_weight;
 use crate::execute::emission::{month_of, month_record, record_paid, TreasuryView};
 use crate::execute::ledger;
 use crate::execute::payout::{pay_epoch, PaidEpoch};
+use crate::execute::payouts::{self, Outgoing};
 use crate::maths::{self, ClassInput, SplitInput, SplitOutput, SplitParams};
 use crate::state::{
     Class, TopicState, CONFIG, CRANK_CURSOR, EPOCH_REWARDS, SMOOTHED, TOPICS, TOTALS, WEIGHT_INDEX,
@@ -198,6 +199,21 @@ pub fn settle(
         events.push(epoch_event(&record));
         save_record(deps.storage, record)?;
     }
+    // the payouts that leave, isolated: a refusal parks the amount, never fails the call
+    let mut outgoing = vec![];
+    if !chain_security.is_zero() {
+        outgoing.push(payouts::chain_security(&ctx.config, chain_security)?);
+    }
+    for (topic_id, deposit) in deposits {
+        outgoing.push(payouts::delegator_deposit(
+            deps.storage,
+            &ctx.config,
+            &mut ctx.totals,
+            ctx.height,
+            topic_id,
+            deposit,
+        )?);
+    }
     TOTALS.save(deps.storage, &ctx.totals)?;
 
     let mut res = Response::new()
@@ -218,20 +234,11 @@ pub fn settle(
     if !drawn.is_zero() {
         res = res.add_message(ctx.config.fee_vault.draw_emission_msg(drawn)?);
     }
-    if !chain_security.is_zero() {
-        res = res.add_message(transfer_msg(
-            &ctx.config.denom,
-            &ctx.config.chain_security_recipient,
-            chain_security,
-        )?);
-    }
-    for (topic_id, (total, rewards)) in deposits {
-        res = res.add_message(ctx.config.staking.deposit_delegator_rewards_msg(
-            &ctx.config.denom,
-            total,
-            topic_id,
-            rewards,
-        )?);
+    for out in outgoing {
+        res = match out {
+            Outgoing::Send(sub) => res.add_submessage(sub),
+            Outgoing::Parked(event) => res.add_event(event),
+        };
     }
     Ok(res)
 }
