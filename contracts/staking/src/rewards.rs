@@ -108,12 +108,10 @@ pub fn check_room(
     reserved: u32,
 ) -> Result<(), ContractError> {
     let pending = u32::try_from(delegation.pending.len()).unwrap_or(u32::MAX);
-    let new = u32::from(change_at.is_some_and(|height| {
-        delegation
-            .pending
-            .last()
-            .map_or(true, |c| c.height != height)
-    }));
+    let new = u32::from(
+        change_at
+            .is_some_and(|height| delegation.pending.last().is_none_or(|c| c.height != height)),
+    );
     if pending.saturating_add(new).saturating_add(reserved) > MAX_PENDING_CHANGES {
         return Err(ContractError::TooManyPendingChanges {
             pending,

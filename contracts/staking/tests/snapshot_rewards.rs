@@ -154,9 +154,8 @@ struct Model {
     /// Per reputer: the pool's carry, deposited total.
     carry: [u128; 2],
     deposited: [u128; 2],
-    /// Snapshot deposits the topic received, and the last one's height.
+    /// The snapshot height of the topic's last deposit.
     last_snapshot: Option<u64>,
-    deposits: u32,
 }
 
 impl Model {
@@ -176,7 +175,6 @@ impl Model {
             carry: [0; 2],
             deposited: [0; 2],
             last_snapshot: None,
-            deposits: 0,
         }
     }
 
@@ -265,14 +263,12 @@ impl Model {
             assert_eq!(staking, *total, "snapshot {snapshot}");
         }
         self.last_snapshot = Some(snapshot);
-        self.deposits += 1;
         for ((r, amount), total) in amounts.iter().zip(totals) {
             let numerator = amount * REWARD_SCALE + self.carry[*r];
             let increase = numerator / total;
             self.carry[*r] = numerator % total;
             self.deposited[*r] += amount;
-            for ((_, pr), p) in self.pos.iter_mut().filter(|((_, pr), _)| pr == r) {
-                let _ = pr;
+            for (_, p) in self.pos.iter_mut().filter(|((_, pr), _)| pr == r) {
                 let x = p.at(snapshot);
                 if x > 0 {
                     p.scaled += x * increase;
@@ -393,11 +389,8 @@ impl Model {
             assert!(total <= p.pro_rata + p.counted, "({d}, {r}) overpaid");
             owed[*r] += total;
         }
-        for r in 0..2 {
-            assert!(
-                owed[r] <= self.deposited[r],
-                "pool {r} pays more than deposited"
-            );
+        for (r, (owed, deposited)) in owed.into_iter().zip(self.deposited).enumerate() {
+            assert!(owed <= deposited, "pool {r} pays more than deposited");
             let counted: u128 = self
                 .pos
                 .iter()
@@ -405,9 +398,9 @@ impl Model {
                 .map(|(_, p)| p.counted + p.lives)
                 .sum();
             assert!(
-                self.deposited[r] - owed[r] <= counted,
+                deposited - owed <= counted,
                 "pool {r}: dust {} above one unit per counted delegation per deposit",
-                self.deposited[r] - owed[r]
+                deposited - owed
             );
         }
     }

@@ -3,9 +3,9 @@
 //! sends, a staking contract whose configuration moved) does not revert the settlement
 //! of every topic. Each goes as a sub-message with a gas limit that replies only on error;
 //! the reply parks the amount (state, `payout_parked` event, `Parked` query). A parked
-//! amount stays in this contract's books (`Totals.parked`, so `balance == claimable + dust
-//! + parked`) until `RetryParked` (anyone) pays it or the owner's `RedirectParked` sends
-//! it elsewhere. Nothing is created or lost on the way.
+//! amount stays in this contract's books (`Totals.parked`: the balance is claimable plus
+//! dust plus parked) until `RetryParked` (anyone) pays it or the owner's `RedirectParked`
+//! sends it elsewhere. Nothing is created or lost on the way.
 //!
 //! Staking takes a topic's deposits in snapshot order only, so while a topic has a parked
 //! deposit its later deposits are parked behind it, and a retry sends a topic's parked
