@@ -240,3 +240,45 @@ fn the_owner_redirects_a_parked_payout() {
     assert!(s.deposited(1, &s.addr("rep-a")) > 0);
     s.assert_invariants();
 }
+
+/// A retry merges a topic's parked deposits into one, oldest first, but never beyond
+/// `MAX_RETRY_DEPOSIT_ENTRIES` entries: the rest wait, in order, for the next retry.
+#[test]
+fn a_retried_deposit_stays_bounded() {
+    use nous_types::reward_distribution::MAX_RETRY_DEPOSIT_ENTRIES;
+    let mut s = Suite::with_limits(1_000_000 * TOKEN, Some(30), None);
+    let reputers = ["r0", "r1", "r2", "r3", "r4", "r5"];
+    s.add_topic(1, EPOCH, STAKE, REVENUE);
+    let scores = scored(&s, 1, 2, 1, &reputers);
+    s.set_scores(1, None, scores);
+    for r in reputers {
+        let a = s.addr(r);
+        s.set_reputer_stake(1, &a, 1_000 * TOKEN, 1_000 * TOKEN);
+    }
+    s.activate(1).unwrap();
+    let staking = s.staking.clone();
+    s.exec_mock(&staking, &StakingExec::SetRefuse { topic_id: 1, refuse: true });
+    // two calls of 30 epochs: two parked deposits of 180 entries each
+    s.close_epoch(59, EPOCH);
+    s.settle(Some(1), None).unwrap();
+    s.settle(Some(1), None).unwrap();
+    let parked = s.parked();
+    let entries = |p: &nous_types::reward_distribution::ParkedPayout| match &p.kind {
+        ParkedKind::Delegators { rewards, .. } => rewards.len(),
+        ParkedKind::ChainSecurity {} => 0,
+    };
+    assert_eq!(parked.iter().map(entries).collect::<Vec<_>>(), vec![180, 180]);
+    assert!(2 * 180 > MAX_RETRY_DEPOSIT_ENTRIES);
+    s.exec_mock(&staking, &StakingExec::SetRefuse { topic_id: 1, refuse: false });
+    let res = retry(&mut s, None).unwrap();
+    assert_eq!(attrs(&res, "wasm", "retried"), vec!["1".to_string()]);
+    assert_eq!(s.parked().len(), 1);
+    assert_eq!(s.parked()[0].id, parked[1].id);
+    s.assert_invariants();
+    retry(&mut s, None).unwrap();
+    assert!(s.parked().is_empty());
+    let owed: Uint128 = (0..60).map(|k| s.epoch_reward(1, k).unwrap().delegators).sum();
+    let deposited: u128 = reputers.iter().map(|r| s.deposited(1, &s.addr(r))).sum();
+    assert_eq!(deposited, owed.u128());
+    s.assert_invariants();
+}

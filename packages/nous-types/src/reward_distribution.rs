@@ -37,10 +37,16 @@ pub const DEFAULT_TOPICS_PER_CALL: u32 = 5;
 pub const MAX_TOPICS_PER_CALL: u32 = 20;
 /// Monthly emission records kept (one per month in which something was settled).
 pub const MAX_MONTH_RECORDS: u64 = 24;
-/// Gas one outgoing payout of `Settle` / `RetryParked` may use (the chain-security
-/// transfer, a deposit to staking): a recipient that refuses or runs out of it is parked
-/// without failing the call.
-pub const PAYOUT_GAS_LIMIT: u64 = 2_000_000;
+/// Gas the chain-security transfer of `Settle` / `RetryParked` may use; a delegator deposit
+/// may use `DEPOSIT_GAS_BASE + DEPOSIT_GAS_PER_ENTRY · entries`. A payout that is refused
+/// or runs out of its gas is parked without failing the call. These are caps that keep a
+/// recipient from eating the caller's gas, well above what the payouts cost.
+pub const PAYOUT_GAS_LIMIT: u64 = 500_000;
+pub const DEPOSIT_GAS_BASE: u64 = 500_000;
+pub const DEPOSIT_GAS_PER_ENTRY: u64 = 100_000;
+/// The most entries one retried deposit carries (a topic's parked deposits are merged,
+/// oldest first, up to this many; the rest wait for the next retry).
+pub const MAX_RETRY_DEPOSIT_ENTRIES: usize = 300;
 /// Default and upper bound of the parked payouts one `RetryParked` retries.
 pub const DEFAULT_RETRIES_PER_CALL: u32 = 10;
 pub const MAX_RETRIES_PER_CALL: u32 = 50;

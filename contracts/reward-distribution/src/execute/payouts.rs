@@ -22,7 +22,8 @@ use nous_types::funds::transfer_msg;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{
     Config, ParkedKind, ParkedPayout, ParkedResponse, Totals, DEFAULT_RETRIES_PER_CALL,
-    MAX_RETRIES_PER_CALL, PAYOUT_GAS_LIMIT,
+    DEPOSIT_GAS_BASE, DEPOSIT_GAS_PER_ENTRY, MAX_RETRIES_PER_CALL, MAX_RETRY_DEPOSIT_ENTRIES,
+    PAYOUT_GAS_LIMIT,
 };
 use nous_types::staking::ReputerReward;
 
@@ -32,12 +33,20 @@ use crate::state::{CONFIG, PARKED, PARKED_BY_TOPIC, PARKED_SEQ, TOTALS};
 /// The reply id of every isolated payout.
 pub const REPLY_PAYOUT: u64 = 1;
 
-/// `msg` paying out `records`: replies only on error, with the records as payload so the
-/// reply can park exactly them.
-fn isolated(msg: CosmosMsg, records: &[ParkedPayout]) -> Result<SubMsg, ContractError> {
+/// `msg` paying out `records` with at most `gas`: replies only on error, with the records
+/// as payload so the reply can park exactly them.
+fn isolated(msg: CosmosMsg, gas: u64, records: &[ParkedPayout]) -> Result<SubMsg, ContractError> {
     Ok(SubMsg::reply_on_error(msg, REPLY_PAYOUT)
-        .with_gas_limit(PAYOUT_GAS_LIMIT)
+        .with_gas_limit(gas)
         .with_payload(to_json_binary(records)?))
+}
+
+/// The gas a deposit of `entries` entries may use.
+fn deposit_gas(entries: usize) -> u64 {
+    let entries = u64::try_from(entries).unwrap_or(u64::MAX);
+    DEPOSIT_GAS_PER_ENTRY
+        .saturating_mul(entries)
+        .saturating_add(DEPOSIT_GAS_BASE)
 }
 
 fn kind_str(kind: &ParkedKind) -> &'static str {
@@ -135,6 +144,7 @@ pub fn chain_security(config: &Config, amount: Uint128) -> Result<Outgoing, Cont
     let record = new_record(amount, ParkedKind::ChainSecurity {});
     Ok(Outgoing::Send(isolated(
         security_msg(config, amount)?,
+        PAYOUT_GAS_LIMIT,
         &[record],
     )?))
 }
@@ -167,14 +177,17 @@ pub fn delegator_deposit(
             storage, totals, record, height, reason,
         )?));
     }
+    let gas = deposit_gas(rewards.len());
     Ok(Outgoing::Send(isolated(
         deposit_msg(config, amount, topic_id, rewards)?,
+        gas,
         &[record],
     )?))
 }
 
 /// `RetryParked`: the oldest parked payouts, grouped into one transfer for the
-/// chain-security shares and one deposit per topic.
+/// chain-security shares and one deposit per topic (at most `MAX_RETRY_DEPOSIT_ENTRIES`
+/// entries; a topic whose next record would not fit waits, with all its later ones).
 #[inline(never)]
 pub fn retry(deps: DepsMut, limit: Option<u32>) -> Result<Response, ContractError> {
     let n = match limit {
@@ -200,32 +213,45 @@ pub fn retry(deps: DepsMut, limit: Option<u32>) -> Result<Response, ContractErro
     let mut security: (Uint128, Vec<ParkedPayout>) = (Uint128::zero(), vec![]);
     let mut topics: BTreeMap<u64, (Uint128, Vec<ReputerReward>, Vec<ParkedPayout>)> =
         BTreeMap::new();
+    // topics whose next record did not fit: their later records wait too (order)
+    let mut full = std::collections::BTreeSet::new();
     for record in records {
-        unpark(deps.storage, &mut totals, &record)?;
         match &record.kind {
             ParkedKind::ChainSecurity {} => {
                 security.0 = security.0.checked_add(record.amount)?;
-                security.1.push(record);
+                security.1.push(record.clone());
             }
             ParkedKind::Delegators { topic_id, rewards } => {
                 let group = topics.entry(*topic_id).or_default();
+                let fits = group.1.len().saturating_add(rewards.len()) <= MAX_RETRY_DEPOSIT_ENTRIES;
+                if full.contains(topic_id) || (!group.2.is_empty() && !fits) {
+                    full.insert(*topic_id);
+                    continue;
+                }
                 group.0 = group.0.checked_add(record.amount)?;
                 group.1.extend(rewards.iter().cloned());
-                group.2.push(record);
+                group.2.push(record.clone());
             }
         }
+        unpark(deps.storage, &mut totals, &record)?;
     }
     TOTALS.save(deps.storage, &totals)?;
     let mut res = Response::new().add_attribute("action", "retry_parked");
     let mut retried = 0usize;
     if !security.0.is_zero() {
         retried += security.1.len();
-        res = res.add_submessage(isolated(security_msg(&config, security.0)?, &security.1)?);
+        res = res.add_submessage(isolated(
+            security_msg(&config, security.0)?,
+            PAYOUT_GAS_LIMIT,
+            &security.1,
+        )?);
     }
     for (topic_id, (amount, rewards, group)) in topics {
         retried += group.len();
+        let gas = deposit_gas(rewards.len());
         res = res.add_submessage(isolated(
             deposit_msg(&config, amount, topic_id, rewards)?,
+            gas,
             &group,
         )?);
     }
