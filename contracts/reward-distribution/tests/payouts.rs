@@ -257,7 +257,13 @@ fn a_retried_deposit_stays_bounded() {
     }
     s.activate(1).unwrap();
     let staking = s.staking.clone();
-    s.exec_mock(&staking, &StakingExec::SetRefuse { topic_id: 1, refuse: true });
+    s.exec_mock(
+        &staking,
+        &StakingExec::SetRefuse {
+            topic_id: 1,
+            refuse: true,
+        },
+    );
     // two calls of 30 epochs: two parked deposits of 180 entries each
     s.close_epoch(59, EPOCH);
     s.settle(Some(1), None).unwrap();
@@ -267,9 +273,18 @@ fn a_retried_deposit_stays_bounded() {
         ParkedKind::Delegators { rewards, .. } => rewards.len(),
         ParkedKind::ChainSecurity {} => 0,
     };
-    assert_eq!(parked.iter().map(entries).collect::<Vec<_>>(), vec![180, 180]);
-    assert!(2 * 180 > MAX_RETRY_DEPOSIT_ENTRIES);
-    s.exec_mock(&staking, &StakingExec::SetRefuse { topic_id: 1, refuse: false });
+    assert_eq!(
+        parked.iter().map(entries).collect::<Vec<_>>(),
+        vec![180, 180]
+    );
+    const { assert!(2 * 180 > MAX_RETRY_DEPOSIT_ENTRIES) };
+    s.exec_mock(
+        &staking,
+        &StakingExec::SetRefuse {
+            topic_id: 1,
+            refuse: false,
+        },
+    );
     let res = retry(&mut s, None).unwrap();
     assert_eq!(attrs(&res, "wasm", "retried"), vec!["1".to_string()]);
     assert_eq!(s.parked().len(), 1);
@@ -277,7 +292,9 @@ fn a_retried_deposit_stays_bounded() {
     s.assert_invariants();
     retry(&mut s, None).unwrap();
     assert!(s.parked().is_empty());
-    let owed: Uint128 = (0..60).map(|k| s.epoch_reward(1, k).unwrap().delegators).sum();
+    let owed: Uint128 = (0..60)
+        .map(|k| s.epoch_reward(1, k).unwrap().delegators)
+        .sum();
     let deposited: u128 = reputers.iter().map(|r| s.deposited(1, &s.addr(r))).sum();
     assert_eq!(deposited, owed.u128());
     s.assert_invariants();
