@@ -46,7 +46,16 @@ where
         SuiteContract::FeeVault => linked!(fee_vault),
         SuiteContract::Staking => linked!(staking),
         SuiteContract::Synthesis => linked!(synthesis),
-        SuiteContract::RewardDistribution => linked!(reward_distribution),
+        // Reward-distribution also answers the replies of its isolated payouts.
+        SuiteContract::RewardDistribution => Box::new(
+            ContractWrapper::new_with_empty(
+                ::reward_distribution::contract::execute,
+                ::reward_distribution::contract::instantiate,
+                ::reward_distribution::contract::query,
+            )
+            .with_migrate_empty(::reward_distribution::contract::migrate)
+            .with_reply_empty(::reward_distribution::contract::reply),
+        ),
         SuiteContract::ExampleConsumer => linked!(example_consumer),
     }
 }

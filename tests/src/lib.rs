@@ -49,6 +49,7 @@ pub struct SuiteBuilder {
     unbonding_blocks: u64,
     max_removals_per_call: u32,
     min_removal: u128,
+    min_delegation: u128,
     use_cw20: bool,
     max_epochs_per_call: Option<u32>,
     activity_gate: bool,
@@ -72,6 +73,7 @@ impl SuiteBuilder {
             unbonding_blocks: 20,
             max_removals_per_call: 3,
             min_removal: 100,
+            min_delegation: 100,
             use_cw20: false,
             max_epochs_per_call: None,
             activity_gate: true,
@@ -200,6 +202,7 @@ impl SuiteBuilder {
         config.unbonding_blocks = self.unbonding_blocks;
         config.max_removals_per_call = self.max_removals_per_call;
         config.min_removal = Uint128::new(self.min_removal);
+        config.min_delegation = Uint128::new(self.min_delegation);
         config.max_epochs_per_call = self.max_epochs_per_call;
         config.push_registrations = self.registrations_pushed;
         config.activity_gate = self.activity_gate;
@@ -854,7 +857,8 @@ impl Suite {
     /// - the registry holds nothing (every fee is forwarded in the same transaction);
     /// - the vault's balance equals its treasury;
     /// - staking's balance equals all stake plus delegator reward funds (owed + dust);
-    /// - reward-distribution's balance equals what is claimable plus carried dust;
+    /// - reward-distribution's balance equals what is claimable plus carried dust plus the
+    ///   payouts parked after a refusal;
     /// - synthesis holds nothing;
     /// - no token was created or lost: accounts + contracts + the chain-security recipient
     ///   == genesis supply.
@@ -874,8 +878,8 @@ impl Suite {
         let rewards = self.reward_totals();
         assert_eq!(
             self.balance(&self.rewards),
-            rewards.claimable.u128() + rewards.dust.u128(),
-            "reward-distribution balance == claimable + dust"
+            rewards.claimable.u128() + rewards.dust.u128() + rewards.parked.u128(),
+            "reward-distribution balance == claimable + dust + parked"
         );
         assert_eq!(
             self.balance(&self.synthesis),

@@ -34,7 +34,7 @@ const INFERERS: [&str; 8] = [
 const FORECASTERS: [&str; 3] = ["fc0", "fc1", "fc2"];
 const REPUTERS: [&str; 4] = ["rep0", "rep1", "rep2", "rep3"];
 const DELEGATORS: [&str; 3] = ["del0", "del1", "del2"];
-const OTHERS: [&str; 5] = ["creator", "funder", "dapp", "keeper", "reader"];
+const OTHERS: [&str; 6] = ["creator", "funder", "dapp", "keeper", "reader", "mallory"];
 
 /// 10^18 base units = one token (the unit of topic weights).
 const TOKEN: u128 = 1_000_000_000_000_000_000;
@@ -760,6 +760,10 @@ struct Options {
     max_epochs_per_call: Option<u32>,
     /// Move delegated stake between the end of `SHUFFLE_EPOCH` and its reputer window.
     shuffle_stake: bool,
+    /// While the keeper is silent, del0 leaves rep0 of the first topic (undelegates
+    /// everything and is paid out), and just before the keeper returns mallory delegates a
+    /// large amount to rep0 (issue 10, F1).
+    late_delegation: bool,
 }
 
 const SHUFFLE_EPOCH: u64 = 5;
@@ -955,6 +959,17 @@ fn run_world(o: Options) -> Run {
             // window: the stakes that weight its losses differ from those at its end
             s.delegate("del0", topics[0], "rep3", 700 * TOKEN).unwrap();
         }
+        if o.late_delegation && silent(k) {
+            let first = o.silent_from.unwrap_or(0);
+            if k == first + 1 && off == 0 {
+                s.undelegate("del0", topics[0], "rep0", 300 * TOKEN)
+                    .unwrap();
+            }
+            if k == first + 3 && off == 0 {
+                let res = s.process_removals("del0", None).unwrap();
+                assert_eq!(attr(&res, "processed").as_deref(), Some("1"));
+            }
+        }
         if !silent(k) {
             // isolation check around the crank: nothing of a nonce that is not due changes
             let snap = snapshot(&s, &topics, k);
@@ -968,6 +983,11 @@ fn run_world(o: Options) -> Run {
         assert_eq!(s.balance(&s.synthesis), 0);
         s.assert_conservation();
         c.conservation += 1;
+    }
+    if o.late_delegation {
+        // in the block the keeper comes back in, before its cranks
+        s.delegate("mallory", topics[0], "rep0", 1_000_000 * TOKEN)
+            .unwrap();
     }
     // the keeper comes back: synthesis closes with a cap smaller than its backlog, then
     // reward-distribution settles with its per-call cap
@@ -1182,6 +1202,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
         silent_from: None,
         max_epochs_per_call: None,
         shuffle_stake: false,
+        late_delegation: false,
     });
     let c = &on_time.checked;
     eprintln!("on time: {c:?}");
@@ -1207,6 +1228,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
             silent_from: Some(7),
             max_epochs_per_call: Some(cap),
             shuffle_stake: false,
+            late_delegation: false,
         });
         eprintln!(
             "late, cap {cap}: {:?} settle calls {:?}",
@@ -1247,6 +1269,7 @@ fn reward_distribution_uses_the_stakes_synthesis_used() {
         silent_from: None,
         max_epochs_per_call: None,
         shuffle_stake: true,
+        late_delegation: false,
     });
     let t = run.topics[0];
     let s = &run.s;
@@ -1288,6 +1311,86 @@ fn reward_distribution_uses_the_stakes_synthesis_used() {
         "the stake differs between the epoch end and the window start"
     );
     assert!(run.settled[&(t, SHUFFLE_EPOCH)].reward.outcome == rd::EpochOutcome::Rewarded);
+}
+
+/// Issue 10, F1, across the whole suite: the keeper is silent for six epochs. Meanwhile
+/// del0, rep0's only delegator in the first topic, leaves (undelegates everything and is
+/// paid out); just before the keeper's `Settle`, mallory delegates a million tokens to
+/// rep0. Every epoch settled then was sized with snapshots that counted del0 and not
+/// mallory: del0 can claim all of rep0's delegator rewards, mallory nothing. Checked: with
+/// staking crediting deposits by the delegations at settlement time (the code before the
+/// fix), mallory takes nearly all of them and this test fails.
+#[test]
+fn a_late_delegator_gets_nothing_and_a_leaver_keeps_its_rewards() {
+    let mut run = run_world(Options {
+        silent_from: Some(7),
+        max_epochs_per_call: None,
+        shuffle_stake: false,
+        late_delegation: true,
+    });
+    assert_eq!(
+        run.checked.rewarded_epochs,
+        (LAST_NONCE - ACTIVATE_EPOCH + 1) as usize * 3 - 6
+    );
+    let t = run.topics[0];
+    let s = &mut run.s;
+    let rep0 = s.addr("rep0").to_string();
+    let delegation = |s: &Suite, who: &str| -> st::DelegationResponse {
+        s.app
+            .wrap()
+            .query_wasm_smart(
+                &s.staking,
+                &st::QueryMsg::Delegation {
+                    topic_id: t,
+                    reputer: rep0.clone(),
+                    delegator: s.addr(who).to_string(),
+                },
+            )
+            .unwrap()
+    };
+    let pool: st::PoolResponse = s
+        .app
+        .wrap()
+        .query_wasm_smart(
+            &s.staking,
+            &st::QueryMsg::Pool {
+                topic_id: t,
+                reputer: rep0.clone(),
+            },
+        )
+        .unwrap();
+    assert_eq!(pool.total_delegated.u128(), 1_000_000 * TOKEN);
+    let mallory = delegation(s, "mallory");
+    assert_eq!(mallory.amount.u128(), 1_000_000 * TOKEN);
+    assert_eq!(
+        mallory.pending_rewards.u128(),
+        0,
+        "nothing for epochs before it"
+    );
+    // del0 was the only delegation every deposit's snapshot counted, at 300 tokens
+    let del0 = delegation(s, "del0");
+    assert_eq!(del0.amount.u128(), 0, "del0 left");
+    let earned = cosmwasm_std::Uint256::from(300 * TOKEN) * pool.reward_per_share
+        / cosmwasm_std::Uint256::from(st::REWARD_SCALE);
+    assert!(!earned.is_zero());
+    assert_eq!(cosmwasm_std::Uint256::from(del0.pending_rewards), earned);
+    let before = s.balance(&s.addr("del0"));
+    s.app
+        .execute_contract(
+            s.addr("del0"),
+            s.staking.clone(),
+            &st::ExecuteMsg::ClaimDelegatorRewards {
+                topic_id: t,
+                reputer: rep0.clone(),
+            },
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        s.balance(&s.addr("del0")),
+        before + del0.pending_rewards.u128()
+    );
+    s.assert_conservation();
 }
 
 #[test]

@@ -2,7 +2,9 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
+use cosmwasm_std::{
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdError, StdResult,
+};
 use nous_types::funds::nonpayable;
 
 use crate::error::ContractError;
@@ -43,6 +45,10 @@ pub fn execute(
             execute::settle::settle(deps, env, topic_id, limit)
         }
         ExecuteMsg::Claim {} => execute::claim::claim(deps, info),
+        ExecuteMsg::RetryParked { limit } => execute::payouts::retry(deps, limit),
+        ExecuteMsg::RedirectParked { id, recipient } => {
+            execute::payouts::redirect(deps, info, id, recipient)
+        }
         ExecuteMsg::UpdateConfig {
             chain_security_recipient,
             emission,
@@ -82,8 +88,18 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Emission {} => to_json_binary(&query::emission(deps)?),
         QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?),
+        QueryMsg::Parked { start_after, limit } => to_json_binary(
+            &execute::payouts::list(deps.storage, start_after, limit)
+                .map_err(|e| StdError::generic_err(e.to_string()))?,
+        ),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }
+}
+
+/// Replies of the isolated payouts (`execute::payouts`): a refused one is parked.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
+    execute::payouts::reply(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

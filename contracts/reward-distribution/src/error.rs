@@ -57,6 +57,16 @@ pub enum ContractError {
     // ---- claims --------------------------------------------------------------------
     #[error("{address} has nothing to claim")]
     NothingToClaim { address: String },
+
+    // ---- parked payouts ------------------------------------------------------------
+    #[error("no payout is parked: nothing to retry")]
+    NothingParked {},
+
+    #[error("no parked payout has id {id}")]
+    ParkedNotFound { id: u64 },
+
+    #[error("reply {id} is not one this contract asked for")]
+    UnknownReply { id: u64 },
 }
 
 impl ContractError {

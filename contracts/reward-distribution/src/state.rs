@@ -16,12 +16,17 @@
 //!   `MAX_UNSETTLED_EPOCHS` settled epochs of each topic
 //! - `months`        month                      -> MonthEmission (§10), the last
 //!   `MAX_MONTH_RECORDS` months
+//! - `parked`        id                         -> ParkedPayout: a refused payout, kept
+//!   until retried or redirected (its amount is in `Totals.parked`)
+//! - `parked_by_topic` (topic_id, id)           -> (): the parked delegator deposits of a
+//!   topic, oldest first (a topic's later deposits wait behind them)
+//! - `parked_seq`                               -> u64, the last id handed out
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
 use cw_storage_plus::{Item, Map};
 use nous_types::clock::EpochClock;
-use nous_types::reward_distribution::{Config, EpochReward, MonthEmission, Totals};
+use nous_types::reward_distribution::{Config, EpochReward, MonthEmission, ParkedPayout, Totals};
 
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const TOTALS: Item<Totals> = Item::new("totals");
@@ -97,3 +102,6 @@ pub const CLAIMABLE: Map<&Addr, Uint128> = Map::new("claimable");
 pub const SMOOTHED: Map<(u64, u8, u32), SignedDecimal> = Map::new("smoothed");
 pub const EPOCH_REWARDS: Map<(u64, u64), EpochReward> = Map::new("epoch_rewards");
 pub const MONTHS: Map<u64, MonthEmission> = Map::new("months");
+pub const PARKED: Map<u64, ParkedPayout> = Map::new("parked");
+pub const PARKED_BY_TOPIC: Map<(u64, u64), ()> = Map::new("parked_by_topic");
+pub const PARKED_SEQ: Item<u64> = Item::new("parked_seq");

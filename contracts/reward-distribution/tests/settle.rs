@@ -507,3 +507,40 @@ fn a_cw20_deployment_draws_pays_and_deposits_in_the_token() {
     assert_eq!(s.balance(&who), owed);
     s.assert_invariants();
 }
+
+/// Finding F7 of issue 10: a creator could change ε after an epoch was scored and before
+/// it was settled, and settlement read the topic's current ε. Synthesis now records ε
+/// with the epoch's scores; settlement uses that. Two runs of the same three scored epochs,
+/// one where the creator raises ε to 5 between scoring and settlement: every credit,
+/// deposit and breakdown is the same. Checked: with settlement reading the registry's ε
+/// again, the credits differ and this test fails.
+#[test]
+fn epsilon_changed_after_scoring_does_not_change_the_settled_rewards() {
+    let run = |change_epsilon: bool| {
+        let (mut s, _) = story();
+        s.close_epoch(2, EPOCH);
+        if change_epsilon {
+            let mut t = topic(1, EPOCH);
+            t.params.epsilon = dec("5");
+            s.exec_mock(&s.registry.clone(), &RegistryExec::SetTopic(t));
+        }
+        s.settle(Some(1), None).unwrap();
+        s.assert_invariants();
+        let owners: Vec<Addr> = ["inferer0", "inferer1", "inferer2"]
+            .iter()
+            .chain(&[
+                "forecaster100",
+                "forecaster101",
+                "rep-a-owner",
+                "rep-b-owner",
+            ])
+            .map(|n| s.addr(n))
+            .collect();
+        let credits: Vec<u128> = owners.iter().map(|o| s.claimable(o)).collect();
+        let records: Vec<_> = (0..3).map(|k| s.epoch_reward(1, k).unwrap()).collect();
+        (credits, s.deposited(1, &s.addr("rep-a")), records)
+    };
+    let (credits, deposited, records) = run(false);
+    assert!(credits.iter().all(|c| *c > 0), "every owner is paid");
+    assert_eq!(run(true), (credits, deposited, records));
+}

@@ -40,6 +40,7 @@ pub fn instantiate(
         unbonding_blocks: msg.unbonding_blocks,
         max_removals_per_call: msg.max_removals_per_call,
         min_removal: msg.min_removal,
+        min_delegation: msg.min_delegation,
     };
     config::validate(&config)?;
     CONFIG.save(deps.storage, &config)?;
@@ -56,6 +57,7 @@ pub fn instantiate(
             config.max_removals_per_call.to_string(),
         )
         .add_attribute("min_removal", config.min_removal)
+        .add_attribute("min_delegation", config.min_delegation)
         .add_attributes(ownership.into_attributes()))
 }
 
@@ -80,7 +82,7 @@ pub fn execute(
         // Funds must equal the rewards' sum (none when it is zero).
         ExecuteMsg::DepositDelegatorRewards { topic_id, rewards } => {
             let received = native_payment(&info, &denom)?;
-            rewards::deposit(deps, info.sender, received, topic_id, rewards)
+            rewards::deposit(deps, env, info.sender, received, topic_id, rewards)
         }
         // cw20 deployments: the token contract calls with the payment.
         ExecuteMsg::Receive(wrapper) => {
@@ -94,7 +96,7 @@ pub fn execute(
                     delegation::delegate(deps, env, payer, payment.amount, topic_id, reputer)
                 }
                 ReceiveMsg::DepositDelegatorRewards { topic_id, rewards } => {
-                    rewards::deposit(deps, payer, payment.amount, topic_id, rewards)
+                    rewards::deposit(deps, env, payer, payment.amount, topic_id, rewards)
                 }
             }
         }
@@ -112,16 +114,20 @@ pub fn execute(
             unbonding_blocks,
             max_removals_per_call,
             min_removal,
+            min_delegation,
         } => {
             nonpayable(&info)?;
             config::update_config(
                 deps,
                 info,
-                registry,
-                reward_distributor,
-                unbonding_blocks,
-                max_removals_per_call,
-                min_removal,
+                config::Changes {
+                    registry,
+                    reward_distributor,
+                    unbonding_blocks,
+                    max_removals_per_call,
+                    min_removal,
+                    min_delegation,
+                },
             )
         }
         ExecuteMsg::RemoveStake { topic_id, amount } => {

@@ -88,4 +88,47 @@ pub enum ContractError {
 
     #[error("there are no rewards to claim")]
     NothingToClaim {},
+
+    #[error("min_delegation must be at least 1 and at least min_removal ({min_removal}), got {min_delegation}")]
+    InvalidMinimumDelegation {
+        min_delegation: Uint128,
+        min_removal: Uint128,
+    },
+
+    #[error("a delegation of {amount} is below the minimum delegation of {minimum}")]
+    BelowMinimumDelegation { minimum: Uint128, amount: Uint128 },
+
+    #[error("the remaining delegation {remaining} would be below the minimum delegation of {minimum}: undelegate everything or leave at least the minimum")]
+    RemainingDelegationBelowMinimum {
+        minimum: Uint128,
+        remaining: Uint128,
+    },
+
+    #[error("this delegation has {pending} changes waiting for the topic's next reward deposit (at most {max}, one kept for a whole-position undelegation): undelegate the whole position, or wait for the next deposit")]
+    TooManyPendingChanges { pending: u32, max: u32 },
+
+    #[error("a deposit for snapshot height {snapshot_height} is in the future: the current height is {height}")]
+    SnapshotInFuture { snapshot_height: u64, height: u64 },
+
+    #[error("topic {topic_id} was already paid for snapshot height {last}: a deposit for the earlier snapshot {snapshot_height} cannot be credited exactly any more")]
+    DepositOutOfOrder {
+        topic_id: u64,
+        last: u64,
+        snapshot_height: u64,
+    },
+
+    #[error("the deposit says {claimed} was delegated to {reputer} at snapshot height {snapshot_height}, but the snapshot holds {actual}")]
+    SnapshotMismatch {
+        reputer: Addr,
+        snapshot_height: u64,
+        claimed: Uint128,
+        actual: Uint128,
+    },
+
+    #[error("nothing was delegated to {reputer} at snapshot height {snapshot_height}: there is nobody to pay {amount} to")]
+    NoDelegationsAtSnapshot {
+        reputer: Addr,
+        snapshot_height: u64,
+        amount: Uint128,
+    },
 }

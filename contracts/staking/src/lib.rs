@@ -2,6 +2,7 @@
 //! bounded resumable payout) and the delegators' reward-per-share accounting.
 //! See README.md for the rules and every message.
 
+mod accrual;
 pub mod contract;
 mod error;
 mod execute;

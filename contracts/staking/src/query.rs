@@ -10,10 +10,10 @@ use nous_types::staking::{
     ReputerStakesResponse, TopicStakeResponse, TotalsResponse,
 };
 
-use crate::rewards::claimable;
+use crate::accrual;
 use crate::state::{
-    Delegation, ReputerTotals, DELEGATIONS, PENDING, POOLS, QUEUE, REWARD_FUNDS, STAKES,
-    TOPIC_STAKE, TOTAL_STAKED,
+    Delegation, ReputerTotals, DELEGATIONS, LAST_DEPOSIT_SNAPSHOT, PENDING, POOLS, QUEUE,
+    REWARD_FUNDS, STAKES, TOPIC_STAKE, TOTAL_STAKED,
 };
 
 fn check_height(env: &Env, height: Option<u64>) -> StdResult<Option<u64>> {
@@ -122,15 +122,17 @@ fn delegation_response(
     reputer: Addr,
     delegation: Option<Delegation>,
 ) -> StdResult<DelegationResponse> {
-    let pool = POOLS
-        .may_load(deps.storage, (topic_id, &reputer))?
-        .unwrap_or_default();
-    let (amount, pending_rewards) = match delegation {
-        Some(d) => (
-            d.amount,
-            claimable(&d, &pool).map_err(|e| StdError::generic_err(e.to_string()))?,
-        ),
-        None => (Uint128::zero(), Uint128::zero()),
+    // what a touch would settle now, without writing it
+    let settled = delegation
+        .map(|mut d| {
+            accrual::settle(deps.storage, topic_id, &reputer, &mut d)
+                .map(|_| d)
+                .map_err(|e| StdError::generic_err(e.to_string()))
+        })
+        .transpose()?;
+    let (amount, pending_rewards, counted_amount, pending_changes) = match settled {
+        Some(d) => (d.current(), d.rewards, d.amount, d.pending),
+        None => (Uint128::zero(), Uint128::zero(), Uint128::zero(), vec![]),
     };
     Ok(DelegationResponse {
         pending_undelegation: pending(
@@ -145,6 +147,8 @@ fn delegation_response(
         delegator,
         amount,
         pending_rewards,
+        counted_amount,
+        pending_changes,
     })
 }
 
@@ -241,7 +245,7 @@ pub fn pool(deps: Deps, topic_id: u64, reputer: String) -> StdResult<PoolRespons
         reputer,
         total_delegated,
         reward_per_share: pool.reward_per_share,
-        undistributed: pool.undistributed,
+        last_deposit_snapshot: LAST_DEPOSIT_SNAPSHOT.may_load(deps.storage, topic_id)?,
     })
 }
 

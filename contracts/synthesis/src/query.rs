@@ -1,6 +1,6 @@
 //! Queries.
 
-use cosmwasm_std::{Addr, Deps, Env, Order, SignedDecimal};
+use cosmwasm_std::{Addr, Decimal, Deps, Env, Order, SignedDecimal};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{ActorScore, EpochScoresResponse, ScoresStatus};
@@ -314,6 +314,7 @@ pub fn epoch_scores(
         forecasters: vec![],
         reputers: vec![],
         forecasting_task_score: SignedDecimal::zero(),
+        epsilon: Decimal::zero(),
     };
     let Some(epoch) = EPOCHS.may_load(deps.storage, (topic_id, nonce))? else {
         // nobody submitted: empty once the nonce's reputer window has ended
@@ -357,6 +358,7 @@ pub fn epoch_scores(
                 forecasters: rows(ActorClass::Forecaster, pairs(scores.forecasters))?,
                 reputers: rows(ActorClass::Reputer, reputers.collect())?,
                 forecasting_task_score: scores.forecasting_task,
+                epsilon: scores.epsilon,
             })
         }
     }

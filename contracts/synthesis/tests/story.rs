@@ -182,6 +182,9 @@ impl Model {
         assert_eq!(by(&rd.forecasters), tf);
         assert_eq!(by(&rd.reputers), cons.scores);
         assert_eq!(f(rd.forecasting_task_score), task);
+        // the topic's ε at scoring, recorded for settlement (issue 10, F7)
+        assert_eq!(scores.epsilon, s.topic_state().params.epsilon);
+        assert_eq!(rd.epsilon, scores.epsilon);
         for a in rd.inferers.iter().chain(&rd.forecasters) {
             assert_eq!(a.operator, s.workers[a.actor_index as usize]);
             assert_eq!(a.owner, s.workers[a.actor_index as usize]);

@@ -106,6 +106,14 @@ pub fn execute(
             nonpayable(&info)?;
             registration::cancel_owner(deps, info, topic_id, role, operator)
         }
+        ExecuteMsg::ReleaseRegistrationOwner {
+            topic_id,
+            role,
+            operator,
+        } => {
+            nonpayable(&info)?;
+            registration::release_owner(deps, info, topic_id, role, operator)
+        }
         ExecuteMsg::UpdateParams { params } => {
             nonpayable(&info)?;
             admin::update_params(deps, info, params)

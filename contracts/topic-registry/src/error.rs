@@ -126,4 +126,23 @@ pub enum ContractError {
 
     #[error("this registration has no pending ownership transfer")]
     NoPendingOwner {},
+
+    #[error("{operator} was registered as {role} in topic {topic_id} with owner {former_owner}: it may register again only with that owner until the owner consents with ReleaseRegistrationOwner (requested owner {requested})")]
+    OwnerConsentRequired {
+        topic_id: u64,
+        role: String,
+        operator: String,
+        former_owner: String,
+        requested: String,
+    },
+
+    #[error("{operator} has no former owner to release as {role} in topic {topic_id} (it is registered, was never registered, was its own owner, or was released already)")]
+    NoFormerOwner {
+        topic_id: u64,
+        role: String,
+        operator: String,
+    },
+
+    #[error("only the former owner {former_owner} may release this operator")]
+    NotFormerOwner { former_owner: String },
 }

@@ -4,13 +4,13 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::topic_registry::{
-    ActorIndexResponse, ConfigResponse, EpochInfoResponse, FeeResponse, IsWhitelistedResponse,
-    QueryMsg, RegistrationKey, RegistrationResponse, RegistrationsResponse, Role, Topic,
-    TopicsResponse, WhitelistKind, WhitelistResponse,
+    ActorIndexResponse, ConfigResponse, EpochInfoResponse, FeeResponse, FormerOwnerResponse,
+    IsWhitelistedResponse, QueryMsg, RegistrationKey, RegistrationResponse, RegistrationsResponse,
+    Role, Topic, TopicsResponse, WhitelistKind, WhitelistResponse,
 };
 
 use crate::state::{
-    owner_index_key, ACTOR_INDEX, CONFIG, NEXT_TOPIC_ID, PARAMS, REGISTRATIONS,
+    owner_index_key, ACTOR_INDEX, CONFIG, FORMER_OWNERS, NEXT_TOPIC_ID, PARAMS, REGISTRATIONS,
     REGISTRATIONS_BY_OWNER, TOPICS, WHITELISTS,
 };
 use crate::ContractError;
@@ -27,6 +27,17 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             let operator = deps.api.addr_validate(&operator)?;
             to_json_binary(&RegistrationResponse {
                 registration: REGISTRATIONS
+                    .may_load(deps.storage, (topic_id, role.as_str(), &operator))?,
+            })?
+        }
+        QueryMsg::FormerOwner {
+            topic_id,
+            role,
+            operator,
+        } => {
+            let operator = deps.api.addr_validate(&operator)?;
+            to_json_binary(&FormerOwnerResponse {
+                owner: FORMER_OWNERS
                     .may_load(deps.storage, (topic_id, role.as_str(), &operator))?,
             })?
         }

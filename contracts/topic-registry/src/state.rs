@@ -10,6 +10,9 @@
 //! - `registrations_by_owner`: (owner, topic_id, "role/operator") -> (role, operator), a
 //!   secondary index kept in step with `registrations` (written on register and ownership
 //!   accept, removed on unregister and accept); see [`owner_index_key`].
+//! - `former_owners`: (topic_id, role string, operator) -> the owner of an unregistered
+//!   registration whose owner was not its operator. The operator may register again only
+//!   under this owner until the owner releases the binding (`ReleaseRegistrationOwner`).
 //! - `whitelists`: (list name, address) -> () membership.
 
 use cosmwasm_schema::cw_serde;
@@ -42,6 +45,7 @@ pub const REGISTRATIONS_BY_OWNER: Map<(&Addr, u64, &str), (Role, Addr)> =
 pub fn owner_index_key(role: Role, operator: &Addr) -> String {
     format!("{}/{}", role.as_str(), operator)
 }
+pub const FORMER_OWNERS: Map<(u64, &str, &Addr), Addr> = Map::new("former_owners");
 pub const ACTOR_INDEX: Map<(u64, &Addr), u32> = Map::new("actor_index");
 pub const NEXT_ACTOR_INDEX: Map<u64, u32> = Map::new("next_actor_index");
 pub const WHITELISTS: Map<(&str, &Addr), Empty> = Map::new("whitelists");

@@ -31,6 +31,8 @@ pub struct SuiteConfig {
     pub max_removals_per_call: u32,
     /// staking: the smallest partial removal.
     pub min_removal: Uint128,
+    /// staking: the smallest delegation (at least `min_removal`).
+    pub min_delegation: Uint128,
     /// Receives the chain-security share of every emission.
     pub chain_security_recipient: String,
     pub emission: EmissionParams,
@@ -75,6 +77,7 @@ impl SuiteConfig {
             unbonding_blocks: 20,
             max_removals_per_call: 3,
             min_removal: Uint128::new(100),
+            min_delegation: Uint128::new(100),
             chain_security_recipient: chain_security_recipient.into(),
             emission: reference_emission(total_supply),
             max_epochs_per_call: None,
@@ -116,6 +119,7 @@ impl SuiteConfig {
                 unbonding_blocks: self.unbonding_blocks,
                 max_removals_per_call: self.max_removals_per_call,
                 min_removal: self.min_removal,
+                min_delegation: self.min_delegation,
             }),
             SuiteContract::Synthesis => to_json_binary(&synthesis::InstantiateMsg {
                 owner: admin,

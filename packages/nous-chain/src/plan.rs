@@ -87,6 +87,7 @@ impl Wire {
                 unbonding_blocks: None,
                 max_removals_per_call: None,
                 min_removal: None,
+                min_delegation: None,
             }),
             Wire::SynthesisRewardDistribution => {
                 to_json_binary(&synthesis::ExecuteMsg::UpdateConfig {

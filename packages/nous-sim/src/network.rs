@@ -808,10 +808,10 @@ impl<C: Chain> Network<C> {
         );
         let rd_totals = self.reward_totals()?;
         let rewards = bal(SuiteContract::RewardDistribution)?;
-        let rd_owed = rd_totals.claimable.u128() + rd_totals.dust.u128();
+        let rd_owed = rd_totals.claimable.u128() + rd_totals.dust.u128() + rd_totals.parked.u128();
         anyhow::ensure!(
             rewards == rd_owed,
-            "reward-distribution balance {rewards} != claimable + dust {rd_owed}"
+            "reward-distribution balance {rewards} != claimable + dust + parked {rd_owed}"
         );
         let synthesis = bal(SuiteContract::Synthesis)?;
         anyhow::ensure!(synthesis == 0, "synthesis holds {synthesis}");

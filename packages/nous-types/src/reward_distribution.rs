@@ -3,8 +3,10 @@
 //! Reward-distribution settles closed topic epochs: topic weight (MATH.md §9.1), the
 //! topic's share of the month's emission (§10, §9.2), the class split (§8.4–8.6) and the
 //! per-participant payout (§8.7). Workers' and reputers' rewards become claimable by the
-//! registered owner (`Claim`); delegators' parts go to staking in one deposit per
-//! topic-epoch; the chain-security share goes to a configured recipient.
+//! registered owner (`Claim`); delegators' parts go to staking in one deposit per topic
+//! and call; the chain-security share goes to a configured recipient. Those two payouts
+//! are sent isolated: one that is refused is parked (`Parked`) instead of failing the
+//! settlement, and paid later by `RetryParked` or the owner's `RedirectParked`.
 //!
 //! INTERFACE NOTE: `QueryMsg::TopicStatus` (its `active` flag is the suite's one canonical
 //! topic activity flag, SECURITY.md 15) and the `RewardDistributionContract` helpers are
@@ -18,7 +20,7 @@ use cosmwasm_std::{Addr, Decimal, QuerierWrapper, SignedDecimal, StdResult, Uint
 use cw20::Denom;
 
 use crate::fee_vault::FeeVaultContract;
-use crate::staking::StakingContract;
+use crate::staking::{ReputerReward, StakingContract};
 use crate::topic_registry::TopicRegistryContract;
 
 /// Unsettled epochs kept per topic: when a topic falls further behind, its oldest closed
@@ -35,6 +37,19 @@ pub const DEFAULT_TOPICS_PER_CALL: u32 = 5;
 pub const MAX_TOPICS_PER_CALL: u32 = 20;
 /// Monthly emission records kept (one per month in which something was settled).
 pub const MAX_MONTH_RECORDS: u64 = 24;
+/// Gas the chain-security transfer of `Settle` / `RetryParked` may use; a delegator deposit
+/// may use `DEPOSIT_GAS_BASE + DEPOSIT_GAS_PER_ENTRY · entries`. A payout that is refused
+/// or runs out of its gas is parked without failing the call. These are caps that keep a
+/// recipient from eating the caller's gas, well above what the payouts cost.
+pub const PAYOUT_GAS_LIMIT: u64 = 500_000;
+pub const DEPOSIT_GAS_BASE: u64 = 500_000;
+pub const DEPOSIT_GAS_PER_ENTRY: u64 = 100_000;
+/// The most entries one retried deposit carries (a topic's parked deposits are merged,
+/// oldest first, up to this many; the rest wait for the next retry).
+pub const MAX_RETRY_DEPOSIT_ENTRIES: usize = 300;
+/// Default and upper bound of the parked payouts one `RetryParked` retries.
+pub const DEFAULT_RETRIES_PER_CALL: u32 = 10;
+pub const MAX_RETRIES_PER_CALL: u32 = 50;
 
 /// Parameters of the emission schedule (MATH.md §10) that the contract cannot read from a
 /// chain's mint module, set at instantiate and updatable by the owner.
@@ -104,6 +119,14 @@ pub enum ExecuteMsg {
     },
     /// Anyone: pay the sender what it may claim.
     Claim {},
+    /// Anyone: send the oldest parked payouts again (at most `limit`, default
+    /// `DEFAULT_RETRIES_PER_CALL`): chain-security shares to the recipient configured now,
+    /// delegator deposits to staking, per topic in order and in one message. What is
+    /// refused again stays parked under the same id.
+    RetryParked { limit: Option<u32> },
+    /// Owner: pay a parked payout to `recipient` instead (e.g. when staking can no longer
+    /// take a topic's deposit); a refusal fails this call and changes nothing.
+    RedirectParked { id: u64, recipient: String },
     /// Owner: change the configuration; every field optional, at least one set.
     UpdateConfig {
         chain_security_recipient: Option<String>,
@@ -149,9 +172,49 @@ pub enum QueryMsg {
     /// The emission schedule state of the latest month recorded.
     #[returns(EmissionResponse)]
     Emission {},
-    /// Global sums: what the contract owes, dust carried, the active topic weight sum.
+    /// Global sums: what the contract owes, dust carried, parked payouts, the active
+    /// topic weight sum.
     #[returns(Totals)]
     Totals {},
+    /// Payouts that were refused and wait for `RetryParked` / `RedirectParked`, by id.
+    #[returns(ParkedResponse)]
+    Parked {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+}
+
+/// What a parked payout was for.
+#[cw_serde]
+pub enum ParkedKind {
+    /// Chain-security shares; a retry pays the recipient configured then.
+    ChainSecurity {},
+    /// The delegators' part of reputer rewards of one topic: one deposit to staking. A
+    /// topic's later deposits are parked behind it (staking takes a topic's deposits in
+    /// snapshot order only).
+    Delegators {
+        topic_id: u64,
+        rewards: Vec<ReputerReward>,
+    },
+}
+
+/// A payout the recipient refused; its amount stays in this contract's books
+/// (`Totals.parked`) until it is paid.
+#[cw_serde]
+pub struct ParkedPayout {
+    /// Assigned when first parked (0 in a payout that was never parked).
+    pub id: u64,
+    pub amount: Uint128,
+    pub kind: ParkedKind,
+    /// Height at which it was parked last.
+    pub parked_at: u64,
+    /// The refusal, or why it waits (behind an earlier parked deposit of its topic).
+    pub reason: String,
+}
+
+#[cw_serde]
+pub struct ParkedResponse {
+    pub parked: Vec<ParkedPayout>,
 }
 
 #[cw_serde]
@@ -333,13 +396,17 @@ pub struct EmissionResponse {
 }
 
 /// Global sums kept by the contract. Invariants: the contract's token balance equals
-/// `claimable + dust`; `weight_sum` equals the sum of the weights of the active topics.
+/// `claimable + dust + parked`; `weight_sum` equals the sum of the weights of the active
+/// topics.
 #[cw_serde]
 #[derive(Default)]
 pub struct Totals {
     pub claimable: Uint128,
     pub dust: Uint128,
     pub weight_sum: Decimal,
+    /// Payouts refused by their recipient, waiting to be retried or redirected.
+    #[serde(default)]
+    pub parked: Uint128,
 }
 
 /// Typed handle on a deployed reward-distribution contract.
@@ -418,6 +485,9 @@ pub struct EpochScoresResponse {
     pub reputers: Vec<ActorScore>,
     /// The forecasting-task score `T_i = L⁻_i − L_i` (§7.2).
     pub forecasting_task_score: SignedDecimal,
+    /// The topic's ε (§8.1) the epoch was scored with, recorded by synthesis at the
+    /// reputer close (zero unless `Scored`): settlement uses it, not the topic's current ε.
+    pub epsilon: Decimal,
 }
 
 /// Runs the score query against synthesis.

@@ -14,6 +14,10 @@ use crate::funds::pay_contract_msg;
 /// A fixed-point scale for the delegators' reward-per-share accumulators (1e18).
 pub const REWARD_SCALE: u128 = 1_000_000_000_000_000_000;
 
+/// The most changes of one delegation that may wait for the topic's next reward deposit
+/// (see `PendingChange`); one of them is always kept for a whole-position undelegation.
+pub const MAX_PENDING_CHANGES: u32 = 8;
+
 #[cw_serde]
 pub struct InstantiateMsg {
     /// Admin (cw-ownable, two-step transfer); `None` leaves the contract without an admin.
@@ -30,6 +34,9 @@ pub struct InstantiateMsg {
     pub max_removals_per_call: u32,
     /// The smallest removal a staker may request, unless it removes the whole stake.
     pub min_removal: Uint128,
+    /// The smallest `Delegate` (>= 1 and >= `min_removal`); a partial undelegation must
+    /// leave 0 or at least this much.
+    pub min_delegation: Uint128,
 }
 
 #[cw_ownable::cw_ownable_execute]
@@ -43,6 +50,8 @@ pub enum ExecuteMsg {
         unbonding_blocks: Option<u64>,
         max_removals_per_call: Option<u32>,
         min_removal: Option<Uint128>,
+        #[serde(default)]
+        min_delegation: Option<Uint128>,
     },
     /// A registered reputer (operator key) adds self-stake in a topic, paid with native
     /// coins; the resulting self-stake must reach the registry's minimum stake.
@@ -52,7 +61,8 @@ pub enum ExecuteMsg {
     RemoveStake { topic_id: u64, amount: Uint128 },
     /// Withdraw one's pending self-stake removal in a topic.
     CancelRemoveStake { topic_id: u64 },
-    /// Delegate native coins to a registered reputer of a topic (not to oneself).
+    /// Delegate native coins (at least `min_delegation`) to a registered reputer of a topic
+    /// (not to oneself). The delegation counts for stake snapshots after this block.
     Delegate { topic_id: u64, reputer: String },
     /// Ask to remove `amount` of one's delegation; works whatever the reputer's status.
     Undelegate {
@@ -74,7 +84,9 @@ pub enum ExecuteMsg {
     /// Pay one's accrued delegator rewards from one (topic, reputer) pool.
     ClaimDelegatorRewards { topic_id: u64, reputer: String },
     /// Reward-distribution only: the delegators' share of reputer rewards for one topic,
-    /// paid with the attached funds (their sum); credited to each pool's reward-per-share.
+    /// paid with the attached funds (their sum). Each entry is paid to the delegations its
+    /// stake snapshot counted, pro rata; entries come in non-decreasing snapshot height,
+    /// never below the topic's last deposit.
     DepositDelegatorRewards {
         topic_id: u64,
         rewards: Vec<ReputerReward>,
@@ -99,10 +111,17 @@ pub enum ReceiveMsg {
     },
 }
 
+/// The delegators' part of one reputer's reward for one epoch.
 #[cw_serde]
 pub struct ReputerReward {
     pub reputer: String,
     pub amount: Uint128,
+    /// The stake snapshot the reward was sized with (`ReputerStakes { height }`): the
+    /// delegations counted at the start of this block share `amount`.
+    pub snapshot_height: u64,
+    /// The delegated stake behind the reputer in that snapshot, as the distributor read
+    /// it; staking refuses the deposit if its own snapshot differs.
+    pub delegated: Uint128,
 }
 
 #[cw_serde]
@@ -170,6 +189,19 @@ pub struct Config {
     pub unbonding_blocks: u64,
     pub max_removals_per_call: u32,
     pub min_removal: Uint128,
+    pub min_delegation: Uint128,
+}
+
+/// A change of a delegation's amount made in block `height`: it counts for stake
+/// snapshots at heights after `height`, so rewards of earlier snapshots still go to the
+/// amount before it. It waits on the delegation until a reward deposit for a later
+/// snapshot of the topic arrives (no earlier one can come after that).
+#[cw_serde]
+#[derive(Copy)]
+pub struct PendingChange {
+    pub height: u64,
+    /// The delegation's amount from snapshot `height + 1` on.
+    pub amount: Uint128,
 }
 
 /// Whose stake a removal takes from.
@@ -227,10 +259,15 @@ pub struct DelegationResponse {
     pub topic_id: u64,
     pub reputer: Addr,
     pub delegator: Addr,
+    /// The amount now (what snapshots after the last change count).
     pub amount: Uint128,
     /// Rewards claimable now (rounded down).
     pub pending_rewards: Uint128,
     pub pending_undelegation: Option<PendingRemoval>,
+    /// The amount earlier snapshots count: before the first of `pending_changes`.
+    pub counted_amount: Uint128,
+    /// Changes waiting for the topic's next reward deposit, oldest first.
+    pub pending_changes: Vec<PendingChange>,
 }
 
 #[cw_serde]
@@ -256,18 +293,19 @@ pub struct PoolResponse {
     pub topic_id: u64,
     pub reputer: Addr,
     pub total_delegated: Uint128,
-    /// Rewards per delegated unit, scaled by `REWARD_SCALE`.
+    /// Rewards per delegated unit, scaled by `REWARD_SCALE` (cumulative over deposits).
     pub reward_per_share: Uint256,
-    /// Rewards deposited while the pool had no delegators, added to its next deposit.
-    pub undistributed: Uint128,
+    /// The snapshot height of the topic's latest deposit: deposits for earlier
+    /// snapshots are refused (`None` before the first).
+    pub last_deposit_snapshot: Option<u64>,
 }
 
 #[cw_serde]
 pub struct TotalsResponse {
     /// All self-stake and delegations, including those waiting to be paid out.
     pub total_staked: Uint128,
-    /// Delegator rewards deposited and not yet claimed: what is owed, what waits
-    /// undistributed, and the rounding dust.
+    /// Delegator rewards deposited and not yet claimed: what is owed and the rounding
+    /// dust.
     pub reward_funds: Uint128,
 }
 

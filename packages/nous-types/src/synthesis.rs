@@ -497,6 +497,9 @@ pub struct EpochScores {
     pub reputers: Vec<ReputerScore>,
     /// Height of the block that closed the reputer window.
     pub scored_at: u64,
+    /// The topic's ε (MATH.md §8.1) when the epoch was scored: reward-distribution settles
+    /// the epoch with it, whatever the creator sets afterwards.
+    pub epsilon: Decimal,
 }
 
 #[cw_serde]

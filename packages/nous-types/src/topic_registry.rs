@@ -308,7 +308,10 @@ pub enum ExecuteMsg {
     /// while a worker window of the topic is open.
     UpdateTopic { topic_id: u64, params: TopicParams },
     /// The sender (operator key) registers in a topic and role, attaching exactly
-    /// `registration_fee` (native deployments). `owner` receives rewards (default sender).
+    /// `registration_fee` (native deployments). `owner` receives rewards; default: the
+    /// owner of the operator's earlier registration in this topic and role if it had one
+    /// (see `FormerOwner`), else the sender. Registering under another owner than that
+    /// former owner needs its consent (`ReleaseRegistrationOwner`) first.
     Register {
         topic_id: u64,
         role: Role,
@@ -336,6 +339,14 @@ pub enum ExecuteMsg {
     },
     /// The registration's owner: withdraw a pending proposal.
     CancelRegistrationOwner {
+        topic_id: u64,
+        role: Role,
+        operator: String,
+    },
+    /// The former owner of an unregistered registration: consent to the operator
+    /// registering again under any owner (until then it can only register under this
+    /// owner, so the operator key alone never moves the rewards elsewhere).
+    ReleaseRegistrationOwner {
         topic_id: u64,
         role: Role,
         operator: String,
@@ -425,6 +436,14 @@ pub enum QueryMsg {
         start_after: Option<RegistrationKey>,
         limit: Option<u32>,
     },
+    /// The owner an unregistered operator is still bound to in this topic and role: it
+    /// may register again only under this owner until the owner releases it.
+    #[returns(FormerOwnerResponse)]
+    FormerOwner {
+        topic_id: u64,
+        role: Role,
+        operator: String,
+    },
     /// The compact per-topic index of an address, if it ever registered in the topic.
     #[returns(ActorIndexResponse)]
     ActorIndex { topic_id: u64, address: String },
@@ -496,6 +515,12 @@ pub struct RegistrationKey {
 #[cw_serde]
 pub struct RegistrationsResponse {
     pub registrations: Vec<Registration>,
+}
+
+#[cw_serde]
+pub struct FormerOwnerResponse {
+    /// `None`: the operator is registered, never was, was its own owner, or was released.
+    pub owner: Option<Addr>,
 }
 
 #[cw_serde]

@@ -311,6 +311,7 @@ impl Net {
                 unbonding_blocks: None,
                 max_removals_per_call: None,
                 min_removal: None,
+                min_delegation: None,
             },
             &[],
         )?;

@@ -40,6 +40,7 @@ pub struct Deploy {
     pub unbonding_blocks: u64,
     pub max_removals_per_call: u32,
     pub min_removal: u128,
+    pub min_delegation: u128,
 }
 
 impl Default for Deploy {
@@ -50,6 +51,7 @@ impl Default for Deploy {
             unbonding_blocks: 20,
             max_removals_per_call: 3,
             min_removal: 100,
+            min_delegation: 100,
         }
     }
 }
@@ -106,6 +108,7 @@ impl VmSuite {
                 unbonding_blocks: deploy.unbonding_blocks,
                 max_removals_per_call: deploy.max_removals_per_call,
                 min_removal: Uint128::new(deploy.min_removal),
+                min_delegation: Uint128::new(deploy.min_delegation),
             },
             &[],
         )?;

@@ -11,4 +11,5 @@ pub mod config;
 pub mod emission;
 pub mod ledger;
 pub mod payout;
+pub mod payouts;
 pub mod settle;

@@ -74,9 +74,12 @@ pub fn pay_epoch(
         }
         if to_delegators > 0 {
             delegated_total = delegated_total.checked_add(Uint128::new(to_delegators))?;
+            // staking pays it to the delegations this snapshot counted
             delegated.push(ReputerReward {
                 reputer: a.operator.to_string(),
                 amount: Uint128::new(to_delegators),
+                snapshot_height: p.stakes_at,
+                delegated: stake.delegated,
             });
         }
     }

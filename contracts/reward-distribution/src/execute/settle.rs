@@ -9,9 +9,11 @@
 //! 2. **allocate** — cap the targets by the treasury (§9.2: one epoch takes the whole
 //!    treasury, several share it by `w_t · epoch_length`);
 //! 3. **pay** — per epoch: the chain-security share, the class budgets and the integer
-//!    payouts (§8.7) credited to owners, the delegators' part of reputer rewards in one
-//!    deposit to staking, dust carried. Then one `DrawEmission` for the sum (first message,
-//!    so the tokens arrive before any transfer leaves).
+//!    payouts (§8.7) credited to owners, the delegators' part of reputer rewards, dust
+//!    carried. Then one `DrawEmission` for the sum (first message, so the tokens arrive
+//!    before any transfer leaves), the chain-security transfer and one delegator deposit
+//!    per topic (its epochs in order), each isolated (`payouts`): a refused one is parked,
+//!    the call goes on.
 
 use cosmwasm_std::{
     Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, Storage, Uint128,
@@ -21,19 +23,19 @@ use std::collections::BTreeMap;
 use cw_storage_plus::Bound;
 use nous_math::topic::TopicEntry;
 use nous_math::Fixed;
-use nous_types::funds::transfer_msg;
 use nous_types::reward_distribution::{
     query_epoch_scores, ActorScore, Config, EpochOutcome, EpochReward, EpochScoresResponse,
     ScoresStatus, Totals, MAX_UNSETTLED_EPOCHS,
 };
-use nous_types::staking::ReputerStake;
+use nous_types::staking::{ReputerReward, ReputerStake};
 use nous_types::topic_registry::GlobalParams;
 
 use crate::error::ContractError;
-use crate::execute::activate::{load_topic, next_weight};
+use crate::execute::activate::next_weight;
 use crate::execute::emission::{month_of, month_record, record_paid, TreasuryView};
 use crate::execute::ledger;
 use crate::execute::payout::{pay_epoch, PaidEpoch};
+use crate::execute::payouts::{self, Outgoing};
 use crate::maths::{self, ClassInput, SplitInput, SplitOutput, SplitParams};
 use crate::state::{
     Class, TopicState, CONFIG, CRANK_CURSOR, EPOCH_REWARDS, SMOOTHED, TOPICS, TOTALS, WEIGHT_INDEX,
@@ -54,8 +56,10 @@ pub struct Planned {
     pub month: u64,
     pub split: SplitOutput,
     pub scores: EpochScoresResponse,
-    /// Staking's answer for `scores.reputers`, same order.
+    /// Staking's answer for `scores.reputers`, same order, as of `stakes_at` (the first
+    /// block of the epoch's reputer window).
     pub reputer_stakes: Vec<ReputerStake>,
+    pub stakes_at: u64,
 }
 
 /// Everything one call shares.
@@ -155,7 +159,9 @@ pub fn settle(
     // ---- phase 3: pay -----------------------------------------------------------------
     let mut drawn = Uint128::zero();
     let mut chain_security = Uint128::zero();
-    let mut deposits = vec![];
+    // one deposit per topic: its epochs of this call in order (staking takes a topic's
+    // deposits in snapshot order)
+    let mut deposits: BTreeMap<u64, (Uint128, Vec<ReputerReward>)> = BTreeMap::new();
     let mut events = vec![];
     let share = ctx.params.chain_security_share;
     for (planned, alloc) in ctx.planned.iter().zip(allocations) {
@@ -181,12 +187,9 @@ pub fn settle(
         drawn = drawn.checked_add(alloc)?;
         chain_security = chain_security.checked_add(cs)?;
         if let Some((total, rewards)) = delegators {
-            deposits.push(ctx.config.staking.deposit_delegator_rewards_msg(
-                &ctx.config.denom,
-                total,
-                planned.topic_id,
-                rewards,
-            )?);
+            let deposit = deposits.entry(planned.topic_id).or_default();
+            deposit.0 = deposit.0.checked_add(total)?;
+            deposit.1.extend(rewards);
         }
         events.push(epoch_event(&record));
         events.push(event);
@@ -195,6 +198,21 @@ pub fn settle(
     for record in std::mem::take(&mut ctx.finished) {
         events.push(epoch_event(&record));
         save_record(deps.storage, record)?;
+    }
+    // the payouts that leave, isolated: a refusal parks the amount, never fails the call
+    let mut outgoing = vec![];
+    if !chain_security.is_zero() {
+        outgoing.push(payouts::chain_security(&ctx.config, chain_security)?);
+    }
+    for (topic_id, deposit) in deposits {
+        outgoing.push(payouts::delegator_deposit(
+            deps.storage,
+            &ctx.config,
+            &mut ctx.totals,
+            ctx.height,
+            topic_id,
+            deposit,
+        )?);
     }
     TOTALS.save(deps.storage, &ctx.totals)?;
 
@@ -216,14 +234,13 @@ pub fn settle(
     if !drawn.is_zero() {
         res = res.add_message(ctx.config.fee_vault.draw_emission_msg(drawn)?);
     }
-    if !chain_security.is_zero() {
-        res = res.add_message(transfer_msg(
-            &ctx.config.denom,
-            &ctx.config.chain_security_recipient,
-            chain_security,
-        )?);
+    for out in outgoing {
+        res = match out {
+            Outgoing::Send(sub) => res.add_submessage(sub),
+            Outgoing::Parked(event) => res.add_event(event),
+        };
     }
-    Ok(res.add_messages(deposits))
+    Ok(res)
 }
 
 /// Phase 1 of a crank: one epoch at a time, always the epoch that became due first (its
@@ -391,7 +408,6 @@ fn plan_topic(
     let Some(last_closed) = state.clock.last_closed_reputer_epoch(ctx.height) else {
         return Ok(());
     };
-    let mut epsilon = None;
     let mut taken = 0u32;
     while ctx.epochs_left > 0
         && taken < max_epochs
@@ -416,14 +432,7 @@ fn plan_topic(
         // §8.2: the reputers' stakes synthesis weighted the losses with, as of the first
         // block of the epoch's reputer window (`NetworkLosses.reputers`).
         let stakes_at = state.clock.reputer_window(epoch).map_or(end, |w| w.start);
-        let inputs = match fetch_inputs(
-            querier,
-            ctx,
-            topic_id,
-            epoch,
-            (end, stakes_at),
-            &mut epsilon,
-        ) {
+        let inputs = match fetch_inputs(querier, ctx, topic_id, epoch, (end, stakes_at)) {
             Ok(Some(inputs)) => inputs,
             Ok(None) => break, // synthesis has not scored it yet
             Err(e) if ctx.crank => {
@@ -519,6 +528,7 @@ fn plan_topic(
             split,
             scores,
             reputer_stakes,
+            stakes_at,
         });
     }
     TOPICS.save(storage, topic_id, &state)?;
@@ -530,7 +540,9 @@ struct EpochInputs {
     scores: EpochScoresResponse,
     stake: Uint128,
     revenue: Uint128,
-    /// The topic's ε (§8.1) and the reputers' stakes: only for usable scored epochs.
+    /// The topic's ε (§8.1) the epoch was scored with (synthesis records it at the reputer
+    /// close, so a later `UpdateTopic` cannot change a scored epoch's rewards) and the
+    /// reputers' stakes: only for usable scored epochs.
     epsilon: Option<Decimal>,
     reputer_stakes: Option<Vec<ReputerStake>>,
 }
@@ -543,7 +555,6 @@ fn fetch_inputs(
     topic_id: u64,
     epoch: u64,
     (end, stakes_at): (u64, u64),
-    epsilon: &mut Option<Decimal>,
 ) -> Result<Option<EpochInputs>, ContractError> {
     let mut scores = query_epoch_scores(querier, &ctx.config.synthesis, topic_id, epoch)?;
     if scores.status == ScoresStatus::Pending {
@@ -568,16 +579,6 @@ fn fetch_inputs(
     let usable = scores.status == ScoresStatus::Scored
         && check_scores(&scores, topic_id, epoch, &ctx.params).is_ok();
     let (eps, reputer_stakes) = if usable {
-        let eps = match *epsilon {
-            Some(e) => e,
-            None => {
-                let e = load_topic(querier, &ctx.config.topic_registry, topic_id)?
-                    .params
-                    .epsilon;
-                *epsilon = Some(e);
-                e
-            }
-        };
         let reputers: Vec<String> = scores
             .reputers
             .iter()
@@ -587,7 +588,7 @@ fn fetch_inputs(
             ctx.config
                 .staking
                 .reputer_stakes(querier, topic_id, reputers, Some(stakes_at))?;
-        (Some(eps), Some(stakes))
+        (Some(scores.epsilon), Some(stakes))
     } else {
         (None, None)
     };

@@ -10,18 +10,99 @@ use cosmwasm_std::{
     Response, SignedDecimal, StdError, StdResult, Uint128,
 };
 use cw_multi_test::error::AnyResult;
-use cw_multi_test::{App, AppBuilder, AppResponse, Contract, ContractWrapper, Executor};
+use cw_multi_test::{
+    App, AppBuilder, AppResponse, Bank, BankKeeper, BankSudo, Contract, ContractWrapper,
+    CosmosRouter, Executor, Module,
+};
 use cw_storage_plus::{Item, Map};
 use nous_types::fee_vault::{TopicRevenueResponse, TreasuryResponse};
 use nous_types::reward_distribution::{
     ActorScore, ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse,
-    EpochScoresResponse, ExecuteMsg, InstantiateMsg, QueryMsg, ScoresStatus, SynthesisScoresQuery,
-    TopicStatusResponse, TopicsResponse, Totals,
+    EpochScoresResponse, ExecuteMsg, InstantiateMsg, ParkedPayout, ParkedResponse, QueryMsg,
+    ScoresStatus, SynthesisScoresQuery, TopicStatusResponse, TopicsResponse, Totals,
 };
 use nous_types::staking::{ReputerReward, ReputerStake, ReputerStakesResponse, TopicStakeResponse};
 use nous_types::topic_registry::{GlobalParams, Topic, TopicParams};
 
 pub const DENOM: &str = "unous";
+
+// ---- a bank that refuses sends to blocked addresses --------------------------------------
+
+/// The multi-test bank, except that it refuses bank sends to the addresses in `blocked`,
+/// as a chain refuses sends to its module accounts.
+#[derive(Default)]
+pub struct BlockingBank {
+    inner: BankKeeper,
+    pub blocked: std::collections::BTreeSet<String>,
+}
+
+impl BlockingBank {
+    pub fn init_balance(
+        &self,
+        storage: &mut dyn cosmwasm_std::Storage,
+        account: &Addr,
+        amount: Vec<Coin>,
+    ) -> AnyResult<()> {
+        self.inner.init_balance(storage, account, amount)
+    }
+}
+
+impl Module for BlockingBank {
+    type ExecT = cosmwasm_std::BankMsg;
+    type QueryT = cosmwasm_std::BankQuery;
+    type SudoT = BankSudo;
+
+    fn execute<ExecC, QueryC>(
+        &self,
+        api: &dyn cosmwasm_std::Api,
+        storage: &mut dyn cosmwasm_std::Storage,
+        router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        block: &cosmwasm_std::BlockInfo,
+        sender: Addr,
+        msg: Self::ExecT,
+    ) -> AnyResult<AppResponse>
+    where
+        ExecC: cosmwasm_std::CustomMsg + serde::de::DeserializeOwned + 'static,
+        QueryC: cosmwasm_std::CustomQuery + serde::de::DeserializeOwned + 'static,
+    {
+        if let cosmwasm_std::BankMsg::Send { to_address, .. } = &msg {
+            if self.blocked.contains(to_address) {
+                cw_multi_test::error::bail!("{to_address} is not allowed to receive funds");
+            }
+        }
+        self.inner.execute(api, storage, router, block, sender, msg)
+    }
+
+    fn query(
+        &self,
+        api: &dyn cosmwasm_std::Api,
+        storage: &dyn cosmwasm_std::Storage,
+        querier: &dyn cosmwasm_std::Querier,
+        block: &cosmwasm_std::BlockInfo,
+        request: Self::QueryT,
+    ) -> AnyResult<Binary> {
+        self.inner.query(api, storage, querier, block, request)
+    }
+
+    fn sudo<ExecC, QueryC>(
+        &self,
+        api: &dyn cosmwasm_std::Api,
+        storage: &mut dyn cosmwasm_std::Storage,
+        router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        block: &cosmwasm_std::BlockInfo,
+        msg: Self::SudoT,
+    ) -> AnyResult<AppResponse>
+    where
+        ExecC: cosmwasm_std::CustomMsg + serde::de::DeserializeOwned + 'static,
+        QueryC: cosmwasm_std::CustomQuery + serde::de::DeserializeOwned + 'static,
+    {
+        self.inner.sudo(api, storage, router, block, msg)
+    }
+}
+
+impl Bank for BlockingBank {}
+
+pub type TestApp = App<BlockingBank>;
 pub const TOKEN: u128 = 1_000_000_000_000_000_000;
 pub const START: u64 = 100;
 pub const EPOCH: u64 = 10;
@@ -196,6 +277,11 @@ pub enum StakingExec {
         self_stake: Uint128,
         delegated: Uint128,
     },
+    /// Test-only: refuse (or accept again) the deposits of a topic.
+    SetRefuse {
+        topic_id: u64,
+        refuse: bool,
+    },
 }
 
 #[cw_serde]
@@ -220,16 +306,35 @@ pub enum StakingQuery {
 const S_TOPIC: Map<u64, Uint128> = Map::new("topic");
 const S_REPUTER: Map<(u64, &str), (Uint128, Uint128)> = Map::new("reputer");
 const S_DEPOSITED: Map<(u64, &str), Uint128> = Map::new("deposited");
+const S_REFUSE: Map<u64, bool> = Map::new("refuse");
+const S_LAST_SNAPSHOT: Map<u64, u64> = Map::new("last_snapshot");
 
+/// Records a deposit, with the real staking's rules on order: a topic's snapshot heights
+/// never go down.
 fn record_deposit(
     deps: DepsMut,
     topic_id: u64,
     rewards: Vec<ReputerReward>,
     paid: Uint128,
 ) -> StdResult<()> {
+    if S_REFUSE.may_load(deps.storage, topic_id)?.unwrap_or(false) {
+        return Err(StdError::generic_err(
+            "staking refuses deposits of this topic",
+        ));
+    }
     let sum: Uint128 = rewards.iter().map(|r| r.amount).sum();
     if sum != paid || sum.is_zero() {
         return Err(StdError::generic_err("deposit does not match its rewards"));
+    }
+    let mut last = S_LAST_SNAPSHOT.may_load(deps.storage, topic_id)?;
+    for r in &rewards {
+        if last.is_some_and(|l| l > r.snapshot_height) {
+            return Err(StdError::generic_err("deposit out of snapshot order"));
+        }
+        last = Some(r.snapshot_height);
+    }
+    if let Some(l) = last {
+        S_LAST_SNAPSHOT.save(deps.storage, topic_id, &l)?;
     }
     for r in rewards {
         let cur = S_DEPOSITED
@@ -266,6 +371,9 @@ fn staking_exec(deps: DepsMut, _: Env, info: MessageInfo, msg: StakingExec) -> S
             self_stake,
             delegated,
         } => S_REPUTER.save(deps.storage, (topic_id, &reputer), &(self_stake, delegated))?,
+        StakingExec::SetRefuse { topic_id, refuse } => {
+            S_REFUSE.save(deps.storage, topic_id, &refuse)?
+        }
     }
     Ok(Response::new())
 }
@@ -382,6 +490,7 @@ fn synthesis_query(deps: Deps, _: Env, msg: SynthesisScoresQuery) -> StdResult<B
                 forecasters: vec![],
                 reputers: vec![],
                 forecasting_task_score: SignedDecimal::zero(),
+                epsilon: Decimal::zero(),
             }),
     };
     if s.status != ScoresStatus::Pending || s.topic_id == topic_id {
@@ -408,7 +517,8 @@ fn reward_distribution() -> Box<dyn Contract<Empty>> {
             reward_distribution::contract::instantiate,
             reward_distribution::contract::query,
         )
-        .with_migrate(reward_distribution::contract::migrate),
+        .with_migrate(reward_distribution::contract::migrate)
+        .with_reply(reward_distribution::contract::reply),
     )
 }
 
@@ -495,7 +605,7 @@ pub fn emission_params() -> EmissionParams {
 }
 
 pub struct Suite {
-    pub app: App,
+    pub app: TestApp,
     pub owner: Addr,
     pub keeper: Addr,
     pub security: Addr,
@@ -529,7 +639,9 @@ impl Suite {
         max_topics: Option<u32>,
         cw20: bool,
     ) -> Suite {
-        let mut app = AppBuilder::new().build(|_, _, _| {});
+        let mut app = AppBuilder::new()
+            .with_bank(BlockingBank::default())
+            .build(|_, _, _| {});
         let api = *app.api();
         let owner = api.addr_make("owner");
         let keeper = api.addr_make("keeper");
@@ -650,6 +762,21 @@ impl Suite {
         self.app
             .execute_contract(self.owner.clone(), addr.clone(), msg, &[])
             .expect("mock accepts");
+    }
+
+    /// The chain refuses bank sends to `who` from now on (like a module account).
+    pub fn block_bank_sends_to(&mut self, who: &Addr) {
+        let who = who.to_string();
+        self.app.init_modules(|router, _, _| {
+            router.bank.blocked.insert(who);
+        });
+    }
+
+    pub fn unblock_bank_sends_to(&mut self, who: &Addr) {
+        let who = who.to_string();
+        self.app.init_modules(|router, _, _| {
+            router.bank.blocked.remove(&who);
+        });
     }
 
     pub fn set_height(&mut self, height: u64) {
@@ -825,6 +952,28 @@ impl Suite {
         r.reward
     }
 
+    /// Every parked payout (all pages).
+    pub fn parked(&self) -> Vec<ParkedPayout> {
+        let mut all: Vec<ParkedPayout> = vec![];
+        loop {
+            let page: ParkedResponse = self
+                .app
+                .wrap()
+                .query_wasm_smart(
+                    &self.contract,
+                    &QueryMsg::Parked {
+                        start_after: all.last().map(|p| p.id),
+                        limit: Some(30),
+                    },
+                )
+                .expect("parked");
+            if page.parked.is_empty() {
+                return all;
+            }
+            all.extend(page.parked);
+        }
+    }
+
     pub fn deposited(&self, topic_id: u64, reputer: &Addr) -> u128 {
         let r: Uint128 = self
             .app
@@ -840,15 +989,18 @@ impl Suite {
         r.u128()
     }
 
-    /// The money invariants: the contract holds exactly what it owes plus carried dust;
-    /// the weight sum is the sum of the active topics' weights.
+    /// The money invariants: the contract holds exactly what it owes plus carried dust
+    /// plus parked payouts (the sum of the parked records); the weight sum is the sum of
+    /// the active topics' weights.
     pub fn assert_invariants(&self) {
         let t = self.totals();
         assert_eq!(
             Uint128::new(self.balance(&self.contract)),
-            t.claimable + t.dust,
-            "balance == claimable + dust"
+            t.claimable + t.dust + t.parked,
+            "balance == claimable + dust + parked"
         );
+        let parked: Uint128 = self.parked().iter().map(|p| p.amount).sum();
+        assert_eq!(parked, t.parked, "parked == the parked records");
         let active: Decimal = self
             .topics()
             .topics
@@ -901,6 +1053,8 @@ pub fn scored(
             })
             .collect(),
         forecasting_task_score: sdec("0.2"),
+        // the topic's ε at scoring (the mock registry's topic has the same)
+        epsilon: dec("0.01"),
     }
 }
 

@@ -14,18 +14,42 @@ pub fn validate(config: &Config) -> Result<(), ContractError> {
     if config.max_removals_per_call == 0 {
         return Err(ContractError::ZeroRemovalCap {});
     }
+    // Every new position is at least min_delegation >= min_removal, and a partial removal
+    // leaves 0 or at least min_delegation: a removal below min_removal (allowed only for a
+    // whole position) is then one of a position older than the configuration, never dust
+    // a staker can create at will to fill the queue.
+    if config.min_delegation.is_zero() || config.min_delegation < config.min_removal {
+        return Err(ContractError::InvalidMinimumDelegation {
+            min_delegation: config.min_delegation,
+            min_removal: config.min_removal,
+        });
+    }
     Ok(())
+}
+
+/// The fields an `UpdateConfig` may change (`None`: keep).
+pub struct Changes {
+    pub registry: Option<String>,
+    pub reward_distributor: Option<String>,
+    pub unbonding_blocks: Option<u64>,
+    pub max_removals_per_call: Option<u32>,
+    pub min_removal: Option<Uint128>,
+    pub min_delegation: Option<Uint128>,
 }
 
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
-    registry: Option<String>,
-    reward_distributor: Option<String>,
-    unbonding_blocks: Option<u64>,
-    max_removals_per_call: Option<u32>,
-    min_removal: Option<Uint128>,
+    changes: Changes,
 ) -> Result<Response, ContractError> {
+    let Changes {
+        registry,
+        reward_distributor,
+        unbonding_blocks,
+        max_removals_per_call,
+        min_removal,
+        min_delegation,
+    } = changes;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(registry) = registry {
@@ -42,6 +66,9 @@ pub fn update_config(
     }
     if let Some(min) = min_removal {
         config.min_removal = min;
+    }
+    if let Some(min) = min_delegation {
+        config.min_delegation = min;
     }
     validate(&config)?;
     CONFIG.save(deps.storage, &config)?;
@@ -61,5 +88,6 @@ pub fn update_config(
             "max_removals_per_call",
             config.max_removals_per_call.to_string(),
         )
-        .add_attribute("min_removal", config.min_removal))
+        .add_attribute("min_removal", config.min_removal)
+        .add_attribute("min_delegation", config.min_delegation))
 }

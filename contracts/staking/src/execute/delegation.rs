@@ -6,12 +6,15 @@ use nous_types::funds::transfer_msg;
 use nous_types::staking::RemovalKind;
 use nous_types::topic_registry::{Role, TopicRegistryContract};
 
+use crate::accrual;
 use crate::execute::change_stake;
-use crate::rewards::{new_delegation, settle};
+use crate::execute::removal::load_pending;
+use crate::rewards::{check_room, new_delegation, record_change};
 use crate::state::{Delegation, CONFIG, DELEGATIONS, POOLS, REWARD_FUNDS};
 use crate::ContractError;
 
-/// `delegator` delegates `amount` to a registered reputer of a topic.
+/// `delegator` delegates `amount` (at least `min_delegation`) to a registered reputer of
+/// a topic. It counts for stake snapshots after this block, and so for their rewards.
 pub fn delegate(
     deps: DepsMut,
     env: Env,
@@ -28,6 +31,12 @@ pub fn delegate(
         return Err(ContractError::SelfDelegation {});
     }
     let config = CONFIG.load(deps.storage)?;
+    if amount < config.min_delegation {
+        return Err(ContractError::BelowMinimumDelegation {
+            minimum: config.min_delegation,
+            amount,
+        });
+    }
     if TopicRegistryContract(config.registry)
         .registration(&deps.querier, topic_id, Role::Reputer, &reputer)?
         .is_none()
@@ -37,20 +46,35 @@ pub fn delegate(
             address: reputer,
         });
     }
-    let pool = POOLS
-        .may_load(deps.storage, (topic_id, &reputer))?
-        .unwrap_or_default();
     let key = (&delegator, topic_id, &reputer);
     let mut delegation = match DELEGATIONS.may_load(deps.storage, key)? {
         Some(d) => d,
-        None => new_delegation(&pool),
+        None => {
+            let pool = POOLS
+                .may_load(deps.storage, (topic_id, &reputer))?
+                .unwrap_or_default();
+            new_delegation(&pool)
+        }
     };
-    settle(&mut delegation, &pool)?;
-    delegation.amount = delegation.amount.checked_add(amount)?;
+    accrual::settle(deps.storage, topic_id, &reputer, &mut delegation)?;
+    // Keep room for the payouts that must stay possible: a whole-position exit, and the
+    // payout of a pending undelegation.
+    let removal_pending = load_pending(
+        deps.storage,
+        &delegator,
+        topic_id,
+        &reputer,
+        RemovalKind::Delegation,
+    )?
+    .is_some();
+    let height = env.block.height;
+    check_room(&delegation, Some(height), 1 + u32::from(removal_pending))?;
+    let now = delegation.current().checked_add(amount)?;
+    record_change(&mut delegation, height, now);
     DELEGATIONS.save(deps.storage, key, &delegation)?;
     let totals = change_stake(
         deps.storage,
-        env.block.height,
+        height,
         topic_id,
         &reputer,
         RemovalKind::Delegation,
@@ -63,12 +87,13 @@ pub fn delegate(
         .add_attribute("address", delegator.as_str())
         .add_attribute("reputer", reputer.as_str())
         .add_attribute("amount", amount)
-        .add_attribute("delegation", delegation.amount)
-        .add_attribute("delegated", totals.delegated))
+        .add_attribute("delegation", now)
+        .add_attribute("delegated", totals.delegated)
+        .add_attribute("counted_from_height", height.saturating_add(1).to_string()))
 }
 
-/// Saves a delegation, or deletes it once it holds neither stake nor claimable rewards
-/// (a fraction of a token left in it becomes dust).
+/// Saves a delegation, or deletes it once it holds no stake, no pending change and no
+/// claimable rewards (a fraction of a token left in it becomes dust).
 pub(crate) fn store_delegation(
     deps: &mut DepsMut,
     delegator: &Addr,
@@ -77,7 +102,8 @@ pub(crate) fn store_delegation(
     delegation: &Delegation,
 ) -> Result<(), ContractError> {
     let key = (delegator, topic_id, reputer);
-    if delegation.amount.is_zero() && delegation.rewards.is_zero() {
+    if delegation.amount.is_zero() && delegation.pending.is_empty() && delegation.rewards.is_zero()
+    {
         DELEGATIONS.remove(deps.storage, key);
     } else {
         DELEGATIONS.save(deps.storage, key, delegation)?;
@@ -100,10 +126,7 @@ pub fn claim(
             topic_id,
             reputer: reputer.clone(),
         })?;
-    let pool = POOLS
-        .may_load(deps.storage, (topic_id, &reputer))?
-        .unwrap_or_default();
-    settle(&mut delegation, &pool)?;
+    accrual::settle(deps.storage, topic_id, &reputer, &mut delegation)?;
     let amount = delegation.rewards;
     if amount.is_zero() {
         return Err(ContractError::NothingToClaim {});

@@ -10,6 +10,12 @@
 //! - A removal requested at height h is due at h + unbonding_blocks and is paid by any
 //!   call at a height >= due (never "due exactly now").
 //! - Undelegation, its cancel and its payout never query the registry.
+//! - A removal below `min_removal` is allowed only for a whole position; a partial
+//!   undelegation leaves 0 or at least `min_delegation` (and min_delegation >=
+//!   min_removal), so only positions older than the configuration can be removed below
+//!   min_removal, one queue entry each: nobody can fill the queue with dust.
+//! - A delegation's payout is a change of its amount in the payout's block (see
+//!   `crate::rewards`): snapshots up to that block still count the old amount.
 
 use cosmwasm_std::{
     Addr, CosmosMsg, DepsMut, Env, Event, MessageInfo, Order, OverflowError, OverflowOperation,
@@ -21,14 +27,15 @@ use nous_types::funds::transfer_msg;
 use nous_types::staking::{PendingRemoval, RemovalKind};
 use nous_types::topic_registry::TopicRegistryContract;
 
+use crate::accrual;
 use crate::execute::change_stake;
 use crate::execute::delegation::store_delegation;
-use crate::rewards::settle;
+use crate::rewards::{check_room, record_change};
 use crate::state::{CONFIG, DELEGATIONS, PENDING, POOLS, QUEUE, REMOVAL_SEQ, STAKES};
 use crate::ContractError;
 
 /// The pending removal of `staker` in `topic_id` from `reputer` of the given kind.
-fn load_pending(
+pub(crate) fn load_pending(
     storage: &dyn Storage,
     staker: &Addr,
     topic_id: u64,
@@ -199,9 +206,9 @@ pub fn undelegate(
 ) -> Result<Response, ContractError> {
     let reputer = deps.api.addr_validate(&reputer)?;
     let delegator = info.sender;
-    let delegation = DELEGATIONS
+    let mut delegation = DELEGATIONS
         .may_load(deps.storage, (&delegator, topic_id, &reputer))?
-        .filter(|d| !d.amount.is_zero())
+        .filter(|d| !d.current().is_zero())
         .ok_or_else(|| ContractError::NoDelegation {
             topic_id,
             reputer: reputer.clone(),
@@ -218,7 +225,17 @@ pub fn undelegate(
         });
     }
     let config = CONFIG.load(deps.storage)?;
-    check_amount(amount, delegation.amount, config.min_removal)?;
+    let remaining = check_amount(amount, delegation.current(), config.min_removal)?;
+    if !remaining.is_zero() && remaining < config.min_delegation {
+        return Err(ContractError::RemainingDelegationBelowMinimum {
+            minimum: config.min_delegation,
+            remaining,
+        });
+    }
+    // Room for this removal's payout, and for a later whole exit if it is partial.
+    accrual::settle(deps.storage, topic_id, &reputer, &mut delegation)?;
+    check_room(&delegation, None, 1 + u32::from(!remaining.is_zero()))?;
+    DELEGATIONS.save(deps.storage, (&delegator, topic_id, &reputer), &delegation)?;
     let removal = enqueue(
         deps.storage,
         &env,
@@ -315,12 +332,22 @@ fn pay(
             match DELEGATIONS.may_load(deps.storage, key)? {
                 None => Uint128::zero(),
                 Some(mut delegation) => {
-                    let pool = POOLS
-                        .may_load(deps.storage, (removal.topic_id, &removal.reputer))?
-                        .unwrap_or_default();
-                    settle(&mut delegation, &pool)?;
-                    let paid = removal.amount.min(delegation.amount);
-                    delegation.amount = delegation.amount.checked_sub(paid)?;
+                    accrual::settle(
+                        deps.storage,
+                        removal.topic_id,
+                        &removal.reputer,
+                        &mut delegation,
+                    )?;
+                    let current = delegation.current();
+                    let paid = removal.amount.min(current);
+                    if !paid.is_zero() {
+                        // room was kept for it when the removal was requested
+                        record_change(
+                            &mut delegation,
+                            env.block.height,
+                            current.checked_sub(paid)?,
+                        );
+                    }
                     store_delegation(
                         deps,
                         &removal.staker,

@@ -20,6 +20,7 @@ pub const MIN_STAKE: u128 = 1_000;
 pub const UNBONDING: u64 = 10;
 pub const CAP: u32 = 3;
 pub const MIN_REMOVAL: u128 = 100;
+pub const MIN_DELEGATION: u128 = 200;
 pub const INITIAL: u128 = 1_000_000_000;
 
 pub fn staking_contract() -> Box<dyn Contract<Empty>> {
@@ -196,6 +197,7 @@ impl SuiteBuilder {
                     unbonding_blocks: UNBONDING,
                     max_removals_per_call: self.cap,
                     min_removal: Uint128::new(MIN_REMOVAL),
+                    min_delegation: Uint128::new(MIN_DELEGATION),
                 },
                 &[],
                 "staking",
@@ -333,6 +335,8 @@ impl Suite {
         )
     }
 
+    /// A deposit sized with the snapshot at the current height (what the stake was at the
+    /// start of this block), as reward-distribution reads it.
     pub fn deposit_rewards(
         &mut self,
         sender: &Addr,
@@ -340,13 +344,42 @@ impl Suite {
         topic_id: u64,
         rewards: &[(&Addr, u128)],
     ) -> AnyResult<AppResponse> {
+        let height = self.height();
+        self.deposit_rewards_at(sender, paid, topic_id, height, rewards)
+    }
+
+    /// A deposit for the snapshot at `height`, with the delegated totals staking answers
+    /// for it.
+    pub fn deposit_rewards_at(
+        &mut self,
+        sender: &Addr,
+        paid: u128,
+        topic_id: u64,
+        height: u64,
+        rewards: &[(&Addr, u128)],
+    ) -> AnyResult<AppResponse> {
         let rewards: Vec<ReputerReward> = rewards
             .iter()
             .map(|(r, a)| ReputerReward {
                 reputer: r.to_string(),
                 amount: Uint128::new(*a),
+                snapshot_height: height,
+                delegated: self.reputer_stakes_at(topic_id, &[r], Some(height.min(self.height())))
+                    [0]
+                .delegated,
             })
             .collect();
+        self.deposit_entries(sender, paid, topic_id, rewards)
+    }
+
+    /// A deposit of the given entries as they are.
+    pub fn deposit_entries(
+        &mut self,
+        sender: &Addr,
+        paid: u128,
+        topic_id: u64,
+        rewards: Vec<ReputerReward>,
+    ) -> AnyResult<AppResponse> {
         self.pay(
             sender,
             paid,
@@ -508,7 +541,7 @@ impl Suite {
     }
 
     /// Conservation: the contract's balance is exactly what it holds as stake (including
-    /// pending removals) plus the reward funds (owed + undistributed + dust), and what the
+    /// pending removals) plus the reward funds (owed + dust), and what the
     /// known delegations can claim never exceeds the reward funds.
     pub fn assert_conserved(&self) {
         let totals = self.totals();
@@ -530,17 +563,13 @@ impl Suite {
         );
     }
 
-    /// The rewards dust the contract keeps: reward funds − owed − undistributed.
-    pub fn dust(&self, pools: &[(u64, &Addr)]) -> u128 {
+    /// The rewards dust the contract keeps: reward funds − owed.
+    pub fn dust(&self) -> u128 {
         let owed: u128 = self
             .positions
             .iter()
             .map(|(d, t, r)| self.delegation(*t, r, d).pending_rewards.u128())
             .sum();
-        let undistributed: u128 = pools
-            .iter()
-            .map(|(t, r)| self.pool(*t, r).undistributed.u128())
-            .sum();
-        self.totals().reward_funds.u128() - owed - undistributed
+        self.totals().reward_funds.u128() - owed
     }
 }

@@ -361,6 +361,7 @@ pub fn close_reputer_window(
             forecasting_task: to_dec(outcome.task_score),
             reputers: reputer_rows,
             scored_at: height,
+            epsilon: topic.params.epsilon,
         },
     )?;
     topic.latest_loss_nonce = Some(nonce);

@@ -1,5 +1,11 @@
 //! Registering workers and reputers, unregistering, and the two-step transfer of a
 //! registration's ownership (the address that receives its rewards).
+//!
+//! The owner consents to every change of owner: while registered through the two-step
+//! transfer; after an unregistration the operator stays bound to its former owner
+//! (`FORMER_OWNERS`) and can register again under another owner only once that owner
+//! released it. Otherwise the operator key alone could move the rewards (unregister,
+//! register again naming itself).
 
 use cosmwasm_std::{Addr, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use nous_types::fee_vault::FeeVaultContract;
@@ -9,7 +15,7 @@ use nous_types::topic_registry::{Registration, Role, WhitelistKind};
 use crate::execute::admin::assert_whitelisted;
 use crate::execute::fees::{check_exact_fee, require_vault};
 use crate::state::{
-    owner_index_key, ACTOR_INDEX, CONFIG, NEXT_ACTOR_INDEX, PARAMS, REGISTRATIONS,
+    owner_index_key, ACTOR_INDEX, CONFIG, FORMER_OWNERS, NEXT_ACTOR_INDEX, PARAMS, REGISTRATIONS,
     REGISTRATIONS_BY_OWNER, TOPICS,
 };
 use crate::ContractError;
@@ -78,10 +84,6 @@ pub fn register(
         WhitelistKind::for_role(role),
         &operator,
     )?;
-    let owner = match owner {
-        Some(o) => deps.api.addr_validate(&o)?,
-        None => operator.clone(),
-    };
     let key = (topic_id, role.as_str(), &operator);
     if REGISTRATIONS.has(deps.storage, key) {
         return Err(ContractError::AlreadyRegistered {
@@ -89,6 +91,25 @@ pub fn register(
             role: role.as_str().to_string(),
             operator: operator.to_string(),
         });
+    }
+    let former_owner = FORMER_OWNERS.may_load(deps.storage, key)?;
+    let owner = match (owner, &former_owner) {
+        (Some(o), _) => deps.api.addr_validate(&o)?,
+        (None, Some(former)) => former.clone(),
+        (None, None) => operator.clone(),
+    };
+    if let Some(former) = former_owner {
+        if former != owner {
+            return Err(ContractError::OwnerConsentRequired {
+                topic_id,
+                role: role.as_str().to_string(),
+                operator: operator.to_string(),
+                former_owner: former.to_string(),
+                requested: owner.to_string(),
+            });
+        }
+        // the registration holds the binding again
+        FORMER_OWNERS.remove(deps.storage, key);
     }
     check_exact_fee(&config.denom, global.registration_fee, paid)?;
     let forward = if paid.is_zero() {
@@ -176,7 +197,12 @@ pub fn unregister(
     if info.sender != r.operator && info.sender != r.owner {
         return Err(ContractError::NotOperatorOrOwner {});
     }
-    REGISTRATIONS.remove(deps.storage, (topic_id, role.as_str(), &r.operator));
+    let key = (topic_id, role.as_str(), &r.operator);
+    REGISTRATIONS.remove(deps.storage, key);
+    // An operator that was its own owner needs nobody's consent to pick another owner.
+    if r.owner != r.operator {
+        FORMER_OWNERS.save(deps.storage, key, &r.owner)?;
+    }
     REGISTRATIONS_BY_OWNER.remove(
         deps.storage,
         (&r.owner, topic_id, &owner_index_key(role, &r.operator)),
@@ -189,7 +215,41 @@ pub fn unregister(
             .add_attribute("action", "unregister"),
         &r,
     )
-    .add_attribute("sender", info.sender))
+    .add_attribute("sender", info.sender)
+    .add_attribute("owner", r.owner.as_str()))
+}
+
+/// The former owner of an unregistered registration lets its operator register again
+/// under any owner.
+pub fn release_owner(
+    deps: DepsMut,
+    info: MessageInfo,
+    topic_id: u64,
+    role: Role,
+    operator: String,
+) -> Result<Response, ContractError> {
+    let operator = deps.api.addr_validate(&operator)?;
+    let key = (topic_id, role.as_str(), &operator);
+    let former =
+        FORMER_OWNERS
+            .may_load(deps.storage, key)?
+            .ok_or_else(|| ContractError::NoFormerOwner {
+                topic_id,
+                role: role.as_str().to_string(),
+                operator: operator.to_string(),
+            })?;
+    if info.sender != former {
+        return Err(ContractError::NotFormerOwner {
+            former_owner: former.to_string(),
+        });
+    }
+    FORMER_OWNERS.remove(deps.storage, key);
+    Ok(Response::new()
+        .add_attribute("action", "release_registration_owner")
+        .add_attribute("topic_id", topic_id.to_string())
+        .add_attribute("role", role.as_str())
+        .add_attribute("operator", operator)
+        .add_attribute("owner", former))
 }
 
 /// The owner proposes `new_owner`; proposing the current owner withdraws a pending proposal.

@@ -519,3 +519,110 @@ fn a_wired_synthesis_is_told_of_every_registration_change() {
     assert_eq!(syncs[3], (1, Role::Worker, carol.to_string(), None));
     suite.assert_conservation();
 }
+
+/// Finding F4 of issue 10: the operator key alone could move a registration's rewards
+/// (unregister, register again naming another owner). After an unregistration the
+/// operator stays bound to its former owner until that owner releases it. Checked: with
+/// the binding no longer saved by `unregister`, the operator's re-registration under
+/// itself succeeds and this test fails there ("expected an error").
+#[test]
+fn the_operator_cannot_change_the_owner_without_the_owners_consent() {
+    use nous_types::topic_registry::FormerOwnerResponse;
+    let mut suite = with_topic();
+    let op = suite.addr("alice");
+    let owner = suite.addr("carol");
+    let thief = suite.addr("mallory");
+    let heir = suite.addr("dave");
+    suite.register(&op, 1, Role::Reputer, Some(&owner)).unwrap();
+    let unregister = ExecuteMsg::Unregister {
+        topic_id: 1,
+        role: Role::Reputer,
+        operator: op.to_string(),
+    };
+    let release = ExecuteMsg::ReleaseRegistrationOwner {
+        topic_id: 1,
+        role: Role::Reputer,
+        operator: op.to_string(),
+    };
+    let former = |suite: &Suite| -> Option<cosmwasm_std::Addr> {
+        let r: FormerOwnerResponse = suite
+            .query(&QueryMsg::FormerOwner {
+                topic_id: 1,
+                role: Role::Reputer,
+                operator: op.to_string(),
+            })
+            .unwrap();
+        r.owner
+    };
+
+    // The operator unregisters and tries to come back under another owner: refused,
+    // whether it names itself or a third party.
+    let r = suite.execute(&op, &unregister).unwrap();
+    assert_eq!(attr(&r, "owner").as_deref(), Some(owner.as_str()));
+    for requested in [&op, &thief] {
+        assert_err(
+            suite.register(&op, 1, Role::Reputer, Some(requested)),
+            ContractError::OwnerConsentRequired {
+                topic_id: 1,
+                role: "reputer".into(),
+                operator: op.to_string(),
+                former_owner: owner.to_string(),
+                requested: requested.to_string(),
+            },
+        );
+    }
+    assert_eq!(former(&suite), Some(owner.clone()));
+    // Without an owner it comes back under its former owner; the binding moves back into
+    // the registration.
+    suite.register(&op, 1, Role::Reputer, None).unwrap();
+    assert_eq!(
+        suite.registration(1, Role::Reputer, &op).unwrap().owner,
+        owner
+    );
+    assert_eq!(former(&suite), None);
+
+    // Only the former owner may release, and only an unregistered operator.
+    assert_err(
+        suite.execute(&owner, &release),
+        ContractError::NoFormerOwner {
+            topic_id: 1,
+            role: "reputer".into(),
+            operator: op.to_string(),
+        },
+    );
+    suite.execute(&owner, &unregister).unwrap();
+    assert_err(
+        suite.execute(&op, &release),
+        ContractError::NotFormerOwner {
+            former_owner: owner.to_string(),
+        },
+    );
+    let r = suite.execute(&owner, &release).unwrap();
+    assert_eq!(
+        attr(&r, "action").as_deref(),
+        Some("release_registration_owner")
+    );
+    assert_eq!(former(&suite), None);
+    // Released: the operator registers under the owner it now works for.
+    suite.register(&op, 1, Role::Reputer, Some(&heir)).unwrap();
+    assert_eq!(
+        suite.registration(1, Role::Reputer, &op).unwrap().owner,
+        heir
+    );
+
+    // An operator that was its own owner needs nobody's consent.
+    let bob = suite.addr("bob");
+    suite.register(&bob, 1, Role::Worker, None).unwrap();
+    suite
+        .execute(
+            &bob,
+            &ExecuteMsg::Unregister {
+                topic_id: 1,
+                role: Role::Worker,
+                operator: bob.to_string(),
+            },
+        )
+        .unwrap();
+    suite.register(&bob, 1, Role::Worker, Some(&heir)).unwrap();
+    suite.assert_conservation();
+}
