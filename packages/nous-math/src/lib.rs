@@ -7,6 +7,7 @@
 mod wide;
 
 pub mod consensus;
+pub mod convert;
 pub mod emission;
 pub mod epoch;
 pub mod error;
