@@ -318,13 +318,21 @@ impl Params {
                 self.max_gradient_threshold,
                 MAX_GRADIENT_THRESHOLD,
             ),
-            ("min_stake_fraction", self.min_stake_fraction, MIN_STAKE_FRACTION),
+            (
+                "min_stake_fraction",
+                self.min_stake_fraction,
+                MIN_STAKE_FRACTION,
+            ),
             ("p_reward_inference", self.p_reward_inference, P_REWARD),
             ("p_reward_forecast", self.p_reward_forecast, P_REWARD),
             ("p_reward_reputer", self.p_reward_reputer, P_REWARD),
             ("c_reward_inference", self.c_reward_inference, C_REWARD),
             ("c_reward_forecast", self.c_reward_forecast, C_REWARD),
-            ("task_reward_alpha", self.task_reward_alpha, TASK_REWARD_ALPHA),
+            (
+                "task_reward_alpha",
+                self.task_reward_alpha,
+                TASK_REWARD_ALPHA,
+            ),
             ("beta_entropy", self.beta_entropy, BETA_ENTROPY),
             (
                 "initial_regret_quantile",
@@ -332,7 +340,11 @@ impl Params {
                 INITIAL_REGRET_QUANTILE,
             ),
             ("p_norm_safe_div", self.p_norm_safe_div, P_NORM_SAFE_DIV),
-            ("topic_reward_alpha", self.topic_reward_alpha, TOPIC_REWARD_ALPHA),
+            (
+                "topic_reward_alpha",
+                self.topic_reward_alpha,
+                TOPIC_REWARD_ALPHA,
+            ),
             (
                 "topic_reward_stake_importance",
                 self.topic_reward_stake_importance,
@@ -464,7 +476,10 @@ mod tests {
             p_norm_safe_div: Fixed::from_raw(10 * Fixed::SCALE + 1),
             ..Params::chain_defaults()
         };
-        assert_eq!(p.validate(), Err(MathError::InvalidParam("p_norm_safe_div")));
+        assert_eq!(
+            p.validate(),
+            Err(MathError::InvalidParam("p_norm_safe_div"))
+        );
         let p = Params {
             max_top_inferers_to_reward: 129,
             ..Params::chain_defaults()

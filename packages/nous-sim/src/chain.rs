@@ -7,7 +7,7 @@
 use std::str::FromStr;
 
 use anyhow::{anyhow, Result};
-use cosmwasm_std::{coins, Addr, Decimal, SignedDecimal, Uint128};
+use cosmwasm_std::{coins, Addr, Decimal, SignedDecimal};
 use cw_multi_test::Executor;
 use nous_tests::{Suite, SuiteBuilder, DENOM};
 use nous_types::reward_distribution::{self as rd, EpochReward};
@@ -61,8 +61,10 @@ pub trait Chain {
     fn conservation(&self) -> Result<String>;
 }
 
-/// One whole token in base units (the maths reads stakes and fees in whole tokens).
-pub const TOKEN: u128 = 1_000_000_000_000_000_000;
+/// The simulated token's decimals, and one whole token in base units (the maths reads
+/// stakes and fees in whole tokens).
+pub const TOKEN_DECIMALS: u8 = 18;
+pub const TOKEN: u128 = 10u128.pow(TOKEN_DECIMALS as u32);
 
 /// A float as the 18-decimal signed decimal the contracts take (rounded to 12 places).
 pub fn dec(x: f64) -> SignedDecimal {
@@ -102,12 +104,10 @@ impl SuiteChain {
         let suite = SuiteBuilder::new()
             .with_accounts(&d.accounts)
             .with_initial_balance(1_000_000_000 * TOKEN)
-            .with_params(|p| {
-                p.blocks_per_month = bpm;
-                p.create_topic_fee = Uint128::new(10 * TOKEN);
-                p.registration_fee = Uint128::new(TOKEN);
-                p.required_minimum_stake = Uint128::new(100 * TOKEN);
-            })
+            // The suite's defaults (fees of 10 and 1 tokens, a minimum stake of 100 tokens)
+            // with the scenario's month.
+            .with_decimals(TOKEN_DECIMALS)
+            .with_params(|p| p.rewards.blocks_per_month = bpm)
             .with_read_fee(d.read_fee)
             .build();
         let mut chain = SuiteChain {

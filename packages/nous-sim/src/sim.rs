@@ -237,7 +237,7 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
             ..nous_tests::topic_params(t.epoch_length, t.worker_window, lag)
         };
         let (id, start) = chain.create_topic("topic-creator", p)?;
-        flows.creation_fees += params.create_topic_fee.u128();
+        flows.creation_fees += params.registry.create_topic_fee.u128();
         let epochs = total_blocks / t.epoch_length;
         let series = world::generate(&sc, ti, t, epochs)?;
         let mut run = TopicRun {
@@ -263,19 +263,19 @@ pub fn run(scenario: &Scenario, progress: bool) -> Result<Run> {
         for (name, _) in &inferer_instances {
             let idx = chain.register(name, id, Role::Worker)?;
             run.worker_index.insert(name, idx);
-            flows.registration_fees += params.registration_fee.u128();
+            flows.registration_fees += params.registry.registration_fee.u128();
         }
         for f in &sc.forecasters {
             let name = leak(f.name.clone());
             let idx = chain.register(name, id, Role::Worker)?;
             run.worker_index.insert(name, idx);
-            flows.registration_fees += params.registration_fee.u128();
+            flows.registration_fees += params.registry.registration_fee.u128();
         }
         for r in &sc.reputers {
             let name = leak(r.name.clone());
             let idx = chain.register(name, id, Role::Reputer)?;
             run.reputer_index.insert(name, idx);
-            flows.registration_fees += params.registration_fee.u128();
+            flows.registration_fees += params.registry.registration_fee.u128();
             chain.add_stake(name, id, r.stake * TOKEN)?;
         }
         for d in &sc.delegators {

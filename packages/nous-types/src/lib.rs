@@ -8,6 +8,7 @@ pub mod clock;
 pub mod funds;
 pub mod migrate;
 pub mod pagination;
+pub mod params;
 pub mod serde_fields;
 
 pub mod fee_vault;

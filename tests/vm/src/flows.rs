@@ -51,7 +51,7 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         &creator,
         &registry,
         &msg,
-        params.create_topic_fee.u128(),
+        params.registry.create_topic_fee.u128(),
     )?;
     rows.push(Row::new("create topic", "-", m).note("fee forwarded to fee-vault"));
     let t = 2;
@@ -62,7 +62,13 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         role: Role::Worker,
         owner: None,
     };
-    let m = measure(&s, &worker, &registry, &msg, params.registration_fee.u128())?;
+    let m = measure(
+        &s,
+        &worker,
+        &registry,
+        &msg,
+        params.registry.registration_fee.u128(),
+    )?;
     rows.push(
         Row::new("register", "-", m)
             .note("worker; fee forwarded to fee-vault; registry not wired to synthesis"),
@@ -90,7 +96,7 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         &reputer,
         &staking,
         &msg,
-        params.required_minimum_stake.u128(),
+        params.staking.required_minimum_stake.u128(),
     )?;
     rows.push(Row::new("add stake", "-", m).note("queries the registry"));
 
@@ -126,11 +132,11 @@ fn wv(list: &[syn::WorkerValue], f: impl Fn(u32) -> i128) -> Vec<syn::WorkerValu
 pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Result<()> {
     let size = format!("{ni}/{nf}/{nr}");
     let mut deploy = Deploy::default();
-    deploy.params.max_top_inferers_to_reward = ni;
-    deploy.params.max_top_forecasters_to_reward = nf;
-    deploy.params.max_top_reputers_to_reward = nr;
+    deploy.params.synthesis.max_top_inferers_to_reward = ni;
+    deploy.params.synthesis.max_top_forecasters_to_reward = nf;
+    deploy.params.synthesis.max_top_reputers_to_reward = nr;
     // The bench's stakes and fees are small next to the default activation threshold.
-    deploy.params.min_topic_weight = cosmwasm_std::Decimal::raw(1);
+    deploy.params.rewards.min_topic_weight = cosmwasm_std::Decimal::raw(1);
     let mut s = VmSuite::new(deploy)?;
     let synthesis = s.deploy_synthesis()?;
     // reward-distribution, stored without the static checks when it fails them (measured,
@@ -197,7 +203,7 @@ pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Res
     tp.active_forecaster_quantile = cosmwasm_std::Decimal::percent(99);
     tp.active_reputer_quantile = cosmwasm_std::Decimal::percent(99);
     let t = s.create_topic("creator", tp)?;
-    let min = s.params()?.required_minimum_stake.u128();
+    let min = s.params()?.staking.required_minimum_stake.u128();
     let workers: Vec<String> = (0..ni).map(|i| format!("w{i}")).collect();
     for w in &workers {
         s.register(w, t, Role::Worker)?;
@@ -459,7 +465,7 @@ pub fn synthesis_rows(rows: &mut Vec<Row>, (ni, nf, nr): (u32, u32, u32)) -> Res
             role: Role::Worker,
             owner: None,
         };
-        let fee = s.params()?.registration_fee.u128();
+        let fee = s.params()?.registry.registration_fee.u128();
         let m = measure(&s, &late, &s.registry, &msg, fee)?;
         rows.push(
             Row::new("register, registry wired to synthesis", "-", m)

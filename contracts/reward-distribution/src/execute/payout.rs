@@ -108,10 +108,10 @@ pub fn pay_epoch(
         paid_reputers,
         delegators: delegated_total,
         dust_out,
-        entropy_inference: maths::signed_from_fixed(p.split.inferers.entropy),
-        entropy_forecast: maths::signed_from_fixed(p.split.forecasters.entropy),
-        entropy_reputation: maths::signed_from_fixed(p.split.reputers.entropy),
-        chi: maths::signed_from_fixed(p.split.chi),
+        entropy_inference: p.split.inferers.entropy.into(),
+        entropy_forecast: p.split.forecasters.entropy.into(),
+        entropy_reputation: p.split.reputers.entropy.into(),
+        chi: p.split.chi.into(),
     };
     let delegators = (!delegated_total.is_zero()).then_some((delegated_total, delegated));
     Ok(PaidEpoch {

@@ -14,7 +14,7 @@
 //!    so the tokens arrive before any transfer leaves).
 
 use cosmwasm_std::{
-    Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, Storage, Uint128,
+    Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, SignedDecimal, Storage, Uint128,
 };
 use std::collections::BTreeMap;
 
@@ -22,12 +22,13 @@ use cw_storage_plus::Bound;
 use nous_math::topic::TopicEntry;
 use nous_math::Fixed;
 use nous_types::funds::transfer_msg;
+use nous_types::params::{RewardParams, SynthesisParams};
 use nous_types::reward_distribution::{
     query_epoch_scores, ActorScore, Config, EpochOutcome, EpochReward, EpochScoresResponse,
     ScoresStatus, Totals, MAX_UNSETTLED_EPOCHS,
 };
 use nous_types::staking::ReputerStake;
-use nous_types::topic_registry::GlobalParams;
+use nous_types::topic_registry::RewardGroups;
 
 use crate::error::ContractError;
 use crate::execute::activate::{load_topic, next_weight};
@@ -61,7 +62,7 @@ pub struct Planned {
 /// Everything one call shares.
 struct Ctx {
     config: Config,
-    params: GlobalParams,
+    params: RewardGroups,
     totals: Totals,
     treasury: TreasuryView,
     height: u64,
@@ -89,7 +90,7 @@ pub fn settle(
         Some(n) if n == 0 || n > max => return Err(ContractError::InvalidLimit { max, got: n }),
         Some(n) => n,
     };
-    let params = config.topic_registry.params(&deps.querier)?;
+    let params = config.topic_registry.reward_groups(&deps.querier)?;
     let mut ctx = Ctx {
         totals: TOTALS.load(deps.storage)?,
         config,
@@ -157,7 +158,7 @@ pub fn settle(
     let mut chain_security = Uint128::zero();
     let mut deposits = vec![];
     let mut events = vec![];
-    let share = ctx.params.chain_security_share;
+    let share = ctx.params.rewards.chain_security_share;
     for (planned, alloc) in ctx.planned.iter().zip(allocations) {
         let cs = alloc.mul_floor(share);
         let PaidEpoch {
@@ -474,7 +475,7 @@ fn plan_topic(
                 &inputs.scores,
                 stakes,
                 eps,
-                &ctx.params,
+                &ctx.params.rewards,
             )?,
             _ => None,
         };
@@ -491,18 +492,18 @@ fn plan_topic(
         let scores = inputs.scores;
 
         // §10, §9.2: the epoch's target reward from its month's block emission.
-        let month = month_of(end, ctx.params.blocks_per_month);
+        let month = month_of(end, ctx.params.rewards.blocks_per_month);
         let record = month_record(
             storage,
             querier,
             &ctx.config,
-            &ctx.params,
+            &ctx.params.rewards,
             &mut ctx.treasury,
             month,
         )?;
         let target = maths::topic_epoch_reward(
-            maths::fixed_from_decimal(weight).map_err(|e| ContractError::math("weight", e))?,
-            maths::fixed_from_decimal(ctx.totals.weight_sum)
+            Fixed::try_from(weight).map_err(|e| ContractError::math("weight", e))?,
+            Fixed::try_from(ctx.totals.weight_sum)
                 .map_err(|e| ContractError::math("weight sum", e))?,
             record.block_emission.u128(),
             state.clock.epoch_length,
@@ -566,7 +567,7 @@ fn fetch_inputs(
         .fee_vault
         .topic_revenue(querier, topic_id, Some(epoch))?;
     let usable = scores.status == ScoresStatus::Scored
-        && check_scores(&scores, topic_id, epoch, &ctx.params).is_ok();
+        && check_scores(&scores, topic_id, epoch, &ctx.params.synthesis).is_ok();
     let (eps, reputer_stakes) = if usable {
         let eps = match *epsilon {
             Some(e) => e,
@@ -601,13 +602,13 @@ fn fetch_inputs(
 }
 
 /// Synthesis's answer must be about this epoch, each actor at most once per class (lists
-/// sorted by actor index before), class sizes within the active-set caps, at least one
-/// inferer and one reputer.
+/// sorted by actor index before), class sizes within synthesis's active-set caps, at least
+/// one inferer and one reputer.
 fn check_scores(
     s: &EpochScoresResponse,
     topic_id: u64,
     epoch: u64,
-    params: &GlobalParams,
+    params: &SynthesisParams,
 ) -> Result<(), &'static str> {
     if s.topic_id != topic_id || s.nonce != epoch {
         return Err("scores of another epoch");
@@ -632,10 +633,10 @@ fn check_scores(
 }
 
 fn split_params(
-    params: &GlobalParams,
+    params: &RewardParams,
     epsilon: Decimal,
 ) -> Result<SplitParams, nous_math::MathError> {
-    let f = maths::fixed_from_decimal;
+    let f = Fixed::try_from;
     Ok(SplitParams {
         epsilon_topic: f(epsilon)?,
         p_reward_inference: f(params.p_reward_inference)?,
@@ -657,13 +658,11 @@ fn class_input(
 ) -> Result<ClassInput, ContractError> {
     let mut input = ClassInput::default();
     for a in actors {
-        input
-            .scores
-            .insert(a.actor_index, maths::fixed_from_signed(a.score));
+        input.scores.insert(a.actor_index, Fixed::from(a.score));
         if let Some(prev) = SMOOTHED.may_load(storage, (topic_id, class.key(), a.actor_index))? {
             input
                 .previous_smoothed
-                .insert(a.actor_index, maths::fixed_from_signed(prev));
+                .insert(a.actor_index, Fixed::from(prev));
         }
     }
     Ok(input)
@@ -679,7 +678,7 @@ fn save_smoothed(
         SMOOTHED.save(
             storage,
             (topic_id, class.key(), *index),
-            &maths::signed_from_fixed(*value),
+            &SignedDecimal::from(*value),
         )?;
     }
     Ok(())
@@ -695,7 +694,7 @@ fn split_epoch(
     scores: &EpochScoresResponse,
     stakes: &[ReputerStake],
     epsilon: Decimal,
-    params: &GlobalParams,
+    params: &RewardParams,
 ) -> Result<Option<SplitOutput>, ContractError> {
     if stakes.len() != scores.reputers.len()
         || stakes
@@ -710,13 +709,13 @@ fn split_epoch(
         inferer_samples: state
             .inferer_samples
             .iter()
-            .map(|s| maths::fixed_from_signed(*s))
+            .map(|s| Fixed::from(*s))
             .collect(),
         forecasters: class_input(storage, topic_id, Class::Forecaster, &scores.forecasters)?,
         forecaster_samples: state
             .forecaster_samples
             .iter()
-            .map(|s| maths::fixed_from_signed(*s))
+            .map(|s| Fixed::from(*s))
             .collect(),
         reputers: class_input(storage, topic_id, Class::Reputer, &scores.reputers)?,
         reputer_stakes: scores
@@ -725,8 +724,8 @@ fn split_epoch(
             .zip(stakes)
             .map(|(r, s)| (r.actor_index, s.total.u128()))
             .collect(),
-        forecasting_task_score: maths::fixed_from_signed(scores.forecasting_task_score),
-        previous_score_ratio: maths::fixed_from_signed(state.forecaster_score_ratio),
+        forecasting_task_score: Fixed::from(scores.forecasting_task_score),
+        previous_score_ratio: Fixed::from(state.forecaster_score_ratio),
     };
     let Ok(split) = split_params(params, epsilon).and_then(|p| maths::epoch_split(&input, &p))
     else {
@@ -743,14 +742,14 @@ fn split_epoch(
     state.inferer_samples = split
         .inferer_samples
         .iter()
-        .map(|s| maths::signed_from_fixed(*s))
+        .map(|s| SignedDecimal::from(*s))
         .collect();
     state.forecaster_samples = split
         .forecaster_samples
         .iter()
-        .map(|s| maths::signed_from_fixed(*s))
+        .map(|s| SignedDecimal::from(*s))
         .collect();
-    state.forecaster_score_ratio = maths::signed_from_fixed(split.score_ratio);
+    state.forecaster_score_ratio = SignedDecimal::from(split.score_ratio);
     Ok(Some(split))
 }
 
@@ -782,7 +781,7 @@ pub fn allocate(planned: &[Planned], balance: Uint128) -> Result<Vec<Uint128>, C
         .iter()
         .map(|p| {
             Ok(TopicEntry {
-                weight: maths::fixed_from_decimal(p.weight)?,
+                weight: Fixed::try_from(p.weight)?,
                 epoch_length: p.epoch_length,
             })
         })

@@ -90,7 +90,7 @@ pub fn register(
             operator: operator.to_string(),
         });
     }
-    check_exact_fee(&config.denom, global.registration_fee, paid)?;
+    check_exact_fee(&config.denom, global.registry.registration_fee, paid)?;
     let forward = if paid.is_zero() {
         None
     } else {
