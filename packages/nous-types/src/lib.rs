@@ -9,7 +9,6 @@ pub mod funds;
 pub mod migrate;
 pub mod pagination;
 pub mod params;
-pub mod serde_fields;
 
 pub mod fee_vault;
 pub mod reward_distribution;

@@ -12,7 +12,6 @@ use crate::state::{TopicState, CONFIG, TOPICS, TOTALS};
 /// §9.1 for one topic: the new smoothed weight from `stake` and `revenue` (base units of
 /// the token, whose decimals the parameters carry) and the stored previous weight, and
 /// whether it keeps the topic active.
-#[inline(never)]
 pub fn next_weight(
     params: &RewardGroups,
     state: &TopicState,
@@ -41,7 +40,6 @@ pub fn next_weight(
 }
 
 /// Loads a topic from the registry; a failed query means the topic does not exist.
-#[inline(never)]
 pub fn load_topic(
     querier: &QuerierWrapper,
     registry: &TopicRegistryContract,
@@ -52,7 +50,6 @@ pub fn load_topic(
         .map_err(|_| ContractError::TopicNotFound { topic_id })
 }
 
-#[inline(never)]
 pub fn activate_topic(deps: DepsMut, env: Env, topic_id: u64) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let topic = load_topic(&deps.querier, &config.topic_registry, topic_id)?;

@@ -46,6 +46,7 @@ impl TreasuryView {
 /// The month record serving epochs that end in `month`: its own record if one exists, a
 /// new one if `month` is newer than every record, otherwise the nearest record before it
 /// (or, failing that, after it) — a month in which nothing was settled has no record.
+// Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 pub fn month_record(
     storage: &mut dyn Storage,
@@ -141,7 +142,6 @@ pub fn month_record(
 }
 
 /// Adds an epoch's payout to the month record that served it.
-#[inline(never)]
 pub fn record_paid(
     storage: &mut dyn Storage,
     month: u64,

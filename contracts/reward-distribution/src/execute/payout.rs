@@ -25,7 +25,6 @@ fn sum<'a>(mut xs: impl Iterator<Item = &'a u128>) -> Result<Uint128, ContractEr
 
 /// Pays one planned epoch from `alloc` (what the treasury gives it), of which `cs` goes to
 /// the chain-security recipient. All carried dust joins the budget of an epoch that draws.
-#[inline(never)]
 pub fn pay_epoch(
     storage: &mut dyn Storage,
     totals: &mut Totals,

@@ -76,7 +76,6 @@ struct Ctx {
     skipped_topics: Vec<(u64, String)>,
 }
 
-#[inline(never)]
 pub fn settle(
     deps: DepsMut,
     env: Env,
@@ -232,7 +231,6 @@ pub fn settle(
 /// A late crank thus settles the topics in the interleaving an on-time keeper would have,
 /// so the weight sum each epoch's §9.2 target sees does not depend on when (or with which
 /// cap) the crank runs. Returns the last topic that got a turn (the next cursor).
-#[inline(never)]
 fn plan_crank(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,
@@ -294,7 +292,6 @@ struct Selection {
 /// Crank mode: the next due active topics in weight order (descending) after the stored
 /// cursor, wrapping once; at most `max_topics_per_call` due topics and
 /// `MAX_TOPICS_SCANNED` index entries.
-#[inline(never)]
 fn select_due_topics(storage: &dyn Storage, ctx: &Ctx) -> Result<Selection, ContractError> {
     let cursor = CRANK_CURSOR.may_load(storage)?;
     let mut keys: Vec<(u128, u64)> = WEIGHT_INDEX
@@ -344,7 +341,6 @@ fn is_due(state: &TopicState, height: u64) -> bool {
             .is_some_and(|last| state.next_epoch <= last)
 }
 
-#[inline(never)]
 fn empty_record(
     ctx: &Ctx,
     topic_id: u64,
@@ -380,7 +376,6 @@ fn empty_record(
 }
 
 /// Phase 1 for one topic: its due epochs in order, while the call has epochs left.
-#[inline(never)]
 fn plan_topic(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,
@@ -537,6 +532,7 @@ struct EpochInputs {
 }
 
 /// Runs every query of one epoch; `None` while synthesis has not scored it.
+// Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 fn fetch_inputs(
     querier: &QuerierWrapper,
@@ -686,6 +682,7 @@ fn save_smoothed(
 
 /// §8.1–8.6 for one scored epoch; on success the topic's §8 state is advanced. `None`
 /// when the inputs are unusable (the epoch is then skipped, the state untouched).
+// Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 fn split_epoch(
     storage: &mut dyn Storage,
@@ -756,7 +753,6 @@ fn split_epoch(
 /// §9.2 treasury cap: targets are paid in full when the treasury covers them; otherwise a
 /// single epoch takes the whole balance and several share it by `w_t · epoch_length`
 /// (truncated, never above an epoch's own target).
-#[inline(never)]
 pub fn allocate(planned: &[Planned], balance: Uint128) -> Result<Vec<Uint128>, ContractError> {
     let wanted: Vec<&Planned> = planned.iter().filter(|p| !p.target.is_zero()).collect();
     let total = wanted
@@ -807,7 +803,6 @@ pub fn allocate(planned: &[Planned], balance: Uint128) -> Result<Vec<Uint128>, C
 
 /// Stores an epoch's breakdown and drops the topic's breakdowns more than
 /// `MAX_UNSETTLED_EPOCHS` epochs older (several at once after an expiry jump).
-#[inline(never)]
 fn save_record(storage: &mut dyn Storage, record: EpochReward) -> Result<(), ContractError> {
     if let Some(oldest_kept) = record.epoch.checked_sub(MAX_UNSETTLED_EPOCHS - 1) {
         let stale: Vec<u64> = EPOCH_REWARDS
@@ -838,7 +833,6 @@ fn outcome_str(o: EpochOutcome) -> &'static str {
     }
 }
 
-#[inline(never)]
 fn epoch_event(r: &EpochReward) -> Event {
     Event::new("epoch_settled")
         .add_attribute("topic_id", r.topic_id.to_string())

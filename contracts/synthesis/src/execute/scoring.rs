@@ -67,7 +67,6 @@ struct Inputs {
     listening: BTreeMap<u32, Fixed>,
 }
 
-#[inline(never)]
 fn compute(inputs: &Inputs, params: &Params, quantiles: [Fixed; 3]) -> MathResult<Outcome> {
     let losses = network_losses(&inputs.reports, params)?;
     let regrets = update_regrets(&losses, &inputs.regrets, params.alpha_regret)?;
