@@ -30,9 +30,15 @@ pub struct Deploy {
 
 impl Default for Deploy {
     fn default() -> Self {
+        // "unous", a 6-decimal token, with the small amounts the gas report has always used
+        // (fees of 10,000 and 1,000 base units, a minimum stake of 10,000), so that its
+        // figures compare across versions.
+        let mut params = GlobalParams::defaults(6);
+        params.registry.create_topic_fee = Uint128::new(10_000);
+        params.registry.registration_fee = Uint128::new(1_000);
+        params.staking.required_minimum_stake = Uint128::new(10_000);
         Deploy {
-            // "unous": a 6-decimal token.
-            params: GlobalParams::defaults(6),
+            params,
             read_fee: 500,
             unbonding_blocks: 20,
             max_removals_per_call: 3,
