@@ -36,15 +36,17 @@ let validator: ValidateFunction<Deployment> | undefined;
 function validateRecord(): ValidateFunction<Deployment> {
   if (!validator) {
     const ajv = new Ajv({ allErrors: true, strict: true });
-    // Rust integer formats of the schemas (schemars): non-negative integers in range.
-    ajv.addFormat("uint32", {
-      type: "number",
-      validate: (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff,
-    });
-    ajv.addFormat("uint64", {
-      type: "number",
-      validate: (n: number) => Number.isSafeInteger(n) && n >= 0,
-    });
+    // Rust integer formats of the schemas (schemars): non-negative integers in the type's
+    // range (u64 only up to 2^53 - 1: a JSON number beyond that has lost its precision).
+    const unsigned: [string, number][] = [
+      ["uint8", 0xff],
+      ["uint16", 0xffff],
+      ["uint32", 0xffff_ffff],
+      ["uint64", Number.MAX_SAFE_INTEGER],
+    ];
+    for (const [format, max] of unsigned) {
+      ajv.addFormat(format, { type: "number", validate: (n: number) => Number.isSafeInteger(n) && n >= 0 && n <= max });
+    }
     validator = ajv.compile<Deployment>(DEPLOYMENT_SCHEMA);
   }
   return validator;

@@ -62,11 +62,13 @@ test("parseDeployment: every schema violation, with its path", async () => {
   bad.contracts["fee-vault"].code_id = "2";
   bad.codes["synthesis"].code_id = -4;
   bad.config.surprise = true;
+  bad.config.params.token_decimals = 256;
   delete bad.wiring;
   const found = issues(bad);
   assert.ok(found.includes("/contracts/fee-vault/code_id: must be integer"), found.join("\n"));
   assert.ok(found.includes("/codes/synthesis/code_id: must be >= 0"), found.join("\n"));
   assert.ok(found.includes("/config: must NOT have additional properties (surprise)"), found.join("\n"));
+  assert.ok(found.includes('/config/params/token_decimals: must match format "uint8"'), found.join("\n"));
   assert.ok(found.includes("(record): must have required property 'wiring'"), found.join("\n"));
   assert.deepEqual(issues([]), ["(record): must be object"]);
 });

@@ -60,13 +60,40 @@ export interface EmissionParams {
   [k: string]: unknown;
 }
 export interface GlobalParams {
+  registry: RegistryParams;
+  rewards: RewardParams;
+  staking: StakingParams;
+  synthesis: SynthesisParams;
+  token_decimals: number;
+}
+export interface RegistryParams {
+  create_topic_fee: Uint128;
+  max_ground_truth_lag_epochs: number;
+  max_string_bytes: number;
+  min_epoch_length: number;
+  registration_fee: Uint128;
+}
+export interface RewardParams {
   beta_entropy: Decimal;
   blocks_per_month: number;
-  c_norm: Decimal;
   c_reward_forecast: Decimal;
   c_reward_inference: Decimal;
   chain_security_share: Decimal;
-  create_topic_fee: Uint128;
+  max_samples_to_scale_scores: number;
+  min_topic_weight: Decimal;
+  p_reward_forecast: Decimal;
+  p_reward_inference: Decimal;
+  p_reward_reputer: Decimal;
+  task_reward_alpha: Decimal;
+  topic_reward_alpha: Decimal;
+  topic_reward_fee_revenue_importance: Decimal;
+  topic_reward_stake_importance: Decimal;
+}
+export interface StakingParams {
+  required_minimum_stake: Uint128;
+}
+export interface SynthesisParams {
+  c_norm: Decimal;
   epsilon_reputer: Decimal;
   epsilon_safe_div: Decimal;
   gradient_descent_max_iters: number;
@@ -74,25 +101,11 @@ export interface GlobalParams {
   learning_rate: Decimal;
   max_elements_per_forecast: number;
   max_gradient_threshold: Decimal;
-  max_ground_truth_lag_epochs: number;
-  max_samples_to_scale_scores: number;
-  max_string_bytes: number;
   max_top_forecasters_to_reward: number;
   max_top_inferers_to_reward: number;
   max_top_reputers_to_reward: number;
-  min_epoch_length: number;
   min_stake_fraction: Decimal;
-  min_topic_weight: Decimal;
   p_norm_safe_div: Decimal;
-  p_reward_forecast: Decimal;
-  p_reward_inference: Decimal;
-  p_reward_reputer: Decimal;
-  registration_fee: Uint128;
-  required_minimum_stake: Uint128;
-  task_reward_alpha: Decimal;
-  topic_reward_alpha: Decimal;
-  topic_reward_fee_revenue_importance: Decimal;
-  topic_reward_stake_importance: Decimal;
 }
 export interface ContractRecord {
   address: Addr;

@@ -259,162 +259,33 @@ export const DEPLOYMENT_SCHEMA: Readonly<Record<string, unknown>> = {
       "additionalProperties": false
     },
     "GlobalParams": {
-      "description": "Module parameters (MATH.md §2.1) plus fees, minimum stake and caps, admin-owned and re-validated as a whole on every update.",
+      "description": "Module parameters (MATH.md §2.1), fees, minimum stake and caps: admin-owned, set at instantiate and replaced as a whole by `UpdateParams` (validated as a whole each time). Token amounts are in base units; `rewards.min_topic_weight` is in whole tokens. Every group refuses unknown fields (a misspelt parameter is an error, not a no-op).",
       "type": "object",
       "required": [
-        "beta_entropy",
-        "blocks_per_month",
-        "c_norm",
-        "c_reward_forecast",
-        "c_reward_inference",
-        "chain_security_share",
-        "create_topic_fee",
-        "epsilon_reputer",
-        "epsilon_safe_div",
-        "gradient_descent_max_iters",
-        "initial_regret_quantile",
-        "learning_rate",
-        "max_elements_per_forecast",
-        "max_gradient_threshold",
-        "max_ground_truth_lag_epochs",
-        "max_samples_to_scale_scores",
-        "max_string_bytes",
-        "max_top_forecasters_to_reward",
-        "max_top_inferers_to_reward",
-        "max_top_reputers_to_reward",
-        "min_epoch_length",
-        "min_stake_fraction",
-        "min_topic_weight",
-        "p_norm_safe_div",
-        "p_reward_forecast",
-        "p_reward_inference",
-        "p_reward_reputer",
-        "registration_fee",
-        "required_minimum_stake",
-        "task_reward_alpha",
-        "topic_reward_alpha",
-        "topic_reward_fee_revenue_importance",
-        "topic_reward_stake_importance"
+        "registry",
+        "rewards",
+        "staking",
+        "synthesis",
+        "token_decimals"
       ],
       "properties": {
-        "beta_entropy": {
-          "$ref": "#/definitions/Decimal"
+        "registry": {
+          "$ref": "#/definitions/RegistryParams"
         },
-        "blocks_per_month": {
+        "rewards": {
+          "$ref": "#/definitions/RewardParams"
+        },
+        "staking": {
+          "$ref": "#/definitions/StakingParams"
+        },
+        "synthesis": {
+          "$ref": "#/definitions/SynthesisParams"
+        },
+        "token_decimals": {
+          "description": "Decimals of the suite's token (6 on most Cosmos chains, 18 for EVM-style tokens): `10^token_decimals` base units are one whole token, the unit of topic weights. At most `nous_math::convert::MAX_TOKEN_DECIMALS` (18); fixed at instantiate.",
           "type": "integer",
-          "format": "uint64",
+          "format": "uint8",
           "minimum": 0
-        },
-        "c_norm": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "c_reward_forecast": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "c_reward_inference": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "chain_security_share": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "create_topic_fee": {
-          "$ref": "#/definitions/Uint128"
-        },
-        "epsilon_reputer": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "epsilon_safe_div": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "gradient_descent_max_iters": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "initial_regret_quantile": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "learning_rate": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "max_elements_per_forecast": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "max_gradient_threshold": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "max_ground_truth_lag_epochs": {
-          "type": "integer",
-          "format": "uint64",
-          "minimum": 0
-        },
-        "max_samples_to_scale_scores": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "max_string_bytes": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "max_top_forecasters_to_reward": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "max_top_inferers_to_reward": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "max_top_reputers_to_reward": {
-          "type": "integer",
-          "format": "uint32",
-          "minimum": 0
-        },
-        "min_epoch_length": {
-          "type": "integer",
-          "format": "uint64",
-          "minimum": 0
-        },
-        "min_stake_fraction": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "min_topic_weight": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "p_norm_safe_div": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "p_reward_forecast": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "p_reward_inference": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "p_reward_reputer": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "registration_fee": {
-          "$ref": "#/definitions/Uint128"
-        },
-        "required_minimum_stake": {
-          "$ref": "#/definitions/Uint128"
-        },
-        "task_reward_alpha": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "topic_reward_alpha": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "topic_reward_fee_revenue_importance": {
-          "$ref": "#/definitions/Decimal"
-        },
-        "topic_reward_stake_importance": {
-          "$ref": "#/definitions/Decimal"
         }
       },
       "additionalProperties": false
@@ -432,6 +303,167 @@ export const DEPLOYMENT_SCHEMA: Readonly<Record<string, unknown>> = {
         },
         "tx": {
           "type": "string"
+        }
+      },
+      "additionalProperties": false
+    },
+    "RegistryParams": {
+      "description": "What the topic-registry reads: topics' timing and strings, and its fees.",
+      "type": "object",
+      "required": [
+        "create_topic_fee",
+        "max_ground_truth_lag_epochs",
+        "max_string_bytes",
+        "min_epoch_length",
+        "registration_fee"
+      ],
+      "properties": {
+        "create_topic_fee": {
+          "description": "Base units `CreateTopic` must attach (may be zero).",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Uint128"
+            }
+          ]
+        },
+        "max_ground_truth_lag_epochs": {
+          "description": "Longest ground-truth lag, in epochs of the topic ([1, 10000]).",
+          "type": "integer",
+          "format": "uint64",
+          "minimum": 0
+        },
+        "max_string_bytes": {
+          "description": "Longest topic metadata and loss method, in bytes ([1, 255]).",
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "min_epoch_length": {
+          "description": "Shortest epoch a topic may choose, in blocks (≥ 1).",
+          "type": "integer",
+          "format": "uint64",
+          "minimum": 0
+        },
+        "registration_fee": {
+          "description": "Base units `Register` must attach (may be zero).",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Uint128"
+            }
+          ]
+        }
+      },
+      "additionalProperties": false
+    },
+    "RewardParams": {
+      "description": "What reward-distribution reads: the class split (MATH.md §8), topic weights (§9) and the emission's month and chain-security share (§10). Bounds: `nous_math::params::bounds`.",
+      "type": "object",
+      "required": [
+        "beta_entropy",
+        "blocks_per_month",
+        "c_reward_forecast",
+        "c_reward_inference",
+        "chain_security_share",
+        "max_samples_to_scale_scores",
+        "min_topic_weight",
+        "p_reward_forecast",
+        "p_reward_inference",
+        "p_reward_reputer",
+        "task_reward_alpha",
+        "topic_reward_alpha",
+        "topic_reward_fee_revenue_importance",
+        "topic_reward_stake_importance"
+      ],
+      "properties": {
+        "beta_entropy": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "blocks_per_month": {
+          "description": "§10 blocks per emission month.",
+          "type": "integer",
+          "format": "uint64",
+          "minimum": 0
+        },
+        "c_reward_forecast": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "c_reward_inference": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "chain_security_share": {
+          "description": "§10.4 share of every draw sent to the chain-security recipient.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "max_samples_to_scale_scores": {
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "min_topic_weight": {
+          "description": "Below this weight (whole tokens) a topic is inactivated.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "p_reward_forecast": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "p_reward_inference": {
+          "description": "§8.1–8.2 reward mappings.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "p_reward_reputer": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "task_reward_alpha": {
+          "description": "§8.3–8.5 smoothing and entropy.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "topic_reward_alpha": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "topic_reward_fee_revenue_importance": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "topic_reward_stake_importance": {
+          "description": "§9.1 topic weight `S^μ · (C/epoch_length)^ν`, stake and revenue in whole tokens.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        }
+      },
+      "additionalProperties": false
+    },
+    "StakingParams": {
+      "description": "What staking reads, and synthesis with it (a reputer's losses count only with this much stake behind them, MATH.md §6.1).",
+      "type": "object",
+      "required": [
+        "required_minimum_stake"
+      ],
+      "properties": {
+        "required_minimum_stake": {
+          "description": "Base units of self-stake a reputer must hold (≥ 1).",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Uint128"
+            }
+          ]
         }
       },
       "additionalProperties": false
@@ -541,6 +573,103 @@ export const DEPLOYMENT_SCHEMA: Readonly<Record<string, unknown>> = {
           "type": "integer",
           "format": "uint64",
           "minimum": 0
+        }
+      },
+      "additionalProperties": false
+    },
+    "SynthesisParams": {
+      "description": "What synthesis reads: the network inference, regrets and reputer consensus (MATH.md §3–§7) and the active sets (§11). Bounds: `nous_math::params::bounds`.",
+      "type": "object",
+      "required": [
+        "c_norm",
+        "epsilon_reputer",
+        "epsilon_safe_div",
+        "gradient_descent_max_iters",
+        "initial_regret_quantile",
+        "learning_rate",
+        "max_elements_per_forecast",
+        "max_gradient_threshold",
+        "max_top_forecasters_to_reward",
+        "max_top_inferers_to_reward",
+        "max_top_reputers_to_reward",
+        "min_stake_fraction",
+        "p_norm_safe_div"
+      ],
+      "properties": {
+        "c_norm": {
+          "description": "§3.2 centre of the regret→weight gradient.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "epsilon_reputer": {
+          "description": "§7.3 reputer consensus.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "epsilon_safe_div": {
+          "description": "§3.3 floor of the weight sum; §7.3 consensus-norm fallback.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "gradient_descent_max_iters": {
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "initial_regret_quantile": {
+          "description": "§6.3 quantile of the topic initial regret.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
+        },
+        "learning_rate": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "max_elements_per_forecast": {
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "max_gradient_threshold": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "max_top_forecasters_to_reward": {
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "max_top_inferers_to_reward": {
+          "description": "§11 active-set sizes and forecast elements kept.",
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "max_top_reputers_to_reward": {
+          "type": "integer",
+          "format": "uint32",
+          "minimum": 0
+        },
+        "min_stake_fraction": {
+          "$ref": "#/definitions/Decimal"
+        },
+        "p_norm_safe_div": {
+          "description": "§6.3 numerator of the offset `c − p_norm_safe_div/p`.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/Decimal"
+            }
+          ]
         }
       },
       "additionalProperties": false

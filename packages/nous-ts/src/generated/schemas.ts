@@ -5,7 +5,7 @@ export const SCHEMAS = [
     "contract": "topic-registry",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "3f0fb0e60eedc2b058562e2fc2e3f8c8493cfa7d5c92445326b9f0cc23aa1e78"
+    "sha256": "fa398d2b321da02d05ab1df7b69c528f5b97d15a648c49fcf3643e5730c48e0e"
   },
   {
     "contract": "fee-vault",
