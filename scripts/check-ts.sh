@@ -15,7 +15,7 @@ pkg="$root/packages/nous-ts"
 cd "$pkg"
 
 command -v node >/dev/null && command -v npm >/dev/null ||
-  { echo "check-ts: Node.js 20+ and npm are needed (https://nodejs.org)" >&2; exit 1; }
+  { echo "check-ts: Node.js 20+ and npm are needed (scripts/setup.sh installs them; put its last line first on PATH)" >&2; exit 1; }
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || { echo "check-ts: Node.js 20+ is needed, this is $(node --version)" >&2; exit 1; }
 

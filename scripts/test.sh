@@ -22,7 +22,9 @@ cd "$root"
 step() { printf '\n== %s\n' "$*"; }
 
 step "setup"
-scripts/setup.sh >/dev/null
+# Its last line is the tools folder's bin (cosmwasm-check, Node.js where the machine's is too old).
+tools_bin=$(scripts/setup.sh | tail -n 1)
+export PATH="$tools_bin:$PATH"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
