@@ -4,10 +4,11 @@
 #   2. all native tests (maths vectors, unit tests, multi-contract tests),
 #   3. schema freshness (schema/ must equal what the code generates), then the TypeScript
 #      client: its generated code must equal what the schemas generate, strict tsc, its unit
-#      tests (scripts/check-ts.sh; needs Node.js 20),
-#   4. optimised wasm artifacts for every contract + cosmwasm-check, and their checksums
-#      against the committed record (scripts/build-wasm.sh --check), then nous-consumer
-#      built for wasm32 on its own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
+#      tests (scripts/check-ts.sh; Node.js 20, which scripts/setup.sh installs if missing),
+#   4. optimised wasm artifacts for every contract, the chain's static checks on them
+#      (cosmwasm-vm's, as cosmwasm-check runs them) and their checksums against the
+#      record (scripts/build-wasm.sh --check), then nous-consumer built for wasm32 on its
+#      own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
 #   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh),
 #   6. the suite on a real node: a pinned wasmd built from the Go module proxy (cached), a
 #      local chain, nous-deploy, the chain-smoke scenario to steady state with its checks and
@@ -22,7 +23,7 @@ cd "$root"
 step() { printf '\n== %s\n' "$*"; }
 
 step "setup"
-# Its last line is the tools folder's bin (cosmwasm-check, Node.js where the machine's is too old).
+# Its last line is the tools folder's bin (Node.js there where the machine's is too old).
 tools_bin=$(scripts/setup.sh | tail -n 1)
 export PATH="$tools_bin:$PATH"
 
@@ -48,7 +49,7 @@ step "TypeScript client: codegen freshness, tsc, unit tests (scripts/check-ts.sh
 scripts/check-ts.sh
 
 if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
-  step "wasm artifacts + cosmwasm-check + checksums"
+  step "wasm artifacts + static checks + checksums"
   scripts/build-wasm.sh --check
 
   step "nous-consumer alone for wasm32, against cosmwasm-std 2.0.0"
