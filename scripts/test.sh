@@ -20,7 +20,17 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step's wall time is printed when the next one starts, and all of them at the end.
+timings=()
+last_step="" last_start=$SECONDS
+step() {
+  if [ -n "$last_step" ]; then
+    timings+=("$(printf '%5d s  %s' $((SECONDS - last_start)) "$last_step")")
+    printf '   (%d s)\n' $((SECONDS - last_start))
+  fi
+  last_step="$*" last_start=$SECONDS
+  printf '\n== %s\n' "$*"
+}
 
 step "setup"
 # Its last line is the tools folder's bin (Node.js there where the machine's is too old).
@@ -63,5 +73,7 @@ if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
     scripts/e2e-chain.sh
   fi
 fi
+step "done"
 echo
-echo "all checks passed"
+printf '%s\n' "${timings[@]}"
+echo "all checks passed in $SECONDS s"
