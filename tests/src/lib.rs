@@ -21,6 +21,9 @@ use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 pub const DENOM: &str = "unous";
 
 pub use chain::{AppChain, EmbeddedChain};
+/// The example consumer's messages: it is deployed with the suite, and a simulated dApp
+/// speaks them.
+pub use example_consumer::msg as example_consumer_msg;
 
 /// Emission parameters of the test deployments: the reference rates with a supply in
 /// the same base units as the accounts' balances.
