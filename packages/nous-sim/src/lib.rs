@@ -17,7 +17,6 @@ pub mod network;
 #[cfg(feature = "chain")]
 pub mod real;
 pub mod record;
-pub mod refusals;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -123,7 +123,7 @@ pub struct Run {
     pub probe: Option<(u64, u64)>,
 }
 
-/// A deliberate refusal (scenario `chain.refusals_at_epoch`, sent by `refusals`) and
+/// A deliberate refusal (scenario `chain.refusals_at_epoch`, sent by the driver) and
 /// what came of it.
 #[derive(Clone, Debug)]
 pub struct Refusal {

@@ -42,7 +42,7 @@ pub struct ChainSpec {
     pub read_fee: u128,
     /// In the worker window of this epoch (of the first topic), send the deliberate
     /// refusals: a payload for a closed window, one from an unregistered account, a read
-    /// paying the wrong fee (see refusals.rs). None by default.
+    /// paying the wrong fee (see driver/refusals.rs). None by default.
     #[serde(default)]
     pub refusals_at_epoch: Option<u64>,
 }

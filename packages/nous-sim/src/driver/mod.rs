@@ -5,6 +5,7 @@
 
 mod finish;
 mod keeper;
+mod refusals;
 mod reputers;
 pub mod schedule;
 mod setup;

@@ -4,11 +4,10 @@
 use anyhow::Result;
 use nous_chain::Chain;
 
-use super::Driver;
+use super::{refusals, Driver};
 use crate::actors::inferers::epoch_values;
 use crate::network::Payload;
 use crate::record::EpochRecord;
-use crate::refusals;
 use crate::units::TOKEN;
 
 /// A worker's payload with its forecast owned (see [`Payload`]).

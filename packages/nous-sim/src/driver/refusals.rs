@@ -68,7 +68,7 @@ fn q<M: serde::Serialize>(m: &M) -> Result<Binary> {
 }
 
 /// Sends the three refusals during epoch `k` of topic `t` (its worker window open).
-pub fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Result<Vec<Refusal>> {
+pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Result<Vec<Refusal>> {
     let synthesis = net.contract(SuiteContract::Synthesis)?;
     let mut out = vec![];
     // 1. An account that never registered submits in the open window (first: the window
