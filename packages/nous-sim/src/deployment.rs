@@ -5,22 +5,21 @@ use anyhow::{Context, Result};
 use cosmwasm_std::Uint128;
 use nous_chain::SuiteConfig;
 use nous_types::reward_distribution::EmissionParams;
+use nous_types::topic_registry::GlobalParams;
 
 use crate::scenario::Scenario;
-use crate::units::TOKEN;
+use crate::units::{TOKEN, TOKEN_DECIMALS};
 
 /// Every account's starting balance on the embedded chain (and what the simulator funds
 /// each account with on a node).
 pub const INITIAL_BALANCE: u128 = 1_000_000_000 * TOKEN;
 
-/// The scenario's deployment settings on top of `config` (the tests' defaults): fees,
-/// minimum stake, blocks per month and read fee.
+/// The scenario's deployment settings on top of `config`: the suite's default parameters
+/// for the simulated token (fees of 10 and 1 tokens, a minimum stake of 100 tokens) with
+/// the scenario's month, and its read fee.
 pub fn apply_scenario(sc: &Scenario, config: &mut SuiteConfig) {
-    let p = &mut config.params;
-    p.blocks_per_month = sc.chain.blocks_per_month;
-    p.create_topic_fee = Uint128::new(10 * TOKEN);
-    p.registration_fee = Uint128::new(TOKEN);
-    p.required_minimum_stake = Uint128::new(100 * TOKEN);
+    config.params = GlobalParams::defaults(TOKEN_DECIMALS);
+    config.params.rewards.blocks_per_month = sc.chain.blocks_per_month;
     config.read_fee = Uint128::new(sc.chain.read_fee * TOKEN / 1000);
 }
 

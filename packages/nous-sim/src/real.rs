@@ -17,6 +17,7 @@ use nous_types::topic_registry as reg;
 use crate::deployment::{apply_scenario, scenario_emission, INITIAL_BALANCE};
 use crate::network::Network;
 use crate::scenario::Scenario;
+use crate::units::TOKEN_DECIMALS;
 
 /// HD index of the chain-security recipient's key under the faucet's mnemonic (the actors
 /// take 1..=n).
@@ -63,6 +64,7 @@ pub fn deploy_config(sc: &Scenario, names: &[&'static str], t: &Target) -> Resul
     let mut config = SuiteConfig::new(
         admin.as_str(),
         Denom::Native(denom),
+        TOKEN_DECIMALS,
         security.as_str(),
         supply,
     );

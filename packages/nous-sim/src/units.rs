@@ -6,8 +6,10 @@ use std::str::FromStr;
 
 use cosmwasm_std::SignedDecimal;
 
-/// One whole token in base units (the maths reads stakes and fees in whole tokens).
-pub const TOKEN: u128 = 1_000_000_000_000_000_000;
+/// The simulated token's decimals, and one whole token in base units (the maths reads
+/// stakes and fees in whole tokens).
+pub const TOKEN_DECIMALS: u8 = 18;
+pub const TOKEN: u128 = 10u128.pow(TOKEN_DECIMALS as u32);
 
 /// A float as the 18-decimal signed decimal the contracts take (rounded to 12 places).
 pub fn dec(x: f64) -> SignedDecimal {

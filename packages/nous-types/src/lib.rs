@@ -8,7 +8,7 @@ pub mod clock;
 pub mod funds;
 pub mod migrate;
 pub mod pagination;
-pub mod serde_fields;
+pub mod params;
 
 pub mod fee_vault;
 pub mod reward_distribution;

@@ -39,7 +39,7 @@ impl<C: Chain> Driver<'_, C> {
         for (ti, spec) in self.sc.topics.iter().enumerate() {
             let lag = spec.lag_epochs * spec.epoch_length;
             let (id, start) = self.net.create_topic("topic-creator", params(spec, lag)?)?;
-            self.flows.creation_fees += fees.create_topic_fee.u128();
+            self.flows.creation_fees += fees.registry.create_topic_fee.u128();
             let epochs = total_blocks / spec.epoch_length;
             let mut t = TopicRun {
                 id,
@@ -60,7 +60,7 @@ impl<C: Chain> Driver<'_, C> {
                 reads: 0,
                 nonce0: 0,
             };
-            self.register_participants(&mut t, fees.registration_fee.u128())?;
+            self.register_participants(&mut t, fees.registry.registration_fee.u128())?;
             // Consumers' first payment gives the topic fee revenue, so it can be activated.
             let first = spec.fund_per_epoch.max(1) * 5 * TOKEN;
             self.net.fund_topic("consumer", id, first)?;

@@ -13,7 +13,7 @@ impl<C: Chain> Network<C> {
 
     /// Creates a topic paying the creation fee; returns (id, start height).
     pub fn create_topic(&mut self, creator: &str, params: TopicParams) -> Result<(u64, u64)> {
-        let fee = self.params()?.create_topic_fee.u128();
+        let fee = self.params()?.registry.create_topic_fee.u128();
         let registry = self.contract(SuiteContract::TopicRegistry)?;
         let m = self.pay_msg(
             &registry,
@@ -37,7 +37,7 @@ impl<C: Chain> Network<C> {
 
     /// Registers and returns the per-topic actor index.
     pub fn register(&mut self, who: &str, topic: u64, role: Role) -> Result<u32> {
-        let fee = self.params()?.registration_fee.u128();
+        let fee = self.params()?.registry.registration_fee.u128();
         let registry = self.contract(SuiteContract::TopicRegistry)?;
         let m = self.pay_msg(
             &registry,
