@@ -23,6 +23,9 @@ pub const DENOM: &str = "unous";
 pub const DEFAULT_DECIMALS: u8 = 6;
 
 pub use chain::{AppChain, EmbeddedChain};
+/// The example consumer's messages: it is deployed with the suite, and a simulated dApp
+/// speaks them.
+pub use example_consumer::msg as example_consumer_msg;
 
 /// Emission parameters of the test deployments: the reference rates with a supply in
 /// the same base units as the accounts' balances.
