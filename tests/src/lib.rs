@@ -305,7 +305,7 @@ impl Suite {
 
     /// Runs `msg` on `contract` as `sender`, paying `amount` of the suite's token: native
     /// coins attached, or for a cw20 deployment a `Send` carrying `receive_msg`.
-    fn pay<E: serde::Serialize + std::fmt::Debug, R: serde::Serialize>(
+    pub fn pay<E: serde::Serialize + std::fmt::Debug, R: serde::Serialize>(
         &mut self,
         sender: &str,
         contract: Addr,
