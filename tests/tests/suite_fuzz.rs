@@ -33,7 +33,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
 use cw20::{Cw20ExecuteMsg, Denom};
 use cw_multi_test::{AppResponse, Executor};
-use nous_tests::{attr, topic_params, Suite, SuiteBuilder};
+use nous_tests::{attr, error_name, topic_params, Suite, SuiteBuilder};
 use nous_types::fee_vault as vault_msg;
 use nous_types::reward_distribution as reward_msg;
 use nous_types::staking as staking_msg;
@@ -378,38 +378,6 @@ fn generate(seed: u64, steps: usize) -> Vec<Action> {
 }
 
 // ------------------------------------------------------------------------ errors
-
-/// `contract::Variant` of the first typed contract error in `err`'s chain.
-fn error_name(err: &anyhow::Error) -> String {
-    fn variant(debug: String) -> String {
-        debug
-            .split(|c: char| c == ' ' || c == '{' || c == '(')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    }
-    macro_rules! typed {
-        ($name:literal, $t:ty) => {
-            if let Some(e) = err.downcast_ref::<$t>() {
-                let debug = format!("{e:?}");
-                let name = variant(debug.clone());
-                // the payment rules are one shared type: name the rule too
-                let name = match debug.strip_prefix("Payment(") {
-                    Some(rule) => format!("{name}::{}", variant(rule.to_string())),
-                    None => name,
-                };
-                return format!("{}::{}", $name, name);
-            }
-        };
-    }
-    typed!("registry", topic_registry::ContractError);
-    typed!("vault", fee_vault::ContractError);
-    typed!("staking", staking::ContractError);
-    typed!("synthesis", synthesis::ContractError);
-    typed!("rewards", reward_distribution::ContractError);
-    typed!("cw20", cw20_base::ContractError);
-    format!("untyped: {err:#}")
-}
 
 /// The refusals an action may meet in a random state. Anything else is a finding.
 fn allowed(action: &Action) -> &'static [&'static str] {
