@@ -936,7 +936,7 @@ pub fn attr(res: &AppResponse, key: &str) -> Option<String> {
 pub fn error_name(err: &anyhow::Error) -> String {
     fn variant(debug: String) -> String {
         debug
-            .split(|c: char| c == ' ' || c == '{' || c == '(' || c == ')')
+            .split([' ', '{', '(', ')'])
             .next()
             .unwrap_or_default()
             .to_string()

@@ -53,7 +53,7 @@ const UNBONDING: u64 = 20;
 const UNIT: u128 = 1_000_000;
 const START_BALANCE: u128 = 1_000_000 * UNIT;
 const DEFAULT_STEPS: usize = 5_000;
-const DEFAULT_SEED: u64 = 0x6e6f_7573_2d31_30;
+const DEFAULT_SEED: u64 = 0x006e_6f75_732d_3130;
 
 // ------------------------------------------------------------------------ actions
 
@@ -516,6 +516,9 @@ fn allowed(action: &Action) -> &'static [&'static str] {
 
 // ------------------------------------------------------------------------ the world
 
+/// (delegator, topic, reputer).
+type DelegationKey = (Addr, u64, Addr);
+
 /// What the checks remember between steps.
 #[derive(Default)]
 struct Model {
@@ -523,17 +526,17 @@ struct Model {
     /// Every settled epoch's record as first seen.
     settled: BTreeMap<(u64, u64), reward_msg::EpochReward>,
     last_settled: BTreeMap<u64, u64>,
-    /// (delegator, topic, reputer) -> heights at which the delegation was positive:
-    /// `[from, to)` spans, the last one open. A change in block h counts for snapshots
-    /// after h, so a span from h covers snapshots h+1.. (kept wide: never narrower than
-    /// what staking counts).
-    spans: BTreeMap<(Addr, u64, Addr), Vec<(u64, Option<u64>)>>,
+    /// (delegator, topic, reputer) -> the height of its first successful `Delegate`. A
+    /// change in block h counts for snapshots after h, so no deposit for a snapshot at or
+    /// before it may pay the delegation (kept wide: a delegation that left and came back
+    /// keeps its first height).
+    first_delegated: BTreeMap<DelegationKey, u64>,
     /// Pools' last deposit snapshot as last seen.
     last_snapshot: BTreeMap<(u64, Addr), u64>,
     /// Delegations some deposit's snapshot may have counted.
-    counted: BTreeSet<(Addr, u64, Addr)>,
+    counted: BTreeSet<DelegationKey>,
     /// Delegator rewards paid out, per delegation.
-    claimed: BTreeMap<(Addr, u64, Addr), u128>,
+    claimed: BTreeMap<DelegationKey, u128>,
 }
 
 struct World {
@@ -725,10 +728,7 @@ impl World {
                 let res = s.delegate(name(who), id, name(to), amount);
                 if res.is_ok() {
                     let key = (s.addr(name(who)), id, s.addr(name(to)));
-                    let spans = m.spans.entry(key).or_default();
-                    if !matches!(spans.last(), Some((_, None))) {
-                        spans.push((before, None));
-                    }
+                    m.first_delegated.entry(key).or_insert(before);
                 }
                 (res, amount > bal)
             }
@@ -990,10 +990,10 @@ impl World {
 fn transfer_to_vault(s: &mut Suite, who: &str, amount: u128) -> anyhow::Result<AppResponse> {
     let sender = s.addr(who);
     match s.denom.clone() {
-        Denom::Native(d) => s
-            .app
-            .send_tokens(sender, s.vault.clone(), &cosmwasm_std::coins(amount, d))
-            .map_err(Into::into),
+        Denom::Native(d) => {
+            s.app
+                .send_tokens(sender, s.vault.clone(), &cosmwasm_std::coins(amount, d))
+        }
         Denom::Cw20(token) => s.app.execute_contract(
             sender,
             token,
@@ -1138,8 +1138,7 @@ impl World {
     fn check_delegator_rewards(&mut self, all: &[staking_msg::DelegationResponse]) {
         let s = &self.s;
         let mut pools: BTreeSet<(u64, Addr)> = BTreeSet::new();
-        for (d, t, r) in self.m.spans.keys() {
-            let _ = d;
+        for (_, t, r) in self.m.first_delegated.keys() {
             pools.insert((*t, r.clone()));
         }
         for (t, r) in pools {
@@ -1163,8 +1162,8 @@ impl World {
             }
             // deposits landed for snapshots in (prev, snap]: every delegation positive
             // at some height before one of them may have been counted
-            for ((d, dt, dr), spans) in &self.m.spans {
-                if *dt == t && *dr == r && spans.iter().any(|(from, _)| *from < snap) {
+            for ((d, dt, dr), from) in &self.m.first_delegated {
+                if *dt == t && *dr == r && *from < snap {
                     self.m.counted.insert((d.clone(), t, r.clone()));
                 }
             }
