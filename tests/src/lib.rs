@@ -308,7 +308,7 @@ impl Suite {
 
     /// Runs `msg` on `contract` as `sender`, paying `amount` of the suite's token: native
     /// coins attached, or for a cw20 deployment a `Send` carrying `receive_msg`.
-    fn pay<E: serde::Serialize + std::fmt::Debug, R: serde::Serialize>(
+    pub fn pay<E: serde::Serialize + std::fmt::Debug, R: serde::Serialize>(
         &mut self,
         sender: &str,
         contract: Addr,
@@ -852,6 +852,29 @@ impl Suite {
         }
     }
 
+    /// Every suite contract's raw storage (and the cw20 token's) and every balance: a
+    /// refused call must leave it exactly as it was.
+    pub fn fingerprint(&self) -> (Vec<Vec<cosmwasm_std::Record>>, Vec<u128>) {
+        let mut contracts = vec![
+            &self.registry,
+            &self.vault,
+            &self.staking,
+            &self.synthesis,
+            &self.rewards,
+        ];
+        if let Denom::Cw20(token) = &self.denom {
+            contracts.push(token);
+        }
+        let storage = contracts
+            .iter()
+            .map(|c| self.app.dump_wasm_raw(c))
+            .collect();
+        let mut holders: Vec<&Addr> = self.accounts.iter().map(|(_, a)| a).collect();
+        holders.extend(contracts);
+        holders.extend([&self.admin, &self.security]);
+        (storage, holders.iter().map(|a| self.balance(a)).collect())
+    }
+
     /// The suite's accounting invariants; call after every step of a story.
     /// - the registry holds nothing (every fee is forwarded in the same transaction);
     /// - the vault's balance equals its treasury;
@@ -908,4 +931,38 @@ pub fn attr(res: &AppResponse, key: &str) -> Option<String> {
         .flat_map(|e| e.attributes.iter())
         .find(|a| a.key == key)
         .map(|a| a.value.clone())
+}
+
+/// `contract::Variant` of the typed contract error inside `err` (`staking::ZeroAmount`,
+/// `vault::Payment::NoFunds`), or `untyped: ...` when no suite contract produced it: the
+/// fuzz and the matrices compare refusals by this name.
+pub fn error_name(err: &anyhow::Error) -> String {
+    fn variant(debug: String) -> String {
+        debug
+            .split([' ', '{', '(', ')'])
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+    macro_rules! typed {
+        ($name:literal, $t:ty) => {
+            if let Some(e) = err.downcast_ref::<$t>() {
+                let debug = format!("{e:?}");
+                let name = variant(debug.clone());
+                // the payment rules are one shared type: name the rule too
+                let name = match debug.strip_prefix("Payment(") {
+                    Some(rule) => format!("{name}::{}", variant(rule.to_string())),
+                    None => name,
+                };
+                return format!("{}::{}", $name, name);
+            }
+        };
+    }
+    typed!("registry", topic_registry::ContractError);
+    typed!("vault", fee_vault::ContractError);
+    typed!("staking", staking::ContractError);
+    typed!("synthesis", synthesis::ContractError);
+    typed!("rewards", reward_distribution::ContractError);
+    typed!("cw20", cw20_base::ContractError);
+    format!("untyped: {err:#}")
 }
