@@ -1,8 +1,7 @@
 //! Conversions at the package's edge: token amounts in base units to 18-decimal units, and
-//! (feature `cosmwasm`) the contracts' number types to and from [`Fixed`].
+//! (feature `cosmwasm`) the contracts' number types to and from [`Fixed`](crate::Fixed).
 
 use crate::error::{MathError, MathResult};
-use crate::fixed::Fixed;
 
 /// Most decimals a token may have: a whole token of `10^decimals` base units must map
 /// onto `Fixed`'s 18 fractional digits without losing any.
@@ -27,6 +26,7 @@ mod cosmwasm {
     use cosmwasm_std::{Decimal, SignedDecimal};
 
     use super::*;
+    use crate::fixed::Fixed;
 
     const _: () = assert!(Decimal::DECIMAL_PLACES == Fixed::DECIMALS);
     const _: () = assert!(SignedDecimal::DECIMAL_PLACES == Fixed::DECIMALS);
@@ -69,6 +69,7 @@ mod cosmwasm {
 #[cfg(all(test, feature = "cosmwasm"))]
 mod tests {
     use super::*;
+    use crate::fixed::Fixed;
 
     #[test]
     fn cosmwasm_numbers_convert_exactly() {
