@@ -13,6 +13,10 @@ use cw_storage_plus::{Item, Map};
 
 use crate::msg::{Config, Reading};
 
+/// The cw2 name and version this code records at instantiate and checks at migrate.
+pub const CONTRACT_NAME: &str = "crates.io:example-consumer";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const READINGS: Map<(u64, u64), Reading> = Map::new("readings");
 pub const NEXT_SEQ: Map<u64, u64> = Map::new("next_seq");

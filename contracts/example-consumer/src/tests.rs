@@ -311,7 +311,7 @@ fn error_bars_drive_the_decision() {
 
 #[test]
 fn single_worker_and_median_inferences_are_accepted_as_before() {
-    // This example's policy accepts every path (see `contract::use_latest_inference`).
+    // This example's policy accepts every path (see `execute::use_latest_inference`).
     let a = addrs();
     let (mut deps, nous) = native(&a);
     for (nonce, path, inferers) in [

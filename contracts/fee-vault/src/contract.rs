@@ -6,15 +6,16 @@ use cosmwasm_std::{from_json, Binary, Deps, DepsMut, Env, MessageInfo, Response}
 use nous_types::fee_vault::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 use nous_types::funds::{cw20_payment, must_pay, native_payment, nonpayable};
 use nous_types::migrate::migrate_version;
+use nous_types::ownership::update_ownership;
 use nous_types::Payment;
 
-use crate::execute::{admin, payments, treasury};
-use crate::query;
+use crate::execute::config::update_config;
+use crate::execute::{payments, treasury};
 use crate::state::CONFIG;
 use crate::ContractError;
+use crate::{instantiate as init, query};
 
-pub const CONTRACT_NAME: &str = "crates.io:fee-vault";
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use crate::state::{CONTRACT_NAME, CONTRACT_VERSION};
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -24,7 +25,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    admin::instantiate(deps, msg)
+    init::instantiate(deps, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -93,12 +94,12 @@ pub fn execute(
             read_fee,
         } => {
             nonpayable(&info)?;
-            admin::update_config(deps, info, config, registry, reward_distributor, read_fee)
+            update_config(deps, info, config, registry, reward_distributor, read_fee)
         }
         // Owner / pending owner; no funds.
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            admin::update_ownership(deps, env, info, action)
+            Ok(update_ownership(deps, &env.block, &info.sender, action)?)
         }
         // The vault's cw20 token only; the cw20 `sender` is the payer.
         ExecuteMsg::Receive(wrapper) => {

@@ -5,6 +5,7 @@ pub mod contract;
 pub mod drip;
 mod error;
 pub mod execute;
+pub mod instantiate;
 pub mod msg;
 pub mod query;
 pub mod revenue;

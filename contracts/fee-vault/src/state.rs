@@ -18,6 +18,10 @@ use cosmwasm_std::{Order, StdResult, Storage, Uint128};
 use cw_storage_plus::{Bound, Item, Map};
 use nous_types::fee_vault::{Config, TopicInfo};
 
+/// The cw2 name and version this code records at instantiate and checks at migrate.
+pub const CONTRACT_NAME: &str = "crates.io:fee-vault";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const TREASURY: Item<Uint128> = Item::new("treasury");
 pub const TOPICS: Map<u64, TopicInfo> = Map::new("topics");

@@ -2,18 +2,17 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdError, StdResult,
-};
+use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult};
 use nous_types::funds::nonpayable;
+use nous_types::migrate::migrate_version;
+use nous_types::ownership::update_ownership;
 
 use crate::error::ContractError;
 use crate::execute;
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use crate::query;
+use crate::{instantiate as init, query};
 
-pub const CONTRACT_NAME: &str = "crates.io:reward-distribution";
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use crate::state::{CONTRACT_NAME, CONTRACT_VERSION};
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -23,8 +22,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    execute::config::instantiate(deps, info, msg)
+    init::instantiate(deps, info, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -63,35 +61,14 @@ pub fn execute(
             max_topics_per_call,
         ),
         ExecuteMsg::UpdateOwnership(action) => {
-            execute::config::update_ownership(deps, env, info, action)
+            Ok(update_ownership(deps, &env.block, &info.sender, action)?)
         }
     }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    match msg {
-        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Claimable { address } => to_json_binary(&query::claimable(deps, address)?),
-        QueryMsg::Claimables { start_after, limit } => {
-            to_json_binary(&query::claimables(deps, start_after, limit)?)
-        }
-        QueryMsg::TopicStatus { topic_id } => to_json_binary(&query::topic_status(deps, topic_id)?),
-        QueryMsg::Topics { start_after, limit } => {
-            to_json_binary(&query::topics(deps, start_after, limit)?)
-        }
-        QueryMsg::LastSettledEpoch { topic_id } => {
-            to_json_binary(&query::last_settled(deps, topic_id)?)
-        }
-        QueryMsg::EpochReward { topic_id, epoch } => Ok(query::epoch_reward(deps, topic_id, epoch)),
-        QueryMsg::Emission {} => to_json_binary(&query::emission(deps)?),
-        QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?),
-        QueryMsg::Parked { start_after, limit } => to_json_binary(
-            &execute::payouts::list(deps.storage, start_after, limit)
-                .map_err(|e| StdError::generic_err(e.to_string()))?,
-        ),
-        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
-    }
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    query::query(deps, env, msg)
 }
 
 /// Replies of the isolated payouts (`execute::payouts`): a refused one is parked.
@@ -102,7 +79,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(nous_types::migrate::migrate_version(
+    Ok(migrate_version(
         deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,

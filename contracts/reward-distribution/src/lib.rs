@@ -6,9 +6,11 @@
 pub mod contract;
 mod error;
 mod execute;
+mod instantiate;
 pub mod maths;
 pub mod msg;
 mod query;
 pub mod state;
+mod validate;
 
 pub use error::ContractError;

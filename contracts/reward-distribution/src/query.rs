@@ -1,14 +1,41 @@
 //! Queries.
 
-use cosmwasm_std::{Binary, Decimal, Deps, Order, StdResult, Uint128};
+use cosmwasm_std::{
+    to_json_binary, Binary, Decimal, Deps, Env, Order, StdError, StdResult, Uint128,
+};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{
-    ClaimableResponse, ClaimablesResponse, Config, EmissionResponse, LastSettledResponse,
+    ClaimableResponse, ClaimablesResponse, Config, EmissionResponse, LastSettledResponse, QueryMsg,
     TopicStatusResponse, TopicsResponse, Totals,
 };
 
+use crate::execute::payouts::list as list_parked;
+
 use crate::state::{TopicState, CLAIMABLE, CONFIG, EPOCH_REWARDS, MONTHS, TOPICS, TOTALS};
+
+pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    match msg {
+        QueryMsg::Config {} => to_json_binary(&config(deps)?),
+        QueryMsg::Claimable { address } => to_json_binary(&claimable(deps, address)?),
+        QueryMsg::Claimables { start_after, limit } => {
+            to_json_binary(&claimables(deps, start_after, limit)?)
+        }
+        QueryMsg::TopicStatus { topic_id } => to_json_binary(&topic_status(deps, topic_id)?),
+        QueryMsg::Topics { start_after, limit } => {
+            to_json_binary(&topics(deps, start_after, limit)?)
+        }
+        QueryMsg::LastSettledEpoch { topic_id } => to_json_binary(&last_settled(deps, topic_id)?),
+        QueryMsg::EpochReward { topic_id, epoch } => Ok(epoch_reward(deps, topic_id, epoch)),
+        QueryMsg::Emission {} => to_json_binary(&emission(deps)?),
+        QueryMsg::Totals {} => to_json_binary(&totals(deps)?),
+        QueryMsg::Parked { start_after, limit } => to_json_binary(
+            &list_parked(deps.storage, start_after, limit)
+                .map_err(|e| StdError::generic_err(e.to_string()))?,
+        ),
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+    }
+}
 
 pub fn config(deps: Deps) -> StdResult<Config> {
     CONFIG.load(deps.storage)

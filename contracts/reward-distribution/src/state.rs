@@ -28,6 +28,10 @@ use cw_storage_plus::{Item, Map};
 use nous_types::clock::EpochClock;
 use nous_types::reward_distribution::{Config, EpochReward, MonthEmission, ParkedPayout, Totals};
 
+/// The cw2 name and version this code records at instantiate and checks at migrate.
+pub const CONTRACT_NAME: &str = "crates.io:reward-distribution";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const TOTALS: Item<Totals> = Item::new("totals");
 

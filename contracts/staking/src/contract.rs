@@ -2,20 +2,18 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{
-    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult,
-    Uint128,
-};
+use cosmwasm_std::{from_json, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
 use nous_types::funds::{cw20_payment, must_pay, native_payment, nonpayable};
+use nous_types::migrate::migrate_version;
+use nous_types::ownership::update_ownership;
 
 use crate::execute::{config, delegation, removal, rewards, stake};
-use crate::msg::{Config, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
-use crate::query;
-use crate::state::{CONFIG, REMOVAL_SEQ, REWARD_FUNDS, TOTAL_STAKED};
+use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
+use crate::state::CONFIG;
 use crate::ContractError;
+use crate::{instantiate as init, query};
 
-pub const CONTRACT_NAME: &str = "crates.io:staking";
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use crate::state::{CONTRACT_NAME, CONTRACT_VERSION};
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -25,40 +23,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    let denom = match msg.denom {
-        cw20::Denom::Cw20(token) => cw20::Denom::Cw20(deps.api.addr_validate(token.as_str())?),
-        native => native,
-    };
-    let config = Config {
-        denom,
-        registry: deps.api.addr_validate(&msg.registry)?,
-        reward_distributor: msg
-            .reward_distributor
-            .map(|d| deps.api.addr_validate(&d))
-            .transpose()?,
-        unbonding_blocks: msg.unbonding_blocks,
-        max_removals_per_call: msg.max_removals_per_call,
-        min_removal: msg.min_removal,
-        min_delegation: msg.min_delegation,
-    };
-    config::validate(&config)?;
-    CONFIG.save(deps.storage, &config)?;
-    TOTAL_STAKED.save(deps.storage, &Uint128::zero())?;
-    REWARD_FUNDS.save(deps.storage, &Uint128::zero())?;
-    REMOVAL_SEQ.save(deps.storage, &0)?;
-    let ownership = cw_ownable::initialize_owner(deps.storage, deps.api, msg.owner.as_deref())?;
-    Ok(Response::new()
-        .add_attribute("action", "instantiate")
-        .add_attribute("registry", config.registry.as_str())
-        .add_attribute("unbonding_blocks", config.unbonding_blocks.to_string())
-        .add_attribute(
-            "max_removals_per_call",
-            config.max_removals_per_call.to_string(),
-        )
-        .add_attribute("min_removal", config.min_removal)
-        .add_attribute("min_delegation", config.min_delegation)
-        .add_attributes(ownership.into_attributes()))
+    init::instantiate(deps, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -103,10 +68,7 @@ pub fn execute(
         // Everything else accepts no funds.
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
-            Ok(Response::new()
-                .add_attribute("action", "update_ownership")
-                .add_attributes(ownership.into_attributes()))
+            Ok(update_ownership(deps, &env.block, &info.sender, action)?)
         }
         ExecuteMsg::UpdateConfig {
             registry,
@@ -167,53 +129,12 @@ pub fn execute(
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    match msg {
-        QueryMsg::ReputerStakes {
-            topic_id,
-            reputers,
-            height,
-        } => to_json_binary(&query::reputer_stakes(
-            deps, env, topic_id, reputers, height,
-        )?),
-        QueryMsg::TopicStake { topic_id, height } => {
-            to_json_binary(&query::topic_stake(deps, env, topic_id, height)?)
-        }
-        QueryMsg::Config {} => to_json_binary(&CONFIG.load(deps.storage)?),
-        QueryMsg::ReputerStake { topic_id, reputer } => {
-            to_json_binary(&query::reputer_stake(deps, topic_id, reputer)?)
-        }
-        QueryMsg::Delegation {
-            topic_id,
-            reputer,
-            delegator,
-        } => to_json_binary(&query::delegation(deps, topic_id, reputer, delegator)?),
-        QueryMsg::DelegationsByDelegator {
-            delegator,
-            start_after,
-            limit,
-        } => to_json_binary(&query::delegations_by_delegator(
-            deps,
-            delegator,
-            start_after,
-            limit,
-        )?),
-        QueryMsg::PendingRemovals { start_after, limit } => {
-            to_json_binary(&query::pending_removals(deps, start_after, limit)?)
-        }
-        QueryMsg::DueRemovals { height, limit } => {
-            to_json_binary(&query::due_removals(deps, env, height, limit)?)
-        }
-        QueryMsg::Pool { topic_id, reputer } => {
-            to_json_binary(&query::pool(deps, topic_id, reputer)?)
-        }
-        QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?),
-        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
-    }
+    query::query(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(nous_types::migrate::migrate_version(
+    Ok(migrate_version(
         deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,

@@ -6,6 +6,8 @@ mod accrual;
 pub mod contract;
 mod error;
 mod execute;
+mod instantiate;
+mod ledger;
 pub mod msg;
 mod query;
 pub mod rewards;

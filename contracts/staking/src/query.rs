@@ -1,20 +1,61 @@
 //! Queries. Stake "at height h" means as of the START of block h (changes made in block h
 //! are visible from h + 1); a height after the current block is refused.
 
-use cosmwasm_std::{Addr, Deps, Env, Order, StdError, StdResult, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Env, Order, StdError, StdResult, Uint128};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::staking::{
     DelegationCursor, DelegationResponse, DelegationsResponse, DueRemovalsResponse, PendingRemoval,
-    PoolResponse, QueueCursor, RemovalKind, RemovalsResponse, ReputerStake, ReputerStakeResponse,
-    ReputerStakesResponse, TopicStakeResponse, TotalsResponse,
+    PoolResponse, QueryMsg, QueueCursor, RemovalKind, RemovalsResponse, ReputerStake,
+    ReputerStakeResponse, ReputerStakesResponse, TopicStakeResponse, TotalsResponse,
 };
 
 use crate::accrual;
 use crate::state::{
-    Delegation, ReputerTotals, DELEGATIONS, LAST_DEPOSIT_SNAPSHOT, PENDING, POOLS, QUEUE,
+    Delegation, ReputerTotals, CONFIG, DELEGATIONS, LAST_DEPOSIT_SNAPSHOT, PENDING, POOLS, QUEUE,
     REWARD_FUNDS, STAKES, TOPIC_STAKE, TOTAL_STAKED,
 };
+
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    match msg {
+        QueryMsg::ReputerStakes {
+            topic_id,
+            reputers,
+            height,
+        } => to_json_binary(&reputer_stakes(deps, env, topic_id, reputers, height)?),
+        QueryMsg::TopicStake { topic_id, height } => {
+            to_json_binary(&topic_stake(deps, env, topic_id, height)?)
+        }
+        QueryMsg::Config {} => to_json_binary(&CONFIG.load(deps.storage)?),
+        QueryMsg::ReputerStake { topic_id, reputer } => {
+            to_json_binary(&reputer_stake(deps, topic_id, reputer)?)
+        }
+        QueryMsg::Delegation {
+            topic_id,
+            reputer,
+            delegator,
+        } => to_json_binary(&delegation(deps, topic_id, reputer, delegator)?),
+        QueryMsg::DelegationsByDelegator {
+            delegator,
+            start_after,
+            limit,
+        } => to_json_binary(&delegations_by_delegator(
+            deps,
+            delegator,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::PendingRemovals { start_after, limit } => {
+            to_json_binary(&pending_removals(deps, start_after, limit)?)
+        }
+        QueryMsg::DueRemovals { height, limit } => {
+            to_json_binary(&due_removals(deps, env, height, limit)?)
+        }
+        QueryMsg::Pool { topic_id, reputer } => to_json_binary(&pool(deps, topic_id, reputer)?),
+        QueryMsg::Totals {} => to_json_binary(&totals(deps)?),
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+    }
+}
 
 fn check_height(env: &Env, height: Option<u64>) -> StdResult<Option<u64>> {
     match height {

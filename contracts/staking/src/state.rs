@@ -26,6 +26,10 @@ use cosmwasm_std::{Addr, Uint128, Uint256};
 use cw_storage_plus::{Item, Map, SnapshotMap, Strategy};
 use nous_types::staking::{Config, PendingChange, PendingRemoval};
 
+/// The cw2 name and version this code records at instantiate and checks at migrate.
+pub const CONTRACT_NAME: &str = "crates.io:staking";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub const CONFIG: Item<Config> = Item::new("config");
 
 /// The stake behind one reputer in one topic.

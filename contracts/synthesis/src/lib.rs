@@ -2,11 +2,13 @@
 //! stored network inference, network losses, regrets and scores (DESIGN.md, MATH.md §4–§7,
 //! §11). All maths is delegated to `nous-math`; this crate loads, validates and stores.
 
+mod bundle;
 mod codec;
 pub mod contract;
 mod convert;
 mod error;
 pub mod execute;
+pub mod instantiate;
 pub mod maths;
 pub mod msg;
 pub mod query;
@@ -16,5 +18,6 @@ pub mod regret_store;
 pub mod sortition;
 pub mod state;
 pub mod topic;
+mod windows;
 
 pub use error::ContractError;

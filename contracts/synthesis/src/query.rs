@@ -1,14 +1,15 @@
 //! Queries.
 
-use cosmwasm_std::{Addr, Decimal, Deps, Env, Order, SignedDecimal};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Decimal, Deps, Env, Order, SignedDecimal};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{ActorScore, EpochScoresResponse, ScoresStatus};
 use nous_types::synthesis::{
-    ActiveMember, ActorClass, ClassQuantile, EpochResponse, EpochScores, EpochStatus, LatestValue,
-    LatestValuesResponse, LossBundleResponse, NetworkInferenceResponse, NetworkLossesResponse,
-    OpenWindow, OpenWindowsResponse, ScoreEmaResponse, TopicStateResponse, WorkerPayloadResponse,
-    WorkerPayloadsResponse, WorkerValue, MAX_LATEST_VALUES,
+    ActiveMember, ActorClass, ClassQuantile, ConfigResponse, EpochResponse, EpochScores,
+    EpochStatus, LatestValue, LatestValuesResponse, LossBundleResponse, NetworkInferenceResponse,
+    NetworkLossesResponse, OpenWindow, OpenWindowsResponse, QueryMsg, ScoreEmaResponse,
+    TopicStateResponse, WorkerPayloadResponse, WorkerPayloadsResponse, WorkerValue,
+    MAX_LATEST_VALUES,
 };
 use nous_types::topic_registry::TopicRegistryContract;
 use nous_types::EpochClock;
@@ -17,6 +18,59 @@ use crate::error::ContractError;
 use crate::records::{load_bundle, load_inference, load_latest_value, load_network_losses};
 use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, SCORE_EMAS, TOPICS};
 use crate::topic::load_topic;
+
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
+        QueryMsg::Config {} => {
+            let c = CONFIG.load(deps.storage)?;
+            to_json_binary(&ConfigResponse {
+                topic_registry: c.topic_registry,
+                staking: c.staking,
+                reward_distribution: c.reward_distribution,
+            })?
+        }
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
+        QueryMsg::TopicState { topic_id } => to_json_binary(&topic_state(deps, topic_id)?)?,
+        QueryMsg::OpenWindows { topic_id } => to_json_binary(&open_windows(deps, &env, topic_id)?)?,
+        QueryMsg::Epoch { topic_id, nonce } => to_json_binary(&epoch(deps, topic_id, nonce)?)?,
+        QueryMsg::WorkerPayload {
+            topic_id,
+            nonce,
+            worker,
+        } => to_json_binary(&worker_payload(deps, topic_id, nonce, worker)?)?,
+        QueryMsg::WorkerPayloads {
+            topic_id,
+            nonce,
+            start_after,
+            limit,
+        } => to_json_binary(&worker_payloads(deps, topic_id, nonce, start_after, limit)?)?,
+        QueryMsg::NetworkInference { topic_id, nonce } => {
+            to_json_binary(&network_inference(deps, &env, topic_id, nonce)?)?
+        }
+        QueryMsg::LatestNetworkInference { topic_id, max_age } => {
+            to_json_binary(&latest_network_inference(deps, &env, topic_id, max_age)?)?
+        }
+        QueryMsg::LatestValue { topic_id } => to_json_binary(&latest_value(deps, topic_id)?)?,
+        QueryMsg::LatestValues { topic_ids } => to_json_binary(&latest_values(deps, topic_ids)?)?,
+        QueryMsg::LossBundle {
+            topic_id,
+            nonce,
+            reputer,
+        } => to_json_binary(&loss_bundle(deps, topic_id, nonce, reputer)?)?,
+        QueryMsg::NetworkLosses { topic_id, nonce } => {
+            to_json_binary(&network_losses(deps, topic_id, nonce)?)?
+        }
+        QueryMsg::Scores { topic_id, nonce } => to_json_binary(&scores(deps, topic_id, nonce)?)?,
+        QueryMsg::EpochScores { topic_id, nonce } => {
+            to_json_binary(&epoch_scores(deps, &env, topic_id, nonce)?)?
+        }
+        QueryMsg::ScoreEma {
+            topic_id,
+            class,
+            actor,
+        } => to_json_binary(&score_ema(deps, topic_id, class, actor)?)?,
+    })
+}
 
 pub fn topic_state(deps: Deps, topic_id: u64) -> Result<TopicStateResponse, ContractError> {
     let t = load_topic(deps, topic_id)?;

@@ -27,6 +27,10 @@ use nous_types::EpochClock;
 use crate::codec::{decode_fixed, encode_fixed, IdRecords};
 use crate::error::ContractError;
 
+/// The cw2 name and version this code records at instantiate and checks at migrate.
+pub const CONTRACT_NAME: &str = "crates.io:synthesis";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 #[cw_serde]
 pub struct Config {
     pub topic_registry: Addr,

@@ -5,14 +5,15 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{from_json, Binary, Deps, DepsMut, Env, MessageInfo, Response};
 use nous_types::funds::{cw20_payment, native_payment, nonpayable};
+use nous_types::migrate::migrate_version;
+use nous_types::ownership::update_ownership;
 
-use crate::execute::{admin, registration, topics};
+use crate::execute::{config, registration, topics, whitelist};
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 use crate::state::CONFIG;
-use crate::{query, ContractError};
+use crate::{instantiate as init, query, ContractError};
 
-pub const CONTRACT_NAME: &str = "crates.io:topic-registry";
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use crate::state::{CONTRACT_NAME, CONTRACT_VERSION};
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -23,7 +24,7 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     // Funds: none.
     nonpayable(&info)?;
-    admin::instantiate(deps, env, info, msg)
+    init::instantiate(deps, env, info, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -116,26 +117,26 @@ pub fn execute(
         }
         ExecuteMsg::UpdateParams { params } => {
             nonpayable(&info)?;
-            admin::update_params(deps, info, params)
+            config::update_params(deps, info, params)
         }
         ExecuteMsg::UpdateConfig {
             fee_vault,
             synthesis,
         } => {
             nonpayable(&info)?;
-            admin::update_config(deps, info, fee_vault, synthesis)
+            config::update_config(deps, info, fee_vault, synthesis)
         }
         ExecuteMsg::UpdateWhitelist { list, add, remove } => {
             nonpayable(&info)?;
-            admin::update_whitelist(deps, info, list, add, remove)
+            whitelist::update_whitelist(deps, info, list, add, remove)
         }
         ExecuteMsg::SetWhitelistEnabled { list, enabled } => {
             nonpayable(&info)?;
-            admin::set_whitelist_enabled(deps, info, list, enabled)
+            whitelist::set_whitelist_enabled(deps, info, list, enabled)
         }
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            admin::update_ownership(deps, env, info, action)
+            Ok(update_ownership(deps, &env.block, &info.sender, action)?)
         }
     }
 }
@@ -147,7 +148,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(nous_types::migrate::migrate_version(
+    Ok(migrate_version(
         deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,

@@ -21,6 +21,10 @@ use cw20::Denom;
 use cw_storage_plus::{Item, Map};
 use nous_types::topic_registry::{GlobalParams, Registration, Role, Topic, WhitelistFlags};
 
+/// The cw2 name and version this code records at instantiate and checks at migrate.
+pub const CONTRACT_NAME: &str = "crates.io:topic-registry";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 #[cw_serde]
 pub struct Config {
     pub denom: Denom,

@@ -147,14 +147,6 @@ pub fn validator_split(block: u128, validator_share: Fixed) -> MathResult<(u128,
     Ok((v, block - v))
 }
 
-/// §10.4: tokens to mint when the ecosystem account holds less than the
-/// block emission, bounded by what may still be minted.
-pub fn mint_shortfall(ecosystem_balance: u128, block: u128, remaining_mintable: u128) -> u128 {
-    block
-        .saturating_sub(ecosystem_balance)
-        .min(remaining_mintable)
-}
-
 /// §10.5: amount of a cliff-and-linear allocation still locked at `month`.
 pub fn locked_vesting(month: u64, allocation: u128) -> MathResult<u128> {
     if month < VESTING_CLIFF_MONTHS {

@@ -6,7 +6,6 @@ use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::params::Params;
 use crate::stats::ema;
-use crate::wide::U256;
 
 /// §9.1 target weight `ŵ = S^μ · (C/epoch_length)^ν` for a stake `S` and a
 /// fee revenue `C` in base units, both counted in whole tokens (10^18 base
@@ -79,48 +78,11 @@ pub fn is_active_weight(weight: Fixed, params: &Params) -> bool {
     weight >= params.min_topic_weight
 }
 
-/// §9.1 fee drip once per epoch: `trunc(max(0, C − C/E_w))` with
-/// `E_w = (blocks_per_month/4.345)/epoch_length` epochs per week, computed
-/// exactly as `C − ceil(C·epoch_length·4345 / (blocks_per_month·1000))`.
-pub fn drip_fee_revenue(fee_revenue: u128, epoch_length: u64, params: &Params) -> MathResult<u128> {
-    let den = (params.blocks_per_month as u128)
-        .checked_mul(1000)
-        .ok_or(MathError::Overflow)?;
-    if den == 0 {
-        return Err(MathError::DivisionByZero("fee drip"));
-    }
-    let num_factor = (epoch_length as u128)
-        .checked_mul(4345)
-        .ok_or(MathError::Overflow)?;
-    let (q, r) = U256::mul(fee_revenue, num_factor)
-        .div_rem_u128(den)
-        .ok_or(MathError::Overflow)?;
-    let q = q.to_u128().unwrap_or(u128::MAX);
-    let drip = if r > 0 { q.saturating_add(1) } else { q };
-    Ok(fee_revenue.saturating_sub(drip))
-}
-
 /// One topic as seen by the reward step of §9.2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TopicEntry {
     pub weight: Fixed,
     pub epoch_length: u64,
-}
-
-/// §9.2: ids of the rewardable topics: active ones sorted by weight
-/// (descending, ties by ascending id), the first `max_active` of them.
-pub fn rewardable_topics(
-    topics: &BTreeMap<u32, TopicEntry>,
-    max_active: usize,
-    params: &Params,
-) -> Vec<u32> {
-    let mut v: Vec<(u32, Fixed)> = topics
-        .iter()
-        .filter(|(_, t)| is_active_weight(t.weight, params))
-        .map(|(i, t)| (*i, t.weight))
-        .collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.into_iter().take(max_active).map(|(i, _)| i).collect()
 }
 
 /// §9.2: `E_t = trunc((w_t/W_sum) · e_block · epoch_length)` for each

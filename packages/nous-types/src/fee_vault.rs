@@ -277,17 +277,6 @@ impl FeeVaultContract {
         )
     }
 
-    /// Adds `amount` to the emission treasury (not counted as any topic's revenue).
-    pub fn fund_treasury_msg(&self, denom: &Denom, amount: Uint128) -> StdResult<CosmosMsg> {
-        pay_contract_msg(
-            denom,
-            &self.0,
-            amount,
-            &ExecuteMsg::FundTreasury {},
-            &ReceiveMsg::FundTreasury {},
-        )
-    }
-
     /// The fee to attach to `PayForRead { topic_id }`.
     pub fn read_fee(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<Uint128> {
         let r: ReadFeeResponse =

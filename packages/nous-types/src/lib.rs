@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod funds;
 pub mod migrate;
+pub mod ownership;
 pub mod pagination;
 pub mod params;
 

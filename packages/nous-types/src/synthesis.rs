@@ -587,14 +587,4 @@ impl SynthesisContract {
         }
         .into())
     }
-
-    /// The crank message closing due windows of a topic.
-    pub fn close_windows_msg(&self, topic_id: u64, limit: Option<u32>) -> StdResult<CosmosMsg> {
-        Ok(WasmMsg::Execute {
-            contract_addr: self.0.to_string(),
-            msg: to_json_binary(&ExecuteMsg::CloseWindows { topic_id, limit })?,
-            funds: vec![],
-        }
-        .into())
-    }
 }

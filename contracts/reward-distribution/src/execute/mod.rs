@@ -1,7 +1,7 @@
 //! Execute handlers, one file per concern.
 //!
-//! Three functions stay out of line: `settle::fetch_inputs`, `settle::split_epoch` and
-//! `emission::month_record`, each called once from `settle::plan_topic`. Inlined by rustc,
+//! Three functions stay out of line: `settle::plan::fetch_inputs`, `settle::plan::split_epoch`
+//! and `emission::month_record`, each called once from `settle::plan::plan_topic`. Inlined by rustc,
 //! `plan_topic` would pass the VM's static limit of 100 locals per function
 //! (cosmwasm-check). wasm-opt inlines one-caller functions too; `scripts/build-wasm.sh`
 //! caps that at 500 instructions, which keeps every function of the artifact under the limit.

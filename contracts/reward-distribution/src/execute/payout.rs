@@ -7,7 +7,7 @@ use nous_types::staking::ReputerReward;
 
 use crate::error::ContractError;
 use crate::execute::ledger;
-use crate::execute::settle::Planned;
+use crate::execute::settle::context::Planned;
 use crate::maths;
 
 pub struct PaidEpoch {

@@ -7,10 +7,9 @@ use nous_types::staking::RemovalKind;
 use nous_types::topic_registry::{Role, TopicRegistryContract};
 
 use crate::accrual;
-use crate::execute::change_stake;
-use crate::execute::removal::load_pending;
+use crate::ledger::{change_stake, load_pending, store_delegation};
 use crate::rewards::{check_room, new_delegation, record_change};
-use crate::state::{Delegation, CONFIG, DELEGATIONS, POOLS, REWARD_FUNDS};
+use crate::state::{CONFIG, DELEGATIONS, POOLS, REWARD_FUNDS};
 use crate::ContractError;
 
 /// `delegator` delegates `amount` (at least `min_delegation`) to a registered reputer of
@@ -90,25 +89,6 @@ pub fn delegate(
         .add_attribute("delegation", now)
         .add_attribute("delegated", totals.delegated)
         .add_attribute("counted_from_height", height.saturating_add(1).to_string()))
-}
-
-/// Saves a delegation, or deletes it once it holds no stake, no pending change and no
-/// claimable rewards (a fraction of a token left in it becomes dust).
-pub(crate) fn store_delegation(
-    deps: &mut DepsMut,
-    delegator: &Addr,
-    topic_id: u64,
-    reputer: &Addr,
-    delegation: &Delegation,
-) -> Result<(), ContractError> {
-    let key = (delegator, topic_id, reputer);
-    if delegation.amount.is_zero() && delegation.pending.is_empty() && delegation.rewards.is_zero()
-    {
-        DELEGATIONS.remove(deps.storage, key);
-    } else {
-        DELEGATIONS.save(deps.storage, key, delegation)?;
-    }
-    Ok(())
 }
 
 /// The sender claims its rewards from the (topic, reputer) pool.

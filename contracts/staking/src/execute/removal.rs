@@ -28,26 +28,10 @@ use nous_types::staking::{PendingRemoval, RemovalKind};
 use nous_types::topic_registry::TopicRegistryContract;
 
 use crate::accrual;
-use crate::execute::change_stake;
-use crate::execute::delegation::store_delegation;
+use crate::ledger::{change_stake, load_pending, store_delegation};
 use crate::rewards::{check_room, record_change};
 use crate::state::{CONFIG, DELEGATIONS, PENDING, POOLS, QUEUE, REMOVAL_SEQ, STAKES};
 use crate::ContractError;
-
-/// The pending removal of `staker` in `topic_id` from `reputer` of the given kind.
-pub(crate) fn load_pending(
-    storage: &dyn Storage,
-    staker: &Addr,
-    topic_id: u64,
-    reputer: &Addr,
-    kind: RemovalKind,
-) -> Result<Option<PendingRemoval>, ContractError> {
-    let Some(key) = PENDING.may_load(storage, (staker, topic_id, reputer))? else {
-        return Ok(None);
-    };
-    let removal = QUEUE.may_load(storage, key)?;
-    Ok(removal.filter(|r| r.kind == kind))
-}
 
 /// Checks the amount rules shared by both kinds of removal.
 fn check_amount(

@@ -4,7 +4,7 @@ use cosmwasm_std::{Addr, DepsMut, Env, Response, Uint128};
 use nous_types::staking::RemovalKind;
 use nous_types::topic_registry::{Role, TopicRegistryContract};
 
-use crate::execute::change_stake;
+use crate::ledger::change_stake;
 use crate::state::{CONFIG, STAKES};
 use crate::ContractError;
 

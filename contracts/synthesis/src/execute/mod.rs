@@ -1,4 +1,7 @@
+//! Execute handlers, one file per operation, and the window closes they run.
+
 pub mod close;
+pub mod config;
 pub mod inference;
 pub mod prune;
 pub mod reputer;

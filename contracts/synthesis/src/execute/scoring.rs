@@ -20,9 +20,9 @@ use nous_types::synthesis::{
     ReputerWeight, WithheldValue,
 };
 
+use crate::bundle::check_bundle;
 use crate::convert::worker_values as values;
 use crate::error::ContractError;
-use crate::execute::reputer::check_bundle;
 use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
 use crate::regret_store::{load_regrets, save_regrets};

@@ -7,11 +7,11 @@ use nous_types::topic_registry::Role;
 
 use crate::convert::checked_value;
 use crate::error::ContractError;
-use crate::execute::close::{advance, HOT_PATH_CLOSES};
 use crate::registrations::registered_actor;
 use crate::sortition::enter;
 use crate::state::{EpochRecord, CONFIG, EPOCHS, PAYLOADS, TOPICS};
 use crate::topic::load_or_init_topic;
+use crate::windows::{advance, HOT_PATH_CLOSES};
 
 /// A payload that passed the stateless checks.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,7 @@ use nous_types::fee_vault::FeeVaultContract;
 use nous_types::synthesis::SynthesisContract;
 use nous_types::topic_registry::{Registration, Role, WhitelistKind};
 
-use crate::execute::admin::assert_whitelisted;
+use crate::access::assert_whitelisted;
 use crate::execute::fees::{check_exact_fee, require_vault};
 use crate::state::{
     owner_index_key, ACTOR_INDEX, CONFIG, FORMER_OWNERS, NEXT_ACTOR_INDEX, PARAMS, REGISTRATIONS,

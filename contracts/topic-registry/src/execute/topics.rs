@@ -4,7 +4,7 @@ use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use nous_types::fee_vault::FeeVaultContract;
 use nous_types::topic_registry::{Topic, TopicParams, WhitelistKind};
 
-use crate::execute::admin::assert_whitelisted;
+use crate::access::assert_whitelisted;
 use crate::execute::fees::{check_exact_fee, require_vault};
 use crate::state::{CONFIG, NEXT_TOPIC_ID, PARAMS, TOPICS};
 use crate::ContractError;

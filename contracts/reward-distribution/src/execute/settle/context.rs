@@ -1,0 +1,43 @@
+//! What one `Settle` call carries between its phases.
+
+use cosmwasm_std::{Decimal, Uint128};
+use nous_types::reward_distribution::{Config, EpochReward, EpochScoresResponse, Totals};
+use nous_types::staking::ReputerStake;
+use nous_types::topic_registry::RewardGroups;
+
+use crate::execute::emission::TreasuryView;
+use crate::maths::SplitOutput;
+
+/// A scored epoch waiting for its allocation.
+pub struct Planned {
+    pub topic_id: u64,
+    pub epoch: u64,
+    pub epoch_length: u64,
+    pub weight: Decimal,
+    pub weight_sum: Decimal,
+    pub target: Uint128,
+    pub month: u64,
+    pub split: SplitOutput,
+    pub scores: EpochScoresResponse,
+    /// Staking's answer for `scores.reputers`, same order, as of `stakes_at` (the first
+    /// block of the epoch's reputer window).
+    pub reputer_stakes: Vec<ReputerStake>,
+    pub stakes_at: u64,
+}
+
+/// Everything one call shares.
+pub struct Ctx {
+    pub config: Config,
+    pub params: RewardGroups,
+    pub totals: Totals,
+    pub treasury: TreasuryView,
+    pub height: u64,
+    pub epochs_left: u32,
+    /// Epochs that ended without a draw (their records are final).
+    pub finished: Vec<EpochReward>,
+    pub planned: Vec<Planned>,
+    pub expired: u64,
+    /// Crank mode: a topic whose peers fail is skipped (recorded) instead of failing the call.
+    pub crank: bool,
+    pub skipped_topics: Vec<(u64, String)>,
+}
