@@ -20,7 +20,7 @@ use crate::scenario::{Behaviour, Model, Scenario};
 use crate::world::{self, Series};
 use cosmwasm_std::Uint128;
 use nous_chain::{Chain, SuiteConfig};
-use nous_tests::{AppChain, EmbeddedChain, SuiteBuilder};
+use nous_testing::{AppChain, EmbeddedChain, NousBuilder};
 
 /// What a participant is, for the report.
 #[derive(Clone, Debug)]
@@ -273,18 +273,25 @@ pub fn scenario_emission(
 /// accounts, each funded with [`INITIAL_BALANCE`].
 pub fn embedded(sc: &Scenario, names: &[&'static str]) -> Result<Network<EmbeddedChain>> {
     let sc2 = sc.clone();
-    let suite = SuiteBuilder::new()
-        .with_accounts(names)
-        .with_initial_balance(INITIAL_BALANCE)
+    let mut app = cw_multi_test::App::default();
+    let admin = app.api().addr_make("admin");
+    let accounts: BTreeMap<&'static str, cosmwasm_std::Addr> =
+        names.iter().map(|n| (*n, app.api().addr_make(n))).collect();
+    let genesis_supply = INITIAL_BALANCE * accounts.len() as u128;
+    let nous = NousBuilder::new()
+        .with_admin(admin.clone())
+        .with_security_recipient(app.api().addr_make("chain-security"))
+        .with_total_supply(genesis_supply)
         .with_config(move |c| {
             let _ = apply_scenario(&sc2, c);
         })
-        .build();
-    let accounts = suite.accounts.iter().cloned().collect();
-    let admin = suite.admin.clone();
-    let rewards = suite.rewards.clone();
-    let emission = scenario_emission(sc, suite.genesis_supply)?;
-    let mut net = Network::new(AppChain::owned(suite.app), suite.deployment, accounts)?;
+        .deploy(&mut app)?;
+    for a in accounts.values() {
+        nous.fund(&mut app, a, INITIAL_BALANCE)?;
+    }
+    let rewards = nous.rewards.clone();
+    let emission = scenario_emission(sc, genesis_supply)?;
+    let mut net = Network::new(AppChain::owned(app), nous.deployment, accounts)?;
     net.chain.execute(&nous_chain::Tx::new(
         &admin,
         vec![nous_chain::Msg::execute(
@@ -341,7 +348,7 @@ pub fn drive<C: Chain>(
             ground_truth_lag: lag,
             p_norm: dparse(&t.p_norm)?,
             alpha_regret: dparse(&t.alpha_regret)?,
-            ..nous_tests::topic_params(t.epoch_length, t.worker_window, lag)
+            ..nous_testing::topic_params(t.epoch_length, t.worker_window, lag)
         };
         let (id, start) = chain.create_topic("topic-creator", p)?;
         flows.creation_fees += params.registry.create_topic_fee.u128();
