@@ -1,10 +1,15 @@
 //! The whole nous suite in **your** cw-multi-test `App`.
 //!
-//! ```ignore
-//! let mut app = App::default();                       // or any AppBuilder::new()...build(..)
+//! ```
+//! use cw_multi_test::App;
+//! use nous_testing::{topic_params, NousBuilder};
+//!
+//! let mut app = App::default(); // or any AppBuilder::new()...build(..)
 //! let mut nous = NousBuilder::new().deploy(&mut app)?; // six contracts, wired as on a chain
 //! let topic = nous.canned_topic(&mut app, topic_params(12, 6, 12))?;
 //! let latest = nous.publish_inference(&mut app, topic, "3000.5".parse()?)?;
+//! assert_eq!((latest.value, latest.inferers), ("3000.5".parse()?, 3));
+//! # Ok::<(), anyhow::Error>(())
 //! ```
 //!
 //! - [`NousBuilder`] deploys the suite (native denom or a cw20 it instantiates) into an
