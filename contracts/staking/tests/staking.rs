@@ -4,6 +4,8 @@
 
 mod suite;
 
+use nous_testing::SuiteApp;
+
 use cosmwasm_std::{coins, to_json_binary, Addr, Uint128};
 use cw20::Cw20ReceiveMsg;
 use cw_multi_test::{AppResponse, Executor};
@@ -1060,7 +1062,7 @@ fn migrate_keeps_the_name_and_refuses_another_contract() {
     assert_eq!(attr(&res, "action").as_deref(), Some("migrate"));
 
     // A cw20-base contract migrated to this code is refused (wrong contract name).
-    let cw20_code = s.app.store_code(suite::cw20_contract());
+    let cw20_code = s.app.store_cw20_code(&owner);
     let other = s
         .app
         .instantiate_contract(

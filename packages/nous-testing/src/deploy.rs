@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{to_json_binary, Addr, Uint128};
-use cw20::{Cw20Coin, Denom, MinterResponse};
+use cosmwasm_std::{Addr, Uint128};
+use cw20::Denom;
 use nous_chain::{Deployment, SuiteConfig, SuiteContract};
 use nous_types::topic_registry::GlobalParams;
 
 use crate::app::{AnyResult, SuiteApp};
 use crate::handle::Nous;
+use crate::token::TestToken;
 
 /// The native denom of a deployment that does not choose one.
 pub const DENOM: &str = "unous";
@@ -127,27 +128,7 @@ impl NousBuilder {
         let denom = match self.token {
             Token::Native(d) => Denom::Native(d),
             Token::Cw20(balances) => {
-                let code = app.store_cw20_code(&admin);
-                let msg = cw20_base::msg::InstantiateMsg {
-                    name: "Nous token".into(),
-                    symbol: "NOUS".into(),
-                    decimals: self.params.token_decimals,
-                    initial_balances: balances
-                        .iter()
-                        .map(|(a, amount)| Cw20Coin {
-                            address: a.to_string(),
-                            amount: Uint128::new(*amount),
-                        })
-                        .collect(),
-                    mint: Some(MinterResponse {
-                        minter: admin.to_string(),
-                        cap: None,
-                    }),
-                    marketing: None,
-                };
-                let token =
-                    app.instantiate_raw(&admin, code, to_json_binary(&msg)?, "nous-token", None)?;
-                Denom::Cw20(token)
+                TestToken::cw20(app, &admin, self.params.token_decimals, &balances)?.0
             }
         };
         let mut config = SuiteConfig::new(

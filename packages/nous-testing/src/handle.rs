@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{coins, to_json_binary, Addr, Coin, SignedDecimal, StdResult, Uint128};
-use cw20::{Cw20ExecuteMsg, Denom};
+use cosmwasm_std::{to_json_binary, Addr, SignedDecimal, StdResult, Uint128};
+use cw20::Denom;
 use cw_multi_test::AppResponse;
 use nous_chain::{Deployment, SuiteContract};
 use nous_types::fee_vault as vault_msg;
@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::app::{AnyResult, SuiteApp};
 use crate::canned::CannedTopic;
 use crate::events::attr;
+use crate::token::TestToken;
 
 /// The deployed suite. Built by [`crate::NousBuilder::deploy`].
 pub struct Nous {
@@ -54,6 +55,11 @@ impl Nous {
 
     // ---- the token ----------------------------------------------------------------------
 
+    /// The suite's token.
+    pub fn token(&self) -> TestToken {
+        TestToken(self.denom.clone())
+    }
+
     /// Runs `msg` on `contract` as `sender`, paying `amount` of the suite's token: native
     /// coins attached, or for a cw20 deployment a `Send` carrying `receive_msg`.
     pub fn pay<A: SuiteApp, E: Serialize, R: Serialize>(
@@ -65,64 +71,19 @@ impl Nous {
         msg: &E,
         receive_msg: &R,
     ) -> AnyResult<AppResponse> {
-        match &self.denom {
-            Denom::Native(d) => {
-                let funds: Vec<Coin> = if amount == 0 {
-                    vec![]
-                } else {
-                    coins(amount, d)
-                };
-                app.execute(sender, contract, msg, funds)
-            }
-            Denom::Cw20(token) => app.execute(
-                sender,
-                token,
-                &Cw20ExecuteMsg::Send {
-                    contract: contract.to_string(),
-                    amount: Uint128::new(amount),
-                    msg: to_json_binary(receive_msg)?,
-                },
-                vec![],
-            ),
-        }
+        self.token()
+            .pay(app, sender, contract, amount, msg, receive_msg)
     }
 
     /// Creates `amount` of the suite's token in `to`'s account: a bank mint, or the cw20's
     /// `Mint` by the admin (a cw20 deployed by nous-testing, whose minter is the admin).
     pub fn fund<A: SuiteApp>(&self, app: &mut A, to: &Addr, amount: u128) -> AnyResult<()> {
-        if amount == 0 {
-            return Ok(());
-        }
-        match &self.denom {
-            Denom::Native(d) => app.mint_native(to, coins(amount, d)),
-            Denom::Cw20(token) => app
-                .execute(
-                    &self.admin,
-                    token,
-                    &Cw20ExecuteMsg::Mint {
-                        recipient: to.to_string(),
-                        amount: Uint128::new(amount),
-                    },
-                    vec![],
-                )
-                .map(|_| ()),
-        }
+        self.token().mint(app, &self.admin, to, amount)
     }
 
     /// `who`'s balance of the suite's token.
     pub fn balance<A: SuiteApp>(&self, app: &A, who: &Addr) -> StdResult<u128> {
-        match &self.denom {
-            Denom::Native(d) => app.native_balance(who, d),
-            Denom::Cw20(token) => {
-                let r: cw20::BalanceResponse = app.query(
-                    token,
-                    &cw20::Cw20QueryMsg::Balance {
-                        address: who.to_string(),
-                    },
-                )?;
-                Ok(r.balance.u128())
-            }
-        }
+        self.token().balance(app, who)
     }
 
     // ---- topic-registry -------------------------------------------------------------

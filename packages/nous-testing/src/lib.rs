@@ -21,6 +21,7 @@
 //!   workers and reputers, so a dApp test reads a genuine network inference.
 //! - [`AppChain`] is nous-chain's `Chain` on a cw-multi-test `App` (the simulator drives
 //!   the network through it).
+//! - [`TestToken`]: the suite's token (native or cw20) — instantiate, pay, mint, balance.
 //! - [`events`]: attributes of a response and a contract's typed error in a multi-test
 //!   error, for every test folder of the suite.
 
@@ -30,6 +31,7 @@ pub mod chain;
 mod deploy;
 pub mod events;
 mod handle;
+pub mod token;
 
 pub use app::{AnyResult, SuiteApp};
 pub use canned::CannedActors;
@@ -37,6 +39,7 @@ pub use chain::{suite_code, AppChain, EmbeddedChain, BLOCK_SECONDS};
 pub use deploy::{NousBuilder, DEFAULT_DECIMALS, DEFAULT_TOTAL_SUPPLY, DENOM};
 pub use events::{attr, contract_error, wasm_attr};
 pub use handle::Nous;
+pub use token::TestToken;
 
 use nous_types::topic_registry::TopicParams;
 

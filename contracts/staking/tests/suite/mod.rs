@@ -5,10 +5,11 @@
 
 pub mod mock_registry;
 
-use cosmwasm_std::{coins, to_json_binary, Addr, Empty, Uint128};
-use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
+use cosmwasm_std::{coins, Addr, Empty, Uint128};
 use cw_multi_test::error::AnyResult;
-use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use cw_multi_test::{App, AppResponse, Contract, Executor};
+use nous_chain::SuiteContract;
+use nous_testing::{suite_code, TestToken};
 use nous_types::staking::{
     Config, DelegationResponse, DueRemovalsResponse, ExecuteMsg, InstantiateMsg, PoolResponse,
     QueryMsg, ReceiveMsg, RemovalsResponse, ReputerReward, ReputerStake, ReputerStakeResponse,
@@ -24,22 +25,7 @@ pub const MIN_DELEGATION: u128 = 200;
 pub const INITIAL: u128 = 1_000_000_000;
 
 pub fn staking_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            staking::contract::execute,
-            staking::contract::instantiate,
-            staking::contract::query,
-        )
-        .with_migrate(staking::contract::migrate),
-    )
-}
-
-pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ))
+    suite_code(SuiteContract::Staking)
 }
 
 /// Asserts that a multi-test result failed with a staking `ContractError` matching `$pat`.
@@ -67,6 +53,8 @@ pub struct Suite {
     pub staking_code: u64,
     /// `Some` for a cw20 deployment.
     pub token: Option<Addr>,
+    /// The suite's token as nous-testing's `TestToken` (payments and balances).
+    pub test_token: TestToken,
     /// Every (delegator, topic, reputer) the test touched, for the conservation check.
     pub positions: Vec<(Addr, u64, Addr)>,
 }
@@ -149,41 +137,13 @@ impl SuiteBuilder {
             )
             .unwrap();
 
-        let token = if self.cw20 {
-            let cw20_code = app.store_code(cw20_contract());
-            let initial_balances = users
-                .iter()
-                .map(|u| Cw20Coin {
-                    address: u.to_string(),
-                    amount: Uint128::new(INITIAL),
-                })
-                .collect();
-            Some(
-                app.instantiate_contract(
-                    cw20_code,
-                    owner.clone(),
-                    &cw20_base::msg::InstantiateMsg {
-                        name: "Nous token".into(),
-                        symbol: "NOUS".into(),
-                        decimals: 6,
-                        initial_balances,
-                        mint: None,
-                        marketing: None,
-                    },
-                    &[],
-                    "token",
-                    None,
-                )
-                .unwrap(),
-            )
+        let test_token = if self.cw20 {
+            let balances: Vec<(Addr, u128)> = users.iter().map(|u| (u.clone(), INITIAL)).collect();
+            TestToken::cw20(&mut app, &owner, 6, &balances).unwrap()
         } else {
-            None
+            TestToken::native(DENOM)
         };
-
-        let denom = match &token {
-            Some(t) => Denom::Cw20(t.clone()),
-            None => Denom::Native(DENOM.into()),
-        };
+        let denom = test_token.0.clone();
         let staking_code = app.store_code(staking_contract());
         let staking = app
             .instantiate_contract(
@@ -212,7 +172,8 @@ impl SuiteBuilder {
             registry,
             staking,
             staking_code,
-            token,
+            token: test_token.cw20_addr().cloned(),
+            test_token,
             positions: vec![],
         }
     }
@@ -273,27 +234,9 @@ impl Suite {
         msg: ExecuteMsg,
         hook: ReceiveMsg,
     ) -> AnyResult<AppResponse> {
-        match self.token.clone() {
-            None => {
-                let funds = if amount == 0 {
-                    vec![]
-                } else {
-                    coins(amount, DENOM)
-                };
-                self.app
-                    .execute_contract(sender.clone(), self.staking.clone(), &msg, &funds)
-            }
-            Some(token) => self.app.execute_contract(
-                sender.clone(),
-                token,
-                &Cw20ExecuteMsg::Send {
-                    contract: self.staking.to_string(),
-                    amount: Uint128::new(amount),
-                    msg: to_json_binary(&hook)?,
-                },
-                &[],
-            ),
-        }
+        let staking = self.staking.clone();
+        self.test_token
+            .pay(&mut self.app, sender, &staking, amount, &msg, &hook)
     }
 
     pub fn execute(&mut self, sender: &Addr, msg: ExecuteMsg) -> AnyResult<AppResponse> {
@@ -452,28 +395,7 @@ impl Suite {
     }
 
     pub fn balance(&self, who: &Addr) -> u128 {
-        match &self.token {
-            None => self
-                .app
-                .wrap()
-                .query_balance(who, DENOM)
-                .unwrap()
-                .amount
-                .u128(),
-            Some(token) => {
-                let r: cw20::BalanceResponse = self
-                    .app
-                    .wrap()
-                    .query_wasm_smart(
-                        token,
-                        &cw20::Cw20QueryMsg::Balance {
-                            address: who.to_string(),
-                        },
-                    )
-                    .unwrap();
-                r.balance.u128()
-            }
-        }
+        self.test_token.balance(&self.app, who).unwrap()
     }
 
     pub fn totals(&self) -> TotalsResponse {
