@@ -15,6 +15,8 @@ use cw_multi_test::{
     CosmosRouter, Executor, Module,
 };
 use cw_storage_plus::{Item, Map};
+use nous_chain::SuiteContract;
+use nous_testing::{suite_code, TestToken};
 use nous_types::fee_vault::{TopicRevenueResponse, TreasuryResponse};
 use nous_types::reward_distribution::{
     ActorScore, ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse,
@@ -513,15 +515,7 @@ fn mock_synthesis() -> Box<dyn Contract<Empty>> {
 // ---- the contract under test ------------------------------------------------------------
 
 fn reward_distribution() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            reward_distribution::contract::execute,
-            reward_distribution::contract::instantiate,
-            reward_distribution::contract::query,
-        )
-        .with_migrate(reward_distribution::contract::migrate)
-        .with_reply(reward_distribution::contract::reply),
-    )
+    suite_code(SuiteContract::RewardDistribution)
 }
 
 pub fn dec(s: &str) -> Decimal {
@@ -632,26 +626,10 @@ impl Suite {
             addrs[3].clone(),
         ];
         let token = if cw20 {
-            let code = app.store_code(Box::new(ContractWrapper::new(
-                cw20_base::contract::execute,
-                cw20_base::contract::instantiate,
-                cw20_base::contract::query,
-            )));
-            let msg = cw20_base::msg::InstantiateMsg {
-                name: "nous".into(),
-                symbol: "NOUS".into(),
-                decimals: 18,
-                initial_balances: vec![cw20::Cw20Coin {
-                    address: vault.to_string(),
-                    amount: Uint128::new(treasury),
-                }],
-                mint: None,
-                marketing: None,
-            };
-            Some(
-                app.instantiate_contract(code, owner.clone(), &msg, &[], "token", None)
-                    .expect("cw20 instantiates"),
-            )
+            let balances = [(vault.clone(), treasury)];
+            let token =
+                TestToken::cw20(&mut app, &owner, 18, &balances).expect("cw20 instantiates");
+            token.cw20_addr().cloned()
         } else {
             None
         };

@@ -191,14 +191,7 @@ pub fn staking_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn synthesis_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            synthesis::contract::execute,
-            synthesis::contract::instantiate,
-            synthesis::contract::query,
-        )
-        .with_migrate(synthesis::contract::migrate),
-    )
+    nous_testing::suite_code(nous_chain::SuiteContract::Synthesis)
 }
 
 // ---------------------------------------------------------------- parameters
