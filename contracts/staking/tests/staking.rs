@@ -16,8 +16,8 @@ use nous_types::staking::{
 use nous_types::PaymentError;
 use staking::ContractError;
 use suite::{
-    mock_registry, staking_contract, SuiteBuilder, CAP, DENOM, INITIAL, MIN_DELEGATION,
-    MIN_REMOVAL, MIN_STAKE, UNBONDING,
+    staking_contract, SuiteBuilder, CAP, DENOM, INITIAL, MIN_DELEGATION, MIN_REMOVAL, MIN_STAKE,
+    UNBONDING,
 };
 
 fn paid_events(res: &AppResponse) -> usize {
@@ -250,16 +250,7 @@ fn add_stake_needs_registration_and_exactly_the_minimum() {
     assert_eq!(s.balance(&s.staking), MIN_STAKE + 1);
 
     // The registry raises the minimum: the resulting stake must reach the new one.
-    s.app
-        .execute_contract(
-            s.owner.clone(),
-            s.registry.clone(),
-            &mock_registry::ExecuteMsg::SetMinimumStake {
-                amount: Uint128::new(5_000),
-            },
-            &[],
-        )
-        .unwrap();
+    s.set_minimum_stake(5_000);
     assert_contract_err!(
         s.add_stake(&alice, 1, 1),
         ContractError::BelowMinimumStake { .. }

@@ -22,6 +22,8 @@
 //! - [`AppChain`] is nous-chain's `Chain` on a cw-multi-test `App` (the simulator drives
 //!   the network through it).
 //! - [`TestToken`]: the suite's token (native or cw20) — instantiate, pay, mint, balance.
+//! - [`mocks`]: peer mocks the contracts' own tests share (a registry answering from set
+//!   state).
 //! - [`events`]: attributes of a response and a contract's typed error in a multi-test
 //!   error, for every test folder of the suite.
 
@@ -31,6 +33,7 @@ pub mod chain;
 mod deploy;
 pub mod events;
 mod handle;
+pub mod mocks;
 pub mod token;
 
 pub use app::{AnyResult, SuiteApp};

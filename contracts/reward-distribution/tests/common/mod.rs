@@ -111,48 +111,12 @@ pub const EPOCH: u64 = 10;
 pub const LAG: u64 = 10;
 pub const BLOCKS_PER_MONTH: u64 = 1_000;
 
-// ---- mock topic registry ----------------------------------------------------------------
+// ---- mock topic registry: nous-testing's ------------------------------------------------
 
-// A test mock's messages, each built once: their size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[cw_serde]
-pub enum RegistryExec {
-    SetParams(GlobalParams),
-    SetTopic(Topic),
-}
-
-#[cw_serde]
-pub enum RegistryQuery {
-    Params {},
-    Topic { topic_id: u64 },
-}
-
-const R_PARAMS: Item<GlobalParams> = Item::new("params");
-const R_TOPICS: Map<u64, Topic> = Map::new("topics");
-
-fn registry_exec(deps: DepsMut, _: Env, _: MessageInfo, msg: RegistryExec) -> StdResult<Response> {
-    match msg {
-        RegistryExec::SetParams(p) => R_PARAMS.save(deps.storage, &p)?,
-        RegistryExec::SetTopic(t) => R_TOPICS.save(deps.storage, t.id, &t)?,
-    }
-    Ok(Response::new())
-}
-
-fn registry_query(deps: Deps, _: Env, msg: RegistryQuery) -> StdResult<Binary> {
-    match msg {
-        RegistryQuery::Params {} => to_json_binary(&R_PARAMS.load(deps.storage)?),
-        RegistryQuery::Topic { topic_id } => {
-            to_json_binary(&R_TOPICS.load(deps.storage, topic_id)?)
-        }
-    }
-}
+pub use nous_testing::mocks::registry::RegistryExec;
 
 fn mock_registry() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        registry_exec,
-        registry_exec_inst,
-        registry_query,
-    ))
+    nous_testing::mocks::registry::contract()
 }
 
 fn registry_exec_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {

@@ -3,18 +3,18 @@
 
 #![allow(dead_code)]
 
-pub mod mock_registry;
-
-use cosmwasm_std::{coins, Addr, Empty, Uint128};
+use cosmwasm_std::{coins, Addr, Empty, StdResult, Uint128};
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{App, AppResponse, Contract, Executor};
 use nous_chain::SuiteContract;
+use nous_testing::mocks::{self, registry::RegistryExec};
 use nous_testing::{suite_code, TestToken};
 use nous_types::staking::{
     Config, DelegationResponse, DueRemovalsResponse, ExecuteMsg, InstantiateMsg, PoolResponse,
     QueryMsg, ReceiveMsg, RemovalsResponse, ReputerReward, ReputerStake, ReputerStakeResponse,
     ReputerStakesResponse, TopicStakeResponse, TotalsResponse,
 };
+use nous_types::topic_registry::{GlobalParams, Role, Topic, TopicParams};
 
 pub const DENOM: &str = "unous";
 pub const MIN_STAKE: u128 = 1_000;
@@ -23,6 +23,13 @@ pub const CAP: u32 = 3;
 pub const MIN_REMOVAL: u128 = 100;
 pub const MIN_DELEGATION: u128 = 200;
 pub const INITIAL: u128 = 1_000_000_000;
+
+/// The suite's defaults with the test's minimum stake (staking reads only that).
+pub fn registry_params(required_minimum_stake: u128) -> GlobalParams {
+    let mut p = GlobalParams::defaults(6);
+    p.staking.required_minimum_stake = Uint128::new(required_minimum_stake);
+    p
+}
 
 pub fn staking_contract() -> Box<dyn Contract<Empty>> {
     suite_code(SuiteContract::Staking)
@@ -123,19 +130,24 @@ impl SuiteBuilder {
         let owner = app.api().addr_make("owner");
         let distributor = app.api().addr_make("distributor");
 
-        let registry_code = app.store_code(mock_registry::contract());
+        let registry_code = app.store_code(mocks::registry::contract());
         let registry = app
             .instantiate_contract(
                 registry_code,
                 owner.clone(),
-                &mock_registry::InstantiateMsg {
-                    required_minimum_stake: Uint128::new(MIN_STAKE),
-                },
+                &Empty {},
                 &[],
                 "registry",
                 None,
             )
             .unwrap();
+        app.execute_contract(
+            owner.clone(),
+            registry.clone(),
+            &RegistryExec::SetParams(registry_params(MIN_STAKE)),
+            &[],
+        )
+        .unwrap();
 
         let test_token = if self.cw20 {
             let balances: Vec<(Addr, u128)> = users.iter().map(|u| (u.clone(), INITIAL)).collect();
@@ -197,32 +209,46 @@ impl Suite {
 
     // ---- registry (mock) ----
 
-    pub fn register(&mut self, topic_id: u64, reputer: &Addr) {
+    fn tell_registry(&mut self, msg: &RegistryExec) {
         self.app
-            .execute_contract(
-                self.owner.clone(),
-                self.registry.clone(),
-                &mock_registry::ExecuteMsg::Register {
-                    topic_id,
-                    reputer: reputer.to_string(),
-                },
-                &[],
-            )
+            .execute_contract(self.owner.clone(), self.registry.clone(), msg, &[])
             .unwrap();
     }
 
+    /// Registers `reputer` in `topic_id`, creating the topic in the mock registry first.
+    pub fn register(&mut self, topic_id: u64, reputer: &Addr) {
+        let known: StdResult<Topic> = self.app.wrap().query_wasm_smart(
+            &self.registry,
+            &nous_types::topic_registry::QueryMsg::Topic { topic_id },
+        );
+        if known.is_err() {
+            let topic = Topic {
+                id: topic_id,
+                creator: self.owner.clone(),
+                params: TopicParams::defaults("mock", 10, 5, 10),
+                start_height: self.height(),
+            };
+            self.tell_registry(&RegistryExec::SetTopic(topic));
+        }
+        self.tell_registry(&RegistryExec::Register {
+            topic_id,
+            role: Role::Reputer,
+            operator: reputer.to_string(),
+            actor_index: 0,
+        });
+    }
+
     pub fn unregister(&mut self, topic_id: u64, reputer: &Addr) {
-        self.app
-            .execute_contract(
-                self.owner.clone(),
-                self.registry.clone(),
-                &mock_registry::ExecuteMsg::Unregister {
-                    topic_id,
-                    reputer: reputer.to_string(),
-                },
-                &[],
-            )
-            .unwrap();
+        self.tell_registry(&RegistryExec::Deregister {
+            topic_id,
+            role: Role::Reputer,
+            operator: reputer.to_string(),
+        });
+    }
+
+    /// The registry's minimum stake becomes `amount`.
+    pub fn set_minimum_stake(&mut self, amount: u128) {
+        self.tell_registry(&RegistryExec::SetParams(registry_params(amount)));
     }
 
     // ---- paying helpers: native coins or cw20 Send ----
