@@ -8,8 +8,10 @@
 #      (>= 15 scored nonces), every reward claimed, books and supply balanced with the gas
 #      fees, no failed transaction but the three deliberate refusals, each failing with the
 #      contract's error and changing nothing;
-#   5. the same scenario on the embedded chain must produce the same epochs (epochs.csv);
-#   6. write the real gas per transaction kind: benchmarks/real-chain.csv and the real-chain
+#   5. the TypeScript client on the same node (scripts/e2e-ts.sh): topics, a latest value,
+#      a paid read through the example consumer, the fee arriving in the fee-vault;
+#   6. the same scenario on the embedded chain must produce the same epochs (epochs.csv);
+#   7. write the real gas per transaction kind: benchmarks/real-chain.csv and the real-chain
 #      section of BENCHMARKS.md.
 # With NOUS_E2E_FAULT=1, then a fault test: four validators, one stopped mid-run and
 # restarted; settlement must go on and the restarted node catch up.
@@ -81,6 +83,8 @@ mkdir -p benchmarks
 "$sim" --scenario "$scenario" --chain "$record" --out "$out/real" --quiet --check \
   --gas-csv benchmarks/real-chain.csv --benchmarks BENCHMARKS.md | tail -n 40
 echo "   ($((SECONDS - started)) s of blocks)"
+
+timed scripts/e2e-ts.sh "$record"
 
 step "the same epochs on the embedded chain"
 "$sim" --scenario "$scenario" --out "$out/embedded" --quiet >/dev/null

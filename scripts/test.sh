@@ -2,24 +2,40 @@
 # Sets up a fresh machine (scripts/setup.sh) and runs every check of the suite:
 #   1. formatting and clippy,
 #   2. all native tests (maths vectors, unit tests, multi-contract tests),
-#   3. schema freshness (schema/ must equal what the code generates),
-#   4. optimised wasm artifacts for every contract + cosmwasm-check, and their checksums
-#      against the committed record (scripts/build-wasm.sh --check), then nous-consumer
-#      built for wasm32 on its own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
+#   3. schema freshness (schema/ must equal what the code generates), then the TypeScript
+#      client: its generated code must equal what the schemas generate, strict tsc, its unit
+#      tests (scripts/check-ts.sh; Node.js 20, which scripts/setup.sh installs if missing),
+#   4. optimised wasm artifacts for every contract, the chain's static checks on them
+#      (cosmwasm-vm's, as cosmwasm-check runs them) and their checksums against the
+#      record (scripts/build-wasm.sh --check), then nous-consumer built for wasm32 on its
+#      own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
 #   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh),
 #   6. the suite on a real node: a pinned wasmd built from the Go module proxy (cached), a
 #      local chain, nous-deploy, the chain-smoke scenario to steady state with its checks and
-#      the real-gas table (scripts/e2e-chain.sh; needs Go, preinstalled on this machine kind).
+#      the real-gas table, the TypeScript client's paid read on the node (scripts/e2e-chain.sh;
+#      needs Go, preinstalled on this machine kind).
 # Set NOUS_SKIP_WASM=1 to skip steps 4 to 6 during quick local iterations, NOUS_SKIP_CHAIN=1
 # to skip step 6 only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step's wall time is printed when the next one starts, and all of them at the end.
+timings=()
+last_step="" last_start=$SECONDS
+step() {
+  if [ -n "$last_step" ]; then
+    timings+=("$(printf '%5d s  %s' $((SECONDS - last_start)) "$last_step")")
+    printf '   (%d s)\n' $((SECONDS - last_start))
+  fi
+  last_step="$*" last_start=$SECONDS
+  printf '\n== %s\n' "$*"
+}
 
 step "setup"
-scripts/setup.sh >/dev/null
+# Its last line is the tools folder's bin (Node.js there where the machine's is too old).
+tools_bin=$(scripts/setup.sh | tail -n 1)
+export PATH="$tools_bin:$PATH"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -39,8 +55,11 @@ if [ -n "$(git status --porcelain -- schema)" ]; then
 fi
 echo "schema/ matches the code"
 
+step "TypeScript client: codegen freshness, tsc, unit tests (scripts/check-ts.sh)"
+scripts/check-ts.sh
+
 if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
-  step "wasm artifacts + cosmwasm-check + checksums"
+  step "wasm artifacts + static checks + checksums"
   scripts/build-wasm.sh --check
 
   step "nous-consumer alone for wasm32, against cosmwasm-std 2.0.0"
@@ -54,5 +73,7 @@ if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
     scripts/e2e-chain.sh
   fi
 fi
+step "done"
 echo
-echo "all checks passed"
+printf '%s\n' "${timings[@]}"
+echo "all checks passed in $SECONDS s"

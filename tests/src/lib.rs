@@ -15,6 +15,9 @@ use nous_types::synthesis::{ForecastElement, LossBundle, NetworkInference};
 use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 // Moved to nous-testing; re-exported so that every test keeps its imports.
+/// The example consumer's messages: it is deployed with the suite, and a simulated dApp
+/// speaks them.
+pub use example_consumer::msg as example_consumer_msg;
 pub use nous_testing::{
     attr, chain, emission_params, topic_params, AppChain, EmbeddedChain, DEFAULT_DECIMALS, DENOM,
 };
@@ -243,6 +246,21 @@ impl Suite {
 
     pub fn advance_blocks(&mut self, n: u64) {
         SuiteApp::advance_blocks(&mut self.app, n);
+    }
+
+    /// Runs `msg` on `contract` as `sender`, paying `amount` of the suite's token: native
+    /// coins attached, or for a cw20 deployment a `Send` carrying `receive_msg`.
+    pub fn pay<E: serde::Serialize + std::fmt::Debug, R: serde::Serialize>(
+        &mut self,
+        sender: &str,
+        contract: Addr,
+        amount: u128,
+        msg: &E,
+        receive_msg: &R,
+    ) -> AnyResult<AppResponse> {
+        let sender = self.addr(sender);
+        self.nous
+            .pay(&mut self.app, &sender, &contract, amount, msg, receive_msg)
     }
 
     // ---- topic-registry -------------------------------------------------------------
@@ -542,6 +560,29 @@ impl Suite {
         self.nous.balance(&self.app, who).expect("balance query")
     }
 
+    /// Every suite contract's raw storage (and the cw20 token's) and every balance: a
+    /// refused call must leave it exactly as it was.
+    pub fn fingerprint(&self) -> (Vec<Vec<cosmwasm_std::Record>>, Vec<u128>) {
+        let mut contracts = vec![
+            &self.registry,
+            &self.vault,
+            &self.staking,
+            &self.synthesis,
+            &self.rewards,
+        ];
+        if let Denom::Cw20(token) = &self.denom {
+            contracts.push(token);
+        }
+        let storage = contracts
+            .iter()
+            .map(|c| self.app.dump_wasm_raw(c))
+            .collect();
+        let mut holders: Vec<&Addr> = self.accounts.iter().map(|(_, a)| a).collect();
+        holders.extend(contracts);
+        holders.extend([&self.admin, &self.security]);
+        (storage, holders.iter().map(|a| self.balance(a)).collect())
+    }
+
     /// The suite's accounting invariants; call after every step of a story: every
     /// contract's books (`Nous::check_books`), and no token created or lost: accounts +
     /// contracts + the chain-security recipient == genesis supply.
@@ -559,4 +600,38 @@ impl Suite {
             .sum::<u128>();
         assert_eq!(all, self.genesis_supply, "no token created or lost");
     }
+}
+
+/// `contract::Variant` of the typed contract error inside `err` (`staking::ZeroAmount`,
+/// `vault::Payment::NoFunds`), or `untyped: ...` when no suite contract produced it: the
+/// fuzz and the matrices compare refusals by this name.
+pub fn error_name(err: &anyhow::Error) -> String {
+    fn variant(debug: String) -> String {
+        debug
+            .split([' ', '{', '(', ')'])
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+    macro_rules! typed {
+        ($name:literal, $t:ty) => {
+            if let Some(e) = err.downcast_ref::<$t>() {
+                let debug = format!("{e:?}");
+                let name = variant(debug.clone());
+                // the payment rules are one shared type: name the rule too
+                let name = match debug.strip_prefix("Payment(") {
+                    Some(rule) => format!("{name}::{}", variant(rule.to_string())),
+                    None => name,
+                };
+                return format!("{}::{}", $name, name);
+            }
+        };
+    }
+    typed!("registry", topic_registry::ContractError);
+    typed!("vault", fee_vault::ContractError);
+    typed!("staking", staking::ContractError);
+    typed!("synthesis", synthesis::ContractError);
+    typed!("rewards", reward_distribution::ContractError);
+    typed!("cw20", cw20_base::ContractError);
+    format!("untyped: {err:#}")
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::sim::Run;
+use crate::record::Run;
 
 /// The checks' report and whether all passed.
 pub struct Checks {

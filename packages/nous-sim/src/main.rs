@@ -1,226 +1,287 @@
-//! `cargo run --release -p nous-sim -- [--scenario FILE] [--out DIR] [--seed N] [--epochs N] [--quiet]
-//!  [--chain local|DEPLOYMENT.json ...]`
+//! The `nous-sim` command: runs a scenario on the embedded chain (or, with `--chain`, on a
+//! real node) and writes the report. `nous-sim --help` lists every option.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
-use nous_sim::{checks, gas, real, report, scenario::Scenario, sim};
+use anyhow::Result;
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use nous_sim::{driver, report, scenario::Scenario};
 
-const USAGE: &str =
-    "usage: nous-sim [--scenario FILE.toml] [--out DIR] [--seed N] [--epochs N] [--quiet]
-                [--chain local|DEPLOYMENT.json] [--node URL] [--gas-price P] [--accounts FILE]
-                [--artifacts DIR] [--record FILE] [--write-deploy-config FILE]
-                [--check] [--min-scored N] [--gas-csv FILE] [--benchmarks FILE]
-  Runs the nous contracts on an embedded chain (cw-multi-test) with simulated workers,
-  reputers, consumers and a keeper; prints a report and writes report.txt, epochs.csv and
-  losses.svg to DIR (default out/). Without --scenario the built-in default is used
-  (packages/nous-sim/scenarios/default.toml).
-
-  --chain drives the same actors on a real node instead (scripts/local-chain.sh start):
-    local            deploy the suite there first (or finish the deployment recorded in
-                     --record, default deployments/<chain-id>.json), then run
-    DEPLOYMENT.json  use the suite of this nous-deploy record
-  --node (env NOUS_RPC, default http://127.0.0.1:26657), --gas-price (env NOUS_GAS_PRICE,
-  default 0.025unous), --accounts: the test-accounts file whose \"faucet\" funds the actors
-  and whose \"deployer\" deploys (env NOUS_TEST_ACCOUNTS, default chain/test-accounts.txt;
-  PUBLIC TEST-ONLY KEYS). A real run also writes chain.txt (checks, gas per kind) and
-  txs.csv (every transaction); --check exits non-zero if a check fails; --gas-csv and
-  --benchmarks write the real-gas table (CSV, and BENCHMARKS.md's real-chain section).
-  --write-deploy-config FILE writes the scenario's deployment for nous-deploy --config.";
-
-struct Args {
-    scenario: Option<String>,
-    out: String,
+/// Runs the nous contracts on an embedded chain (cw-multi-test) with simulated workers,
+/// reputers, delegators, consumers and a keeper; prints a report and writes report.txt,
+/// epochs.csv and the plots (losses.svg, rewards.svg, listening.svg, weights.svg) to the
+/// output folder. The same scenario and seed give the same bytes.
+#[derive(Parser, Debug)]
+#[command(name = "nous-sim", version)]
+struct Cli {
+    /// Scenario file (TOML); without it the built-in packages/nous-sim/scenarios/default.toml.
+    #[arg(long, value_name = "FILE.toml")]
+    scenario: Option<PathBuf>,
+    /// Folder for the output files.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Seed of the world and the actors (overrides the scenario's).
+    #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Epochs of the fastest topic (overrides the scenario's; a warm-up longer than half
+    /// the run becomes a fifth of it).
+    #[arg(long, value_name = "N")]
     epochs: Option<u64>,
+    /// No progress bar (it is drawn only when stderr is a terminal anyway).
+    #[arg(long, short)]
     quiet: bool,
-    chain: Option<String>,
-    target: real::Target,
-    record: Option<PathBuf>,
-    write_config: Option<PathBuf>,
-    check: bool,
-    min_scored: usize,
-    gas_csv: Option<PathBuf>,
-    benchmarks: Option<PathBuf>,
+    #[cfg(feature = "chain")]
+    #[command(flatten)]
+    chain: on_chain::ChainArgs,
 }
 
-fn env_or(var: &str, default: &str) -> String {
-    std::env::var(var)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.to_string())
-}
-
-fn parse() -> Result<Option<Args>> {
-    let mut args = std::env::args().skip(1);
-    let mut a = Args {
-        scenario: None,
-        out: "out".into(),
-        seed: None,
-        epochs: None,
-        quiet: false,
-        chain: None,
-        target: real::Target {
-            node: env_or("NOUS_RPC", "http://127.0.0.1:26657"),
-            prefix: env_or("NOUS_PREFIX", "wasm"),
-            gas_price: env_or("NOUS_GAS_PRICE", "0.025unous"),
-            accounts_file: env_or("NOUS_TEST_ACCOUNTS", "chain/test-accounts.txt").into(),
-            artifacts: "artifacts".into(),
-        },
-        record: None,
-        write_config: None,
-        check: false,
-        min_scored: 15,
-        gas_csv: None,
-        benchmarks: None,
-    };
-    let need = |v: Option<String>, flag: &str| v.with_context(|| format!("{flag} needs a value"));
-    while let Some(x) = args.next() {
-        match x.as_str() {
-            "--scenario" => a.scenario = Some(need(args.next(), "--scenario")?),
-            "--out" => a.out = need(args.next(), "--out")?,
-            "--seed" => a.seed = Some(need(args.next(), "--seed")?.parse()?),
-            "--epochs" => a.epochs = Some(need(args.next(), "--epochs")?.parse()?),
-            "--quiet" => a.quiet = true,
-            "--chain" => a.chain = Some(need(args.next(), "--chain")?),
-            "--node" => a.target.node = need(args.next(), "--node")?,
-            "--gas-price" => a.target.gas_price = need(args.next(), "--gas-price")?,
-            "--accounts" => a.target.accounts_file = need(args.next(), "--accounts")?.into(),
-            "--artifacts" => a.target.artifacts = need(args.next(), "--artifacts")?.into(),
-            "--record" => a.record = Some(need(args.next(), "--record")?.into()),
-            "--write-deploy-config" => {
-                a.write_config = Some(need(args.next(), "--write-deploy-config")?.into())
-            }
-            "--check" => a.check = true,
-            "--min-scored" => a.min_scored = need(args.next(), "--min-scored")?.parse()?,
-            "--gas-csv" => a.gas_csv = Some(need(args.next(), "--gas-csv")?.into()),
-            "--benchmarks" => a.benchmarks = Some(need(args.next(), "--benchmarks")?.into()),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            other => bail!("unknown argument {other}\n{USAGE}"),
-        }
-    }
-    Ok(Some(a))
-}
-
-fn load_scenario(a: &Args) -> Result<Scenario> {
-    let mut sc = match &a.scenario {
-        Some(p) => {
-            let mut sc = Scenario::parse(
-                &std::fs::read_to_string(p).with_context(|| format!("reading {p}"))?,
-            )?;
-            // A relative CSV path is read next to the scenario file.
-            let dir = std::path::Path::new(p)
-                .parent()
-                .unwrap_or(std::path::Path::new("."));
-            for t in &mut sc.topics {
-                if let Some(csv) = &mut t.csv {
-                    let beside = dir.join(&*csv);
-                    if std::path::Path::new(csv.as_str()).is_relative() && beside.exists() {
-                        *csv = beside.to_string_lossy().into_owned();
-                    }
-                }
-            }
-            sc
-        }
+fn load_scenario(cli: &Cli) -> Result<Scenario> {
+    let mut sc = match &cli.scenario {
+        Some(p) => Scenario::load(p)?,
         None => Scenario::default_scenario(),
     };
-    if let Some(s) = a.seed {
+    if let Some(s) = cli.seed {
         sc.seed = s;
     }
-    if let Some(e) = a.epochs {
-        sc.epochs = e;
-        if sc.warmup_epochs * 2 > e {
-            sc.warmup_epochs = e / 5;
-        }
-        sc.validate()?;
+    if let Some(e) = cli.epochs {
+        sc.set_epochs(e)?;
     }
     Ok(sc)
 }
 
+/// Progress on stderr, hidden with `--quiet` or when stderr is not a terminal.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("  [{bar:40}] {percent:>3}%  block {pos}/{len}")
+    {
+        bar.set_style(style.progress_chars("#>-"));
+    }
+    bar
+}
+
 fn main() -> Result<()> {
-    let Some(a) = parse()? else {
-        return Ok(());
-    };
-    let sc = load_scenario(&a)?;
-    let parts = sim::participants(&sc);
-    if let Some(path) = &a.write_config {
-        let config = real::deploy_config(&sc, &parts.names, &a.target)?;
-        std::fs::write(path, serde_json::to_string_pretty(&config)? + "\n")
-            .with_context(|| format!("writing {}", path.display()))?;
-        eprintln!(
-            "nous-sim: wrote the deployment configuration of \"{}\" to {}",
-            sc.name,
-            path.display()
-        );
-        return Ok(());
+    let cli = Cli::parse();
+    let sc = load_scenario(&cli)?;
+    #[cfg(feature = "chain")]
+    if cli.chain.wants_chain() {
+        return on_chain::main(&cli.chain, &sc, &cli.out, &progress_bar(cli.quiet));
     }
     let t0 = Instant::now();
-    let progress = !a.quiet && std::io::stderr().is_terminal();
-    let out = std::path::Path::new(&a.out);
-    let Some(target) = &a.chain else {
-        eprintln!(
-            "nous-sim: deploying the suite and running scenario \"{}\" (seed {}, {} epochs)",
-            sc.name, sc.seed, sc.epochs
-        );
-        let run = sim::run(&sc, progress)?;
-        let files = report::write_all(&run, out)?;
-        print!("{}", files.summary);
-        eprintln!(
-            "wrote {}/report.txt, {}/epochs.csv, {}/losses.svg in {:.1}s",
-            a.out,
-            a.out,
-            a.out,
-            t0.elapsed().as_secs_f64()
-        );
-        return Ok(());
-    };
-
-    // ---- a real node ----------------------------------------------------------------------
-    let suite = if target == "local" {
-        real::Suite::DeployTo(a.record.clone())
-    } else {
-        real::Suite::Record(target.into())
-    };
     eprintln!(
-        "nous-sim: running scenario \"{}\" (seed {}, {} epochs) on the node at {}",
-        sc.name, sc.seed, sc.epochs, a.target.node
+        "nous-sim: deploying the suite and running scenario \"{}\" (seed {}, {} epochs)",
+        sc.name, sc.seed, sc.epochs
     );
-    let mut net = real::network(&sc, &parts.names, &a.target, &suite)?;
-    let run = sim::drive(&mut net, &sc, parts, progress)?;
-    let claimable_left = net.reward_totals()?.claimable.u128();
-    let files = report::write_all(&run, out)?;
+    let run = driver::run(&sc, &progress_bar(cli.quiet))?;
+    let files = report::write_all(&run, &cli.out)?;
     print!("{}", files.summary);
-    let checks = checks::check(&run, claimable_left, a.min_scored);
-    let table = gas::table(&run, a.benchmarks.as_deref())?;
-    let mut chain_txt = format!(
-        "chain {} — scenario \"{}\", {:.0} s of blocks\nchecks:\n{}\n",
-        net.deployment.chain_id,
-        sc.name,
-        t0.elapsed().as_secs_f64(),
-        checks.text
-    );
-    chain_txt.push_str(&gas::markdown(&table));
-    std::fs::write(out.join("chain.txt"), &chain_txt)?;
-    std::fs::write(out.join("txs.csv"), gas::txs_csv(&run))?;
-    println!("\n{chain_txt}");
-    if let Some(p) = &a.gas_csv {
-        std::fs::write(p, gas::csv(&table))?;
-    }
-    if let Some(p) = &a.benchmarks {
-        gas::write_section(p, &table)?;
-    }
     eprintln!(
-        "wrote {}/report.txt, epochs.csv, losses.svg, chain.txt, txs.csv in {:.1}s",
-        a.out,
+        "wrote {} in {}/ in {:.1}s",
+        files.names().join(", "),
+        display(&cli.out),
         t0.elapsed().as_secs_f64()
     );
-    if a.check && !checks.passed {
-        bail!("a chain check failed (see {}/chain.txt)", a.out);
-    }
     Ok(())
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// `--chain`: the same actors on a real node (nous-rpc).
+#[cfg(feature = "chain")]
+mod on_chain {
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
+
+    use anyhow::{bail, Context, Result};
+    use clap::Args;
+    use indicatif::ProgressBar;
+    use nous_sim::actors::roster::roster;
+    use nous_sim::{checks, driver, gas, real, report, scenario::Scenario};
+
+    #[derive(Args, Debug)]
+    #[command(next_help_heading = "On a real node")]
+    pub struct ChainArgs {
+        /// Drive the actors on a node instead (scripts/local-chain.sh start): `local` deploys
+        /// the suite there first (or finishes the deployment recorded in --record), a
+        /// DEPLOYMENT.json uses the suite of that nous-deploy record (it must have no topic
+        /// yet). Also writes chain.txt (checks, gas per kind) and txs.csv.
+        #[arg(long, value_name = "local|DEPLOYMENT.json")]
+        chain: Option<String>,
+        /// The node's RPC address.
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "NOUS_RPC",
+            default_value = "http://127.0.0.1:26657"
+        )]
+        node: String,
+        /// Bech32 prefix of the chain's addresses.
+        #[arg(
+            long,
+            value_name = "PREFIX",
+            env = "NOUS_PREFIX",
+            default_value = "wasm"
+        )]
+        prefix: String,
+        /// Gas price (amount and denom); the denom is the suite token.
+        #[arg(
+            long,
+            value_name = "P",
+            env = "NOUS_GAS_PRICE",
+            default_value = "0.025unous"
+        )]
+        gas_price: String,
+        /// Test-accounts file: its "faucet" funds the actors, its "deployer" deploys
+        /// (PUBLIC TEST-ONLY KEYS).
+        #[arg(
+            long,
+            value_name = "FILE",
+            env = "NOUS_TEST_ACCOUNTS",
+            default_value = "chain/test-accounts.txt"
+        )]
+        accounts: PathBuf,
+        /// Folder of the optimised .wasm files (--chain local deploys them).
+        #[arg(long, value_name = "DIR", default_value = "artifacts")]
+        artifacts: PathBuf,
+        /// Deployment record of --chain local [default: deployments/<chain-id>.json].
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Write the scenario's deployment for `nous-deploy --config` to FILE and exit.
+        #[arg(long, value_name = "FILE")]
+        write_deploy_config: Option<PathBuf>,
+        /// Exit non-zero if a chain check fails.
+        #[arg(long)]
+        check: bool,
+        /// Scored nonces --check requires.
+        #[arg(long, value_name = "N", default_value_t = 15)]
+        min_scored: usize,
+        /// Write the real gas per transaction kind as CSV to FILE.
+        #[arg(long, value_name = "FILE")]
+        gas_csv: Option<PathBuf>,
+        /// Replace the real-chain section of this BENCHMARKS.md (VM figures read from
+        /// benchmarks/vm.csv beside it, or its operations table).
+        #[arg(long, value_name = "FILE")]
+        benchmarks: Option<PathBuf>,
+    }
+
+    impl ChainArgs {
+        pub fn wants_chain(&self) -> bool {
+            self.chain.is_some() || self.write_deploy_config.is_some()
+        }
+
+        fn target(&self) -> real::Target {
+            real::Target {
+                node: self.node.clone(),
+                prefix: self.prefix.clone(),
+                gas_price: self.gas_price.clone(),
+                accounts_file: self.accounts.clone(),
+                artifacts: self.artifacts.clone(),
+            }
+        }
+    }
+
+    pub fn main(a: &ChainArgs, sc: &Scenario, out: &Path, progress: &ProgressBar) -> Result<()> {
+        let target = a.target();
+        let roster = roster(sc);
+        if let Some(path) = &a.write_deploy_config {
+            let config = real::deploy_config(sc, &roster.names, &target)?;
+            std::fs::write(path, serde_json::to_string_pretty(&config)? + "\n")
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "nous-sim: wrote the deployment configuration of \"{}\" to {}",
+                sc.name,
+                path.display()
+            );
+            return Ok(());
+        }
+        let Some(chain) = &a.chain else {
+            return Ok(());
+        };
+        let t0 = Instant::now();
+        let suite = if chain == "local" {
+            real::Suite::DeployTo(a.record.clone())
+        } else {
+            real::Suite::Record(chain.into())
+        };
+        eprintln!(
+            "nous-sim: running scenario \"{}\" (seed {}, {} epochs) on the node at {}",
+            sc.name, sc.seed, sc.epochs, target.node
+        );
+        let mut net = real::network(sc, &roster.names, &target, &suite)?;
+        let run = driver::drive(&mut net, sc, roster, progress)?;
+        let claimable_left = net.reward_totals()?.claimable.u128();
+        let files = report::write_all(&run, out)?;
+        print!("{}", files.summary);
+        let checks = checks::check(&run, claimable_left, a.min_scored);
+        let table = gas::table(&run, a.benchmarks.as_deref())?;
+        let mut chain_txt = format!(
+            "chain {} — scenario \"{}\", {:.0} s of blocks\nchecks:\n{}\n",
+            net.deployment.chain_id,
+            sc.name,
+            t0.elapsed().as_secs_f64(),
+            checks.text
+        );
+        chain_txt.push_str(&gas::markdown(&table));
+        std::fs::write(out.join("chain.txt"), &chain_txt)?;
+        std::fs::write(out.join("txs.csv"), gas::txs_csv(&run)?)?;
+        println!("\n{chain_txt}");
+        if let Some(p) = &a.gas_csv {
+            std::fs::write(p, gas::csv(&table)?)?;
+        }
+        if let Some(p) = &a.benchmarks {
+            gas::write_section(p, &table)?;
+        }
+        eprintln!(
+            "wrote {}, chain.txt, txs.csv in {}/ in {:.1}s",
+            files.names().join(", "),
+            out.display(),
+            t0.elapsed().as_secs_f64()
+        );
+        if a.check && !checks.passed {
+            bail!("a chain check failed (see {}/chain.txt)", out.display());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed_and_documents_every_option() {
+        Cli::command().debug_assert();
+        let mut cmd = Cli::command();
+        for arg in cmd.get_arguments() {
+            assert!(
+                arg.get_help().is_some(),
+                "--{} has no help text",
+                arg.get_id()
+            );
+        }
+        let help = cmd.render_long_help().to_string();
+        for option in ["--scenario", "--out", "--seed", "--epochs", "--quiet"] {
+            assert!(help.contains(option), "{option} missing from --help");
+        }
+        #[cfg(feature = "chain")]
+        for option in ["--chain", "--node", "--check", "--benchmarks"] {
+            assert!(help.contains(option), "{option} missing from --help");
+        }
+    }
+
+    #[test]
+    fn options_override_the_scenario() {
+        let cli = Cli::try_parse_from(["nous-sim", "--seed", "7", "--epochs", "20"]).unwrap();
+        let sc = load_scenario(&cli).unwrap();
+        assert_eq!((sc.seed, sc.epochs, sc.warmup_epochs), (7, 20, 4));
+        assert!(Cli::try_parse_from(["nous-sim", "--seed", "x"]).is_err());
+        assert!(Cli::try_parse_from(["nous-sim", "--bogus"]).is_err());
+    }
 }

@@ -14,9 +14,10 @@ use nous_chain::{deploy, Artifacts, Chain, ChainExt, Deployment, Msg, SuiteConfi
 use nous_rpc::{test_account_mnemonic, GasPrice, Key, RpcChain, TxSettings};
 use nous_types::topic_registry as reg;
 
+use crate::deployment::{apply_scenario, scenario_emission, INITIAL_BALANCE};
 use crate::network::Network;
 use crate::scenario::Scenario;
-use crate::sim::{apply_scenario, scenario_emission, INITIAL_BALANCE};
+use crate::units::TOKEN_DECIMALS;
 
 /// HD index of the chain-security recipient's key under the faucet's mnemonic (the actors
 /// take 1..=n).
@@ -63,11 +64,11 @@ pub fn deploy_config(sc: &Scenario, names: &[&'static str], t: &Target) -> Resul
     let mut config = SuiteConfig::new(
         admin.as_str(),
         Denom::Native(denom),
-        crate::network::TOKEN_DECIMALS,
+        TOKEN_DECIMALS,
         security.as_str(),
         supply,
     );
-    apply_scenario(sc, &mut config)?;
+    apply_scenario(sc, &mut config);
     config.emission = scenario_emission(sc, supply)?;
     Ok(config)
 }
@@ -166,7 +167,7 @@ pub fn network(
 }
 
 /// (gas used, bytes) of an execute on an address that holds no contract: the ante handler
-/// and wasmd's message routing, without any contract (gas.rs compares the rest with the VM
+/// and wasmd's message routing, without any contract (gas/ compares the rest with the VM
 /// model). It fails by design and is sent by the faucet, outside the simulated accounts.
 fn overhead_probe(chain: &mut RpcChain, faucet: &Addr) -> Result<(u64, u64)> {
     let tx = Tx::new(

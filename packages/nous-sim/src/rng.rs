@@ -1,5 +1,9 @@
 //! A small deterministic PRNG (SplitMix64) with uniform and normal draws: the same seed
 //! gives the same stream on every platform (integer arithmetic, IEEE-754 doubles).
+//! Hand-written on purpose: the streams are part of every scenario's expected output, so
+//! they must not change with a dependency's version.
+
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct Rng {
@@ -57,6 +61,31 @@ impl Rng {
                 return u * m;
             }
         }
+    }
+}
+
+/// Named streams of one seed, each derived on first use: an actor's draws do not depend
+/// on how many draws another actor made.
+#[derive(Clone, Debug)]
+pub struct Streams {
+    seed: u64,
+    streams: BTreeMap<String, Rng>,
+}
+
+impl Streams {
+    pub fn new(seed: u64) -> Self {
+        Streams {
+            seed,
+            streams: BTreeMap::new(),
+        }
+    }
+
+    /// The stream named `label` (e.g. `inferer/<topic>/<name>`).
+    pub fn get(&mut self, label: String) -> &mut Rng {
+        let seed = self.seed;
+        self.streams
+            .entry(label)
+            .or_insert_with_key(|label| Rng::derive(seed, label))
     }
 }
 

@@ -1,6 +1,9 @@
 //! Scenarios: a TOML file describing the world, the topics and every actor. The built-in
 //! default is `scenarios/default.toml`.
 
+use std::path::Path;
+
+use anyhow::Context;
 use serde::Deserialize;
 
 pub const DEFAULT_TOML: &str = include_str!("../scenarios/default.toml");
@@ -39,7 +42,7 @@ pub struct ChainSpec {
     pub read_fee: u128,
     /// In the worker window of this epoch (of the first topic), send the deliberate
     /// refusals: a payload for a closed window, one from an unregistered account, a read
-    /// paying the wrong fee (see refusals.rs). None by default.
+    /// paying the wrong fee (see driver/refusals.rs). None by default.
     #[serde(default)]
     pub refusals_at_epoch: Option<u64>,
 }
@@ -191,6 +194,34 @@ impl Scenario {
         let s: Scenario = toml::from_str(text)?;
         s.validate()?;
         Ok(s)
+    }
+
+    /// Reads a scenario file. A relative `csv` path of a topic is read next to the file
+    /// when it exists there.
+    pub fn load(path: &Path) -> anyhow::Result<Scenario> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let mut sc = Scenario::parse(&text)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for t in &mut sc.topics {
+            if let Some(csv) = &mut t.csv {
+                let beside = dir.join(&*csv);
+                if Path::new(csv.as_str()).is_relative() && beside.exists() {
+                    *csv = beside.to_string_lossy().into_owned();
+                }
+            }
+        }
+        Ok(sc)
+    }
+
+    /// Runs `epochs` epochs of the fastest topic instead; a warm-up longer than half the
+    /// run becomes a fifth of it.
+    pub fn set_epochs(&mut self, epochs: u64) -> anyhow::Result<()> {
+        self.epochs = epochs;
+        if self.warmup_epochs * 2 > epochs {
+            self.warmup_epochs = epochs / 5;
+        }
+        self.validate()
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {

@@ -1,8 +1,14 @@
-//! A short scenario run twice: the report, CSV and plot are byte-identical, the books
+//! A short scenario run twice: the report, CSV and plots are byte-identical, the books
 //! balance (conservation, treasury flow, emission split), and the network produced
 //! inferences and rewards.
 
-use nous_sim::{report, scenario::Scenario, sim};
+use indicatif::ProgressBar;
+use nous_sim::actors::roster::roster;
+use nous_sim::{driver, embedded::embedded, report, scenario::Scenario};
+
+fn run(sc: &Scenario) -> nous_sim::record::Run {
+    driver::run(sc, &ProgressBar::hidden()).expect("run")
+}
 
 fn short() -> Scenario {
     let mut sc = Scenario::default_scenario();
@@ -15,11 +21,20 @@ fn short() -> Scenario {
 fn same_seed_same_bytes_and_the_books_balance() {
     let base = std::env::temp_dir().join(format!("nous-sim-test-{}", std::process::id()));
     let (a, b) = (base.join("a"), base.join("b"));
-    let run_a = sim::run(&short(), false).expect("first run");
+    let run_a = run(&short());
     let files_a = report::write_all(&run_a, &a).expect("write a");
-    let run_b = sim::run(&short(), false).expect("second run");
+    let run_b = run(&short());
     report::write_all(&run_b, &b).expect("write b");
-    for f in ["report.txt", "epochs.csv", "losses.svg"] {
+    let names = files_a.names();
+    for f in [
+        "report.txt",
+        "epochs.csv",
+        "losses.svg",
+        "rewards.svg",
+        "listening.svg",
+        "weights.svg",
+    ] {
+        assert!(names.contains(&f), "{f} is not written");
         let x = std::fs::read(a.join(f)).expect("read a");
         let y = std::fs::read(b.join(f)).expect("read b");
         assert!(!x.is_empty(), "{f} is empty");
@@ -32,7 +47,12 @@ fn same_seed_same_bytes_and_the_books_balance() {
         "treasury flow: {s}"
     );
     assert!(s.contains("split ok"), "emission split: {s}");
-    assert!(files_a.svg.starts_with("<svg") && files_a.svg.contains("<path"));
+    for (name, svg) in &files_a.plots {
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<polyline"),
+            "{name} draws no line"
+        );
+    }
     // Something happened: inferences stored and rewards paid.
     let stored: usize = run_a
         .topics
@@ -59,6 +79,21 @@ fn same_seed_same_bytes_and_the_books_balance() {
     assert!(
         claimed("delegator") <= f.delegators && claimed("delegator") * 1000 >= f.delegators * 999
     );
+    // The per-epoch records the plots draw: every credit the settlements reported is on
+    // an epoch (and adds up to what was credited), listening coefficients and weights too.
+    let credited: u128 = run_a
+        .topics
+        .iter()
+        .flat_map(|t| &t.records)
+        .flat_map(|r| r.credited.values())
+        .sum();
+    assert_eq!(
+        credited,
+        f.paid_inferers + f.paid_forecasters + f.paid_reputers
+    );
+    let t = &run_a.topics[0];
+    assert!(t.records.iter().any(|r| !r.listening.is_empty()));
+    assert!(t.records.iter().any(|r| r.weight.is_some_and(|w| w > 0.0)));
     let _ = std::fs::remove_dir_all(&base);
 }
 
@@ -66,10 +101,11 @@ fn same_seed_same_bytes_and_the_books_balance() {
 fn a_different_seed_changes_the_world() {
     let mut sc = short();
     sc.epochs = 8;
-    let a = sim::run(&sc, false).expect("run");
+    let a = run(&sc);
     sc.seed += 1;
-    let b = sim::run(&sc, false).expect("run");
-    assert_ne!(report::csv(&a), report::csv(&b));
+    let b = run(&sc);
+    let csv = |r| report::epochs_csv::epochs_csv(r).expect("csv");
+    assert_ne!(csv(&a), csv(&b));
 }
 
 #[test]
@@ -89,9 +125,9 @@ fn chain_smoke_passes_its_chain_checks_on_the_embedded_chain() {
     ))
     .expect("read");
     let sc = Scenario::parse(&text).expect("parse");
-    let parts = sim::participants(&sc);
-    let mut net = sim::embedded(&sc, &parts.names).expect("deploy");
-    let run = sim::drive(&mut net, &sc, parts, false).expect("run");
+    let roster = roster(&sc);
+    let mut net = embedded(&sc, &roster.names).expect("deploy");
+    let run = driver::drive(&mut net, &sc, roster, &ProgressBar::hidden()).expect("run");
     let left = net.reward_totals().expect("totals").claimable.u128();
     let checks = nous_sim::checks::check(&run, left, 15);
     assert!(checks.passed, "{}", checks.text);

@@ -56,9 +56,9 @@ impl TestToken {
         }
     }
 
-    /// Runs `msg` on `contract` as `sender`, paying `amount`: coins attached, or for a
-    /// cw20 a `Send` of `amount` carrying `hook`. Zero runs `msg` without funds, whatever
-    /// the token, as the contracts' own `nous_types::funds::pay_contract_msg` does.
+    /// Runs `msg` on `contract` as `sender`, paying `amount`: coins attached (none when
+    /// zero), or for a cw20 a `Send` of `amount` carrying `hook` (even of zero, which
+    /// cw20-base refuses: tests of refusals rely on it).
     pub fn pay<A: SuiteApp, E: Serialize, R: Serialize>(
         &self,
         app: &mut A,
@@ -68,10 +68,8 @@ impl TestToken {
         msg: &E,
         hook: &R,
     ) -> AnyResult<AppResponse> {
-        if amount == 0 {
-            return app.execute(sender, contract, msg, vec![]);
-        }
         match &self.0 {
+            Denom::Native(_) if amount == 0 => app.execute(sender, contract, msg, vec![]),
             Denom::Native(d) => app.execute(sender, contract, msg, coins(amount, d)),
             Denom::Cw20(token) => app.execute(
                 sender,

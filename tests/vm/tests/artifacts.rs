@@ -39,6 +39,19 @@ fn every_artifact_passes_the_chain_static_checks() {
     );
 }
 
+/// The artifacts need no capability beyond `iterator` (docs/DEPLOYING.md): a chain without
+/// any `cosmwasm_1_x`/`2_x` capability accepts them.
+#[test]
+fn every_artifact_needs_only_the_iterator_capability() {
+    let caps = capabilities_from_csv("iterator");
+    for c in contracts() {
+        let wasm = artifact(&c).unwrap();
+        if let Err(e) = check_wasm(&wasm, &caps, &WasmLimits::default(), Logger::Off) {
+            panic!("{c}.wasm needs more than `iterator`: {e}");
+        }
+    }
+}
+
 /// wasmd's default `MaxWasmSize` (800 KiB): a larger artifact cannot be stored at all.
 const UPLOAD_LIMIT: u64 = 800 * 1024;
 

@@ -203,6 +203,9 @@ impl Suite {
         exec: ExecuteMsg,
         hook: ReceiveMsg,
     ) -> AnyResult<AppResponse> {
+        if amount == 0 {
+            return self.execute(sender, &exec, &[]);
+        }
         let vault = self.vault.clone();
         self.test_token
             .pay(&mut self.app, sender, &vault, amount, &exec, &hook)

@@ -9,32 +9,13 @@ use cosmwasm_std::Binary;
 use nous_chain::{pay, Chain, ChainError, Msg, SuiteContract};
 use nous_types::{fee_vault, synthesis as syn};
 
-use crate::network::{dec, Network};
-use crate::sim::{TopicRun, INTRUDER};
+use crate::actors::roster::INTRUDER;
+use crate::network::Network;
+use crate::record::{Refusal, TopicRun};
+use crate::units::dec;
 
 /// Gas limit of a refused transaction (it fails early; the rest is unused).
 const REFUSAL_GAS: u64 = 400_000;
-
-#[derive(Clone, Debug)]
-pub struct Refusal {
-    pub what: &'static str,
-    /// The contract's error text the failure must carry.
-    pub expected: String,
-    /// The chain's log (or the embedded chain's error).
-    pub log: String,
-    /// The transaction was executed and failed (on a node: included in a block, its fee
-    /// charged), rather than refused before execution.
-    pub included: bool,
-    pub fee: u128,
-    /// The watched state and the sender's balance less the fee are as before.
-    pub unchanged: bool,
-}
-
-impl Refusal {
-    pub fn passed(&self) -> bool {
-        self.log.contains(&self.expected) && self.unchanged
-    }
-}
 
 /// What a refusal must leave as it was: raw answers of queries.
 fn snapshot<C: Chain>(net: &Network<C>, queries: &[(SuiteContract, Binary)]) -> Vec<String> {
@@ -87,7 +68,7 @@ fn q<M: serde::Serialize>(m: &M) -> Result<Binary> {
 }
 
 /// Sends the three refusals during epoch `k` of topic `t` (its worker window open).
-pub fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Result<Vec<Refusal>> {
+pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Result<Vec<Refusal>> {
     let synthesis = net.contract(SuiteContract::Synthesis)?;
     let mut out = vec![];
     // 1. An account that never registered submits in the open window (first: the window

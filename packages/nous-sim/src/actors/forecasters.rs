@@ -1,48 +1,11 @@
-//! What the simulated participants do off-chain: inferer models, forecasters that learn each
-//! inferer's loss per context, and reputers measuring (or faking) losses.
+//! Forecasters: each learns every inferer's log-loss per context from the revealed truth
+//! and forecasts it for the epoch to come.
 
 use std::collections::BTreeMap;
 
-use crate::rng::Rng;
-use crate::scenario::{Behaviour, ForecasterContext, Model};
+use crate::scenario::ForecasterContext;
+use crate::stats::log_loss;
 use crate::world::Series;
-
-/// Loss of one value against the truth: `log10` of the squared error (MATH.md §0), floored
-/// at 1e-12 so an exact hit is finite.
-pub fn log_loss(value: f64, truth: f64) -> f64 {
-    let e = value - truth;
-    (e * e).max(1e-12).log10()
-}
-
-/// An inferer's prediction for epoch `k` of a topic (the copycat is resolved by the caller).
-pub fn infer(model: &Model, series: &Series, k: u64, rng: &mut Rng) -> f64 {
-    let known = series.known_before(k);
-    let last = known[known.len() - 1];
-    let prev = known[known.len() - 2];
-    let truth = series.truth(k);
-    let vol = series.vol(k);
-    match model {
-        Model::Momentum { gain } => last + gain * (last - prev),
-        Model::Reversion { window, strength } => {
-            let w = (*window).clamp(1, known.len());
-            let mean = known[known.len() - w..].iter().sum::<f64>() / w as f64;
-            last + strength * (mean - last)
-        }
-        Model::Last => last,
-        Model::Signal { noise, bias } => truth + vol * (bias + noise * rng.normal()),
-        Model::Specialist {
-            regime,
-            good_noise,
-            bad_noise,
-        } => {
-            let good = series.regime_names.get(series.regime(k)) == Some(regime);
-            let n = if good { *good_noise } else { *bad_noise };
-            truth + vol * n * rng.normal()
-        }
-        Model::Lagging { lag } => known[known.len().saturating_sub(1 + lag)],
-        Model::Copycat { .. } => last,
-    }
-}
 
 /// What forecasters learn from: an epoch whose truth is revealed, with the inferences
 /// the network stored for it (by actor index) and its regime label.
@@ -113,39 +76,5 @@ impl ForecasterMemory {
             .iter()
             .map(|(a, g)| (*a, *self.by_context.get(&(ctx, *a)).unwrap_or(g)))
             .collect()
-    }
-}
-
-/// A reputer's loss for each value of a bundle, given what it believes the truth is.
-pub fn reputer_truth(behaviour: &Behaviour, series: &Series, k: u64, rng: &mut Rng) -> f64 {
-    match behaviour {
-        Behaviour::Noisy { noise } => series.truth(k) + noise * series.vol(k) * rng.normal(),
-        _ => series.truth(k),
-    }
-}
-
-/// Mirrors every loss around the mean of the given set (a malicious report: the best
-/// worker appears worst).
-pub fn invert(values: &mut [f64]) {
-    if values.is_empty() {
-        return;
-    }
-    let m = values.iter().sum::<f64>() / values.len() as f64;
-    for v in values.iter_mut() {
-        *v = 2.0 * m - *v;
-    }
-}
-
-pub fn median(xs: &[f64]) -> f64 {
-    if xs.is_empty() {
-        return 0.0;
-    }
-    let mut v = xs.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
     }
 }

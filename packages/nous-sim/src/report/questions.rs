@@ -1,0 +1,111 @@
+//! The scenario's questions, answered from the claims: does a copycat earn what its
+//! source earns, what do Sybil clones earn together, how much listening weight and reward
+//! per staked token do the dishonest reputers keep.
+
+use std::fmt::Write;
+
+use super::format::tok;
+use crate::record::Run;
+use crate::scenario::{Behaviour, Model};
+
+/// Answers to the questions the scenario asks: do copies and clones gain, do bad reputers
+/// lose listening weight and rewards.
+pub fn questions(run: &Run) -> String {
+    let sc = &run.scenario;
+    let got = |n: &str| run.flows.claimed.get(n).copied().unwrap_or(0);
+    let mut inferer_rewards: Vec<u128> = run
+        .actors
+        .iter()
+        .filter(|a| a.class == "inferer")
+        .map(|a| got(a.name))
+        .collect();
+    inferer_rewards.sort();
+    let median_inferer = inferer_rewards
+        .get(inferer_rewards.len() / 2)
+        .copied()
+        .unwrap_or(0)
+        .max(1);
+    let mut s = String::from("   questions:\n");
+    for i in &sc.inferers {
+        if let Model::Copycat { of, .. } = &i.model {
+            let src = got(of).max(1);
+            let _ = writeln!(
+                s,
+                "     copycat {} earned {} = {:.2}x what its source {} earned",
+                i.name,
+                tok(got(&i.name)),
+                got(&i.name) as f64 / src as f64,
+                of
+            );
+        }
+        if i.clones > 1 {
+            let total: u128 = (1..=i.clones)
+                .map(|c| got(&format!("{}-{}", i.name, c)))
+                .sum();
+            let _ = writeln!(
+                s,
+                "     {} clones of {} earned {} together = {:.2}x the median inferer",
+                i.clones,
+                i.name,
+                tok(total),
+                total as f64 / median_inferer as f64
+            );
+        }
+    }
+    let stake_of = |name: &str| -> u128 {
+        let own = sc
+            .reputers
+            .iter()
+            .find(|r| r.name == name)
+            .map(|r| r.stake)
+            .unwrap_or(0);
+        own + sc
+            .delegators
+            .iter()
+            .filter(|d| d.reputer == name)
+            .map(|d| d.amount)
+            .sum::<u128>()
+    };
+    let listening = |name: &str| -> f64 {
+        let (mut sum, mut n) = (0.0, 0u32);
+        for t in &run.topics {
+            if let Some((x, c)) = t.listening_sum.get(name) {
+                sum += x;
+                n += c;
+            }
+        }
+        if n == 0 {
+            f64::NAN
+        } else {
+            sum / n as f64
+        }
+    };
+    let honest: Vec<&str> = sc
+        .reputers
+        .iter()
+        .filter(|r| r.behaviour == Behaviour::Honest)
+        .map(|r| r.name.as_str())
+        .collect();
+    let per_stake = |names: &[&str]| -> f64 {
+        let r: u128 = names.iter().map(|n| got(n)).sum();
+        let st: u128 = names.iter().map(|n| stake_of(n)).sum();
+        r as f64 / st.max(1) as f64
+    };
+    let honest_rate = per_stake(&honest).max(f64::MIN_POSITIVE);
+    let honest_listening =
+        honest.iter().map(|n| listening(n)).sum::<f64>() / honest.len().max(1) as f64;
+    for r in &sc.reputers {
+        if r.behaviour == Behaviour::Honest {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "     reputer {}: mean listening coefficient {:.3} (honest reputers {:.3}), reward per token of stake {:.3}x the honest reputers'",
+            r.name,
+            listening(&r.name),
+            honest_listening,
+            per_stake(&[r.name.as_str()]) / honest_rate
+        );
+    }
+    s
+}

@@ -1,0 +1,25 @@
+// nous-ts: the generated contract clients (./generated, `npm run codegen`) and a thin layer
+// for dApps: connect, the deployment record, the reads, the paid read, typed errors.
+export * from "./generated";
+export {
+  NousClient,
+  NousSigningClient,
+  type ConnectOptions,
+  type SigningConnectOptions,
+  type ReadFee,
+  type PaidReading,
+  type VersionCheck,
+  type QueryContracts,
+  type SigningContracts,
+} from "./client";
+export {
+  loadDeployment,
+  parseDeployment,
+  suiteAddresses,
+  RECORD_VERSION,
+  SUITE_CONTRACTS,
+  type Deployment,
+  type SuiteAddresses,
+} from "./deployment";
+export { NousError, DeploymentError, ContractError, contractErrorText, type ContractOperation } from "./errors";
+export { payAndReadCall, readingSeq, type PayAndReadCall, type UseLatestInference } from "./paid-read";
