@@ -9,7 +9,7 @@ use cosmwasm_std::{
     Response, SignedDecimal, StdError, StdResult, Uint128,
 };
 use cw20::{BalanceResponse, Cw20Coin, Cw20ExecuteMsg, Cw20QueryMsg, Denom};
-use cw_multi_test::error::{AnyError, AnyResult};
+use cw_multi_test::error::AnyResult;
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
 use cw_storage_plus::Map;
 use example_consumer::msg::{
@@ -17,8 +17,11 @@ use example_consumer::msg::{
     ReceiveMsg,
 };
 use example_consumer::ContractError;
+use nous_chain::SuiteContract;
 use nous_consumer::testing::latest_value;
 use nous_consumer::{ConsumerError, LatestValue};
+use nous_testing::chain::suite_code;
+use nous_testing::{contract_error, wasm_attr, SuiteApp};
 use nous_types::fee_vault::{
     ExecuteMsg as VaultExecute, InstantiateMsg as VaultInstantiate, QueryMsg as VaultQuery,
     TopicRevenueResponse, TreasuryResponse,
@@ -93,52 +96,6 @@ fn mock_synthesis() -> Box<dyn Contract<Empty>> {
     ))
 }
 
-fn vault_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        fee_vault::contract::execute,
-        fee_vault::contract::instantiate,
-        fee_vault::contract::query,
-    ))
-}
-
-fn consumer_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            example_consumer::contract::execute,
-            example_consumer::contract::instantiate,
-            example_consumer::contract::query,
-        )
-        .with_migrate(example_consumer::contract::migrate),
-    )
-}
-
-fn cw20_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ))
-}
-
-/// The consumer's `ContractError` inside a multi-test error.
-fn consumer_err(err: &AnyError) -> Option<&ContractError> {
-    err.downcast_ref::<ContractError>()
-        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<ContractError>()))
-}
-
-fn wasm_attr(res: &AppResponse, action: &str, key: &str) -> Option<String> {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .find(|e| {
-            e.attributes
-                .iter()
-                .any(|a| a.key == "action" && a.value == action)
-        })
-        .and_then(|e| e.attributes.iter().find(|a| a.key == key))
-        .map(|a| a.value.clone())
-}
-
 fn d(v: i64) -> SignedDecimal {
     SignedDecimal::from_atomics(v as i128, 0).unwrap()
 }
@@ -174,7 +131,7 @@ impl Suite {
                 .unwrap();
         });
         let token = cw20.then(|| {
-            let code = app.store_code(cw20_contract());
+            let code = app.store_cw20_code(&owner);
             app.instantiate_contract(
                 code,
                 owner.clone(),
@@ -199,7 +156,7 @@ impl Suite {
             Some(t) => Denom::Cw20(t.clone()),
             None => Denom::Native(DENOM.into()),
         };
-        let vault_code = app.store_code(vault_contract());
+        let vault_code = app.store_code(suite_code(SuiteContract::FeeVault));
         let vault = app
             .instantiate_contract(
                 vault_code,
@@ -240,7 +197,7 @@ impl Suite {
                 None,
             )
             .unwrap();
-        let consumer_code = app.store_code(consumer_contract());
+        let consumer_code = app.store_code(suite_code(SuiteContract::ExampleConsumer));
         let consumer = app
             .instantiate_contract(
                 consumer_code,
@@ -510,7 +467,7 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     // Missing: synthesis has nothing yet.
     let err = s.use_latest().unwrap_err();
     assert!(
-        matches!(consumer_err(&err), Some(ContractError::Consumer(ConsumerError::InferenceUnavailable { reason, .. }))
+        matches!(contract_error::<ContractError>(&err), Some(ContractError::Consumer(ConsumerError::InferenceUnavailable { reason, .. }))
             if reason.contains("no network inference yet")),
         "{err:?}"
     );
@@ -524,7 +481,7 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     s.advance(1);
     let err = s.use_latest().unwrap_err();
     assert_eq!(
-        consumer_err(&err),
+        contract_error::<ContractError>(&err),
         Some(&ContractError::Consumer(ConsumerError::StaleReading {
             topic_id: TOPIC,
             nonce: 0,
@@ -543,7 +500,7 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     let err = s.use_latest_paying(UNREGISTERED_TOPIC, FEE).unwrap_err();
     assert!(
         matches!(
-            consumer_err(&err),
+            contract_error::<ContractError>(&err),
             Some(ContractError::Consumer(ConsumerError::ReadFeeUnavailable {
                 topic_id: UNREGISTERED_TOPIC,
                 ..
@@ -555,7 +512,7 @@ fn stale_or_missing_inference_pays_nothing(cw20: bool) {
     s.publish(1, 90);
     let err = s.use_latest_paying(TOPIC, FEE + 1).unwrap_err();
     assert_eq!(
-        consumer_err(&err),
+        contract_error::<ContractError>(&err),
         Some(&ContractError::Consumer(ConsumerError::Overpayment {
             expected: Uint128::new(FEE),
             got: Uint128::new(FEE + 1)
@@ -595,7 +552,7 @@ fn zero_read_fee_reads_for_free_and_wrong_coins_are_refused() {
         )
         .unwrap_err();
     assert!(matches!(
-        consumer_err(&err),
+        contract_error::<ContractError>(&err),
         Some(ContractError::Consumer(ConsumerError::WrongDenom { .. }))
     ));
     s.app
@@ -633,7 +590,7 @@ fn zero_read_fee_reads_for_free_and_wrong_coins_are_refused() {
 #[test]
 fn migrate_through_the_chain() {
     let mut s = Suite::new(false);
-    let code = s.app.store_code(consumer_contract());
+    let code = s.app.store_code(suite_code(SuiteContract::ExampleConsumer));
     s.app
         .migrate_contract(
             s.owner.clone(),

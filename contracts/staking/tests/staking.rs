@@ -4,6 +4,8 @@
 
 mod suite;
 
+use nous_testing::SuiteApp;
+
 use cosmwasm_std::{coins, to_json_binary, Addr, Uint128};
 use cw20::Cw20ReceiveMsg;
 use cw_multi_test::{AppResponse, Executor};
@@ -14,8 +16,8 @@ use nous_types::staking::{
 use nous_types::PaymentError;
 use staking::ContractError;
 use suite::{
-    mock_registry, staking_contract, SuiteBuilder, CAP, DENOM, INITIAL, MIN_DELEGATION,
-    MIN_REMOVAL, MIN_STAKE, UNBONDING,
+    staking_contract, SuiteBuilder, CAP, DENOM, INITIAL, MIN_DELEGATION, MIN_REMOVAL, MIN_STAKE,
+    UNBONDING,
 };
 
 fn paid_events(res: &AppResponse) -> usize {
@@ -248,16 +250,7 @@ fn add_stake_needs_registration_and_exactly_the_minimum() {
     assert_eq!(s.balance(&s.staking), MIN_STAKE + 1);
 
     // The registry raises the minimum: the resulting stake must reach the new one.
-    s.app
-        .execute_contract(
-            s.owner.clone(),
-            s.registry.clone(),
-            &mock_registry::ExecuteMsg::SetMinimumStake {
-                amount: Uint128::new(5_000),
-            },
-            &[],
-        )
-        .unwrap();
+    s.set_minimum_stake(5_000);
     assert_contract_err!(
         s.add_stake(&alice, 1, 1),
         ContractError::BelowMinimumStake { .. }
@@ -1060,7 +1053,7 @@ fn migrate_keeps_the_name_and_refuses_another_contract() {
     assert_eq!(attr(&res, "action").as_deref(), Some("migrate"));
 
     // A cw20-base contract migrated to this code is refused (wrong contract name).
-    let cw20_code = s.app.store_code(suite::cw20_contract());
+    let cw20_code = s.app.store_cw20_code(&owner);
     let other = s
         .app
         .instantiate_contract(

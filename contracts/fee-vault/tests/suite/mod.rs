@@ -4,38 +4,21 @@
 
 use std::fmt::Debug;
 
-use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, Uint128};
-use cw20::{BalanceResponse, Cw20Coin, Cw20ExecuteMsg, Cw20QueryMsg, Denom};
+use cosmwasm_std::{coin, to_json_binary, Addr, Coin, Uint128};
+use cw20::Cw20ExecuteMsg;
 use cw_multi_test::error::AnyResult;
-use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use cw_multi_test::{App, AppResponse, Executor};
 use fee_vault::msg::{
     Config, ExecuteMsg, InstantiateMsg, QueryMsg, ReadFeeResponse, ReceiveMsg,
     RevenueCheckpointsResponse, TopicInfo, TopicRevenueResponse, TopicsResponse, TreasuryResponse,
 };
 use fee_vault::ContractError;
+use nous_chain::SuiteContract;
+use nous_testing::{contract_error, suite_code, SuiteApp, TestToken};
 
 pub const DENOM: &str = "unous";
 pub const OTHER_DENOM: &str = "uatom";
 pub const START_BALANCE: u128 = 1_000_000_000;
-
-pub fn vault_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            fee_vault::contract::execute,
-            fee_vault::contract::instantiate,
-            fee_vault::contract::query,
-        )
-        .with_migrate(fee_vault::contract::migrate),
-    )
-}
-
-pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ))
-}
 
 /// Asserts that `res` failed with exactly `expected` somewhere in its error chain.
 pub fn assert_err<T: Debug>(res: AnyResult<T>, expected: ContractError) {
@@ -49,8 +32,7 @@ pub fn assert_err<T: Debug>(res: AnyResult<T>, expected: ContractError) {
 
 /// The vault's `ContractError` inside a multi-test error (wrapped in context layers).
 pub fn find_contract_err(err: &cw_multi_test::error::AnyError) -> Option<&ContractError> {
-    err.downcast_ref::<ContractError>()
-        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<ContractError>()))
+    contract_error::<ContractError>(err)
 }
 
 /// Asserts that a query failed with a message containing `expected`'s text.
@@ -62,19 +44,7 @@ pub fn assert_query_err<T: Debug>(res: cosmwasm_std::StdResult<T>, expected: Con
     );
 }
 
-/// The value of attribute `key` in the first wasm event carrying `action`.
-pub fn attr(res: &AppResponse, action: &str, key: &str) -> Option<String> {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .find(|e| {
-            e.attributes
-                .iter()
-                .any(|a| a.key == "action" && a.value == action)
-        })
-        .and_then(|e| e.attributes.iter().find(|a| a.key == key))
-        .map(|a| a.value.clone())
-}
+pub use nous_testing::wasm_attr as attr;
 
 pub struct SuiteBuilder {
     cw20: bool,
@@ -135,40 +105,18 @@ impl SuiteBuilder {
                     .unwrap();
             }
         });
-        let cw20_code = app.store_code(cw20_contract());
         let token = if self.cw20 {
-            Some(
-                app.instantiate_contract(
-                    cw20_code,
-                    owner.clone(),
-                    &cw20_base::msg::InstantiateMsg {
-                        name: "Nous".into(),
-                        symbol: "NOUS".into(),
-                        decimals: 6,
-                        initial_balances: users
-                            .iter()
-                            .map(|u| Cw20Coin {
-                                address: u.to_string(),
-                                amount: Uint128::new(START_BALANCE),
-                            })
-                            .collect(),
-                        mint: None,
-                        marketing: None,
-                    },
-                    &[],
-                    "nous-token",
-                    None,
-                )
-                .unwrap(),
-            )
+            let balances: Vec<(Addr, u128)> = users
+                .iter()
+                .map(|u| ((*u).clone(), START_BALANCE))
+                .collect();
+            TestToken::cw20(&mut app, &owner, 6, &balances).unwrap()
         } else {
-            None
+            TestToken::native(DENOM)
         };
-        let denom = match &token {
-            Some(t) => Denom::Cw20(t.clone()),
-            None => Denom::Native(DENOM.into()),
-        };
-        let vault_code = app.store_code(vault_contract());
+        let denom = token.0.clone();
+        let cw20_code = app.store_cw20_code(&owner);
+        let vault_code = app.store_code(suite_code(SuiteContract::FeeVault));
         let vault = app
             .instantiate_contract(
                 vault_code,
@@ -191,7 +139,8 @@ impl SuiteBuilder {
             vault,
             vault_code,
             cw20_code,
-            token,
+            token: token.cw20_addr().cloned(),
+            test_token: token,
             owner,
             registry,
             distributor,
@@ -207,6 +156,8 @@ pub struct Suite {
     pub vault_code: u64,
     pub cw20_code: u64,
     pub token: Option<Addr>,
+    /// The same token as nous-testing's `TestToken` (payments and balances go through it).
+    pub test_token: TestToken,
     pub owner: Addr,
     pub registry: Addr,
     pub distributor: Addr,
@@ -252,14 +203,12 @@ impl Suite {
         exec: ExecuteMsg,
         hook: ReceiveMsg,
     ) -> AnyResult<AppResponse> {
-        match (&self.token, amount) {
-            (_, 0) => self.execute(sender, &exec, &[]),
-            (None, a) => self.execute(sender, &exec, &coins(a, DENOM)),
-            (Some(token), a) => {
-                let token = token.clone();
-                self.cw20_send(sender, &token, a, &hook)
-            }
+        if amount == 0 {
+            return self.execute(sender, &exec, &[]);
         }
+        let vault = self.vault.clone();
+        self.test_token
+            .pay(&mut self.app, sender, &vault, amount, &exec, &hook)
     }
 
     pub fn cw20_send(
@@ -440,28 +389,7 @@ impl Suite {
 
     /// `who`'s balance of the suite's token.
     pub fn balance(&self, who: &Addr) -> u128 {
-        match &self.token {
-            None => self
-                .app
-                .wrap()
-                .query_balance(who, DENOM)
-                .unwrap()
-                .amount
-                .u128(),
-            Some(token) => {
-                let r: BalanceResponse = self
-                    .app
-                    .wrap()
-                    .query_wasm_smart(
-                        token,
-                        &Cw20QueryMsg::Balance {
-                            address: who.to_string(),
-                        },
-                    )
-                    .unwrap();
-                r.balance.u128()
-            }
-        }
+        self.test_token.balance(&self.app, who).unwrap()
     }
 
     /// The invariant: the vault's balance of its token equals the treasury.

@@ -15,6 +15,8 @@ use cw_multi_test::{
     CosmosRouter, Executor, Module,
 };
 use cw_storage_plus::{Item, Map};
+use nous_chain::SuiteContract;
+use nous_testing::{suite_code, TestToken};
 use nous_types::fee_vault::{TopicRevenueResponse, TreasuryResponse};
 use nous_types::reward_distribution::{
     ActorScore, ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse,
@@ -109,48 +111,12 @@ pub const EPOCH: u64 = 10;
 pub const LAG: u64 = 10;
 pub const BLOCKS_PER_MONTH: u64 = 1_000;
 
-// ---- mock topic registry ----------------------------------------------------------------
+// ---- mock topic registry: nous-testing's ------------------------------------------------
 
-// A test mock's messages, each built once: their size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[cw_serde]
-pub enum RegistryExec {
-    SetParams(GlobalParams),
-    SetTopic(Topic),
-}
-
-#[cw_serde]
-pub enum RegistryQuery {
-    Params {},
-    Topic { topic_id: u64 },
-}
-
-const R_PARAMS: Item<GlobalParams> = Item::new("params");
-const R_TOPICS: Map<u64, Topic> = Map::new("topics");
-
-fn registry_exec(deps: DepsMut, _: Env, _: MessageInfo, msg: RegistryExec) -> StdResult<Response> {
-    match msg {
-        RegistryExec::SetParams(p) => R_PARAMS.save(deps.storage, &p)?,
-        RegistryExec::SetTopic(t) => R_TOPICS.save(deps.storage, t.id, &t)?,
-    }
-    Ok(Response::new())
-}
-
-fn registry_query(deps: Deps, _: Env, msg: RegistryQuery) -> StdResult<Binary> {
-    match msg {
-        RegistryQuery::Params {} => to_json_binary(&R_PARAMS.load(deps.storage)?),
-        RegistryQuery::Topic { topic_id } => {
-            to_json_binary(&R_TOPICS.load(deps.storage, topic_id)?)
-        }
-    }
-}
+pub use nous_testing::mocks::registry::RegistryExec;
 
 fn mock_registry() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        registry_exec,
-        registry_exec_inst,
-        registry_query,
-    ))
+    nous_testing::mocks::registry::contract()
 }
 
 fn registry_exec_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
@@ -513,15 +479,7 @@ fn mock_synthesis() -> Box<dyn Contract<Empty>> {
 // ---- the contract under test ------------------------------------------------------------
 
 fn reward_distribution() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            reward_distribution::contract::execute,
-            reward_distribution::contract::instantiate,
-            reward_distribution::contract::query,
-        )
-        .with_migrate(reward_distribution::contract::migrate)
-        .with_reply(reward_distribution::contract::reply),
-    )
+    suite_code(SuiteContract::RewardDistribution)
 }
 
 pub fn dec(s: &str) -> Decimal {
@@ -632,26 +590,10 @@ impl Suite {
             addrs[3].clone(),
         ];
         let token = if cw20 {
-            let code = app.store_code(Box::new(ContractWrapper::new(
-                cw20_base::contract::execute,
-                cw20_base::contract::instantiate,
-                cw20_base::contract::query,
-            )));
-            let msg = cw20_base::msg::InstantiateMsg {
-                name: "nous".into(),
-                symbol: "NOUS".into(),
-                decimals: 18,
-                initial_balances: vec![cw20::Cw20Coin {
-                    address: vault.to_string(),
-                    amount: Uint128::new(treasury),
-                }],
-                mint: None,
-                marketing: None,
-            };
-            Some(
-                app.instantiate_contract(code, owner.clone(), &msg, &[], "token", None)
-                    .expect("cw20 instantiates"),
-            )
+            let balances = [(vault.clone(), treasury)];
+            let token =
+                TestToken::cw20(&mut app, &owner, 18, &balances).expect("cw20 instantiates");
+            token.cw20_addr().cloned()
         } else {
             None
         };

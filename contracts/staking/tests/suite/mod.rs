@@ -3,17 +3,18 @@
 
 #![allow(dead_code)]
 
-pub mod mock_registry;
-
-use cosmwasm_std::{coins, to_json_binary, Addr, Empty, Uint128};
-use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
+use cosmwasm_std::{coins, Addr, Empty, StdResult, Uint128};
 use cw_multi_test::error::AnyResult;
-use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use cw_multi_test::{App, AppResponse, Contract, Executor};
+use nous_chain::SuiteContract;
+use nous_testing::mocks::{self, registry::RegistryExec};
+use nous_testing::{suite_code, TestToken};
 use nous_types::staking::{
     Config, DelegationResponse, DueRemovalsResponse, ExecuteMsg, InstantiateMsg, PoolResponse,
     QueryMsg, ReceiveMsg, RemovalsResponse, ReputerReward, ReputerStake, ReputerStakeResponse,
     ReputerStakesResponse, TopicStakeResponse, TotalsResponse,
 };
+use nous_types::topic_registry::{GlobalParams, Role, Topic, TopicParams};
 
 pub const DENOM: &str = "unous";
 pub const MIN_STAKE: u128 = 1_000;
@@ -23,23 +24,15 @@ pub const MIN_REMOVAL: u128 = 100;
 pub const MIN_DELEGATION: u128 = 200;
 pub const INITIAL: u128 = 1_000_000_000;
 
-pub fn staking_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            staking::contract::execute,
-            staking::contract::instantiate,
-            staking::contract::query,
-        )
-        .with_migrate(staking::contract::migrate),
-    )
+/// The suite's defaults with the test's minimum stake (staking reads only that).
+pub fn registry_params(required_minimum_stake: u128) -> GlobalParams {
+    let mut p = GlobalParams::defaults(6);
+    p.staking.required_minimum_stake = Uint128::new(required_minimum_stake);
+    p
 }
 
-pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ))
+pub fn staking_contract() -> Box<dyn Contract<Empty>> {
+    suite_code(SuiteContract::Staking)
 }
 
 /// Asserts that a multi-test result failed with a staking `ContractError` matching `$pat`.
@@ -67,6 +60,8 @@ pub struct Suite {
     pub staking_code: u64,
     /// `Some` for a cw20 deployment.
     pub token: Option<Addr>,
+    /// The suite's token as nous-testing's `TestToken` (payments and balances).
+    pub test_token: TestToken,
     /// Every (delegator, topic, reputer) the test touched, for the conservation check.
     pub positions: Vec<(Addr, u64, Addr)>,
 }
@@ -135,55 +130,32 @@ impl SuiteBuilder {
         let owner = app.api().addr_make("owner");
         let distributor = app.api().addr_make("distributor");
 
-        let registry_code = app.store_code(mock_registry::contract());
+        let registry_code = app.store_code(mocks::registry::contract());
         let registry = app
             .instantiate_contract(
                 registry_code,
                 owner.clone(),
-                &mock_registry::InstantiateMsg {
-                    required_minimum_stake: Uint128::new(MIN_STAKE),
-                },
+                &Empty {},
                 &[],
                 "registry",
                 None,
             )
             .unwrap();
+        app.execute_contract(
+            owner.clone(),
+            registry.clone(),
+            &RegistryExec::SetParams(registry_params(MIN_STAKE)),
+            &[],
+        )
+        .unwrap();
 
-        let token = if self.cw20 {
-            let cw20_code = app.store_code(cw20_contract());
-            let initial_balances = users
-                .iter()
-                .map(|u| Cw20Coin {
-                    address: u.to_string(),
-                    amount: Uint128::new(INITIAL),
-                })
-                .collect();
-            Some(
-                app.instantiate_contract(
-                    cw20_code,
-                    owner.clone(),
-                    &cw20_base::msg::InstantiateMsg {
-                        name: "Nous token".into(),
-                        symbol: "NOUS".into(),
-                        decimals: 6,
-                        initial_balances,
-                        mint: None,
-                        marketing: None,
-                    },
-                    &[],
-                    "token",
-                    None,
-                )
-                .unwrap(),
-            )
+        let test_token = if self.cw20 {
+            let balances: Vec<(Addr, u128)> = users.iter().map(|u| (u.clone(), INITIAL)).collect();
+            TestToken::cw20(&mut app, &owner, 6, &balances).unwrap()
         } else {
-            None
+            TestToken::native(DENOM)
         };
-
-        let denom = match &token {
-            Some(t) => Denom::Cw20(t.clone()),
-            None => Denom::Native(DENOM.into()),
-        };
+        let denom = test_token.0.clone();
         let staking_code = app.store_code(staking_contract());
         let staking = app
             .instantiate_contract(
@@ -212,7 +184,8 @@ impl SuiteBuilder {
             registry,
             staking,
             staking_code,
-            token,
+            token: test_token.cw20_addr().cloned(),
+            test_token,
             positions: vec![],
         }
     }
@@ -236,32 +209,46 @@ impl Suite {
 
     // ---- registry (mock) ----
 
-    pub fn register(&mut self, topic_id: u64, reputer: &Addr) {
+    fn tell_registry(&mut self, msg: &RegistryExec) {
         self.app
-            .execute_contract(
-                self.owner.clone(),
-                self.registry.clone(),
-                &mock_registry::ExecuteMsg::Register {
-                    topic_id,
-                    reputer: reputer.to_string(),
-                },
-                &[],
-            )
+            .execute_contract(self.owner.clone(), self.registry.clone(), msg, &[])
             .unwrap();
     }
 
+    /// Registers `reputer` in `topic_id`, creating the topic in the mock registry first.
+    pub fn register(&mut self, topic_id: u64, reputer: &Addr) {
+        let known: StdResult<Topic> = self.app.wrap().query_wasm_smart(
+            &self.registry,
+            &nous_types::topic_registry::QueryMsg::Topic { topic_id },
+        );
+        if known.is_err() {
+            let topic = Topic {
+                id: topic_id,
+                creator: self.owner.clone(),
+                params: TopicParams::defaults("mock", 10, 5, 10),
+                start_height: self.height(),
+            };
+            self.tell_registry(&RegistryExec::SetTopic(topic));
+        }
+        self.tell_registry(&RegistryExec::Register {
+            topic_id,
+            role: Role::Reputer,
+            operator: reputer.to_string(),
+            actor_index: 0,
+        });
+    }
+
     pub fn unregister(&mut self, topic_id: u64, reputer: &Addr) {
-        self.app
-            .execute_contract(
-                self.owner.clone(),
-                self.registry.clone(),
-                &mock_registry::ExecuteMsg::Unregister {
-                    topic_id,
-                    reputer: reputer.to_string(),
-                },
-                &[],
-            )
-            .unwrap();
+        self.tell_registry(&RegistryExec::Deregister {
+            topic_id,
+            role: Role::Reputer,
+            operator: reputer.to_string(),
+        });
+    }
+
+    /// The registry's minimum stake becomes `amount`.
+    pub fn set_minimum_stake(&mut self, amount: u128) {
+        self.tell_registry(&RegistryExec::SetParams(registry_params(amount)));
     }
 
     // ---- paying helpers: native coins or cw20 Send ----
@@ -273,27 +260,9 @@ impl Suite {
         msg: ExecuteMsg,
         hook: ReceiveMsg,
     ) -> AnyResult<AppResponse> {
-        match self.token.clone() {
-            None => {
-                let funds = if amount == 0 {
-                    vec![]
-                } else {
-                    coins(amount, DENOM)
-                };
-                self.app
-                    .execute_contract(sender.clone(), self.staking.clone(), &msg, &funds)
-            }
-            Some(token) => self.app.execute_contract(
-                sender.clone(),
-                token,
-                &Cw20ExecuteMsg::Send {
-                    contract: self.staking.to_string(),
-                    amount: Uint128::new(amount),
-                    msg: to_json_binary(&hook)?,
-                },
-                &[],
-            ),
-        }
+        let staking = self.staking.clone();
+        self.test_token
+            .pay(&mut self.app, sender, &staking, amount, &msg, &hook)
     }
 
     pub fn execute(&mut self, sender: &Addr, msg: ExecuteMsg) -> AnyResult<AppResponse> {
@@ -452,28 +421,7 @@ impl Suite {
     }
 
     pub fn balance(&self, who: &Addr) -> u128 {
-        match &self.token {
-            None => self
-                .app
-                .wrap()
-                .query_balance(who, DENOM)
-                .unwrap()
-                .amount
-                .u128(),
-            Some(token) => {
-                let r: cw20::BalanceResponse = self
-                    .app
-                    .wrap()
-                    .query_wasm_smart(
-                        token,
-                        &cw20::Cw20QueryMsg::Balance {
-                            address: who.to_string(),
-                        },
-                    )
-                    .unwrap();
-                r.balance.u128()
-            }
-        }
+        self.test_token.balance(&self.app, who).unwrap()
     }
 
     pub fn totals(&self) -> TotalsResponse {

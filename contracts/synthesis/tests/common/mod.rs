@@ -10,15 +10,12 @@ use cosmwasm_std::{
     SignedDecimal, StdError, StdResult, Uint128,
 };
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
-use cw_storage_plus::{Item, Map};
+use cw_storage_plus::Map;
 use nous_types::staking::{
     QueryMsg as StakingQuery, ReputerStake, ReputerStakesResponse, TopicStakeResponse,
 };
 use nous_types::synthesis::*;
-use nous_types::topic_registry::{
-    GlobalParams, QueryMsg as RegistryQuery, Registration, RegistrationResponse, Role, Topic,
-    TopicParams,
-};
+use nous_types::topic_registry::{GlobalParams, Role, Topic, TopicParams};
 use std::collections::BTreeMap;
 
 use nous_math::losses::ReputerLosses;
@@ -27,97 +24,10 @@ use synthesis::ContractError;
 
 // ---------------------------------------------------------------- mock topic-registry
 
-// A test mock's messages, each built once: their size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[cw_serde]
-pub enum RegistryExec {
-    SetParams(GlobalParams),
-    SetTopic(Topic),
-    Register {
-        topic_id: u64,
-        role: Role,
-        operator: String,
-        actor_index: u32,
-    },
-    Deregister {
-        topic_id: u64,
-        role: Role,
-        operator: String,
-    },
-}
-
-const R_PARAMS: Item<GlobalParams> = Item::new("params");
-const R_TOPICS: Map<u64, Topic> = Map::new("topics");
-const R_REGS: Map<(u64, &str, &str), Registration> = Map::new("regs");
-
-fn registry_exec(
-    deps: DepsMut,
-    env: Env,
-    _info: MessageInfo,
-    msg: RegistryExec,
-) -> StdResult<Response> {
-    match msg {
-        RegistryExec::SetParams(p) => R_PARAMS.save(deps.storage, &p)?,
-        RegistryExec::SetTopic(t) => R_TOPICS.save(deps.storage, t.id, &t)?,
-        RegistryExec::Register {
-            topic_id,
-            role,
-            operator,
-            actor_index,
-        } => {
-            let addr = Addr::unchecked(&operator);
-            R_REGS.save(
-                deps.storage,
-                (topic_id, role.as_str(), &operator),
-                &Registration {
-                    topic_id,
-                    role,
-                    operator: addr.clone(),
-                    owner: addr,
-                    pending_owner: None,
-                    actor_index,
-                    registered_at: env.block.height,
-                },
-            )?
-        }
-        RegistryExec::Deregister {
-            topic_id,
-            role,
-            operator,
-        } => R_REGS.remove(deps.storage, (topic_id, role.as_str(), &operator)),
-    }
-    Ok(Response::new())
-}
-
-fn registry_query(deps: Deps, _env: Env, msg: RegistryQuery) -> StdResult<Binary> {
-    match msg {
-        RegistryQuery::Params {} => to_json_binary(&R_PARAMS.load(deps.storage)?),
-        RegistryQuery::Topic { topic_id } => to_json_binary(
-            &R_TOPICS
-                .may_load(deps.storage, topic_id)?
-                .ok_or_else(|| StdError::generic_err(format!("topic {topic_id} not found")))?,
-        ),
-        RegistryQuery::Registration {
-            topic_id,
-            role,
-            operator,
-        } => to_json_binary(&RegistrationResponse {
-            registration: R_REGS.may_load(deps.storage, (topic_id, role.as_str(), &operator))?,
-        }),
-        _ => Err(StdError::generic_err("not answered by the mock registry")),
-    }
-}
+pub use nous_testing::mocks::registry::{contract as registry_contract, RegistryExec};
 
 fn registry_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
     Ok(Response::new())
-}
-
-pub fn registry_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        registry_exec,
-        registry_inst,
-        registry_query,
-    ))
 }
 
 // ---------------------------------------------------------------- mock staking
@@ -191,14 +101,7 @@ pub fn staking_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn synthesis_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            synthesis::contract::execute,
-            synthesis::contract::instantiate,
-            synthesis::contract::query,
-        )
-        .with_migrate(synthesis::contract::migrate),
-    )
+    nous_testing::suite_code(nous_chain::SuiteContract::Synthesis)
 }
 
 // ---------------------------------------------------------------- parameters

@@ -9,6 +9,7 @@ use nous_types::PaymentError;
 use topic_registry::ContractError;
 
 use crate::suite::*;
+use nous_testing::SuiteApp;
 
 #[test]
 fn cw20_fees_flow_through_receive_to_the_vault() {
@@ -106,7 +107,7 @@ fn cw20_deployments_refuse_the_other_payment_paths() {
     );
 
     // A hook from another cw20 token.
-    let cw20_code = suite.app.store_code(cw20_contract());
+    let cw20_code = suite.app.store_cw20_code(&suite.admin);
     let other = suite
         .app
         .instantiate_contract(

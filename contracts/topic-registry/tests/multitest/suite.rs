@@ -5,12 +5,14 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    coin, coins, from_json, to_json_binary, Addr, Binary, Coin, Decimal, Deps, DepsMut, Empty, Env,
+    coin, from_json, to_json_binary, Addr, Binary, Coin, Decimal, Deps, DepsMut, Empty, Env,
     MessageInfo, Response, StdError, StdResult, Uint128,
 };
-use cw20::{Cw20Coin, Cw20ExecuteMsg, Denom};
+use cw20::Denom;
 use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
 use cw_storage_plus::Item;
+use nous_chain::SuiteContract;
+use nous_testing::{suite_code, TestToken};
 use nous_types::topic_registry::{
     ConfigResponse, EpochInfoResponse, ExecuteMsg, FeeResponse, GlobalParams, InstantiateMsg,
     QueryMsg, ReceiveMsg, Registration, RegistrationKey, RegistrationResponse,
@@ -212,27 +214,14 @@ pub struct Suite {
     pub synthesis: Addr,
     pub token: Option<Addr>,
     pub denom: Denom,
+    /// The suite's token as nous-testing's `TestToken` (payments and balances).
+    pub test_token: TestToken,
     /// Sum of the fees successfully paid through the suite's helpers.
     pub fees_paid: Uint128,
 }
 
 pub fn registry_contract() -> Box<dyn cw_multi_test::Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            topic_registry::contract::execute,
-            topic_registry::contract::instantiate,
-            topic_registry::contract::query,
-        )
-        .with_migrate(topic_registry::contract::migrate),
-    )
-}
-
-pub fn cw20_contract() -> Box<dyn cw_multi_test::Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ))
+    suite_code(SuiteContract::TopicRegistry)
 }
 
 impl SuiteBuilder {
@@ -268,36 +257,16 @@ impl SuiteBuilder {
         });
         let admin = app.api().addr_make("admin");
 
-        let (token, denom) = if self.cw20 {
-            let code = app.store_code(cw20_contract());
-            let initial_balances = USERS
+        let test_token = if self.cw20 {
+            let balances: Vec<(Addr, u128)> = USERS
                 .iter()
-                .map(|u| Cw20Coin {
-                    address: app.api().addr_make(u).to_string(),
-                    amount: Uint128::new(START_BALANCE),
-                })
+                .map(|u| (app.api().addr_make(u), START_BALANCE))
                 .collect();
-            let token = app
-                .instantiate_contract(
-                    code,
-                    admin.clone(),
-                    &cw20_base::msg::InstantiateMsg {
-                        name: "Nous".into(),
-                        symbol: "NOUS".into(),
-                        decimals: 6,
-                        initial_balances,
-                        mint: None,
-                        marketing: None,
-                    },
-                    &[],
-                    "token",
-                    None,
-                )
-                .unwrap();
-            (Some(token.clone()), Denom::Cw20(token))
+            TestToken::cw20(&mut app, &admin, 6, &balances).unwrap()
         } else {
-            (None, Denom::Native(DENOM.into()))
+            TestToken::native(DENOM)
         };
+        let (token, denom) = (test_token.cw20_addr().cloned(), test_token.0.clone());
 
         let registry_code = app.store_code(registry_contract());
         let vault_code = app.store_code(Box::new(ContractWrapper::new(
@@ -360,6 +329,7 @@ impl SuiteBuilder {
             vault,
             token,
             denom,
+            test_token,
             fees_paid: Uint128::zero(),
         }
     }
@@ -409,27 +379,9 @@ impl Suite {
         msg: &ExecuteMsg,
         hook: &ReceiveMsg,
     ) -> AnyResult<AppResponse> {
-        match self.token.clone() {
-            None => {
-                let funds = if amount == 0 {
-                    vec![]
-                } else {
-                    coins(amount, DENOM)
-                };
-                self.app
-                    .execute_contract(sender.clone(), self.registry.clone(), msg, &funds)
-            }
-            Some(token) => self.app.execute_contract(
-                sender.clone(),
-                token,
-                &Cw20ExecuteMsg::Send {
-                    contract: self.registry.to_string(),
-                    amount: Uint128::new(amount),
-                    msg: to_json_binary(hook)?,
-                },
-                &[],
-            ),
-        }
+        let registry = self.registry.clone();
+        self.test_token
+            .pay(&mut self.app, sender, &registry, amount, msg, hook)
     }
 
     pub fn create_topic_paying(
@@ -617,22 +569,7 @@ impl Suite {
 
     /// The suite token balance of `who`.
     pub fn balance(&self, who: &Addr) -> Uint128 {
-        match &self.token {
-            None => self.app.wrap().query_balance(who, DENOM).unwrap().amount,
-            Some(token) => {
-                let r: cw20::BalanceResponse = self
-                    .app
-                    .wrap()
-                    .query_wasm_smart(
-                        token,
-                        &cw20::Cw20QueryMsg::Balance {
-                            address: who.to_string(),
-                        },
-                    )
-                    .unwrap();
-                r.balance
-            }
-        }
+        Uint128::new(self.test_token.balance(&self.app, who).unwrap())
     }
 
     /// Conservation: the registry keeps nothing; the vault holds exactly the fees paid,
