@@ -13,7 +13,7 @@ use nous_types::synthesis::{
 };
 use nous_types::topic_registry::{Role, TopicParams};
 
-use crate::actors::{self, log_loss, ForecasterMemory, Revealed};
+use crate::actors::{self, ForecasterMemory, Revealed};
 use crate::network::{dec, num, Network, Payload, TxStat, TOKEN};
 use crate::rng::Rng;
 use crate::scenario::{Behaviour, Model, Scenario};
@@ -336,7 +336,7 @@ pub fn drive<C: Chain>(
         let lag = t.lag_epochs * t.epoch_length;
         let p = TopicParams {
             metadata: t.name.clone(),
-            loss_method: "log10 squared error".into(),
+            loss_method: LOSS_METHOD.into(),
             epoch_length: t.epoch_length,
             worker_submission_window: t.worker_window,
             ground_truth_lag: lag,
@@ -762,35 +762,15 @@ fn root(e: &anyhow::Error) -> String {
     s.chars().take(90).collect()
 }
 
-/// Losses of every variant of `ni` measured against `truth`.
-fn honest_bundle(ni: &NetworkInference, truth: f64) -> LossBundle {
-    let l = |x: &SignedDecimal| dec(log_loss(num(x), truth));
-    let wv = |v: &[WorkerValue]| -> Vec<WorkerValue> {
-        v.iter()
-            .map(|w| WorkerValue {
-                worker: w.worker,
-                value: l(&w.value),
-            })
-            .collect()
-    };
-    LossBundle {
-        combined: l(&ni.combined),
-        naive: l(&ni.naive),
-        inferers: wv(&ni.inferences),
-        forecasters: wv(&ni.forecast_implied),
-        one_out_inferers: wv(&ni.one_out_inferers),
-        one_out_forecasters: wv(&ni.one_out_forecasters),
-        one_in_forecasters: wv(&ni.one_in_forecasters),
-        one_out_implied: ni
-            .one_out_implied
-            .iter()
-            .map(|w| WithheldValue {
-                withheld: w.withheld,
-                forecaster: w.forecaster,
-                value: l(&w.value),
-            })
-            .collect(),
-    }
+/// The loss method of every simulated topic (its `loss_method`): the reputers report
+/// `log10` of the squared error, as the forecasters' `actors::log_loss` predicts it.
+const LOSS_METHOD: &str = "mse";
+
+/// Losses of every variant of `ni` measured against `truth`: the bundle an operator's
+/// reputer builds (`LossBundle::from_inference`, the shared reporting convention).
+fn honest_bundle(ni: &NetworkInference, truth: f64) -> Result<LossBundle> {
+    let method: nous_math::LossMethod = LOSS_METHOD.parse()?;
+    Ok(LossBundle::from_inference(ni, dec(truth), &method)?)
 }
 
 fn map_bundle(b: &LossBundle, f: &mut dyn FnMut(f64) -> f64) -> LossBundle {
@@ -840,11 +820,11 @@ fn all_values(b: &LossBundle) -> Vec<f64> {
 
 /// A lazy reputer's bundle: the last consensus losses where it has them for a worker, the
 /// network value measured against itself (a loss of the floor) elsewhere.
-fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> LossBundle {
+fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> Result<LossBundle> {
     let Some(p) = prev else {
         return honest_bundle(ni, num(&ni.combined));
     };
-    let mut b = honest_bundle(ni, num(&ni.combined));
+    let mut b = honest_bundle(ni, num(&ni.combined))?;
     let pick = |list: &mut Vec<WorkerValue>, from: &[WorkerValue], default: SignedDecimal| {
         for w in list.iter_mut() {
             w.value = from
@@ -873,7 +853,7 @@ fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> LossBundle {
             .map(|x| x.value)
             .unwrap_or(p.combined);
     }
-    b
+    Ok(b)
 }
 
 fn reveal<C: Chain>(
@@ -921,15 +901,22 @@ fn reveal<C: Chain>(
                 honest_bundle(&ni, seen)
             }
             Behaviour::Lazy => lazy_bundle(&ni, prev.as_ref()),
-            Behaviour::Malicious => {
-                let honest = honest_bundle(&ni, truth);
+            Behaviour::Malicious => honest_bundle(&ni, truth).map(|honest| {
                 let mut vals = all_values(&honest);
                 let m = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
                 actors::invert(&mut vals);
                 map_bundle(&honest, &mut |x| 2.0 * m - x)
-            }
+            }),
         };
-        bundles.push((name, bundle));
+        match bundle {
+            Ok(b) => bundles.push((name, b)),
+            Err(e) => {
+                *flows
+                    .rejected
+                    .entry(format!("reputer: {}", root(&e)))
+                    .or_insert(0) += 1
+            }
+        }
     }
     for r in chain.submit_losses(t.id, t.nonce0 + k, bundles) {
         if let Err(e) = r {
