@@ -19,6 +19,8 @@ use nous_types::topic_registry as registry_msg;
 use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 pub const DENOM: &str = "unous";
+/// The suite's token by default: 6 decimals, as most Cosmos chains' (`with_decimals`).
+pub const DEFAULT_DECIMALS: u8 = 6;
 
 pub use chain::{AppChain, EmbeddedChain};
 
@@ -44,6 +46,7 @@ pub struct SuiteBuilder {
     /// Accounts funded at genesis with `initial_balance` each.
     accounts: Vec<&'static str>,
     initial_balance: u128,
+    /// The registry's parameters; `params.token_decimals` are the token's decimals.
     params: GlobalParams,
     read_fee: u128,
     unbonding_blocks: u64,
@@ -68,7 +71,7 @@ impl SuiteBuilder {
         Self {
             accounts: vec![],
             initial_balance: 1_000_000_000,
-            params: GlobalParams::defaults(),
+            params: GlobalParams::defaults(DEFAULT_DECIMALS),
             read_fee: 500,
             unbonding_blocks: 20,
             max_removals_per_call: 3,
@@ -84,6 +87,13 @@ impl SuiteBuilder {
 
     pub fn with_accounts(mut self, names: &[&'static str]) -> Self {
         self.accounts.extend_from_slice(names);
+        self
+    }
+
+    /// A token of `decimals` decimals, with the default parameters for it (call before
+    /// `with_params`, which edits them).
+    pub fn with_decimals(mut self, decimals: u8) -> Self {
+        self.params = GlobalParams::defaults(decimals);
         self
     }
 
@@ -160,7 +170,7 @@ impl SuiteBuilder {
                     &cw20_base::msg::InstantiateMsg {
                         name: "Nous token".into(),
                         symbol: "NOUS".into(),
-                        decimals: 6,
+                        decimals: self.params.token_decimals,
                         initial_balances: accounts
                             .iter()
                             .map(|(_, a)| Cw20Coin {
@@ -194,6 +204,7 @@ impl SuiteBuilder {
         let mut config = SuiteConfig::new(
             admin.to_string(),
             denom.clone(),
+            self.params.token_decimals,
             security.to_string(),
             genesis_supply,
         );
@@ -267,24 +278,9 @@ pub struct Suite {
     pub deployment: Deployment,
 }
 
-/// A topic's parameters with the simulator's defaults and the given timing.
+/// A topic's parameters with the chain defaults (the simulator's) and the given timing.
 pub fn topic_params(epoch_length: u64, window: u64, lag: u64) -> TopicParams {
-    use cosmwasm_std::Decimal;
-    TopicParams {
-        metadata: "ETH/USD in 5 minutes".into(),
-        loss_method: "mse".into(),
-        epoch_length,
-        worker_submission_window: window,
-        ground_truth_lag: lag,
-        p_norm: Decimal::from_ratio(3u128, 1u128),
-        alpha_regret: Decimal::percent(10),
-        allow_negative: false,
-        epsilon: Decimal::percent(1),
-        merit_sortition_alpha: Decimal::percent(10),
-        active_inferer_quantile: Decimal::percent(25),
-        active_forecaster_quantile: Decimal::percent(25),
-        active_reputer_quantile: Decimal::percent(25),
-    }
+    TopicParams::defaults("ETH/USD in 5 minutes", epoch_length, window, lag)
 }
 
 impl Suite {
@@ -361,7 +357,7 @@ impl Suite {
 
     /// Creates a topic paying the creation fee; returns its id.
     pub fn create_topic(&mut self, creator: &str, params: TopicParams) -> AnyResult<u64> {
-        let fee = self.params().create_topic_fee.u128();
+        let fee = self.params().registry.create_topic_fee.u128();
         let res = self.pay(
             creator,
             self.registry.clone(),
@@ -382,7 +378,7 @@ impl Suite {
         topic_id: u64,
         role: Role,
     ) -> AnyResult<AppResponse> {
-        let fee = self.params().registration_fee.u128();
+        let fee = self.params().registry.registration_fee.u128();
         self.pay(
             operator,
             self.registry.clone(),

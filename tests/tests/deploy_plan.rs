@@ -18,6 +18,7 @@ fn config(app: &App) -> SuiteConfig {
     SuiteConfig::new(
         admin.as_str(),
         Denom::Native(DENOM.into()),
+        6,
         security.as_str(),
         1_000_000_000,
     )

@@ -29,9 +29,9 @@ fn suite(cw20: bool) -> Suite {
 fn economic_story(cw20: bool) {
     let mut s = suite(cw20);
     let params = s.params();
-    let create_fee = params.create_topic_fee.u128();
-    let reg_fee = params.registration_fee.u128();
-    let min_stake = params.required_minimum_stake.u128();
+    let create_fee = params.registry.create_topic_fee.u128();
+    let reg_fee = params.registry.registration_fee.u128();
+    let min_stake = params.staking.required_minimum_stake.u128();
     s.assert_conservation();
 
     // Two topics; the creation fee reaches the vault as the topic's revenue.

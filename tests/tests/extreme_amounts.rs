@@ -199,8 +199,8 @@ fn a_one_unit_stake_against_a_huge_treasury_settles() {
         .with_accounts(&["ops", "inf0", "inf1", "inf2", "rep0"])
         .with_initial_balance(1_000_000_000_000_000 * TOKEN)
         .with_params(|p| {
-            p.required_minimum_stake = Uint128::one();
-            p.min_topic_weight = Decimal::zero();
+            p.staking.required_minimum_stake = Uint128::one();
+            p.rewards.min_topic_weight = Decimal::zero();
         })
         .build();
     let mut story = Story::new(s, &["rep0"]);

@@ -250,8 +250,13 @@ fn synth_params(s: &Suite, topic: u64) -> Params {
     let ts: TopicStateResponse = s
         .query_synthesis(&QueryMsg::TopicState { topic_id: topic })
         .unwrap();
+    let g = s.params();
     synthesis::maths::maths_params(
-        &synthesis::state::SynthesisGlobals::of(&s.params()),
+        &synthesis::state::CachedGlobals {
+            synthesis: g.synthesis,
+            staking: g.staking,
+            read_at: 0,
+        },
         &ts.params,
         ts.params.active_inferer_quantile,
     )
@@ -504,21 +509,8 @@ struct Settled {
 /// §9.1 with the registry's parameters.
 fn shadow_weight(s: &Suite, stake: u128, revenue: u128, previous: Option<Fixed>) -> Fixed {
     let params = s.params();
-    let fxd = |d: Decimal| rmaths::fixed_from_decimal(d).unwrap();
-    let wp = rmaths::weight_params(
-        fxd(params.topic_reward_stake_importance),
-        fxd(params.topic_reward_fee_revenue_importance),
-        fxd(params.min_topic_weight),
-    );
-    rmaths::topic_weight(
-        stake,
-        revenue,
-        LEN,
-        previous,
-        fxd(params.topic_reward_alpha),
-        &wp,
-    )
-    .unwrap()
+    let wp = rmaths::reward_params(&params.rewards).unwrap();
+    rmaths::topic_weight(stake, revenue, params.token_decimals, LEN, previous, &wp).unwrap()
 }
 
 impl RewardShadow {
@@ -541,7 +533,7 @@ impl RewardShadow {
         let end = clock.epoch_start(epoch + 1).unwrap();
         let stake = s.topic_stake(topic, Some(end));
         let revenue = s.topic_revenue(topic, Some(epoch));
-        let fxd = |d: Decimal| rmaths::fixed_from_decimal(d).unwrap();
+        let fxd = |d: Decimal| Fixed::try_from(d).unwrap();
         let w = shadow_weight(s, stake, revenue, self.weight);
         assert_eq!(fxd(r.weight), w, "{ctx}: topic weight");
         self.weight = Some(w);
@@ -586,14 +578,14 @@ impl RewardShadow {
         };
         let sp = rmaths::SplitParams {
             epsilon_topic: fxd(topic_rec.params.epsilon),
-            p_reward_inference: fxd(params.p_reward_inference),
-            p_reward_forecast: fxd(params.p_reward_forecast),
-            p_reward_reputer: fxd(params.p_reward_reputer),
-            c_reward_inference: fxd(params.c_reward_inference),
-            c_reward_forecast: fxd(params.c_reward_forecast),
-            task_reward_alpha: fxd(params.task_reward_alpha),
-            beta_entropy: fxd(params.beta_entropy),
-            max_samples_to_scale_scores: params.max_samples_to_scale_scores,
+            p_reward_inference: fxd(params.rewards.p_reward_inference),
+            p_reward_forecast: fxd(params.rewards.p_reward_forecast),
+            p_reward_reputer: fxd(params.rewards.p_reward_reputer),
+            c_reward_inference: fxd(params.rewards.c_reward_inference),
+            c_reward_forecast: fxd(params.rewards.c_reward_forecast),
+            task_reward_alpha: fxd(params.rewards.task_reward_alpha),
+            beta_entropy: fxd(params.rewards.beta_entropy),
+            max_samples_to_scale_scores: params.rewards.max_samples_to_scale_scores,
         };
         let split = match rmaths::epoch_split(&input, &sp) {
             Ok(split) => split,
@@ -619,7 +611,7 @@ impl RewardShadow {
         assert_eq!(r.drawn, r.target, "{ctx}: the treasury covers the target");
         assert_eq!(
             r.chain_security,
-            r.drawn.mul_floor(params.chain_security_share),
+            r.drawn.mul_floor(params.rewards.chain_security_share),
             "{ctx}"
         );
         assert_eq!(
@@ -801,6 +793,7 @@ fn keeper_crank(s: &mut Suite, topics: &[u64], calls: &mut Vec<u32>) {
 
 fn run_world(o: Options) -> Run {
     let mut b = SuiteBuilder::new()
+        .with_decimals(18)
         .with_accounts(&accounts())
         .with_initial_balance(10_000_000 * TOKEN);
     if let Some(n) = o.max_epochs_per_call {
@@ -906,7 +899,7 @@ fn run_world(o: Options) -> Run {
                 // §9.1 at activation: stake and the current epoch's revenue, no history
                 let w = shadow_weight(&s, s.topic_stake(*t, None), s.topic_revenue(*t, None), None);
                 assert_eq!(
-                    rmaths::fixed_from_decimal(status.weight).unwrap(),
+                    Fixed::try_from(status.weight).unwrap(),
                     w,
                     "activation weight"
                 );
@@ -1397,6 +1390,7 @@ fn a_late_delegator_gets_nothing_and_a_leaver_keeps_its_rewards() {
 fn example_consumer_pays_once_and_uses_the_latest_inference() {
     use example_consumer::msg::{Guard, LastReadingResponse};
     let mut s = SuiteBuilder::new()
+        .with_decimals(18)
         .with_accounts(&accounts())
         .with_initial_balance(10_000_000 * TOKEN)
         .build();
@@ -1508,6 +1502,7 @@ fn example_consumer_pays_once_and_uses_the_latest_inference() {
 #[test]
 fn inactive_topics_open_no_nonces() {
     let mut s = SuiteBuilder::new()
+        .with_decimals(18)
         .with_accounts(&accounts())
         .with_initial_balance(10_000_000 * TOKEN)
         .build();
@@ -1577,7 +1572,7 @@ fn inactive_topics_open_no_nonces() {
     // the topic's weight falls below the minimum at a settlement: inactivated
     let mut params = s.params();
     let normal = params.clone();
-    params.min_topic_weight = Decimal::from_ratio(1_000_000_000u128, 1u128);
+    params.rewards.min_topic_weight = Decimal::from_ratio(1_000_000_000u128, 1u128);
     let admin = s.admin.clone();
     s.app
         .execute_contract(
@@ -1612,6 +1607,7 @@ fn inactive_topics_open_no_nonces() {
 
     // without the gate (reward-distribution not configured) every topic opens nonces
     let mut open = SuiteBuilder::new()
+        .with_decimals(18)
         .with_accounts(&accounts())
         .with_initial_balance(10_000_000 * TOKEN)
         .without_activity_gate()

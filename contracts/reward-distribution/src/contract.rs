@@ -83,9 +83,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
         QueryMsg::LastSettledEpoch { topic_id } => {
             to_json_binary(&query::last_settled(deps, topic_id)?)
         }
-        QueryMsg::EpochReward { topic_id, epoch } => {
-            to_json_binary(&query::epoch_reward(deps, topic_id, epoch)?)
-        }
+        QueryMsg::EpochReward { topic_id, epoch } => Ok(query::epoch_reward(deps, topic_id, epoch)),
         QueryMsg::Emission {} => to_json_binary(&query::emission(deps)?),
         QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?),
         QueryMsg::Parked { start_after, limit } => to_json_binary(

@@ -1,7 +1,6 @@
-//! The contract's boundary to the maths package: conversions between the stored /
-//! message number types (cosmwasm `Decimal`, `SignedDecimal`, `Uint128`) and
-//! `nous_math::Fixed`, and the three computations this contract needs, each named after
-//! its MATH.md section:
+//! The contract's boundary to the maths package (numbers convert with the `From` /
+//! `TryFrom` of `nous_math::convert`): the three computations this contract needs, each
+//! named after its MATH.md section:
 //! - [`topic_weight`] (§9.1), [`topic_epoch_reward`] and [`share_treasury`] (§9.2);
 //! - [`month_emission`] (§10);
 //! - [`epoch_split`] (§8.1–8.6) and [`payouts`] (§8.7).
@@ -9,64 +8,44 @@
 //! No storage here: plain data in, plain data out, so tests can run the same functions on
 //! the same inputs and compare with what the contract paid.
 
-use cosmwasm_std::{Decimal, SignedDecimal};
 use std::collections::BTreeMap;
 
+use nous_math::convert::as_18_decimals;
 use nous_math::rewards::{self, ClassBudgets, ClassSplit, Payout};
 use nous_math::topic::{self, TopicEntry};
 use nous_math::{emission, Fixed, MathError, MathResult, Params};
-
-// ---- conversions ----------------------------------------------------------------------
-
-/// `Decimal` and `Fixed` share 18 decimals: only the sign range differs.
-pub fn fixed_from_decimal(d: Decimal) -> MathResult<Fixed> {
-    i128::try_from(d.atomics().u128())
-        .map(Fixed::from_raw)
-        .map_err(|_| MathError::Overflow)
-}
-
-pub fn decimal_from_fixed(f: Fixed) -> MathResult<Decimal> {
-    let raw = u128::try_from(f.raw()).map_err(|_| MathError::InvalidSign("unsigned decimal"))?;
-    Ok(Decimal::raw(raw))
-}
-
-pub fn fixed_from_signed(d: SignedDecimal) -> Fixed {
-    Fixed::from_raw(d.atomics().i128())
-}
-
-pub fn signed_from_fixed(f: Fixed) -> SignedDecimal {
-    SignedDecimal::raw(f.raw())
-}
+use nous_types::params::RewardParams;
 
 // ---- §9 topic weight and topic reward -------------------------------------------------
 
-/// The maths package's parameter set with the §9.1 values of the registry's global
-/// parameters (the §9 functions read only those).
-pub fn weight_params(
-    stake_importance: Fixed,
-    fee_importance: Fixed,
-    min_topic_weight: Fixed,
-) -> Params {
-    Params {
-        topic_reward_stake_importance: stake_importance,
-        topic_reward_fee_revenue_importance: fee_importance,
-        min_topic_weight,
-        ..Params::chain_defaults()
-    }
+/// The maths package's parameter set with this contract's group of the registry's global
+/// parameters (§8–§10); the rest, which these functions do not read, are chain defaults.
+pub fn reward_params(rewards: &RewardParams) -> MathResult<Params> {
+    let mut p = Params::chain_defaults();
+    rewards.apply(&mut p)?;
+    Ok(p)
 }
 
 /// §9.1 with `nous_math::topic::topic_weight`: `ŵ = S^μ · (C/epoch_length)^ν` (0 when
-/// `C = 0`), smoothed `EMA_α(ŵ, prev)`. Stake and revenue (base units, any `u128`) count
-/// in whole tokens, so the weight and `min_topic_weight` are in tokens.
+/// `C = 0`), smoothed `EMA_α(ŵ, prev)`. Stake and revenue are base units of a token with
+/// `decimals` decimals and enter in whole tokens (`nous_math::convert::as_18_decimals`, saturating: any `u128`
+/// is accepted), so the weight and `min_topic_weight` are in tokens whatever the decimals.
 pub fn topic_weight(
     stake: u128,
     revenue: u128,
+    decimals: u8,
     epoch_length: u64,
     previous: Option<Fixed>,
-    alpha: Fixed,
     params: &Params,
 ) -> MathResult<Fixed> {
-    topic::topic_weight(stake, revenue, epoch_length, previous, alpha, params)
+    topic::topic_weight(
+        as_18_decimals(stake, decimals)?,
+        as_18_decimals(revenue, decimals)?,
+        epoch_length,
+        previous,
+        params.topic_reward_alpha,
+        params,
+    )
 }
 
 /// §9.1: active iff the weight reaches `min_topic_weight`.
@@ -453,19 +432,6 @@ mod tests {
         })
         .unwrap();
         assert_eq!(uncapped.emission_per_token, fx("1.25"));
-    }
-
-    #[test]
-    fn conversions_round_trip_and_refuse_what_does_not_fit() {
-        let d = Decimal::percent(125);
-        assert_eq!(
-            decimal_from_fixed(fixed_from_decimal(d).unwrap()).unwrap(),
-            d
-        );
-        assert!(decimal_from_fixed(fx("-1")).is_err());
-        assert!(fixed_from_decimal(Decimal::MAX).is_err());
-        let s = SignedDecimal::percent(-250);
-        assert_eq!(signed_from_fixed(fixed_from_signed(s)), s);
     }
 
     #[test]

@@ -220,7 +220,7 @@ fn treasury_cap_shares_by_weight_and_epoch_length() {
     assert_eq!(s.balance(&vault), left - r1.drawn.u128() - r2.drawn.u128());
     // The same split as nous-math's §9.2 rule.
     let entry = |w: Decimal| TopicEntry {
-        weight: Fixed::from_raw(w.atomics().u128() as i128),
+        weight: Fixed::try_from(w).unwrap(),
         epoch_length: EPOCH,
     };
     let topics: BTreeMap<u32, TopicEntry> = [(1, entry(r1.weight)), (2, entry(r2.weight))]
@@ -229,7 +229,7 @@ fn treasury_cap_shares_by_weight_and_epoch_length() {
     let expected = topic_rewards(
         &topics,
         &[2, 1],
-        Fixed::from_raw(r1.weight_sum.atomics().u128() as i128),
+        Fixed::try_from(r1.weight_sum).unwrap(),
         10u128.pow(30),
         left,
     )

@@ -17,11 +17,11 @@ const STAKE: u128 = 1_000_000 * TOKEN;
 const REVENUE: u128 = 100 * TOKEN;
 
 fn f(d: cosmwasm_std::SignedDecimal) -> Fixed {
-    Fixed::from_raw(d.atomics().i128())
+    Fixed::from(d)
 }
 
 fn fd(d: Decimal) -> Fixed {
-    Fixed::from_raw(d.atomics().u128() as i128)
+    Fixed::try_from(d).unwrap()
 }
 
 /// A topic with 3 inferers, 2 forecasters and 2 reputers (rep-a: 40% delegated).
@@ -44,7 +44,7 @@ fn expected_first_epoch(
     e: u128,
     stakes: &[u128],
 ) -> BTreeMap<Addr, u128> {
-    let p = global_params();
+    let p = global_params().rewards;
     let map = |xs: &[nous_types::reward_distribution::ActorScore]| -> BTreeMap<u32, Fixed> {
         xs.iter().map(|a| (a.actor_index, f(a.score))).collect()
     };
@@ -349,7 +349,7 @@ impl Model {
         e: u128,
         stakes: &BTreeMap<u32, u128>,
     ) -> BTreeMap<Addr, u128> {
-        let p = global_params();
+        let p = global_params().rewards;
         let map = |xs: &[nous_types::reward_distribution::ActorScore]| -> BTreeMap<u32, Fixed> {
             xs.iter().map(|a| (a.actor_index, f(a.score))).collect()
         };

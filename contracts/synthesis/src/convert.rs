@@ -1,33 +1,19 @@
-//! Conversions at the door: message numbers (`SignedDecimal`, `Decimal`) and the maths
-//! package's `Fixed` share one representation (18 decimals over i128), so they are exact.
+//! Values at the door: submitted numbers checked against the maths package's bound, and
+//! maps of values in their message form. `SignedDecimal`/`Decimal` ↔ `Fixed` are the
+//! exact conversions of `nous_math::convert` (`From` / `TryFrom`).
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Decimal, SignedDecimal};
+use cosmwasm_std::SignedDecimal;
 use nous_math::params::check_value;
-use nous_math::{Fixed, MathError};
+use nous_math::Fixed;
 use nous_types::synthesis::{WorkerValue, MAX_ABS_VALUE};
 
 use crate::error::ContractError;
 
-pub fn to_fixed(d: SignedDecimal) -> Fixed {
-    Fixed::from_raw(d.atomics().i128())
-}
-
-pub fn to_dec(f: Fixed) -> SignedDecimal {
-    SignedDecimal::raw(f.raw())
-}
-
-/// An unsigned parameter as `Fixed`; errors only above ~1.7e20.
-pub fn param(d: Decimal) -> Result<Fixed, ContractError> {
-    i128::try_from(d.atomics().u128())
-        .map(Fixed::from_raw)
-        .map_err(|_| ContractError::Math(MathError::Overflow))
-}
-
 /// A submitted value: inside `±MAX_ABS_VALUE` (the maths package's bound).
 pub fn checked_value(field: &str, d: SignedDecimal) -> Result<Fixed, ContractError> {
-    let f = to_fixed(d);
+    let f = Fixed::from(d);
     check_value(f, "submitted value").map_err(|_| ContractError::ValueOutOfRange {
         field: field.to_string(),
         value: d.to_string(),
@@ -40,7 +26,7 @@ pub fn worker_values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {
     m.iter()
         .map(|(w, v)| WorkerValue {
             worker: *w,
-            value: to_dec(*v),
+            value: SignedDecimal::from(*v),
         })
         .collect()
 }
@@ -49,20 +35,6 @@ pub fn worker_values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {
 mod tests {
     use super::*;
     use std::str::FromStr;
-
-    #[test]
-    fn decimal_and_fixed_share_a_representation() {
-        let d = SignedDecimal::from_str("-12.000000000000000345").unwrap();
-        assert_eq!(
-            to_fixed(d),
-            Fixed::from_str("-12.000000000000000345").unwrap()
-        );
-        assert_eq!(to_dec(to_fixed(d)), d);
-        assert_eq!(
-            param(Decimal::percent(25)).unwrap(),
-            Fixed::from_str("0.25").unwrap()
-        );
-    }
 
     #[test]
     fn values_are_bounded() {

@@ -13,7 +13,6 @@ use nous_types::synthesis::{
 use nous_types::topic_registry::TopicRegistryContract;
 use nous_types::EpochClock;
 
-use crate::convert::to_dec;
 use crate::error::ContractError;
 use crate::records::{load_bundle, load_inference, load_latest_value, load_network_losses};
 use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, SCORE_EMAS, TOPICS};
@@ -27,7 +26,7 @@ pub fn topic_state(deps: Deps, topic_id: u64) -> Result<TopicStateResponse, Cont
         .filter_map(|(class, q)| {
             q.map(|v| ClassQuantile {
                 class: *class,
-                value: to_dec(v),
+                value: SignedDecimal::from(v),
             })
         })
         .collect();
@@ -38,7 +37,7 @@ pub fn topic_state(deps: Deps, topic_id: u64) -> Result<TopicStateResponse, Cont
         params_read_at: t.params_read_at,
         worker_closed_below: t.worker_closed_below,
         reputer_closed_below: t.reputer_closed_below,
-        initial_regret: to_dec(t.initial_regret),
+        initial_regret: SignedDecimal::from(t.initial_regret),
         latest_inference_nonce: t.latest_inference_nonce,
         quantiles,
     })
@@ -113,7 +112,7 @@ fn members(
             out.push(ActiveMember {
                 actor: m.actor,
                 address,
-                score_ema: to_dec(m.ema),
+                score_ema: SignedDecimal::from(m.ema),
             });
         }
     }
@@ -291,7 +290,7 @@ pub fn score_ema(
         topic_id,
         class,
         actor,
-        value: stored.as_ref().map(|e| to_dec(e.value)),
+        value: stored.as_ref().map(|e| SignedDecimal::from(e.value)),
         updated_at: stored.map(|e| e.updated_at).unwrap_or(0),
     })
 }

@@ -13,7 +13,6 @@ use nous_math::stats::ema;
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
-use crate::convert::param;
 use crate::error::ContractError;
 use crate::state::{
     add_member, load_set, remove_member, Member, ScoreEma, TopicRecord, SCORE_EMAS,
@@ -92,7 +91,7 @@ pub fn drift_toward_quantile(
     let Some(q) = topic.quantiles.get(class.tag() as usize).copied().flatten() else {
         return Ok(None);
     };
-    let alpha = param(topic.params.merit_sortition_alpha)?;
+    let alpha = Fixed::try_from(topic.params.merit_sortition_alpha)?;
     let prev = stored_ema(storage, topic_id, class, actor)?.map(|e| e.value);
     let value = ema(alpha, q, prev)?;
     SCORE_EMAS.save(

@@ -15,16 +15,14 @@
 //! closing nonce k cannot touch nonce k+1 (SECURITY.md 5).
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Storage, Uint128};
+use cosmwasm_std::{Addr, Storage};
 use cw_storage_plus::{Item, Map};
 use nous_math::Fixed;
+use nous_types::params::{StakingParams, SynthesisParams};
 use nous_types::synthesis::{
     ActorClass, CachedTopicParams, EpochScores, EpochStatus, WorkerPayload,
 };
-use nous_types::topic_registry::GlobalParams;
 use nous_types::EpochClock;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 use crate::codec::{decode_fixed, encode_fixed, IdRecords};
 use crate::error::ContractError;
@@ -39,54 +37,12 @@ pub struct Config {
     pub reward_distribution: Option<Addr>,
 }
 
-/// The registry's global parameters that synthesis uses: a view of
-/// `topic_registry::GlobalParams`, read with the same `Params {}` query (fields it does not
-/// name are ignored). Kept narrow so that reading it stays within the wasm limits on
-/// function locals (a 36-field visitor does not).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
-pub struct SynthesisGlobals {
-    pub c_norm: Decimal,
-    pub epsilon_safe_div: Decimal,
-    pub initial_regret_quantile: Decimal,
-    pub p_norm_safe_div: Decimal,
-    pub epsilon_reputer: Decimal,
-    pub learning_rate: Decimal,
-    pub gradient_descent_max_iters: u32,
-    pub max_gradient_threshold: Decimal,
-    pub min_stake_fraction: Decimal,
-    pub max_top_inferers_to_reward: u32,
-    pub max_top_forecasters_to_reward: u32,
-    pub max_top_reputers_to_reward: u32,
-    pub max_elements_per_forecast: u32,
-    pub required_minimum_stake: Uint128,
-}
-
-impl SynthesisGlobals {
-    /// The view of a full parameter set (what the registry's query answer reads as).
-    pub fn of(g: &GlobalParams) -> SynthesisGlobals {
-        SynthesisGlobals {
-            c_norm: g.c_norm,
-            epsilon_safe_div: g.epsilon_safe_div,
-            initial_regret_quantile: g.initial_regret_quantile,
-            p_norm_safe_div: g.p_norm_safe_div,
-            epsilon_reputer: g.epsilon_reputer,
-            learning_rate: g.learning_rate,
-            gradient_descent_max_iters: g.gradient_descent_max_iters,
-            max_gradient_threshold: g.max_gradient_threshold,
-            min_stake_fraction: g.min_stake_fraction,
-            max_top_inferers_to_reward: g.max_top_inferers_to_reward,
-            max_top_forecasters_to_reward: g.max_top_forecasters_to_reward,
-            max_top_reputers_to_reward: g.max_top_reputers_to_reward,
-            max_elements_per_forecast: g.max_elements_per_forecast,
-            required_minimum_stake: g.required_minimum_stake,
-        }
-    }
-}
-
-/// The registry's global parameters, as last read.
+/// The registry's global parameters synthesis reads (its group, and the stake gate), as
+/// last read.
 #[cw_serde]
 pub struct CachedGlobals {
-    pub params: SynthesisGlobals,
+    pub synthesis: SynthesisParams,
+    pub staking: StakingParams,
     pub read_at: u64,
 }
 

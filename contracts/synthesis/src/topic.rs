@@ -3,10 +3,10 @@
 use cosmwasm_std::{Deps, DepsMut, Env, StdError};
 use nous_math::Fixed;
 use nous_types::synthesis::CachedTopicParams;
-use nous_types::topic_registry::{QueryMsg as RegistryQuery, Topic, TopicRegistryContract};
+use nous_types::topic_registry::{Topic, TopicRegistryContract};
 
 use crate::error::ContractError;
-use crate::state::{CachedGlobals, SynthesisGlobals, TopicRecord, CONFIG, GLOBALS, TOPICS};
+use crate::state::{CachedGlobals, TopicRecord, CONFIG, GLOBALS, TOPICS};
 
 fn registry(deps: Deps) -> Result<TopicRegistryContract, ContractError> {
     Ok(TopicRegistryContract(
@@ -22,7 +22,7 @@ fn unknown(topic_id: u64, e: StdError) -> ContractError {
 }
 
 /// The per-topic parameters synthesis needs, from the registry's topic and globals.
-pub fn cached_params(topic: &Topic, globals: &SynthesisGlobals) -> CachedTopicParams {
+pub fn cached_params(topic: &Topic, globals: &CachedGlobals) -> CachedTopicParams {
     let p = &topic.params;
     CachedTopicParams {
         p_norm: p.p_norm,
@@ -33,36 +33,33 @@ pub fn cached_params(topic: &Topic, globals: &SynthesisGlobals) -> CachedTopicPa
         active_inferer_quantile: p.active_inferer_quantile,
         active_forecaster_quantile: p.active_forecaster_quantile,
         active_reputer_quantile: p.active_reputer_quantile,
-        max_inferers: globals.max_top_inferers_to_reward,
-        max_forecasters: globals.max_top_forecasters_to_reward,
-        max_reputers: globals.max_top_reputers_to_reward,
-        max_elements_per_forecast: globals.max_elements_per_forecast,
-        required_minimum_stake: globals.required_minimum_stake,
+        max_inferers: globals.synthesis.max_top_inferers_to_reward,
+        max_forecasters: globals.synthesis.max_top_forecasters_to_reward,
+        max_reputers: globals.synthesis.max_top_reputers_to_reward,
+        max_elements_per_forecast: globals.synthesis.max_elements_per_forecast,
+        required_minimum_stake: globals.staking.required_minimum_stake,
     }
 }
 
-/// The registry's global parameters: the cached copy, or read and cached at first use.
-pub fn load_globals(deps: &mut DepsMut, env: &Env) -> Result<SynthesisGlobals, ContractError> {
+/// The registry's global parameters synthesis reads: the cached copy, or read and cached
+/// at first use.
+pub fn load_globals(deps: &mut DepsMut, env: &Env) -> Result<CachedGlobals, ContractError> {
     if let Some(g) = GLOBALS.may_load(deps.storage)? {
-        return Ok(g.params);
+        return Ok(g);
     }
     refresh_globals(deps, env)
 }
 
-/// Re-reads the registry's global parameters.
-pub fn refresh_globals(deps: &mut DepsMut, env: &Env) -> Result<SynthesisGlobals, ContractError> {
-    let registry = registry(deps.as_ref())?;
-    let params: SynthesisGlobals = deps
-        .querier
-        .query_wasm_smart(registry.addr(), &RegistryQuery::Params {})?;
-    GLOBALS.save(
-        deps.storage,
-        &CachedGlobals {
-            params: params.clone(),
-            read_at: env.block.height,
-        },
-    )?;
-    Ok(params)
+/// Re-reads the registry's global parameters and keeps synthesis's groups.
+pub fn refresh_globals(deps: &mut DepsMut, env: &Env) -> Result<CachedGlobals, ContractError> {
+    let read = registry(deps.as_ref())?.synthesis_groups(&deps.querier)?;
+    let globals = CachedGlobals {
+        synthesis: read.synthesis,
+        staking: read.staking,
+        read_at: env.block.height,
+    };
+    GLOBALS.save(deps.storage, &globals)?;
+    Ok(globals)
 }
 
 /// The topic's record, created from the registry at first use.

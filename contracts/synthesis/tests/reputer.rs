@@ -193,7 +193,7 @@ fn inconsistent_bundles_are_refused() {
 #[test]
 fn reputer_sortition_caps_the_set() {
     let mut s = SuiteBuilder::new()
-        .globals(|g| g.max_top_reputers_to_reward = 2)
+        .globals(|g| g.synthesis.max_top_reputers_to_reward = 2)
         .build();
     s.set_height(worker_start(0));
     s.submit(0, 0, Some("1"), None).unwrap();

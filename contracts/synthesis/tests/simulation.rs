@@ -71,10 +71,10 @@ fn run(events: Vec<Event>) {
     let mut s = SuiteBuilder::new()
         .workers(6)
         .globals(|g| {
-            g.max_top_inferers_to_reward = 3;
-            g.max_top_forecasters_to_reward = 2;
-            g.max_top_reputers_to_reward = 2;
-            g.max_elements_per_forecast = 2;
+            g.synthesis.max_top_inferers_to_reward = 3;
+            g.synthesis.max_top_forecasters_to_reward = 2;
+            g.synthesis.max_top_reputers_to_reward = 2;
+            g.synthesis.max_elements_per_forecast = 2;
         })
         .topic(|t| t.params.alpha_regret = dec("0.5"))
         .build();
@@ -124,7 +124,7 @@ fn run(events: Vec<Event>) {
                     }
                 };
                 let mut b = bundle_for(&ni, reputer as u32);
-                b.combined = sd(&Fixed::from_raw(b.combined.atomics().i128())
+                b.combined = sd(&Fixed::from(b.combined)
                     .checked_add(Fixed::from_ratio(noise as i128, 1000).unwrap())
                     .unwrap()
                     .to_string());

@@ -27,8 +27,8 @@ fn scored_suite() -> Suite {
 fn scored_suite_with(edit: impl FnOnce(&mut nous_types::topic_registry::GlobalParams)) -> Suite {
     let mut s = SuiteBuilder::new()
         .globals(|g| {
-            g.max_top_inferers_to_reward = 2;
-            g.max_elements_per_forecast = 1;
+            g.synthesis.max_top_inferers_to_reward = 2;
+            g.synthesis.max_elements_per_forecast = 1;
             edit(g);
         })
         .build();
@@ -147,7 +147,7 @@ fn forecast_elements_keep_the_highest_ema_inferers() {
 
 #[test]
 fn reputers_are_ranked_by_their_consensus_score_ema() {
-    let mut s = scored_suite_with(|g| g.max_top_reputers_to_reward = 2);
+    let mut s = scored_suite_with(|g| g.synthesis.max_top_reputers_to_reward = 2);
     // reputer 2 was refused every nonce; once scores exist its EMA drifted to the quantile
     let q = s
         .topic_state()

@@ -52,8 +52,13 @@ fn inference_of(worker: u32, nonce: u64) -> Fixed {
 
 fn params(s: &Suite) -> Params {
     let st = s.topic_state();
+    let g = default_globals();
     synthesis::maths::maths_params(
-        &synthesis::state::SynthesisGlobals::of(&default_globals()),
+        &synthesis::state::CachedGlobals {
+            synthesis: g.synthesis,
+            staking: g.staking,
+            read_at: 0,
+        },
         &st.params,
         st.params.active_inferer_quantile,
     )
@@ -212,7 +217,7 @@ impl Model {
         ];
         for (i, sc) in [&ti, &tf, &cons.scores].into_iter().enumerate() {
             let vals: Vec<Fixed> = sc.values().copied().collect();
-            let q = quantile(&vals, Fixed::from_raw(qs[i].atomics().u128() as i128)).unwrap();
+            let q = quantile(&vals, Fixed::try_from(qs[i]).unwrap()).unwrap();
             self.quantiles[i] = Some(q);
             for (a, t) in sc {
                 let prev = self.emas[i].get(a).copied();
@@ -403,7 +408,7 @@ fn inconsistent_bundle_sets_are_refused_in_the_full_path() {
 fn run_scenario(eager: bool) -> Vec<String> {
     let mut s = SuiteBuilder::new()
         .topic(|t| t.params.alpha_regret = dec("0.5"))
-        .globals(|g| g.max_top_inferers_to_reward = 3)
+        .globals(|g| g.synthesis.max_top_inferers_to_reward = 3)
         .build();
     for (m, stake) in STAKES.iter().enumerate() {
         let r = s.reputers[m].clone();

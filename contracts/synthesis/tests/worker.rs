@@ -184,7 +184,7 @@ fn only_registered_operators_submit() {
 #[test]
 fn payload_validation_errors() {
     let mut s = SuiteBuilder::new()
-        .globals(|g| g.max_top_inferers_to_reward = 3)
+        .globals(|g| g.synthesis.max_top_inferers_to_reward = 3)
         .topic(|t| t.params.allow_negative = false)
         .build();
     s.set_height(worker_start(0));
@@ -290,8 +290,8 @@ fn unknown_topic_is_refused() {
 fn sortition_keeps_the_set_within_its_cap() {
     let mut s = SuiteBuilder::new()
         .globals(|g| {
-            g.max_top_inferers_to_reward = 2;
-            g.max_top_forecasters_to_reward = 1;
+            g.synthesis.max_top_inferers_to_reward = 2;
+            g.synthesis.max_top_forecasters_to_reward = 1;
         })
         .build();
     s.set_height(worker_start(0));

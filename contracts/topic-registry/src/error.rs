@@ -1,5 +1,6 @@
 use cosmwasm_std::{StdError, Uint128};
 use nous_types::migrate::MigrateError;
+use nous_types::params::ParamError;
 use nous_types::PaymentError;
 use thiserror::Error;
 
@@ -17,6 +18,10 @@ pub enum ContractError {
     #[error(transparent)]
     Ownership(#[from] cw_ownable::OwnershipError),
 
+    /// A global or topic parameter outside its bound (`nous_types::params`).
+    #[error(transparent)]
+    Param(#[from] ParamError),
+
     // ---- configuration -------------------------------------------------------------
     #[error("invalid denom {denom}: a native denom must be 3 to 128 characters of letters, digits and /:._-, starting with a letter")]
     InvalidDenom { denom: String },
@@ -33,12 +38,10 @@ pub enum ContractError {
     #[error("too many whitelist changes in one message: at most {max}, got {got}")]
     TooManyWhitelistChanges { max: u32, got: u64 },
 
-    #[error("global parameter {field} = {value} is out of range: expected {expected}")]
-    InvalidGlobalParam {
-        field: String,
-        value: String,
-        expected: String,
-    },
+    #[error(
+        "token_decimals is fixed at instantiate: it is {decimals}, the new parameters say {got}"
+    )]
+    TokenDecimalsFixed { decimals: u8, got: u8 },
 
     // ---- fees ----------------------------------------------------------------------
     #[error("insufficient fee: expected exactly {expected}, got {got}")]
@@ -66,28 +69,6 @@ pub enum ContractError {
         epoch: u64,
         window_end: u64,
     },
-
-    #[error("topic parameter {field} = {value} is out of range: expected {expected}")]
-    InvalidTopicParam {
-        field: String,
-        value: String,
-        expected: String,
-    },
-
-    #[error("{field} must not be empty")]
-    EmptyString { field: String },
-
-    #[error("{field} is {got} bytes long; at most {max} bytes are allowed")]
-    StringTooLong { field: String, max: u32, got: u64 },
-
-    #[error("epoch_length {got} is shorter than the minimum of {min} blocks")]
-    EpochLengthTooShort { min: u64, got: u64 },
-
-    #[error("worker_submission_window {got} must be at least 1 block and at most the epoch length ({epoch_length})")]
-    WorkerWindowOutOfRange { epoch_length: u64, got: u64 },
-
-    #[error("ground_truth_lag {got} must be between {min} and {max} blocks (one epoch up to max_ground_truth_lag_epochs epochs)")]
-    GroundTruthLagOutOfRange { min: u64, max: u64, got: u64 },
 
     #[error(
         "block height {height} is beyond what the epoch clock of topic {topic_id} can represent"

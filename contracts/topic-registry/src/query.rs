@@ -53,11 +53,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         }
         QueryMsg::CreateTopicFee {} => to_json_binary(&FeeResponse {
             denom: CONFIG.load(deps.storage)?.denom,
-            amount: PARAMS.load(deps.storage)?.create_topic_fee,
+            amount: PARAMS.load(deps.storage)?.registry.create_topic_fee,
         })?,
         QueryMsg::RegistrationFee {} => to_json_binary(&FeeResponse {
             denom: CONFIG.load(deps.storage)?.denom,
-            amount: PARAMS.load(deps.storage)?.registration_fee,
+            amount: PARAMS.load(deps.storage)?.registry.registration_fee,
         })?,
         QueryMsg::Topics { start_after, limit } => {
             to_json_binary(&topics(deps, start_after, limit)?)?

@@ -62,17 +62,19 @@ pub fn reference_emission(total_supply: u128) -> EmissionParams {
 }
 
 impl SuiteConfig {
-    /// The defaults the tests and the simulator start from.
+    /// The defaults the tests and the simulator start from, for a token of `decimals`
+    /// decimals (the parameters' fees and minimum stake are whole tokens of it).
     pub fn new(
         admin: impl Into<String>,
         denom: Denom,
+        decimals: u8,
         chain_security_recipient: impl Into<String>,
         total_supply: u128,
     ) -> Self {
         SuiteConfig {
             admin: admin.into(),
             denom,
-            params: GlobalParams::defaults(),
+            params: GlobalParams::defaults(decimals),
             read_fee: Uint128::new(500),
             unbonding_blocks: 20,
             max_removals_per_call: 3,
@@ -109,7 +111,7 @@ impl SuiteConfig {
                 registry: addr(SuiteContract::TopicRegistry)?.to_string(),
                 reward_distributor: None,
                 read_fee: self.read_fee,
-                blocks_per_month: Some(self.params.blocks_per_month),
+                blocks_per_month: Some(self.params.rewards.blocks_per_month),
             }),
             SuiteContract::Staking => to_json_binary(&staking::InstantiateMsg {
                 owner: admin,

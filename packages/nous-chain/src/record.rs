@@ -211,6 +211,7 @@ mod tests {
         let config = crate::SuiteConfig::new(
             "wasm1admin",
             cw20::Denom::Native("unous".into()),
+            6,
             "wasm1security",
             1_000,
         );

@@ -62,6 +62,10 @@ struct Cli {
     /// The suite's token as a cw20 contract address.
     #[arg(long)]
     cw20: Option<String>,
+    /// The token's decimals (0 to 18; most Cosmos chains' native tokens have 6): the
+    /// default fees and minimum stake are whole tokens of it. Fixed once deployed.
+    #[arg(long, default_value_t = 6)]
+    decimals: u8,
     /// N_total of the emission schedule: the token's maximum supply in base units.
     #[arg(long)]
     total_supply: Option<u128>,
@@ -108,6 +112,7 @@ fn build_config(cli: &Cli, admin: &Addr, fee_denom: &str) -> Result<SuiteConfig>
     Ok(SuiteConfig::new(
         admin.as_str(),
         denom,
+        cli.decimals,
         security,
         total_supply,
     ))

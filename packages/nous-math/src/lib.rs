@@ -8,6 +8,7 @@ mod logspace;
 mod wide;
 
 pub mod consensus;
+pub mod convert;
 pub mod emission;
 pub mod epoch;
 pub mod error;

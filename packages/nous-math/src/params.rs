@@ -1,5 +1,7 @@
 //! Parameters (MATH.md §2) and the input bounds of the package.
 
+use std::fmt;
+
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
 
@@ -19,6 +21,177 @@ pub const MIN_EPSILON: Fixed = Fixed::from_raw(1_000_000_000); // 1e-9
 /// Largest number of actors of one class in one call (the reference's active
 /// sets are 32/6/6; this leaves room for larger topics).
 pub const MAX_ACTORS: usize = 256;
+
+/// Blocks in a month at the reference's 3-second blocks and 30-day month (§2.1).
+pub const BLOCKS_PER_MONTH: u64 = 864_000;
+
+/// An interval of `Fixed` a parameter must lie in, each end open or closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub min: Fixed,
+    pub min_inclusive: bool,
+    pub max: Fixed,
+    pub max_inclusive: bool,
+}
+
+impl Bounds {
+    /// `[min, max]`
+    pub const fn closed(min: Fixed, max: Fixed) -> Bounds {
+        Bounds {
+            min,
+            min_inclusive: true,
+            max,
+            max_inclusive: true,
+        }
+    }
+
+    /// `(min, max]`
+    pub const fn left_open(min: Fixed, max: Fixed) -> Bounds {
+        Bounds {
+            min,
+            min_inclusive: false,
+            max,
+            max_inclusive: true,
+        }
+    }
+
+    /// `>= min`
+    pub const fn at_least(min: Fixed) -> Bounds {
+        Bounds::closed(min, Fixed::MAX)
+    }
+
+    pub fn contains(&self, x: Fixed) -> bool {
+        let above = if self.min_inclusive {
+            x >= self.min
+        } else {
+            x > self.min
+        };
+        let below = if self.max_inclusive {
+            x <= self.max
+        } else {
+            x < self.max
+        };
+        above && below
+    }
+}
+
+/// `[0, 1]`, `(0, 1]`, `[2.5, 4.5]`, `>= 0`: the text of the contracts' errors.
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = if self.min_inclusive { ">=" } else { ">" };
+        if self.max == Fixed::MAX {
+            return write!(f, "{op} {}", self.min);
+        }
+        let open = if self.min_inclusive { '[' } else { '(' };
+        let close = if self.max_inclusive { ']' } else { ')' };
+        write!(f, "{open}{}, {}{close}", self.min, self.max)
+    }
+}
+
+/// A closed interval of a count (blocks, iterations, actors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl Counts {
+    pub fn contains(&self, n: u64) -> bool {
+        (self.min..=self.max).contains(&n)
+    }
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.max == u64::MAX {
+            return write!(f, ">= {}", self.min);
+        }
+        write!(f, "[{}, {}]", self.min, self.max)
+    }
+}
+
+/// The bound of every parameter (§2), stated once: [`Params::validate`] checks them, and
+/// the contracts validate the messages that carry these parameters against the same
+/// constants, so the registry accepts exactly what the maths can run.
+pub mod bounds {
+    use super::{Bounds, Counts, MAX_ACTORS};
+    use crate::fixed::Fixed;
+
+    const fn units(n: i128) -> Fixed {
+        Fixed::from_raw(n * Fixed::SCALE)
+    }
+    const ZERO: Fixed = Fixed::ZERO;
+    const ONE: Fixed = Fixed::ONE;
+
+    /// Fractions and shares.
+    const SHARE: Bounds = Bounds::closed(ZERO, ONE);
+    /// EMA factors and step sizes: 0 would freeze the quantity for ever.
+    const POSITIVE_SHARE: Bounds = Bounds::left_open(ZERO, ONE);
+    /// Reward and norm exponents: beyond 10 `x^p` overflows `Fixed` for realistic scores.
+    const EXPONENT: Bounds = Bounds::left_open(ZERO, units(10));
+    /// Centres of the reward and regret mappings (same reason as [`EXPONENT`]).
+    const CENTRE: Bounds = Bounds::closed(units(-10), units(10));
+
+    // ---- topic parameters (§2.2) ----
+    /// §2.2: 2.5 ≤ p ≤ 4.5.
+    pub const P_NORM: Bounds = Bounds::closed(
+        Fixed::from_raw(2_500_000_000_000_000_000),
+        Fixed::from_raw(4_500_000_000_000_000_000),
+    );
+    /// At least [`super::MIN_EPSILON`] (keeps `R/(σ+ε)` bounded), at most 1.
+    pub const EPSILON: Bounds = Bounds::closed(super::MIN_EPSILON, ONE);
+    pub const ALPHA_REGRET: Bounds = POSITIVE_SHARE;
+    pub const MERIT_SORTITION_ALPHA: Bounds = SHARE;
+    /// §2.2: 0 ≤ q ≤ 1 (every active quantile).
+    pub const ACTIVE_QUANTILE: Bounds = SHARE;
+
+    // ---- module parameters (§2.1) ----
+    pub const C_NORM: Bounds = CENTRE;
+    pub const EPSILON_SAFE_DIV: Bounds = POSITIVE_SHARE;
+    pub const INITIAL_REGRET_QUANTILE: Bounds = SHARE;
+    /// The numerator of the §6.3 offset `c − p_norm_safe_div/p`: an exponent's range.
+    pub const P_NORM_SAFE_DIV: Bounds = EXPONENT;
+    pub const EPSILON_REPUTER: Bounds = POSITIVE_SHARE;
+    pub const LEARNING_RATE: Bounds = POSITIVE_SHARE;
+    pub const MAX_GRADIENT_THRESHOLD: Bounds = POSITIVE_SHARE;
+    pub const MIN_STAKE_FRACTION: Bounds = SHARE;
+    /// At least one step; at most 100 (bounded work per reputer window).
+    pub const GRADIENT_DESCENT_MAX_ITERS: Counts = Counts { min: 1, max: 100 };
+    /// `p_reward_inference`, `p_reward_forecast`, `p_reward_reputer`.
+    pub const P_REWARD: Bounds = EXPONENT;
+    /// `c_reward_inference`, `c_reward_forecast`.
+    pub const C_REWARD: Bounds = CENTRE;
+    pub const TASK_REWARD_ALPHA: Bounds = POSITIVE_SHARE;
+    pub const BETA_ENTROPY: Bounds = SHARE;
+    /// The §8.1 score sample is stored per topic: at most 100 entries.
+    pub const MAX_SAMPLES_TO_SCALE_SCORES: Counts = Counts { min: 1, max: 100 };
+    /// `μ` and `ν` of §9.1 (`topic_reward_stake_importance`, `..._fee_revenue_importance`).
+    pub const TOPIC_REWARD_IMPORTANCE: Bounds = SHARE;
+    pub const TOPIC_REWARD_ALPHA: Bounds = POSITIVE_SHARE;
+    /// Any non-negative weight, in whole tokens (§9.1).
+    pub const MIN_TOPIC_WEIGHT: Bounds = Bounds::at_least(ZERO);
+    /// The validators' (chain-security) share of each draw (§10.4).
+    pub const CHAIN_SECURITY_SHARE: Bounds = SHARE;
+    /// Block counts (`blocks_per_month`, `min_epoch_length`): at least one block.
+    pub const BLOCKS: Counts = Counts {
+        min: 1,
+        max: u64::MAX,
+    };
+    /// Active inferers per epoch: the one-out regret tables grow with the square of the
+    /// set (DESIGN.md "Gas"); 128 is the largest configuration measured.
+    pub const MAX_TOP_INFERERS: Counts = Counts { min: 1, max: 128 };
+    /// Active forecasters per epoch (the large measured configuration uses 24).
+    pub const MAX_TOP_FORECASTERS: Counts = Counts { min: 1, max: 32 };
+    /// Active reputers per epoch (the large measured configuration uses 24).
+    pub const MAX_TOP_REPUTERS: Counts = Counts { min: 1, max: 32 };
+    /// A forecast cannot name more inferers than an active set holds.
+    pub const MAX_ELEMENTS_PER_FORECAST: Counts = MAX_TOP_INFERERS;
+
+    // Every active set fits in one maths call.
+    const _: () = assert!(MAX_TOP_INFERERS.max <= MAX_ACTORS as u64);
+    const _: () = assert!(MAX_TOP_FORECASTERS.max <= MAX_ACTORS as u64);
+    const _: () = assert!(MAX_TOP_REPUTERS.max <= MAX_ACTORS as u64);
+}
 
 /// Every parameter of MATH.md §2.1 (module) and §2.2 (topic).
 #[derive(
@@ -103,7 +276,7 @@ impl Params {
             max_top_forecasters_to_reward: 6,
             max_top_reputers_to_reward: 6,
             max_elements_per_forecast: 12,
-            blocks_per_month: 864_000,
+            blocks_per_month: BLOCKS_PER_MONTH,
             min_epoch_length: 12,
             required_minimum_stake: 10_000,
         }
@@ -121,132 +294,117 @@ impl Params {
         }
     }
 
-    /// Check every bound of §2 (a contract calls this when parameters change).
+    /// Check every parameter against its bound in [`bounds`] (every public epoch
+    /// function calls this first; the contracts validate their messages with the
+    /// same bounds, so a parameter the registry accepts never makes this fail).
     pub fn validate(&self) -> MathResult<()> {
-        let one = Fixed::ONE;
-        let in_unit = |x: Fixed| x >= Fixed::ZERO && x <= one;
-        if self.p_norm < lit("2.5") || self.p_norm > lit("4.5") {
-            return Err(MathError::InvalidParam("p_norm must be in [2.5, 4.5]"));
-        }
-        if self.epsilon_topic < MIN_EPSILON || self.epsilon_topic > one {
-            return Err(MathError::InvalidParam("epsilon must be in [1e-9, 1]"));
-        }
-        if !self.alpha_regret.is_positive() || self.alpha_regret > one {
-            return Err(MathError::InvalidParam("alpha_regret must be in (0, 1]"));
-        }
-        for (x, what) in [
+        use bounds::*;
+        let fixed: [(&'static str, Fixed, Bounds); 25] = [
+            ("p_norm", self.p_norm, P_NORM),
+            ("epsilon", self.epsilon_topic, EPSILON),
+            ("alpha_regret", self.alpha_regret, ALPHA_REGRET),
             (
+                "merit_sortition_alpha",
                 self.merit_sortition_alpha,
-                "merit_sortition_alpha must be in [0, 1]",
+                MERIT_SORTITION_ALPHA,
             ),
-            (self.active_quantile, "active quantile must be in [0, 1]"),
+            ("active_quantile", self.active_quantile, ACTIVE_QUANTILE),
+            ("c_norm", self.c_norm, C_NORM),
+            ("epsilon_safe_div", self.epsilon_safe_div, EPSILON_SAFE_DIV),
+            ("epsilon_reputer", self.epsilon_reputer, EPSILON_REPUTER),
+            ("learning_rate", self.learning_rate, LEARNING_RATE),
             (
-                self.min_stake_fraction,
-                "min_stake_fraction must be in [0, 1]",
-            ),
-            (
-                self.task_reward_alpha,
-                "task_reward_alpha must be in [0, 1]",
-            ),
-            (
-                self.initial_regret_quantile,
-                "initial_regret_quantile must be in [0, 1]",
-            ),
-            (
-                self.topic_reward_alpha,
-                "topic_reward_alpha must be in [0, 1]",
-            ),
-            (
-                self.validators_vs_allora_percent_reward,
-                "validator share must be in [0, 1]",
-            ),
-            (
-                self.topic_reward_stake_importance,
-                "stake importance must be in [0, 1]",
-            ),
-            (
-                self.topic_reward_fee_revenue_importance,
-                "fee importance must be in [0, 1]",
-            ),
-            (self.beta_entropy, "beta_entropy must be in [0, 1]"),
-        ] {
-            if !in_unit(x) {
-                return Err(MathError::InvalidParam(what));
-            }
-        }
-        for (x, what) in [
-            (
-                self.epsilon_safe_div,
-                "epsilon_safe_div must be positive and at most 1",
-            ),
-            (
-                self.epsilon_reputer,
-                "epsilon_reputer must be positive and at most 1",
-            ),
-            (
-                self.learning_rate,
-                "learning_rate must be positive and at most 1",
-            ),
-            (
+                "max_gradient_threshold",
                 self.max_gradient_threshold,
-                "max_gradient_threshold must be positive and at most 1",
-            ),
-        ] {
-            if !x.is_positive() || x > one {
-                return Err(MathError::InvalidParam(what));
-            }
-        }
-        let ten = lit("10");
-        for (x, what) in [
-            (
-                self.p_reward_inference,
-                "p_reward_inference must be in (0, 10]",
+                MAX_GRADIENT_THRESHOLD,
             ),
             (
-                self.p_reward_forecast,
-                "p_reward_forecast must be in (0, 10]",
+                "min_stake_fraction",
+                self.min_stake_fraction,
+                MIN_STAKE_FRACTION,
             ),
-            (self.p_reward_reputer, "p_reward_reputer must be in (0, 10]"),
-            (self.p_norm_safe_div, "p_norm_safe_div must be in (0, 10]"),
-        ] {
-            if !x.is_positive() || x > ten {
-                return Err(MathError::InvalidParam(what));
-            }
-        }
-        for (x, what) in [
-            (self.c_norm, "c_norm must be in [-10, 10]"),
+            ("p_reward_inference", self.p_reward_inference, P_REWARD),
+            ("p_reward_forecast", self.p_reward_forecast, P_REWARD),
+            ("p_reward_reputer", self.p_reward_reputer, P_REWARD),
+            ("c_reward_inference", self.c_reward_inference, C_REWARD),
+            ("c_reward_forecast", self.c_reward_forecast, C_REWARD),
             (
-                self.c_reward_inference,
-                "c_reward_inference must be in [-10, 10]",
+                "task_reward_alpha",
+                self.task_reward_alpha,
+                TASK_REWARD_ALPHA,
+            ),
+            ("beta_entropy", self.beta_entropy, BETA_ENTROPY),
+            (
+                "initial_regret_quantile",
+                self.initial_regret_quantile,
+                INITIAL_REGRET_QUANTILE,
+            ),
+            ("p_norm_safe_div", self.p_norm_safe_div, P_NORM_SAFE_DIV),
+            (
+                "topic_reward_alpha",
+                self.topic_reward_alpha,
+                TOPIC_REWARD_ALPHA,
             ),
             (
-                self.c_reward_forecast,
-                "c_reward_forecast must be in [-10, 10]",
+                "topic_reward_stake_importance",
+                self.topic_reward_stake_importance,
+                TOPIC_REWARD_IMPORTANCE,
             ),
-        ] {
-            if x < lit("-10") || x > ten {
-                return Err(MathError::InvalidParam(what));
-            }
+            (
+                "topic_reward_fee_revenue_importance",
+                self.topic_reward_fee_revenue_importance,
+                TOPIC_REWARD_IMPORTANCE,
+            ),
+            ("min_topic_weight", self.min_topic_weight, MIN_TOPIC_WEIGHT),
+            (
+                "validators_vs_allora_percent_reward",
+                self.validators_vs_allora_percent_reward,
+                CHAIN_SECURITY_SHARE,
+            ),
+        ];
+        let counts: [(&'static str, u64, Counts); 8] = [
+            (
+                "gradient_descent_max_iters",
+                self.gradient_descent_max_iters.into(),
+                GRADIENT_DESCENT_MAX_ITERS,
+            ),
+            (
+                "max_samples_to_scale_scores",
+                self.max_samples_to_scale_scores.into(),
+                MAX_SAMPLES_TO_SCALE_SCORES,
+            ),
+            (
+                "max_top_inferers_to_reward",
+                self.max_top_inferers_to_reward.into(),
+                MAX_TOP_INFERERS,
+            ),
+            (
+                "max_top_forecasters_to_reward",
+                self.max_top_forecasters_to_reward.into(),
+                MAX_TOP_FORECASTERS,
+            ),
+            (
+                "max_top_reputers_to_reward",
+                self.max_top_reputers_to_reward.into(),
+                MAX_TOP_REPUTERS,
+            ),
+            (
+                "max_elements_per_forecast",
+                self.max_elements_per_forecast.into(),
+                MAX_ELEMENTS_PER_FORECAST,
+            ),
+            ("blocks_per_month", self.blocks_per_month, BLOCKS),
+            ("min_epoch_length", self.min_epoch_length, BLOCKS),
+        ];
+        let bad = fixed
+            .iter()
+            .map(|(name, x, b)| (*name, b.contains(*x)))
+            .chain(counts.iter().map(|(name, x, b)| (*name, b.contains(*x))))
+            .find(|(_, ok)| !ok);
+        match bad {
+            Some((name, _)) => Err(MathError::InvalidParam(name)),
+            None => Ok(()),
         }
-        if self.gradient_descent_max_iters > 100 {
-            return Err(MathError::InvalidParam(
-                "gradient_descent_max_iters must be at most 100",
-            ));
-        }
-        if self.max_samples_to_scale_scores == 0 || self.max_samples_to_scale_scores > 1000 {
-            return Err(MathError::InvalidParam(
-                "max_samples_to_scale_scores must be in [1, 1000]",
-            ));
-        }
-        if self.blocks_per_month == 0 || self.min_epoch_length == 0 {
-            return Err(MathError::InvalidParam("block counts must be positive"));
-        }
-        if self.min_topic_weight.is_negative() {
-            return Err(MathError::InvalidParam(
-                "min_topic_weight must not be negative",
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -289,4 +447,46 @@ pub fn check_count(n: usize, what: &'static str) -> MathResult<()> {
         return Err(MathError::OutOfRange(what));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_open_or_closed_as_stated() {
+        let half = lit("0.5");
+        let b = Bounds::left_open(Fixed::ZERO, Fixed::ONE);
+        assert!(!b.contains(Fixed::ZERO) && b.contains(half) && b.contains(Fixed::ONE));
+        assert_eq!(b.to_string(), "(0, 1]");
+        let c = Bounds::closed(lit("-10"), lit("10"));
+        assert!(c.contains(lit("-10")) && c.contains(lit("10")) && !c.contains(lit("10.5")));
+        assert_eq!(c.to_string(), "[-10, 10]");
+        assert_eq!(Bounds::at_least(Fixed::ZERO).to_string(), ">= 0");
+        let n = Counts { min: 1, max: 100 };
+        assert!(!n.contains(0) && n.contains(1) && n.contains(100) && !n.contains(101));
+        assert_eq!(n.to_string(), "[1, 100]");
+    }
+
+    #[test]
+    fn validate_names_the_first_parameter_out_of_bounds() {
+        Params::chain_defaults().validate().unwrap();
+        Params::simulator().validate().unwrap();
+        let p = Params {
+            p_norm_safe_div: Fixed::from_raw(10 * Fixed::SCALE + 1),
+            ..Params::chain_defaults()
+        };
+        assert_eq!(
+            p.validate(),
+            Err(MathError::InvalidParam("p_norm_safe_div"))
+        );
+        let p = Params {
+            max_top_inferers_to_reward: 129,
+            ..Params::chain_defaults()
+        };
+        assert_eq!(
+            p.validate(),
+            Err(MathError::InvalidParam("max_top_inferers_to_reward"))
+        );
+    }
 }

@@ -125,6 +125,7 @@ pub fn ensure_stake<C: Chain>(
             ctx.suite
                 .params(&ctx.chain)
                 .map_err(|e| e.to_string())?
+                .staking
                 .required_minimum_stake
         }
         StakeTarget::Amount(a) => *a,

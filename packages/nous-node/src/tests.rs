@@ -278,8 +278,8 @@ impl FakeChain {
                 .unwrap()
             }
             ("wasm1registry", "params") => {
-                let mut p = nous_types::topic_registry::GlobalParams::defaults();
-                p.required_minimum_stake = Uint128::new(w.min_stake);
+                let mut p = nous_types::topic_registry::GlobalParams::defaults(6);
+                p.staking.required_minimum_stake = Uint128::new(w.min_stake);
                 serde_json::to_value(p).unwrap()
             }
             ("wasm1synthesis", "worker_payload") => {

@@ -18,8 +18,10 @@ use nous_types::synthesis::{
 use nous_types::topic_registry::{self as reg, GlobalParams, Role, TopicParams};
 use nous_types::{fee_vault, staking};
 
-/// One whole token in base units (the maths reads stakes and fees in whole tokens).
-pub const TOKEN: u128 = 1_000_000_000_000_000_000;
+/// The simulated token's decimals, and one whole token in base units (the maths reads
+/// stakes and fees in whole tokens).
+pub const TOKEN_DECIMALS: u8 = 18;
+pub const TOKEN: u128 = 10u128.pow(TOKEN_DECIMALS as u32);
 
 /// A float as the 18-decimal signed decimal the contracts take (rounded to 12 places).
 pub fn dec(x: f64) -> SignedDecimal {
@@ -225,7 +227,7 @@ impl<C: Chain> Network<C> {
 
     /// Creates a topic paying the creation fee; returns (id, start height).
     pub fn create_topic(&mut self, creator: &str, params: TopicParams) -> Result<(u64, u64)> {
-        let fee = self.params()?.create_topic_fee.u128();
+        let fee = self.params()?.registry.create_topic_fee.u128();
         let registry = self.contract(SuiteContract::TopicRegistry)?;
         let m = self.pay_msg(
             &registry,
@@ -249,7 +251,7 @@ impl<C: Chain> Network<C> {
 
     /// Registers and returns the per-topic actor index.
     pub fn register(&mut self, who: &str, topic: u64, role: Role) -> Result<u32> {
-        let fee = self.params()?.registration_fee.u128();
+        let fee = self.params()?.registry.registration_fee.u128();
         let registry = self.contract(SuiteContract::TopicRegistry)?;
         let m = self.pay_msg(
             &registry,

@@ -63,6 +63,7 @@ pub fn deploy_config(sc: &Scenario, names: &[&'static str], t: &Target) -> Resul
     let mut config = SuiteConfig::new(
         admin.as_str(),
         Denom::Native(denom),
+        crate::network::TOKEN_DECIMALS,
         security.as_str(),
         supply,
     );

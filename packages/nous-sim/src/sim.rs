@@ -11,10 +11,10 @@ use cosmwasm_std::SignedDecimal;
 use nous_types::synthesis::{
     InferencePath, LossBundle, NetworkInference, WithheldValue, WorkerValue,
 };
-use nous_types::topic_registry::{Role, TopicParams};
+use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 use crate::actors::{self, ForecasterMemory, Revealed};
-use crate::network::{dec, num, Network, Payload, TxStat, TOKEN};
+use crate::network::{dec, num, Network, Payload, TxStat, TOKEN, TOKEN_DECIMALS};
 use crate::rng::Rng;
 use crate::scenario::{Behaviour, Model, Scenario};
 use crate::world::{self, Series};
@@ -249,11 +249,10 @@ pub const INITIAL_BALANCE: u128 = 1_000_000_000 * TOKEN;
 /// The scenario's deployment settings on top of `config` (the tests' defaults): fees,
 /// minimum stake, blocks per month, read fee and emission rates.
 pub fn apply_scenario(sc: &Scenario, config: &mut SuiteConfig) -> Result<()> {
-    let p = &mut config.params;
-    p.blocks_per_month = sc.chain.blocks_per_month;
-    p.create_topic_fee = Uint128::new(10 * TOKEN);
-    p.registration_fee = Uint128::new(TOKEN);
-    p.required_minimum_stake = Uint128::new(100 * TOKEN);
+    // The suite's defaults for the simulated token (fees of 10 and 1 tokens, a minimum
+    // stake of 100 tokens) with the scenario's month.
+    config.params = GlobalParams::defaults(TOKEN_DECIMALS);
+    config.params.rewards.blocks_per_month = sc.chain.blocks_per_month;
     config.read_fee = Uint128::new(sc.chain.read_fee * TOKEN / 1000);
     Ok(())
 }
@@ -345,7 +344,7 @@ pub fn drive<C: Chain>(
             ..nous_tests::topic_params(t.epoch_length, t.worker_window, lag)
         };
         let (id, start) = chain.create_topic("topic-creator", p)?;
-        flows.creation_fees += params.create_topic_fee.u128();
+        flows.creation_fees += params.registry.create_topic_fee.u128();
         let epochs = total_blocks / t.epoch_length;
         let series = world::generate(&sc, ti, t, epochs)?;
         let mut run = TopicRun {
@@ -372,19 +371,19 @@ pub fn drive<C: Chain>(
         for (name, _) in &inferer_instances {
             let idx = chain.register(name, id, Role::Worker)?;
             run.worker_index.insert(name, idx);
-            flows.registration_fees += params.registration_fee.u128();
+            flows.registration_fees += params.registry.registration_fee.u128();
         }
         for f in &sc.forecasters {
             let name = leak(f.name.clone());
             let idx = chain.register(name, id, Role::Worker)?;
             run.worker_index.insert(name, idx);
-            flows.registration_fees += params.registration_fee.u128();
+            flows.registration_fees += params.registry.registration_fee.u128();
         }
         for r in &sc.reputers {
             let name = leak(r.name.clone());
             let idx = chain.register(name, id, Role::Reputer)?;
             run.reputer_index.insert(name, idx);
-            flows.registration_fees += params.registration_fee.u128();
+            flows.registration_fees += params.registry.registration_fee.u128();
             chain.add_stake(name, id, r.stake * TOKEN)?;
         }
         for d in &sc.delegators {

@@ -17,8 +17,9 @@ use cw20::{Cw20ReceiveMsg, Denom};
 
 use crate::funds::pay_contract_msg;
 
-/// Default blocks per month for the drip (MATH.md §2.1: 3-second blocks, 30-day month).
-pub const DEFAULT_BLOCKS_PER_MONTH: u64 = 864_000;
+/// Default blocks per month for the drip (MATH.md §2.1: 3-second blocks, 30-day month), the
+/// maths' own default.
+pub const DEFAULT_BLOCKS_PER_MONTH: u64 = nous_math::params::BLOCKS_PER_MONTH;
 
 #[cw_serde]
 pub struct InstantiateMsg {

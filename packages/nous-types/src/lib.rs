@@ -10,7 +10,7 @@ pub mod funds;
 mod loss_bundle;
 pub mod migrate;
 pub mod pagination;
-pub mod serde_fields;
+pub mod params;
 
 pub mod fee_vault;
 pub mod reward_distribution;

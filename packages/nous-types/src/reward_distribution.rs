@@ -273,12 +273,8 @@ pub enum EpochOutcome {
 
 /// The reward breakdown of one topic epoch. `drawn = chain_security + topic_reward − dust_in`
 /// and `topic_reward = paid_inferers + paid_forecasters + paid_reputers + delegators + dust_out`.
-// Its JSON reader is `deserialize_by_field!` below instead of derived (Wasm locals);
-// the JSON, schema and errors are the same as `#[cw_serde]`'s.
-#[derive(serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
-#[allow(clippy::derive_partial_eq_without_eq)]
-#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
-#[schemars(crate = "::cosmwasm_schema::schemars")]
+#[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct EpochReward {
     pub topic_id: u64,
     pub epoch: u64,
@@ -314,57 +310,6 @@ pub struct EpochReward {
     pub entropy_reputation: SignedDecimal,
     pub chi: SignedDecimal,
 }
-
-crate::deserialize_by_field!(
-    EpochReward = EpochReward {
-        topic_id: 0,
-        epoch: 0,
-        outcome: EpochOutcome::NoScores,
-        settled_at: 0,
-        weight: Decimal::zero(),
-        weight_sum: Decimal::zero(),
-        target: Uint128::zero(),
-        drawn: Uint128::zero(),
-        chain_security: Uint128::zero(),
-        dust_in: Uint128::zero(),
-        topic_reward: Uint128::zero(),
-        inference: Uint128::zero(),
-        forecast: Uint128::zero(),
-        reputation: Uint128::zero(),
-        paid_inferers: Uint128::zero(),
-        paid_forecasters: Uint128::zero(),
-        paid_reputers: Uint128::zero(),
-        delegators: Uint128::zero(),
-        dust_out: Uint128::zero(),
-        entropy_inference: SignedDecimal::zero(),
-        entropy_forecast: SignedDecimal::zero(),
-        entropy_reputation: SignedDecimal::zero(),
-        chi: SignedDecimal::zero(),
-    };
-    topic_id,
-    epoch,
-    outcome,
-    settled_at,
-    weight,
-    weight_sum,
-    target,
-    drawn,
-    chain_security,
-    dust_in,
-    topic_reward,
-    inference,
-    forecast,
-    reputation,
-    paid_inferers,
-    paid_forecasters,
-    paid_reputers,
-    delegators,
-    dust_out,
-    entropy_inference,
-    entropy_forecast,
-    entropy_reputation,
-    chi,
-);
 
 #[cw_serde]
 pub struct EpochRewardResponse {

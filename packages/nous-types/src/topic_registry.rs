@@ -1,17 +1,22 @@
 //! Messages of the topic-registry contract.
 //!
-//! INTERFACE NOTE (for the other contracts): `Topic`, `GlobalParams`, `Role`,
-//! `Registration`, the query variants `Params`, `Topic`, `Registration` and the
-//! `TopicRegistryContract` helper methods below are used by fee-vault, staking, synthesis
-//! and reward-distribution. Extend them; do not rename or remove fields without updating
-//! every caller.
+//! INTERFACE NOTE (for the other contracts): `Topic`, `GlobalParams` (defined with its
+//! groups in `crate::params`), `Role`, `Registration`, the query variants `Params`,
+//! `Topic`, `Registration` and the `TopicRegistryContract` helper methods below are used by
+//! fee-vault, staking, synthesis and reward-distribution. Extend them; do not rename or
+//! remove fields without updating every caller.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, QuerierWrapper, StdResult, Uint128};
+use cosmwasm_std::{Addr, QuerierWrapper, StdResult, Uint128};
 use cw20::{Cw20ReceiveMsg, Denom};
 use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 
 use crate::clock::{EpochClock, HeightWindow};
+use crate::params::StakingGroup;
+pub use crate::params::{
+    GlobalParams, RegistryParams, RewardGroups, RewardParams, StakingParams, SynthesisGroups,
+    SynthesisParams, TopicParams,
+};
 
 /// A worker (inferences and/or forecasts) or a reputer (loss reports, stake).
 #[cw_serde]
@@ -48,75 +53,6 @@ pub struct Registration {
     pub registered_at: u64,
 }
 
-/// Module parameters (MATH.md §2.1) plus fees, minimum stake and caps, admin-owned and
-/// re-validated as a whole on every update.
-// Its JSON reader is `deserialize_by_field!` below instead of derived (Wasm locals);
-// the JSON, schema and errors are the same as `#[cw_serde]`'s.
-#[derive(serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
-#[allow(clippy::derive_partial_eq_without_eq)]
-#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
-#[schemars(crate = "::cosmwasm_schema::schemars")]
-pub struct GlobalParams {
-    // §3, §6.3: regret → weight and topic initial regret
-    pub c_norm: Decimal,
-    pub epsilon_safe_div: Decimal,
-    pub initial_regret_quantile: Decimal,
-    pub p_norm_safe_div: Decimal,
-    // §7.3 reputer consensus
-    pub epsilon_reputer: Decimal,
-    pub learning_rate: Decimal,
-    pub gradient_descent_max_iters: u32,
-    pub max_gradient_threshold: Decimal,
-    pub min_stake_fraction: Decimal,
-    // §8 reward fractions and entropy
-    pub p_reward_inference: Decimal,
-    pub p_reward_forecast: Decimal,
-    pub p_reward_reputer: Decimal,
-    pub c_reward_inference: Decimal,
-    pub c_reward_forecast: Decimal,
-    pub task_reward_alpha: Decimal,
-    pub beta_entropy: Decimal,
-    pub max_samples_to_scale_scores: u32,
-    // §9 topic weight
-    pub topic_reward_stake_importance: Decimal,
-    pub topic_reward_fee_revenue_importance: Decimal,
-    pub topic_reward_alpha: Decimal,
-    pub min_topic_weight: Decimal,
-    // §10 emission
-    pub chain_security_share: Decimal,
-    pub blocks_per_month: u64,
-    // §11 active sets
-    pub max_top_inferers_to_reward: u32,
-    pub max_top_forecasters_to_reward: u32,
-    pub max_top_reputers_to_reward: u32,
-    pub max_elements_per_forecast: u32,
-    // topics and participants
-    pub min_epoch_length: u64,
-    pub max_ground_truth_lag_epochs: u64,
-    pub required_minimum_stake: Uint128,
-    pub create_topic_fee: Uint128,
-    pub registration_fee: Uint128,
-    pub max_string_bytes: u32,
-}
-
-/// A topic's parameters as chosen by its creator (MATH.md §2.2, DESIGN.md).
-#[cw_serde]
-pub struct TopicParams {
-    pub metadata: String,
-    pub loss_method: String,
-    pub epoch_length: u64,
-    pub worker_submission_window: u64,
-    pub ground_truth_lag: u64,
-    pub p_norm: Decimal,
-    pub alpha_regret: Decimal,
-    pub allow_negative: bool,
-    pub epsilon: Decimal,
-    pub merit_sortition_alpha: Decimal,
-    pub active_inferer_quantile: Decimal,
-    pub active_forecaster_quantile: Decimal,
-    pub active_reputer_quantile: Decimal,
-}
-
 /// A stored topic.
 #[cw_serde]
 pub struct Topic {
@@ -137,93 +73,6 @@ impl Topic {
         }
     }
 }
-
-impl GlobalParams {
-    /// The reference chain's defaults (MATH.md §2.1) plus the suite's fees and caps.
-    /// Token amounts (`required_minimum_stake`, the fees) are in base units of the suite's
-    /// token; the fees are deliberately not negligible (SECURITY.md §3, spam).
-    pub fn defaults() -> Self {
-        GlobalParams {
-            c_norm: Decimal::permille(750),
-            // 1e-7 = 1e11 atomics of 1e18
-            epsilon_safe_div: Decimal::raw(100_000_000_000),
-            initial_regret_quantile: Decimal::percent(25),
-            p_norm_safe_div: Decimal::permille(8_250),
-            epsilon_reputer: Decimal::percent(1),
-            learning_rate: Decimal::percent(5),
-            gradient_descent_max_iters: 10,
-            max_gradient_threshold: Decimal::permille(1),
-            min_stake_fraction: Decimal::percent(50),
-            p_reward_inference: Decimal::one(),
-            p_reward_forecast: Decimal::percent(300),
-            p_reward_reputer: Decimal::percent(300),
-            c_reward_inference: Decimal::permille(750),
-            c_reward_forecast: Decimal::permille(750),
-            task_reward_alpha: Decimal::percent(10),
-            beta_entropy: Decimal::percent(25),
-            max_samples_to_scale_scores: 10,
-            topic_reward_stake_importance: Decimal::percent(50),
-            topic_reward_fee_revenue_importance: Decimal::percent(50),
-            topic_reward_alpha: Decimal::percent(50),
-            min_topic_weight: Decimal::percent(10_000),
-            chain_security_share: Decimal::percent(25),
-            blocks_per_month: 864_000,
-            max_top_inferers_to_reward: 32,
-            max_top_forecasters_to_reward: 6,
-            max_top_reputers_to_reward: 6,
-            max_elements_per_forecast: 12,
-            min_epoch_length: 12,
-            max_ground_truth_lag_epochs: 100,
-            required_minimum_stake: Uint128::new(10_000),
-            create_topic_fee: Uint128::new(10_000),
-            registration_fee: Uint128::new(1_000),
-            max_string_bytes: 255,
-        }
-    }
-}
-
-impl Default for GlobalParams {
-    fn default() -> Self {
-        Self::defaults()
-    }
-}
-
-crate::deserialize_by_field!(
-    GlobalParams = GlobalParams::defaults();
-    c_norm,
-    epsilon_safe_div,
-    initial_regret_quantile,
-    p_norm_safe_div,
-    epsilon_reputer,
-    learning_rate,
-    gradient_descent_max_iters,
-    max_gradient_threshold,
-    min_stake_fraction,
-    p_reward_inference,
-    p_reward_forecast,
-    p_reward_reputer,
-    c_reward_inference,
-    c_reward_forecast,
-    task_reward_alpha,
-    beta_entropy,
-    max_samples_to_scale_scores,
-    topic_reward_stake_importance,
-    topic_reward_fee_revenue_importance,
-    topic_reward_alpha,
-    min_topic_weight,
-    chain_security_share,
-    blocks_per_month,
-    max_top_inferers_to_reward,
-    max_top_forecasters_to_reward,
-    max_top_reputers_to_reward,
-    max_elements_per_forecast,
-    min_epoch_length,
-    max_ground_truth_lag_epochs,
-    required_minimum_stake,
-    create_topic_fee,
-    registration_fee,
-    max_string_bytes,
-);
 
 /// Which optional whitelist a message or query is about.
 #[cw_serde]
@@ -291,6 +140,8 @@ pub struct InstantiateMsg {
     /// The fee-vault; may be set later with `UpdateConfig` (the vault is instantiated
     /// after the registry because it needs the registry's address).
     pub fee_vault: Option<String>,
+    /// The global parameters, validated; `params.token_decimals` are the decimals of
+    /// `denom` and never change (`GlobalParams::defaults(decimals)` gives a starting set).
     pub params: GlobalParams,
     #[serde(default)]
     pub whitelists_enabled: WhitelistFlags,
@@ -351,7 +202,8 @@ pub enum ExecuteMsg {
         role: Role,
         operator: String,
     },
-    /// Admin: replace the global parameters (re-validated as a whole).
+    /// Admin: replace the global parameters (re-validated as a whole; `token_decimals`
+    /// must stay what it was at instantiate).
     UpdateParams { params: GlobalParams },
     /// Admin: set or change the fee-vault address, and/or set the synthesis contract that
     /// receives a copy of every registration change (`SyncRegistration`). Synthesis can be
@@ -560,6 +412,24 @@ impl TopicRegistryContract {
         querier.query_wasm_smart(&self.0, &QueryMsg::Params {})
     }
 
+    /// Staking's read of the parameters: the `staking` group alone (the answer's other
+    /// groups are skipped, not decoded).
+    pub fn staking_params(&self, querier: &QuerierWrapper) -> StdResult<StakingParams> {
+        let read: StakingGroup = querier.query_wasm_smart(&self.0, &QueryMsg::Params {})?;
+        Ok(read.staking)
+    }
+
+    /// Synthesis's read of the parameters: its group and the stake gate.
+    pub fn synthesis_groups(&self, querier: &QuerierWrapper) -> StdResult<SynthesisGroups> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::Params {})
+    }
+
+    /// Reward-distribution's read of the parameters: its group, the token's decimals and
+    /// synthesis's active-set caps.
+    pub fn reward_groups(&self, querier: &QuerierWrapper) -> StdResult<RewardGroups> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::Params {})
+    }
+
     pub fn topic(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<Topic> {
         querier.query_wasm_smart(&self.0, &QueryMsg::Topic { topic_id })
     }
@@ -589,52 +459,5 @@ impl TopicRegistryContract {
             },
         )?;
         Ok(r.registration)
-    }
-}
-
-#[cfg(test)]
-mod global_params_json_tests {
-    use super::GlobalParams;
-    use cosmwasm_std::{from_json, to_json_vec};
-
-    fn json() -> String {
-        String::from_utf8(to_json_vec(&GlobalParams::defaults()).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn reads_what_it_writes_in_any_field_order() {
-        let p = GlobalParams::defaults();
-        assert_eq!(from_json::<GlobalParams>(json().as_bytes()).unwrap(), p);
-        // Every value is a string or a number: the pairs split at commas.
-        let j = json();
-        let pairs: Vec<&str> = j[1..j.len() - 1].split(',').collect();
-        assert_eq!(pairs.len(), 33);
-        let reversed = format!(
-            "{{{}}}",
-            pairs.into_iter().rev().collect::<Vec<_>>().join(",")
-        );
-        assert_eq!(from_json::<GlobalParams>(reversed.as_bytes()).unwrap(), p);
-    }
-
-    #[test]
-    fn refuses_unknown_missing_and_duplicate_fields() {
-        let j = json();
-        let unknown = j.replacen('{', "{\"surprise\":1,", 1);
-        let e = from_json::<GlobalParams>(unknown.as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("unknown field `surprise`"), "{e}");
-        let missing = j.replacen("\"c_norm\":\"0.75\",", "", 1);
-        assert_ne!(missing, j);
-        let e = from_json::<GlobalParams>(missing.as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("missing field `c_norm`"), "{e}");
-        let twice = j.replacen('{', "{\"max_string_bytes\":7,", 1);
-        let e = from_json::<GlobalParams>(twice.as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("duplicate field `max_string_bytes`"), "{e}");
-        assert!(from_json::<GlobalParams>(b"[]").is_err());
     }
 }

@@ -82,7 +82,7 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         &creator,
         &registry,
         &msg,
-        params.create_topic_fee.u128(),
+        params.registry.create_topic_fee.u128(),
     )?;
     rows.push(
         Row::new("create topic", "-", m)
@@ -97,7 +97,13 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         role: Role::Worker,
         owner: None,
     };
-    let (m, b) = measure_req(&s, &worker, &registry, &msg, params.registration_fee.u128())?;
+    let (m, b) = measure_req(
+        &s,
+        &worker,
+        &registry,
+        &msg,
+        params.registry.registration_fee.u128(),
+    )?;
     rows.push(
         Row::new("register", "-", m)
             .note("worker; fee forwarded to fee-vault; registry not wired to synthesis")
@@ -126,7 +132,7 @@ pub fn economic_rows(rows: &mut Vec<Row>) -> Result<()> {
         &reputer,
         &staking,
         &msg,
-        params.required_minimum_stake.u128(),
+        params.staking.required_minimum_stake.u128(),
     )?;
     rows.push(
         Row::new("add stake", "-", m)
@@ -823,7 +829,7 @@ impl Net {
             role: Role::Worker,
             owner: None,
         };
-        let fee = self.s.params()?.registration_fee.u128();
+        let fee = self.s.params()?.registry.registration_fee.u128();
         let registry = self.s.registry.clone();
         measure_req(&self.s, &late, &registry, &msg, fee)
     }

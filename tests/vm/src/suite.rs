@@ -2,7 +2,7 @@
 //! method per user action as the multi-test `nous_tests::Suite` (native token).
 
 use anyhow::{anyhow, Result};
-use cosmwasm_std::{Addr, Decimal, Uint128};
+use cosmwasm_std::{Addr, Uint128};
 use cw20::Denom;
 use nous_types::fee_vault as vault_msg;
 use nous_types::staking as staking_msg;
@@ -13,23 +13,9 @@ use crate::chain::{funds, Chain, TxResult};
 pub const DENOM: &str = "unous";
 pub const INITIAL_BALANCE: u128 = 1_000_000_000_000;
 
-/// A topic's parameters with the simulator's defaults and the given timing.
+/// A topic's parameters with the chain defaults (the simulator's) and the given timing.
 pub fn topic_params(epoch_length: u64, window: u64, lag: u64) -> TopicParams {
-    TopicParams {
-        metadata: "ETH/USD in 5 minutes".into(),
-        loss_method: "mse".into(),
-        epoch_length,
-        worker_submission_window: window,
-        ground_truth_lag: lag,
-        p_norm: Decimal::from_ratio(3u128, 1u128),
-        alpha_regret: Decimal::percent(10),
-        allow_negative: false,
-        epsilon: Decimal::percent(1),
-        merit_sortition_alpha: Decimal::percent(10),
-        active_inferer_quantile: Decimal::percent(25),
-        active_forecaster_quantile: Decimal::percent(25),
-        active_reputer_quantile: Decimal::percent(25),
-    }
+    TopicParams::defaults("ETH/USD in 5 minutes", epoch_length, window, lag)
 }
 
 /// How the economic layer is deployed.
@@ -45,8 +31,15 @@ pub struct Deploy {
 
 impl Default for Deploy {
     fn default() -> Self {
+        // "unous", a 6-decimal token, with the small amounts the gas report has always used
+        // (fees of 10,000 and 1,000 base units, a minimum stake of 10,000), so that its
+        // figures compare across versions.
+        let mut params = GlobalParams::defaults(6);
+        params.registry.create_topic_fee = Uint128::new(10_000);
+        params.registry.registration_fee = Uint128::new(1_000);
+        params.staking.required_minimum_stake = Uint128::new(10_000);
         Deploy {
-            params: GlobalParams::defaults(),
+            params,
             read_fee: 500,
             unbonding_blocks: 20,
             max_removals_per_call: 3,
@@ -93,7 +86,7 @@ impl VmSuite {
                 registry: registry.to_string(),
                 reward_distributor: None,
                 read_fee: Uint128::new(deploy.read_fee),
-                blocks_per_month: Some(deploy.params.blocks_per_month),
+                blocks_per_month: Some(deploy.params.rewards.blocks_per_month),
             },
             &[],
         )?;
@@ -183,7 +176,7 @@ impl VmSuite {
     // ---- topic-registry --------------------------------------------------------------
 
     pub fn create_topic(&mut self, creator: &str, params: TopicParams) -> Result<u64> {
-        let fee = self.params()?.create_topic_fee.u128();
+        let fee = self.params()?.registry.create_topic_fee.u128();
         let sender = self.account(creator);
         let res = self.chain.execute(
             &sender,
@@ -197,7 +190,7 @@ impl VmSuite {
     }
 
     pub fn register(&mut self, operator: &str, topic_id: u64, role: Role) -> Result<TxResult> {
-        let fee = self.params()?.registration_fee.u128();
+        let fee = self.params()?.registry.registration_fee.u128();
         let sender = self.account(operator);
         self.chain.execute(
             &sender,

@@ -17,9 +17,9 @@ fn suite() -> VmSuite {
 fn economic_story_in_the_vm() {
     let mut s = suite();
     let params = s.params().unwrap();
-    let create_fee = params.create_topic_fee.u128();
-    let reg_fee = params.registration_fee.u128();
-    let min_stake = params.required_minimum_stake.u128();
+    let create_fee = params.registry.create_topic_fee.u128();
+    let reg_fee = params.registry.registration_fee.u128();
+    let min_stake = params.staking.required_minimum_stake.u128();
     s.assert_conservation();
 
     // Topics: the creation fee is forwarded by the registry to the vault (a sub-message

@@ -77,48 +77,18 @@ fn native_map(m: &BTreeMap<u32, Fixed>) -> BTreeMap<u32, i128> {
     m.iter().map(|(k, v)| (*k, v.raw())).collect()
 }
 
-/// The maths parameters synthesis derives from `GlobalParams::defaults()` and
+/// The maths parameters synthesis derives from the deployment's parameters and
 /// `topic_params(..)` (contracts/synthesis/src/maths.rs).
 fn params(quantile_pct: i128) -> Params {
-    let g = registry_msg::GlobalParams::defaults();
-    let d = |x: cosmwasm_std::Decimal| Fixed::from_raw(x.atomics().u128() as i128);
     let t = topic_params(12, 4, 24);
+    let d = |x: cosmwasm_std::Decimal| Fixed::try_from(x).unwrap();
     Params {
         p_norm: d(t.p_norm),
         epsilon_topic: d(t.epsilon),
         alpha_regret: d(t.alpha_regret),
         merit_sortition_alpha: d(t.merit_sortition_alpha),
         active_quantile: Fixed::from_ratio(quantile_pct, 100).unwrap(),
-        c_norm: d(g.c_norm),
-        epsilon_safe_div: d(g.epsilon_safe_div),
-        epsilon_reputer: d(g.epsilon_reputer),
-        learning_rate: d(g.learning_rate),
-        gradient_descent_max_iters: g.gradient_descent_max_iters,
-        max_gradient_threshold: d(g.max_gradient_threshold),
-        min_stake_fraction: d(g.min_stake_fraction),
-        p_reward_inference: d(g.p_reward_inference),
-        p_reward_forecast: d(g.p_reward_forecast),
-        p_reward_reputer: d(g.p_reward_reputer),
-        c_reward_inference: d(g.c_reward_inference),
-        c_reward_forecast: d(g.c_reward_forecast),
-        task_reward_alpha: d(g.task_reward_alpha),
-        beta_entropy: d(g.beta_entropy),
-        max_samples_to_scale_scores: g.max_samples_to_scale_scores,
-        initial_regret_quantile: d(g.initial_regret_quantile),
-        p_norm_safe_div: d(g.p_norm_safe_div),
-        topic_reward_stake_importance: d(g.topic_reward_stake_importance),
-        topic_reward_fee_revenue_importance: d(g.topic_reward_fee_revenue_importance),
-        topic_reward_alpha: d(g.topic_reward_alpha),
-        min_topic_weight: d(g.min_topic_weight),
-        validators_vs_allora_percent_reward: d(g.chain_security_share),
-        max_top_inferers_to_reward: g.max_top_inferers_to_reward,
-        max_top_forecasters_to_reward: g.max_top_forecasters_to_reward,
-        max_top_reputers_to_reward: g.max_top_reputers_to_reward,
-        max_elements_per_forecast: g.max_elements_per_forecast,
-        blocks_per_month: g.blocks_per_month,
-        min_epoch_length: g.min_epoch_length,
-        required_minimum_stake: g.required_minimum_stake.u128(),
-        ..Params::chain_defaults()
+        ..Deploy::default().params.maths_params().unwrap()
     }
 }
 
@@ -152,7 +122,7 @@ fn network(first: &Row) -> Net {
     let mut tp = topic_params(12, 4, 24);
     tp.allow_negative = true;
     let topic = s.create_topic("creator", tp).unwrap();
-    let min = s.params().unwrap().required_minimum_stake.u128();
+    let min = s.params().unwrap().staking.required_minimum_stake.u128();
     let mut inferers = vec![];
     for j in 0..5 {
         let n = format!("inferer{j}");

@@ -1,55 +1,45 @@
 //! `ActivateTopic`: a topic starts (or restarts) earning once its weight reaches the minimum.
 
 use cosmwasm_std::{Decimal, DepsMut, Env, QuerierWrapper, Response, Uint128};
-use nous_types::topic_registry::{GlobalParams, Topic, TopicRegistryContract};
+use nous_math::Fixed;
+use nous_types::topic_registry::{RewardGroups, Topic, TopicRegistryContract};
 
 use crate::error::ContractError;
 use crate::execute::ledger;
 use crate::maths;
 use crate::state::{TopicState, CONFIG, TOPICS, TOTALS};
 
-/// §9.1 for one topic: the new smoothed weight from `stake` and `revenue` (base units)
-/// and the stored previous weight, and whether it keeps the topic active.
-#[inline(never)]
+/// §9.1 for one topic: the new smoothed weight from `stake` and `revenue` (base units of
+/// the token, whose decimals the parameters carry) and the stored previous weight, and
+/// whether it keeps the topic active.
 pub fn next_weight(
-    params: &GlobalParams,
+    params: &RewardGroups,
     state: &TopicState,
     stake: Uint128,
     revenue: Uint128,
 ) -> Result<(Decimal, bool), ContractError> {
-    let f = |d: Decimal| {
-        maths::fixed_from_decimal(d).map_err(|e| ContractError::math("global parameters", e))
-    };
-    let mp = maths::weight_params(
-        f(params.topic_reward_stake_importance)?,
-        f(params.topic_reward_fee_revenue_importance)?,
-        f(params.min_topic_weight)?,
-    );
+    let mp = maths::reward_params(&params.rewards)
+        .map_err(|e| ContractError::math("global parameters", e))?;
     let previous = if state.has_weight {
-        Some(
-            maths::fixed_from_decimal(state.weight)
-                .map_err(|e| ContractError::math("stored weight", e))?,
-        )
+        Some(Fixed::try_from(state.weight).map_err(|e| ContractError::math("stored weight", e))?)
     } else {
         None
     };
     let weight = maths::topic_weight(
         stake.u128(),
         revenue.u128(),
+        params.token_decimals,
         state.clock.epoch_length,
         previous,
-        f(params.topic_reward_alpha)?,
         &mp,
     )
     .map_err(|e| ContractError::math("topic weight", e))?;
     let active = maths::is_active_weight(weight, &mp);
-    let weight =
-        maths::decimal_from_fixed(weight).map_err(|e| ContractError::math("topic weight", e))?;
+    let weight = Decimal::try_from(weight).map_err(|e| ContractError::math("topic weight", e))?;
     Ok((weight, active))
 }
 
 /// Loads a topic from the registry; a failed query means the topic does not exist.
-#[inline(never)]
 pub fn load_topic(
     querier: &QuerierWrapper,
     registry: &TopicRegistryContract,
@@ -60,11 +50,10 @@ pub fn load_topic(
         .map_err(|_| ContractError::TopicNotFound { topic_id })
 }
 
-#[inline(never)]
 pub fn activate_topic(deps: DepsMut, env: Env, topic_id: u64) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let topic = load_topic(&deps.querier, &config.topic_registry, topic_id)?;
-    let params = config.topic_registry.params(&deps.querier)?;
+    let params = config.topic_registry.reward_groups(&deps.querier)?;
     let clock = topic.clock();
     let height = env.block.height;
 
@@ -91,7 +80,7 @@ pub fn activate_topic(deps: DepsMut, env: Env, topic_id: u64) -> Result<Response
         return Err(ContractError::WeightBelowMinimum {
             topic_id,
             weight,
-            minimum: params.min_topic_weight,
+            minimum: params.rewards.min_topic_weight,
         });
     }
 

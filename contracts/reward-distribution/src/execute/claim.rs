@@ -7,7 +7,6 @@ use crate::error::ContractError;
 use crate::execute::ledger;
 use crate::state::CONFIG;
 
-#[inline(never)]
 pub fn claim(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let amount = ledger::take_claimable(deps.storage, &info.sender)?;

@@ -66,7 +66,6 @@ fn validate_limit(field: &str, value: u32, max: u32) -> Result<u32, ContractErro
     Ok(value)
 }
 
-#[inline(never)]
 pub fn instantiate(
     deps: DepsMut,
     info: MessageInfo,
@@ -121,7 +120,6 @@ pub fn instantiate(
         .add_attribute("chain_security_recipient", config.chain_security_recipient))
 }
 
-#[inline(never)]
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
@@ -164,7 +162,6 @@ pub fn update_config(
     Ok(res)
 }
 
-#[inline(never)]
 pub fn update_ownership(
     deps: DepsMut,
     env: Env,

@@ -3,9 +3,10 @@
 
 use cosmwasm_std::{Decimal, Order, QuerierWrapper, Storage, Uint128};
 use cw_storage_plus::Bound;
+use nous_math::Fixed;
+use nous_types::params::RewardParams;
 use nous_types::reward_distribution::{Config, MonthEmission, MAX_MONTH_RECORDS};
 use nous_types::staking::{QueryMsg as StakingQuery, TotalsResponse};
-use nous_types::topic_registry::GlobalParams;
 
 use crate::error::ContractError;
 use crate::maths::{self, EmissionInput};
@@ -45,12 +46,13 @@ impl TreasuryView {
 /// The month record serving epochs that end in `month`: its own record if one exists, a
 /// new one if `month` is newer than every record, otherwise the nearest record before it
 /// (or, failing that, after it) — a month in which nothing was settled has no record.
+// Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 pub fn month_record(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,
     config: &Config,
-    params: &GlobalParams,
+    params: &RewardParams,
     treasury: &mut TreasuryView,
     month: u64,
 ) -> Result<MonthEmission, ContractError> {
@@ -86,9 +88,8 @@ pub fn month_record(
         }
         _ => e.default_reputer_share,
     };
-    let f = |d: Decimal, what: &str| {
-        maths::fixed_from_decimal(d).map_err(|err| ContractError::math(what, err))
-    };
+    let f =
+        |d: Decimal, what: &str| Fixed::try_from(d).map_err(|err| ContractError::math(what, err));
     let balance = treasury.balance(querier, config)?;
     let staking: TotalsResponse =
         querier.query_wasm_smart(config.staking.addr(), &StakingQuery::Totals {})?;
@@ -112,7 +113,7 @@ pub fn month_record(
     .map_err(|err| ContractError::math("month emission", err))?;
     let record = MonthEmission {
         month,
-        emission_per_token: maths::decimal_from_fixed(out.emission_per_token)
+        emission_per_token: Decimal::try_from(out.emission_per_token)
             .map_err(|err| ContractError::math("emission per token", err))?,
         treasury: balance,
         staked,
@@ -141,7 +142,6 @@ pub fn month_record(
 }
 
 /// Adds an epoch's payout to the month record that served it.
-#[inline(never)]
 pub fn record_paid(
     storage: &mut dyn Storage,
     month: u64,

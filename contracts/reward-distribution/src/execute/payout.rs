@@ -25,7 +25,6 @@ fn sum<'a>(mut xs: impl Iterator<Item = &'a u128>) -> Result<Uint128, ContractEr
 
 /// Pays one planned epoch from `alloc` (what the treasury gives it), of which `cs` goes to
 /// the chain-security recipient. All carried dust joins the budget of an epoch that draws.
-#[inline(never)]
 pub fn pay_epoch(
     storage: &mut dyn Storage,
     totals: &mut Totals,
@@ -111,10 +110,10 @@ pub fn pay_epoch(
         paid_reputers,
         delegators: delegated_total,
         dust_out,
-        entropy_inference: maths::signed_from_fixed(p.split.inferers.entropy),
-        entropy_forecast: maths::signed_from_fixed(p.split.forecasters.entropy),
-        entropy_reputation: maths::signed_from_fixed(p.split.reputers.entropy),
-        chi: maths::signed_from_fixed(p.split.chi),
+        entropy_inference: p.split.inferers.entropy.into(),
+        entropy_forecast: p.split.forecasters.entropy.into(),
+        entropy_reputation: p.split.reputers.entropy.into(),
+        chi: p.split.chi.into(),
     };
     let delegators = (!delegated_total.is_zero()).then_some((delegated_total, delegated));
     Ok(PaidEpoch {

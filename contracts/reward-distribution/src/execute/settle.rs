@@ -16,19 +16,20 @@
 //!    the call goes on.
 
 use cosmwasm_std::{
-    Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, Storage, Uint128,
+    Decimal, DepsMut, Env, Event, Order, QuerierWrapper, Response, SignedDecimal, Storage, Uint128,
 };
 use std::collections::BTreeMap;
 
 use cw_storage_plus::Bound;
 use nous_math::topic::TopicEntry;
 use nous_math::Fixed;
+use nous_types::params::{RewardParams, SynthesisParams};
 use nous_types::reward_distribution::{
     query_epoch_scores, ActorScore, Config, EpochOutcome, EpochReward, EpochScoresResponse,
     ScoresStatus, Totals, MAX_UNSETTLED_EPOCHS,
 };
 use nous_types::staking::{ReputerReward, ReputerStake};
-use nous_types::topic_registry::GlobalParams;
+use nous_types::topic_registry::RewardGroups;
 
 use crate::error::ContractError;
 use crate::execute::activate::next_weight;
@@ -65,7 +66,7 @@ pub struct Planned {
 /// Everything one call shares.
 struct Ctx {
     config: Config,
-    params: GlobalParams,
+    params: RewardGroups,
     totals: Totals,
     treasury: TreasuryView,
     height: u64,
@@ -79,7 +80,6 @@ struct Ctx {
     skipped_topics: Vec<(u64, String)>,
 }
 
-#[inline(never)]
 pub fn settle(
     deps: DepsMut,
     env: Env,
@@ -93,7 +93,7 @@ pub fn settle(
         Some(n) if n == 0 || n > max => return Err(ContractError::InvalidLimit { max, got: n }),
         Some(n) => n,
     };
-    let params = config.topic_registry.params(&deps.querier)?;
+    let params = config.topic_registry.reward_groups(&deps.querier)?;
     let mut ctx = Ctx {
         totals: TOTALS.load(deps.storage)?,
         config,
@@ -163,7 +163,7 @@ pub fn settle(
     // deposits in snapshot order)
     let mut deposits: BTreeMap<u64, (Uint128, Vec<ReputerReward>)> = BTreeMap::new();
     let mut events = vec![];
-    let share = ctx.params.chain_security_share;
+    let share = ctx.params.rewards.chain_security_share;
     for (planned, alloc) in ctx.planned.iter().zip(allocations) {
         let cs = alloc.mul_floor(share);
         let PaidEpoch {
@@ -248,7 +248,6 @@ pub fn settle(
 /// A late crank thus settles the topics in the interleaving an on-time keeper would have,
 /// so the weight sum each epoch's §9.2 target sees does not depend on when (or with which
 /// cap) the crank runs. Returns the last topic that got a turn (the next cursor).
-#[inline(never)]
 fn plan_crank(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,
@@ -310,7 +309,6 @@ struct Selection {
 /// Crank mode: the next due active topics in weight order (descending) after the stored
 /// cursor, wrapping once; at most `max_topics_per_call` due topics and
 /// `MAX_TOPICS_SCANNED` index entries.
-#[inline(never)]
 fn select_due_topics(storage: &dyn Storage, ctx: &Ctx) -> Result<Selection, ContractError> {
     let cursor = CRANK_CURSOR.may_load(storage)?;
     let mut keys: Vec<(u128, u64)> = WEIGHT_INDEX
@@ -360,7 +358,6 @@ fn is_due(state: &TopicState, height: u64) -> bool {
             .is_some_and(|last| state.next_epoch <= last)
 }
 
-#[inline(never)]
 fn empty_record(
     ctx: &Ctx,
     topic_id: u64,
@@ -396,7 +393,6 @@ fn empty_record(
 }
 
 /// Phase 1 for one topic: its due epochs in order, while the call has epochs left.
-#[inline(never)]
 fn plan_topic(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,
@@ -483,7 +479,7 @@ fn plan_topic(
                 &inputs.scores,
                 stakes,
                 eps,
-                &ctx.params,
+                &ctx.params.rewards,
             )?,
             _ => None,
         };
@@ -500,18 +496,18 @@ fn plan_topic(
         let scores = inputs.scores;
 
         // §10, §9.2: the epoch's target reward from its month's block emission.
-        let month = month_of(end, ctx.params.blocks_per_month);
+        let month = month_of(end, ctx.params.rewards.blocks_per_month);
         let record = month_record(
             storage,
             querier,
             &ctx.config,
-            &ctx.params,
+            &ctx.params.rewards,
             &mut ctx.treasury,
             month,
         )?;
         let target = maths::topic_epoch_reward(
-            maths::fixed_from_decimal(weight).map_err(|e| ContractError::math("weight", e))?,
-            maths::fixed_from_decimal(ctx.totals.weight_sum)
+            Fixed::try_from(weight).map_err(|e| ContractError::math("weight", e))?,
+            Fixed::try_from(ctx.totals.weight_sum)
                 .map_err(|e| ContractError::math("weight sum", e))?,
             record.block_emission.u128(),
             state.clock.epoch_length,
@@ -548,6 +544,7 @@ struct EpochInputs {
 }
 
 /// Runs every query of one epoch; `None` while synthesis has not scored it.
+// Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 fn fetch_inputs(
     querier: &QuerierWrapper,
@@ -577,7 +574,7 @@ fn fetch_inputs(
         .fee_vault
         .topic_revenue(querier, topic_id, Some(epoch))?;
     let usable = scores.status == ScoresStatus::Scored
-        && check_scores(&scores, topic_id, epoch, &ctx.params).is_ok();
+        && check_scores(&scores, topic_id, epoch, &ctx.params.synthesis).is_ok();
     let (eps, reputer_stakes) = if usable {
         let reputers: Vec<String> = scores
             .reputers
@@ -602,13 +599,13 @@ fn fetch_inputs(
 }
 
 /// Synthesis's answer must be about this epoch, each actor at most once per class (lists
-/// sorted by actor index before), class sizes within the active-set caps, at least one
-/// inferer and one reputer.
+/// sorted by actor index before), class sizes within synthesis's active-set caps, at least
+/// one inferer and one reputer.
 fn check_scores(
     s: &EpochScoresResponse,
     topic_id: u64,
     epoch: u64,
-    params: &GlobalParams,
+    params: &SynthesisParams,
 ) -> Result<(), &'static str> {
     if s.topic_id != topic_id || s.nonce != epoch {
         return Err("scores of another epoch");
@@ -633,10 +630,10 @@ fn check_scores(
 }
 
 fn split_params(
-    params: &GlobalParams,
+    params: &RewardParams,
     epsilon: Decimal,
 ) -> Result<SplitParams, nous_math::MathError> {
-    let f = maths::fixed_from_decimal;
+    let f = Fixed::try_from;
     Ok(SplitParams {
         epsilon_topic: f(epsilon)?,
         p_reward_inference: f(params.p_reward_inference)?,
@@ -658,13 +655,11 @@ fn class_input(
 ) -> Result<ClassInput, ContractError> {
     let mut input = ClassInput::default();
     for a in actors {
-        input
-            .scores
-            .insert(a.actor_index, maths::fixed_from_signed(a.score));
+        input.scores.insert(a.actor_index, Fixed::from(a.score));
         if let Some(prev) = SMOOTHED.may_load(storage, (topic_id, class.key(), a.actor_index))? {
             input
                 .previous_smoothed
-                .insert(a.actor_index, maths::fixed_from_signed(prev));
+                .insert(a.actor_index, Fixed::from(prev));
         }
     }
     Ok(input)
@@ -680,7 +675,7 @@ fn save_smoothed(
         SMOOTHED.save(
             storage,
             (topic_id, class.key(), *index),
-            &maths::signed_from_fixed(*value),
+            &SignedDecimal::from(*value),
         )?;
     }
     Ok(())
@@ -688,6 +683,7 @@ fn save_smoothed(
 
 /// §8.1–8.6 for one scored epoch; on success the topic's §8 state is advanced. `None`
 /// when the inputs are unusable (the epoch is then skipped, the state untouched).
+// Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 fn split_epoch(
     storage: &mut dyn Storage,
@@ -696,7 +692,7 @@ fn split_epoch(
     scores: &EpochScoresResponse,
     stakes: &[ReputerStake],
     epsilon: Decimal,
-    params: &GlobalParams,
+    params: &RewardParams,
 ) -> Result<Option<SplitOutput>, ContractError> {
     if stakes.len() != scores.reputers.len()
         || stakes
@@ -711,13 +707,13 @@ fn split_epoch(
         inferer_samples: state
             .inferer_samples
             .iter()
-            .map(|s| maths::fixed_from_signed(*s))
+            .map(|s| Fixed::from(*s))
             .collect(),
         forecasters: class_input(storage, topic_id, Class::Forecaster, &scores.forecasters)?,
         forecaster_samples: state
             .forecaster_samples
             .iter()
-            .map(|s| maths::fixed_from_signed(*s))
+            .map(|s| Fixed::from(*s))
             .collect(),
         reputers: class_input(storage, topic_id, Class::Reputer, &scores.reputers)?,
         reputer_stakes: scores
@@ -726,8 +722,8 @@ fn split_epoch(
             .zip(stakes)
             .map(|(r, s)| (r.actor_index, s.total.u128()))
             .collect(),
-        forecasting_task_score: maths::fixed_from_signed(scores.forecasting_task_score),
-        previous_score_ratio: maths::fixed_from_signed(state.forecaster_score_ratio),
+        forecasting_task_score: Fixed::from(scores.forecasting_task_score),
+        previous_score_ratio: Fixed::from(state.forecaster_score_ratio),
     };
     let Ok(split) = split_params(params, epsilon).and_then(|p| maths::epoch_split(&input, &p))
     else {
@@ -744,21 +740,20 @@ fn split_epoch(
     state.inferer_samples = split
         .inferer_samples
         .iter()
-        .map(|s| maths::signed_from_fixed(*s))
+        .map(|s| SignedDecimal::from(*s))
         .collect();
     state.forecaster_samples = split
         .forecaster_samples
         .iter()
-        .map(|s| maths::signed_from_fixed(*s))
+        .map(|s| SignedDecimal::from(*s))
         .collect();
-    state.forecaster_score_ratio = maths::signed_from_fixed(split.score_ratio);
+    state.forecaster_score_ratio = SignedDecimal::from(split.score_ratio);
     Ok(Some(split))
 }
 
 /// §9.2 treasury cap: targets are paid in full when the treasury covers them; otherwise a
 /// single epoch takes the whole balance and several share it by `w_t · epoch_length`
 /// (truncated, never above an epoch's own target).
-#[inline(never)]
 pub fn allocate(planned: &[Planned], balance: Uint128) -> Result<Vec<Uint128>, ContractError> {
     let wanted: Vec<&Planned> = planned.iter().filter(|p| !p.target.is_zero()).collect();
     let total = wanted
@@ -783,7 +778,7 @@ pub fn allocate(planned: &[Planned], balance: Uint128) -> Result<Vec<Uint128>, C
         .iter()
         .map(|p| {
             Ok(TopicEntry {
-                weight: maths::fixed_from_decimal(p.weight)?,
+                weight: Fixed::try_from(p.weight)?,
                 epoch_length: p.epoch_length,
             })
         })
@@ -809,7 +804,6 @@ pub fn allocate(planned: &[Planned], balance: Uint128) -> Result<Vec<Uint128>, C
 
 /// Stores an epoch's breakdown and drops the topic's breakdowns more than
 /// `MAX_UNSETTLED_EPOCHS` epochs older (several at once after an expiry jump).
-#[inline(never)]
 fn save_record(storage: &mut dyn Storage, record: EpochReward) -> Result<(), ContractError> {
     if let Some(oldest_kept) = record.epoch.checked_sub(MAX_UNSETTLED_EPOCHS - 1) {
         let stale: Vec<u64> = EPOCH_REWARDS
@@ -840,7 +834,6 @@ fn outcome_str(o: EpochOutcome) -> &'static str {
     }
 }
 
-#[inline(never)]
 fn epoch_event(r: &EpochReward) -> Event {
     Event::new("epoch_settled")
         .add_attribute("topic_id", r.topic_id.to_string())

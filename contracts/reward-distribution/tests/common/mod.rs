@@ -111,6 +111,8 @@ pub const BLOCKS_PER_MONTH: u64 = 1_000;
 
 // ---- mock topic registry ----------------------------------------------------------------
 
+// A test mock's messages, each built once: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[cw_serde]
 pub enum RegistryExec {
     SetParams(GlobalParams),
@@ -530,43 +532,17 @@ pub fn sdec(s: &str) -> SignedDecimal {
     s.parse().expect("literal decimal")
 }
 
-/// MATH.md §2.1 defaults.
+/// The suite's defaults for this 18-decimal token (MATH.md §2.1 chain defaults), with the
+/// tests' month, a minimum topic weight of 100 tokens and no fees.
 pub fn global_params() -> GlobalParams {
-    GlobalParams {
-        c_norm: dec("0.75"),
-        epsilon_safe_div: dec("0.0000001"),
-        initial_regret_quantile: dec("0.25"),
-        p_norm_safe_div: dec("8.25"),
-        epsilon_reputer: dec("0.01"),
-        learning_rate: dec("0.05"),
-        gradient_descent_max_iters: 10,
-        max_gradient_threshold: dec("0.001"),
-        min_stake_fraction: dec("0.5"),
-        p_reward_inference: dec("1"),
-        p_reward_forecast: dec("3"),
-        p_reward_reputer: dec("3"),
-        c_reward_inference: dec("0.75"),
-        c_reward_forecast: dec("0.75"),
-        task_reward_alpha: dec("0.1"),
-        beta_entropy: dec("0.25"),
-        max_samples_to_scale_scores: 10,
-        topic_reward_stake_importance: dec("0.5"),
-        topic_reward_fee_revenue_importance: dec("0.5"),
-        topic_reward_alpha: dec("0.5"),
-        min_topic_weight: dec("100"),
-        chain_security_share: dec("0.25"),
-        blocks_per_month: BLOCKS_PER_MONTH,
-        max_top_inferers_to_reward: 32,
-        max_top_forecasters_to_reward: 6,
-        max_top_reputers_to_reward: 6,
-        max_elements_per_forecast: 12,
-        min_epoch_length: 1,
-        max_ground_truth_lag_epochs: 10,
-        required_minimum_stake: Uint128::new(10_000),
-        create_topic_fee: Uint128::zero(),
-        registration_fee: Uint128::zero(),
-        max_string_bytes: 255,
-    }
+    let mut g = GlobalParams::defaults(18);
+    g.rewards.min_topic_weight = dec("100");
+    g.rewards.blocks_per_month = BLOCKS_PER_MONTH;
+    g.registry.min_epoch_length = 1;
+    g.registry.max_ground_truth_lag_epochs = 10;
+    g.registry.create_topic_fee = Uint128::zero();
+    g.registry.registration_fee = Uint128::zero();
+    g
 }
 
 pub fn topic(id: u64, epoch_length: u64) -> Topic {
@@ -574,19 +550,8 @@ pub fn topic(id: u64, epoch_length: u64) -> Topic {
         id,
         creator: Addr::unchecked("creator"),
         params: TopicParams {
-            metadata: "t".into(),
-            loss_method: "mse".into(),
-            epoch_length,
-            worker_submission_window: epoch_length / 2,
-            ground_truth_lag: LAG,
-            p_norm: dec("3"),
-            alpha_regret: dec("0.1"),
             allow_negative: true,
-            epsilon: dec("0.01"),
-            merit_sortition_alpha: dec("0.1"),
-            active_inferer_quantile: dec("0.25"),
-            active_forecaster_quantile: dec("0.25"),
-            active_reputer_quantile: dec("0.25"),
+            ..TopicParams::defaults("t", epoch_length, epoch_length / 2, LAG)
         },
         start_height: START,
     }

@@ -165,7 +165,7 @@ pub fn remove_stake(
     let remaining = check_amount(amount, available, config.min_removal)?;
     if !remaining.is_zero() {
         let required = TopicRegistryContract(config.registry.clone())
-            .params(&deps.querier)?
+            .staking_params(&deps.querier)?
             .required_minimum_stake;
         if remaining < required {
             return Err(ContractError::RemainingStakeBelowMinimum {

@@ -30,7 +30,9 @@ pub fn add_stake(
             address: staker,
         });
     }
-    let required = registry.params(&deps.querier)?.required_minimum_stake;
+    let required = registry
+        .staking_params(&deps.querier)?
+        .required_minimum_stake;
     let current = STAKES
         .may_load(deps.storage, (topic_id, &staker))?
         .unwrap_or_default()

@@ -3,8 +3,8 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    to_json_binary, Addr, Binary, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdError,
-    StdResult, Uint128,
+    to_json_binary, Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdError, StdResult,
+    Uint128,
 };
 use cw_multi_test::{Contract, ContractWrapper};
 use cw_storage_plus::{Item, Map};
@@ -37,43 +37,11 @@ const PARAMS: Item<GlobalParams> = Item::new("params");
 const TOPICS: Map<u64, Topic> = Map::new("topics");
 const REGISTRATIONS: Map<(u64, &Addr), Registration> = Map::new("registrations");
 
+/// The suite's defaults with the test's minimum stake (staking reads only that).
 pub fn params(required_minimum_stake: Uint128) -> GlobalParams {
-    let p = Decimal::percent;
-    GlobalParams {
-        c_norm: p(75),
-        epsilon_safe_div: p(1),
-        initial_regret_quantile: p(25),
-        p_norm_safe_div: p(1),
-        epsilon_reputer: p(1),
-        learning_rate: p(1),
-        gradient_descent_max_iters: 10,
-        max_gradient_threshold: p(1),
-        min_stake_fraction: p(50),
-        p_reward_inference: p(1),
-        p_reward_forecast: p(1),
-        p_reward_reputer: p(1),
-        c_reward_inference: p(75),
-        c_reward_forecast: p(75),
-        task_reward_alpha: p(10),
-        beta_entropy: p(25),
-        max_samples_to_scale_scores: 10,
-        topic_reward_stake_importance: p(50),
-        topic_reward_fee_revenue_importance: p(50),
-        topic_reward_alpha: p(50),
-        min_topic_weight: p(1),
-        chain_security_share: p(25),
-        blocks_per_month: 525_960,
-        max_top_inferers_to_reward: 32,
-        max_top_forecasters_to_reward: 6,
-        max_top_reputers_to_reward: 6,
-        max_elements_per_forecast: 12,
-        min_epoch_length: 1,
-        max_ground_truth_lag_epochs: 10,
-        required_minimum_stake,
-        create_topic_fee: Uint128::zero(),
-        registration_fee: Uint128::zero(),
-        max_string_bytes: 255,
-    }
+    let mut p = GlobalParams::defaults(6);
+    p.staking.required_minimum_stake = required_minimum_stake;
+    p
 }
 
 fn instantiate(
@@ -94,21 +62,7 @@ fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> StdRe
                 let topic = Topic {
                     id: topic_id,
                     creator: info.sender,
-                    params: TopicParams {
-                        metadata: "mock".into(),
-                        loss_method: "mse".into(),
-                        epoch_length: 10,
-                        worker_submission_window: 5,
-                        ground_truth_lag: 10,
-                        p_norm: Decimal::percent(300),
-                        alpha_regret: Decimal::percent(10),
-                        allow_negative: false,
-                        epsilon: Decimal::percent(1),
-                        merit_sortition_alpha: Decimal::percent(10),
-                        active_inferer_quantile: Decimal::percent(25),
-                        active_forecaster_quantile: Decimal::percent(25),
-                        active_reputer_quantile: Decimal::percent(25),
-                    },
+                    params: TopicParams::defaults("mock", 10, 5, 10),
                     start_height: env.block.height,
                 };
                 TOPICS.save(deps.storage, topic_id, &topic)?;
@@ -130,7 +84,7 @@ fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> StdRe
         }
         ExecuteMsg::SetMinimumStake { amount } => {
             PARAMS.update(deps.storage, |mut p| -> StdResult<_> {
-                p.required_minimum_stake = amount;
+                p.staking.required_minimum_stake = amount;
                 Ok(p)
             })?;
         }

@@ -28,9 +28,6 @@ pub struct Closes {
     pub events: Vec<Event>,
 }
 
-/// Closes one window of one nonce and reports it.
-type Closer = fn(&mut DepsMut, &Env, u64, u64, &mut TopicRecord) -> Result<Event, ContractError>;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Due {
     Worker { nonce: u64, end: u64 },
@@ -98,18 +95,18 @@ pub fn advance(
             out.pending = true;
             break;
         }
-        // The closers are called through a function pointer on purpose: wasm-opt inlines
-        // every function that has a single caller, and both closers inlined here exceed the
-        // VM's limit of 100 locals per function.
-        let (close, nonce): (Closer, u64) = match due {
-            Due::Worker { nonce, .. } => (close_worker_window, nonce),
-            Due::Reputer { nonce, .. } => (close_reputer_window, nonce),
+        let event = match due {
+            Due::Worker { nonce, .. } => {
+                let event = close_worker_window(deps, env, topic_id, nonce, topic)?;
+                topic.worker_closed_below = nonce.saturating_add(1);
+                event
+            }
+            Due::Reputer { nonce, .. } => {
+                let event = close_reputer_window(deps, env, topic_id, nonce, topic)?;
+                topic.reputer_closed_below = nonce.saturating_add(1);
+                event
+            }
         };
-        let event = close(deps, env, topic_id, nonce, topic)?;
-        match due {
-            Due::Worker { .. } => topic.worker_closed_below = nonce.saturating_add(1),
-            Due::Reputer { .. } => topic.reputer_closed_below = nonce.saturating_add(1),
-        }
         out.events.push(event);
         out.closed += 1;
     }

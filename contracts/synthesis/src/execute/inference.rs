@@ -3,16 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Decimal, DepsMut, Env, Event};
+use cosmwasm_std::{Decimal, DepsMut, Env, Event, SignedDecimal};
 use nous_math::forecast::Forecast;
 use nous_math::inference::{error_bar_percentiles, synthesize, NetworkInferences};
 use nous_math::sortition::trim_forecast;
-use nous_math::{Fixed, MathError};
+use nous_math::Fixed;
 use nous_types::synthesis::{
     ActorClass, EpochStatus, InferencePath, NetworkInference, PercentileValue, WithheldValue,
 };
 
-use crate::convert::{to_dec, to_fixed, worker_values as values};
+use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{latest_value_of, load_network_losses, save_inference, save_latest_value};
@@ -41,7 +41,7 @@ pub fn gather_inputs(
     for m in &inferers {
         let p = PAYLOADS.may_load(deps.storage, (topic_id, nonce, m.actor))?;
         if let Some(v) = p.and_then(|p| p.inference) {
-            inferences.insert(m.actor, to_fixed(v));
+            inferences.insert(m.actor, Fixed::from(v));
         }
     }
     let emas: BTreeMap<u32, Fixed> = inferers
@@ -58,7 +58,7 @@ pub fn gather_inputs(
         let about_this_nonce: Vec<(u32, Fixed)> = elements
             .iter()
             .filter(|e| inferences.contains_key(&e.inferer))
-            .map(|e| (e.inferer, to_fixed(e.value)))
+            .map(|e| (e.inferer, Fixed::from(e.value)))
             .collect();
         let kept = trim_forecast(&about_this_nonce, &emas, max_elements as usize);
         if !kept.is_empty() {
@@ -87,10 +87,9 @@ pub fn to_record(
         .iter()
         .zip(out.error_bars.iter())
         .map(|(p, v)| {
-            let atomics = u128::try_from(p.raw()).map_err(|_| MathError::Overflow)?;
             Ok(PercentileValue {
-                percentile: Decimal::raw(atomics),
-                value: to_dec(*v),
+                percentile: Decimal::try_from(*p)?,
+                value: SignedDecimal::from(*v),
             })
         })
         .collect::<Result<Vec<_>, ContractError>>()?;
@@ -102,8 +101,8 @@ pub fn to_record(
         computed_at: env.block.height,
         computed_at_time: env.block.time.seconds(),
         path,
-        combined: to_dec(out.combined),
-        naive: to_dec(out.naive),
+        combined: SignedDecimal::from(out.combined),
+        naive: SignedDecimal::from(out.naive),
         inferences: values(inferences),
         forecast_implied: values(&out.forecast_implied),
         one_out_inferers: values(&out.one_out_inferer),
@@ -115,7 +114,7 @@ pub fn to_record(
             .map(|((k, j), v)| WithheldValue {
                 withheld: *j,
                 forecaster: *k,
-                value: to_dec(*v),
+                value: SignedDecimal::from(*v),
             })
             .collect(),
         error_bars,
@@ -146,7 +145,7 @@ pub fn close_worker_window(
 
     let prev_loss = match topic.latest_loss_nonce {
         Some(n) => {
-            load_network_losses(deps.storage, topic_id, n)?.map(|l| to_fixed(l.losses.combined))
+            load_network_losses(deps.storage, topic_id, n)?.map(|l| Fixed::from(l.losses.combined))
         }
         None => None,
     };

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, DepsMut, Env, Event, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Env, Event, SignedDecimal, Uint128};
 use nous_math::consensus::{listening_coefficients, ConsensusOutcome};
 use nous_math::losses::{network_losses, NetworkLosses, ReputerReport};
 use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
@@ -20,7 +20,7 @@ use nous_types::synthesis::{
     ReputerWeight, WithheldValue,
 };
 
-use crate::convert::{param, to_dec, worker_values as values};
+use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::execute::reputer::check_bundle;
 use crate::maths::maths_params;
@@ -67,7 +67,6 @@ struct Inputs {
     listening: BTreeMap<u32, Fixed>,
 }
 
-#[inline(never)]
 fn compute(inputs: &Inputs, params: &Params, quantiles: [Fixed; 3]) -> MathResult<Outcome> {
     let losses = network_losses(&inputs.reports, params)?;
     let regrets = update_regrets(&losses, &inputs.regrets, params.alpha_regret)?;
@@ -118,8 +117,8 @@ fn compute(inputs: &Inputs, params: &Params, quantiles: [Fixed; 3]) -> MathResul
 /// The stored (message) form of a network loss bundle.
 pub fn loss_bundle_of(l: &NetworkLosses) -> LossBundle {
     LossBundle {
-        combined: to_dec(l.combined),
-        naive: to_dec(l.naive),
+        combined: SignedDecimal::from(l.combined),
+        naive: SignedDecimal::from(l.naive),
         inferers: values(&l.inferer),
         forecasters: values(&l.forecaster),
         one_out_inferers: values(&l.one_out_inferer),
@@ -131,7 +130,7 @@ pub fn loss_bundle_of(l: &NetworkLosses) -> LossBundle {
             .map(|((k, j), v)| WithheldValue {
                 withheld: *j,
                 forecaster: *k,
-                value: to_dec(*v),
+                value: SignedDecimal::from(*v),
             })
             .collect(),
     }
@@ -262,9 +261,9 @@ pub fn close_reputer_window(
     let computed = maths_params(&globals, tp, tp.active_inferer_quantile)
         .and_then(|params| {
             let quantiles = [
-                param(tp.active_inferer_quantile)?,
-                param(tp.active_forecaster_quantile)?,
-                param(tp.active_reputer_quantile)?,
+                Fixed::try_from(tp.active_inferer_quantile)?,
+                Fixed::try_from(tp.active_forecaster_quantile)?,
+                Fixed::try_from(tp.active_reputer_quantile)?,
             ];
             Ok((params, quantiles))
         })
@@ -319,8 +318,8 @@ pub fn close_reputer_window(
                 reputer: *m,
                 address: r.address.clone(),
                 stake: r.stake,
-                score: to_dec(*score),
-                listening_coefficient: to_dec(
+                score: SignedDecimal::from(*score),
+                listening_coefficient: SignedDecimal::from(
                     outcome
                         .consensus
                         .coefficients
@@ -358,7 +357,7 @@ pub fn close_reputer_window(
             nonce,
             inferers: values(&outcome.inferer_scores),
             forecasters: values(&outcome.forecaster_scores),
-            forecasting_task: to_dec(outcome.task_score),
+            forecasting_task: SignedDecimal::from(outcome.task_score),
             reputers: reputer_rows,
             scored_at: height,
             epsilon: topic.params.epsilon,
@@ -369,7 +368,13 @@ pub fn close_reputer_window(
     EPOCHS.save(deps.storage, (topic_id, nonce), &epoch)?;
     Ok(event
         .add_attribute("status", "scored")
-        .add_attribute("network_loss", to_dec(outcome.losses.combined).to_string())
+        .add_attribute(
+            "network_loss",
+            SignedDecimal::from(outcome.losses.combined).to_string(),
+        )
         .add_attribute("reputers", reporters.len().to_string())
-        .add_attribute("initial_regret", to_dec(topic.initial_regret).to_string()))
+        .add_attribute(
+            "initial_regret",
+            SignedDecimal::from(topic.initial_regret).to_string(),
+        ))
 }

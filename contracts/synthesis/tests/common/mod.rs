@@ -27,6 +27,8 @@ use synthesis::ContractError;
 
 // ---------------------------------------------------------------- mock topic-registry
 
+// A test mock's messages, each built once: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[cw_serde]
 pub enum RegistryExec {
     SetParams(GlobalParams),
@@ -209,43 +211,16 @@ pub fn sd(s: &str) -> SignedDecimal {
     SignedDecimal::from_str(s).unwrap()
 }
 
-/// MATH.md §2.1 chain defaults.
+/// The suite's defaults (MATH.md §2.1 chain defaults) with the test's timing, no fees and
+/// a minimum stake of 10_000 base units.
 pub fn default_globals() -> GlobalParams {
-    GlobalParams {
-        c_norm: dec("0.75"),
-        epsilon_safe_div: dec("0.0000001"),
-        initial_regret_quantile: dec("0.25"),
-        p_norm_safe_div: dec("8.25"),
-        epsilon_reputer: dec("0.01"),
-        learning_rate: dec("0.05"),
-        gradient_descent_max_iters: 10,
-        max_gradient_threshold: dec("0.001"),
-        min_stake_fraction: dec("0.5"),
-        p_reward_inference: dec("1"),
-        p_reward_forecast: dec("3"),
-        p_reward_reputer: dec("3"),
-        c_reward_inference: dec("0.75"),
-        c_reward_forecast: dec("0.75"),
-        task_reward_alpha: dec("0.1"),
-        beta_entropy: dec("0.25"),
-        max_samples_to_scale_scores: 10,
-        topic_reward_stake_importance: dec("0.5"),
-        topic_reward_fee_revenue_importance: dec("0.5"),
-        topic_reward_alpha: dec("0.5"),
-        min_topic_weight: dec("100"),
-        chain_security_share: dec("0.25"),
-        blocks_per_month: 864_000,
-        max_top_inferers_to_reward: 32,
-        max_top_forecasters_to_reward: 6,
-        max_top_reputers_to_reward: 6,
-        max_elements_per_forecast: 12,
-        min_epoch_length: 1,
-        max_ground_truth_lag_epochs: 10,
-        required_minimum_stake: Uint128::new(10_000),
-        create_topic_fee: Uint128::zero(),
-        registration_fee: Uint128::zero(),
-        max_string_bytes: 255,
-    }
+    let mut g = GlobalParams::defaults(6);
+    g.registry.min_epoch_length = 1;
+    g.registry.max_ground_truth_lag_epochs = 10;
+    g.registry.create_topic_fee = Uint128::zero();
+    g.registry.registration_fee = Uint128::zero();
+    g.staking.required_minimum_stake = Uint128::new(10_000);
+    g
 }
 
 pub const TOPIC: u64 = 1;
@@ -260,19 +235,8 @@ pub fn default_topic(creator: &Addr) -> Topic {
         id: TOPIC,
         creator: creator.clone(),
         params: TopicParams {
-            metadata: "test".to_string(),
-            loss_method: "mse".to_string(),
-            epoch_length: EPOCH,
-            worker_submission_window: WINDOW,
-            ground_truth_lag: LAG,
-            p_norm: dec("3"),
-            alpha_regret: dec("0.1"),
             allow_negative: true,
-            epsilon: dec("0.01"),
-            merit_sortition_alpha: dec("0.1"),
-            active_inferer_quantile: dec("0.25"),
-            active_forecaster_quantile: dec("0.25"),
-            active_reputer_quantile: dec("0.25"),
+            ..TopicParams::defaults("test", EPOCH, WINDOW, LAG)
         },
         start_height: START,
     }
@@ -601,11 +565,11 @@ pub fn fx(s: &str) -> Fixed {
 }
 
 pub fn f(d: SignedDecimal) -> Fixed {
-    Fixed::from_raw(d.atomics().i128())
+    Fixed::from(d)
 }
 
 pub fn d(x: Fixed) -> SignedDecimal {
-    SignedDecimal::raw(x.raw())
+    SignedDecimal::from(x)
 }
 
 pub fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {

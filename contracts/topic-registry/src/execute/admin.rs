@@ -8,7 +8,7 @@ use nous_types::topic_registry::{GlobalParams, InstantiateMsg, WhitelistFlags, W
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION};
 use crate::state::{Config, CONFIG, NEXT_TOPIC_ID, PARAMS, WHITELISTS};
-use crate::validation::{validate_denom, validate_global_params};
+use crate::validation::validate_denom;
 use crate::ContractError;
 
 pub fn instantiate(
@@ -25,7 +25,7 @@ pub fn instantiate(
         .fee_vault
         .map(|v| deps.api.addr_validate(&v))
         .transpose()?;
-    validate_global_params(&msg.params)?;
+    msg.params.validate()?;
 
     CONFIG.save(
         deps.storage,
@@ -46,6 +46,7 @@ pub fn instantiate(
             ownership.owner.map(String::from).unwrap_or_default(),
         )
         .add_attribute("denom", denom_label(&denom))
+        .add_attribute("token_decimals", msg.params.token_decimals.to_string())
         .add_attribute("fee_vault", fee_vault.map(String::from).unwrap_or_default())
         .add_attribute(
             "whitelist_topic_creators",
@@ -77,20 +78,29 @@ pub fn assert_whitelisted(
     Ok(())
 }
 
-/// Admin: replace the global parameters after validating the whole set. Existing topics
-/// keep their parameters (they were valid when set; the next update re-validates them).
+/// Admin: replace the global parameters after validating the whole set; the token's
+/// decimals cannot change (every stored amount is in base units of that token). Existing
+/// topics keep their parameters (they were valid when set; the next update re-validates
+/// them).
 pub fn update_params(
     deps: DepsMut,
     info: MessageInfo,
     params: GlobalParams,
 ) -> Result<Response, ContractError> {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    validate_global_params(&params)?;
+    params.validate()?;
+    let decimals = PARAMS.load(deps.storage)?.token_decimals;
+    if params.token_decimals != decimals {
+        return Err(ContractError::TokenDecimalsFixed {
+            decimals,
+            got: params.token_decimals,
+        });
+    }
     PARAMS.save(deps.storage, &params)?;
     Ok(Response::new()
         .add_attribute("action", "update_params")
-        .add_attribute("create_topic_fee", params.create_topic_fee)
-        .add_attribute("registration_fee", params.registration_fee))
+        .add_attribute("create_topic_fee", params.registry.create_topic_fee)
+        .add_attribute("registration_fee", params.registry.registration_fee))
 }
 
 /// Admin: set or change the fee-vault; set the synthesis contract (once: the copies of

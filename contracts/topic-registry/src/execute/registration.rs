@@ -111,7 +111,7 @@ pub fn register(
         // the registration holds the binding again
         FORMER_OWNERS.remove(deps.storage, key);
     }
-    check_exact_fee(&config.denom, global.registration_fee, paid)?;
+    check_exact_fee(&config.denom, global.registry.registration_fee, paid)?;
     let forward = if paid.is_zero() {
         None
     } else {

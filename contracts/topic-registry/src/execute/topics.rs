@@ -7,7 +7,6 @@ use nous_types::topic_registry::{Topic, TopicParams, WhitelistKind};
 use crate::execute::admin::assert_whitelisted;
 use crate::execute::fees::{check_exact_fee, require_vault};
 use crate::state::{CONFIG, NEXT_TOPIC_ID, PARAMS, TOPICS};
-use crate::validation::validate_topic_params;
 use crate::ContractError;
 
 /// Creates topic `next_topic_id` for `creator`, who paid `paid`. Epoch 0 starts at the
@@ -31,8 +30,8 @@ pub fn create_topic(
         WhitelistKind::TopicCreators,
         &creator,
     )?;
-    validate_topic_params(&params, &global)?;
-    check_exact_fee(&config.denom, global.create_topic_fee, paid)?;
+    params.validate(&global.registry)?;
+    check_exact_fee(&config.denom, global.registry.create_topic_fee, paid)?;
     let vault = require_vault(&config.fee_vault)?;
 
     let topic_id = NEXT_TOPIC_ID.load(deps.storage)?;
@@ -121,7 +120,7 @@ pub fn update_topic(
         });
     }
     let global = PARAMS.load(deps.storage)?;
-    validate_topic_params(&params, &global)?;
+    params.validate(&global.registry)?;
 
     topic.params = params;
     TOPICS.save(deps.storage, topic_id, &topic)?;

@@ -5,6 +5,7 @@ use cw20::Denom;
 use cw_multi_test::Executor;
 use cw_ownable::{Action, Ownership};
 use nous_types::migrate::MigrateError;
+use nous_types::params::ParamError;
 use nous_types::topic_registry::{
     ExecuteMsg, GlobalParams, InstantiateMsg, IsWhitelistedResponse, MigrateMsg, QueryMsg, Role,
     WhitelistFlags, WhitelistKind, WhitelistResponse,
@@ -30,7 +31,7 @@ fn base_msg() -> InstantiateMsg {
         owner: None,
         denom: Denom::Native(DENOM.into()),
         fee_vault: None,
-        params: GlobalParams::defaults(),
+        params: GlobalParams::defaults(DECIMALS),
         whitelists_enabled: WhitelistFlags::default(),
     }
 }
@@ -45,7 +46,7 @@ fn instantiate_validates_and_defaults() {
     assert_eq!(config.denom, Denom::Native(DENOM.into()));
     assert_eq!(config.whitelists_enabled, WhitelistFlags::default());
     assert_eq!(config.next_topic_id, 1);
-    assert_eq!(suite.params(), GlobalParams::defaults());
+    assert_eq!(suite.params(), GlobalParams::defaults(DECIMALS));
 
     // whitelists_enabled may be omitted from the JSON.
     let json = json_without_whitelists(&base_msg());
@@ -71,14 +72,24 @@ fn instantiate_validates_and_defaults() {
         ContractError::InvalidDenom { denom: "x".into() },
     );
     let mut msg = base_msg();
-    msg.params.c_norm = Decimal::percent(1_001);
+    msg.params.synthesis.c_norm = Decimal::percent(1_001);
     assert_err(
         instantiate(&mut suite, &msg, &[]),
-        ContractError::InvalidGlobalParam {
-            field: "c_norm".into(),
+        ContractError::Param(ParamError::InvalidGlobalParam {
+            field: "synthesis.c_norm".into(),
             value: "10.01".into(),
-            expected: "[0, 10]".into(),
-        },
+            expected: "[-10, 10]".into(),
+        }),
+    );
+    let mut msg = base_msg();
+    msg.params = GlobalParams::defaults(19);
+    assert_err(
+        instantiate(&mut suite, &msg, &[]),
+        ContractError::Param(ParamError::InvalidGlobalParam {
+            field: "token_decimals".into(),
+            value: "19".into(),
+            expected: "[0, 18]".into(),
+        }),
     );
     assert_err(
         instantiate(&mut suite, &base_msg(), &coins(1, DENOM)),
@@ -98,9 +109,9 @@ fn update_params_is_admin_only_and_revalidated() {
     let mut suite = SuiteBuilder::default().build();
     let admin = suite.admin.clone();
     let alice = suite.addr("alice");
-    let mut params = GlobalParams::defaults();
-    params.create_topic_fee = Uint128::new(5_000);
-    params.max_string_bytes = 9;
+    let mut params = GlobalParams::defaults(DECIMALS);
+    params.registry.create_topic_fee = Uint128::new(5_000);
+    params.registry.max_string_bytes = 9;
 
     assert_err(
         suite.execute(
@@ -112,16 +123,26 @@ fn update_params_is_admin_only_and_revalidated() {
         ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
     );
     let mut bad = params.clone();
-    bad.max_top_reputers_to_reward = 0;
+    bad.synthesis.max_top_reputers_to_reward = 0;
     assert_err(
         suite.execute(&admin, &ExecuteMsg::UpdateParams { params: bad }),
-        ContractError::InvalidGlobalParam {
-            field: "max_top_reputers_to_reward".into(),
+        ContractError::Param(ParamError::InvalidGlobalParam {
+            field: "synthesis.max_top_reputers_to_reward".into(),
             value: "0".into(),
             expected: "[1, 32]".into(),
+        }),
+    );
+    // The token's decimals are fixed at instantiate.
+    let mut bad = params.clone();
+    bad.token_decimals = 6;
+    assert_err(
+        suite.execute(&admin, &ExecuteMsg::UpdateParams { params: bad }),
+        ContractError::TokenDecimalsFixed {
+            decimals: DECIMALS,
+            got: 6,
         },
     );
-    assert_eq!(suite.params(), GlobalParams::defaults());
+    assert_eq!(suite.params(), GlobalParams::defaults(DECIMALS));
 
     let r = suite
         .execute(
@@ -137,11 +158,11 @@ fn update_params_is_admin_only_and_revalidated() {
     // New topics follow the new parameters.
     assert_err(
         suite.create_topic_paying(&alice, topic_params(), 5_000),
-        ContractError::StringTooLong {
+        ContractError::Param(ParamError::StringTooLong {
             field: "metadata".into(),
             max: 9,
             got: "ETH/USD 1h".len() as u64,
-        },
+        }),
     )
 }
 
@@ -190,7 +211,7 @@ fn admin_transfer_takes_two_steps() {
         suite.execute(
             &admin,
             &ExecuteMsg::UpdateParams {
-                params: GlobalParams::defaults(),
+                params: GlobalParams::defaults(DECIMALS),
             },
         ),
         ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
@@ -199,7 +220,7 @@ fn admin_transfer_takes_two_steps() {
         .execute(
             &bob,
             &ExecuteMsg::UpdateParams {
-                params: GlobalParams::defaults(),
+                params: GlobalParams::defaults(DECIMALS),
             },
         )
         .unwrap();

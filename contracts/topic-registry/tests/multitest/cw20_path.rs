@@ -157,7 +157,7 @@ fn cw20_deployments_refuse_the_other_payment_paths() {
                 owner: None,
                 denom: Denom::Native(DENOM.into()),
                 fee_vault: Some(suite.vault.to_string()),
-                params: nous_types::topic_registry::GlobalParams::defaults(),
+                params: nous_types::topic_registry::GlobalParams::defaults(DECIMALS),
                 whitelists_enabled: WhitelistFlags::default(),
             },
             &[],

@@ -5,5 +5,6 @@ mod suite;
 
 mod admin;
 mod cw20_path;
+mod params;
 mod registration;
 mod topics;

@@ -366,8 +366,8 @@ fn registration_ownership_moves_in_two_steps() {
 
 #[test]
 fn a_zero_registration_fee_sends_nothing() {
-    let mut params = GlobalParams::defaults();
-    params.registration_fee = Uint128::zero();
+    let mut params = GlobalParams::defaults(DECIMALS);
+    params.registry.registration_fee = Uint128::zero();
     let mut suite = SuiteBuilder::default().params(params).build();
     let frank = suite.addr("frank");
     suite.create_topic(&frank, topic_params()).unwrap();

@@ -24,6 +24,9 @@ pub use cw_multi_test::error::AnyResult;
 
 pub const DENOM: &str = "unous";
 pub const START_BALANCE: u128 = 1_000_000;
+/// The suite's token has 3 decimals, so the default fees are 10_000 (creation, 10 tokens)
+/// and 1_000 (registration, 1 token) base units.
+pub const DECIMALS: u8 = 3;
 pub const USERS: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
 
 // ---- the mock fee-vault ------------------------------------------------------------
@@ -176,21 +179,7 @@ pub fn dec(s: &str) -> Decimal {
 
 /// A valid topic: 12-block epochs, 4-block worker window, 2-epoch ground-truth lag.
 pub fn topic_params() -> TopicParams {
-    TopicParams {
-        metadata: "ETH/USD 1h".into(),
-        loss_method: "mse".into(),
-        epoch_length: 12,
-        worker_submission_window: 4,
-        ground_truth_lag: 24,
-        p_norm: dec("3"),
-        alpha_regret: dec("0.1"),
-        allow_negative: false,
-        epsilon: dec("0.01"),
-        merit_sortition_alpha: dec("0.1"),
-        active_inferer_quantile: dec("0.25"),
-        active_forecaster_quantile: dec("0.25"),
-        active_reputer_quantile: dec("0.25"),
-    }
+    TopicParams::defaults("ETH/USD 1h", 12, 4, 24)
 }
 
 // ---- the suite ---------------------------------------------------------------------
@@ -208,7 +197,7 @@ impl Default for SuiteBuilder {
             cw20: false,
             with_vault: true,
             whitelists: WhitelistFlags::default(),
-            params: GlobalParams::defaults(),
+            params: GlobalParams::defaults(DECIMALS),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{coin, coins, Uint128};
 use cw20::Denom;
+use nous_types::params::ParamError;
 use nous_types::topic_registry::{ExecuteMsg, GlobalParams};
 use nous_types::{HeightWindow, PaymentError};
 use topic_registry::state::NEXT_TOPIC_ID;
@@ -123,55 +124,55 @@ fn invalid_topic_params_are_refused_at_the_entry_point() {
     p.p_norm = dec("2.49");
     assert_err(
         suite.create_topic_paying(&alice, p, 10_000),
-        ContractError::InvalidTopicParam {
+        ContractError::Param(ParamError::InvalidTopicParam {
             field: "p_norm".into(),
             value: "2.49".into(),
             expected: "[2.5, 4.5]".into(),
-        },
+        }),
     );
     let mut p = topic_params();
     p.worker_submission_window = 0;
     assert_err(
         suite.create_topic_paying(&alice, p, 10_000),
-        ContractError::WorkerWindowOutOfRange {
+        ContractError::Param(ParamError::WorkerWindowOutOfRange {
             epoch_length: 12,
             got: 0,
-        },
+        }),
     );
     let mut p = topic_params();
     p.ground_truth_lag = 101 * 12;
     assert_err(
         suite.create_topic_paying(&alice, p, 10_000),
-        ContractError::GroundTruthLagOutOfRange {
+        ContractError::Param(ParamError::GroundTruthLagOutOfRange {
             min: 12,
             max: 1200,
             got: 1212,
-        },
+        }),
     );
     let mut p = topic_params();
     p.epoch_length = 11;
     p.worker_submission_window = 11;
     assert_err(
         suite.create_topic_paying(&alice, p, 10_000),
-        ContractError::EpochLengthTooShort { min: 12, got: 11 },
+        ContractError::Param(ParamError::EpochLengthTooShort { min: 12, got: 11 }),
     );
     let mut p = topic_params();
     p.metadata = "m".repeat(256);
     assert_err(
         suite.create_topic_paying(&alice, p, 10_000),
-        ContractError::StringTooLong {
+        ContractError::Param(ParamError::StringTooLong {
             field: "metadata".into(),
             max: 255,
             got: 256,
-        },
+        }),
     );
     let mut p = topic_params();
     p.loss_method = String::new();
     assert_err(
         suite.create_topic_paying(&alice, p, 10_000),
-        ContractError::EmptyString {
+        ContractError::Param(ParamError::EmptyString {
             field: "loss_method".into(),
-        },
+        }),
     );
     // The edges are accepted.
     let mut p = topic_params();
@@ -234,8 +235,8 @@ fn topic_creation_needs_a_fee_vault() {
 
 #[test]
 fn a_zero_creation_fee_still_registers_the_topic_with_the_vault() {
-    let mut params = GlobalParams::defaults();
-    params.create_topic_fee = Uint128::zero();
+    let mut params = GlobalParams::defaults(DECIMALS);
+    params.registry.create_topic_fee = Uint128::zero();
     let mut suite = SuiteBuilder::default().params(params).build();
     let alice = suite.addr("alice");
     assert_err(
@@ -477,11 +478,11 @@ fn update_topic_checks_creator_timing_and_params() {
                 params: q,
             },
         ),
-        ContractError::InvalidTopicParam {
+        ContractError::Param(ParamError::InvalidTopicParam {
             field: "p_norm".into(),
             value: "4.51".into(),
             expected: "[2.5, 4.5]".into(),
-        },
+        }),
     );
     assert_err(
         suite.execute_with_funds(
