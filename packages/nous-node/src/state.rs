@@ -102,6 +102,15 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> StateError + '_ {
     }
 }
 
+impl Drop for StateFile {
+    /// Unlocks explicitly: a child process forked at this instant (a source command) holds
+    /// a copy of the descriptor until its exec, and closing ours alone would leave the lock
+    /// held by that copy for a moment.
+    fn drop(&mut self) {
+        let _ = self._lock.unlock();
+    }
+}
+
 impl StateFile {
     /// Opens (or creates) the state of `address` on `chain_id` at `path`, locking it.
     pub fn open(path: &Path, chain_id: &str, address: &str) -> Result<StateFile, StateError> {
