@@ -183,15 +183,16 @@ pub fn claim(base: &Base) -> Result<Value> {
     }
 }
 
-/// A smart query of one of the suite's contracts.
+/// A smart query of one of the suite's contracts. The contract name and the JSON are
+/// checked before connecting, so a typo is reported at once.
 pub fn query(base: &Base, contract: &str, msg: &str) -> Result<Value> {
-    let chain = base.connect()?;
     let addr: Addr = base.suite.contract(contract).cloned().with_context(|| {
         format!(
             "unknown contract {contract:?}: one of topic-registry, fee-vault, staking, synthesis, reward-distribution"
         )
     })?;
     let q: Value = serde_json::from_str(msg).context("the query is not JSON")?;
+    let chain = base.connect()?;
     let answer = chain.query_smart(&addr, &to_json_binary(&q)?)?;
     Ok(serde_json::from_slice(Binary::as_slice(&answer))?)
 }

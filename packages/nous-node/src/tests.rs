@@ -1038,10 +1038,16 @@ truth = { command = ["sh", "-c", "echo 100"] }
         w.self_stake = 40;
         w.loss_method = "mae".into();
     }
-    // the reputer window of nonce 0 is [112, 124)
+    // the reputer window of nonce 0 is [112, 124): before it the truth is not known, no
+    // bundle goes out; the stake is topped up ahead (it counts as of the window's start)
+    for b in [105, 108, 111] {
+        h.at(b);
+    }
+    assert!(h.chain.0.borrow().bundles.is_empty(), "no bundle before the window");
+    assert!(h.state("reputer/1", 0).is_none());
+    assert_eq!(h.chain.0.borrow().self_stake, 100, "topped up to the minimum");
     h.at(112);
     let w = h.chain.0.borrow();
-    assert_eq!(w.self_stake, 100, "topped up to the minimum");
     let want = LossBundle::from_inference(
         &ni,
         SignedDecimal::from_str("100").unwrap(),
