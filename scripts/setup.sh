@@ -2,12 +2,11 @@
 # Installs what a fresh machine of this project lacks (idempotent, safe to re-run):
 #  - Debian's rustc-web (1.96) + std sources, lld and binaryen, to build wasm32 artifacts
 #    without rustup targets (shared/docs/TOOLCHAIN.md);
-#  - cosmwasm-check, built with Debian's compiler into a reusable tools folder;
+#  - a reusable tools folder (scripts/bench.sh installs twiggy there);
 #  - jq and curl, which scripts/local-chain.sh uses to configure and watch a local node.
 # Prints the tools folder's bin path as the last line.
 set -euo pipefail
 TOOLS=${NOUS_TOOLS:-$HOME/.cache/nous-tools}
-COSMWASM_CHECK_VERSION=2.3.6
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 
@@ -21,9 +20,5 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
 fi
 
-if ! "$TOOLS/bin/cosmwasm-check" --version 2>/dev/null | grep -q "$COSMWASM_CHECK_VERSION"; then
-  echo "setup: building cosmwasm-check $COSMWASM_CHECK_VERSION (about 9 minutes on 2 cores)" >&2
-  RUSTC=/usr/bin/rustc /usr/bin/cargo install cosmwasm-check --version "=$COSMWASM_CHECK_VERSION" \
-    --locked --root "$TOOLS" >&2
-fi
+mkdir -p "$TOOLS/bin"
 echo "$TOOLS/bin"

@@ -3,9 +3,10 @@
 #   1. formatting and clippy,
 #   2. all native tests (maths vectors, unit tests, multi-contract tests),
 #   3. schema freshness (schema/ must equal what the code generates),
-#   4. optimised wasm artifacts for every contract + cosmwasm-check, and their checksums
-#      against the committed record (scripts/build-wasm.sh --check), then nous-consumer
-#      built for wasm32 on its own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
+#   4. optimised wasm artifacts for every contract, the chain's static checks on them
+#      (cosmwasm-vm's, as cosmwasm-check runs them) and their checksums against the
+#      record (scripts/build-wasm.sh --check), then nous-consumer built for wasm32 on its
+#      own, against its lowest cosmwasm-std (scripts/check-consumer.sh),
 #   5. the VM tests: every artifact run in cosmwasm-vm (scripts/vm-test.sh),
 #   6. the suite on a real node: a pinned wasmd built from the Go module proxy (cached), a
 #      local chain, nous-deploy, the chain-smoke scenario to steady state with its checks and
@@ -40,7 +41,7 @@ fi
 echo "schema/ matches the code"
 
 if [ "${NOUS_SKIP_WASM:-0}" != "1" ]; then
-  step "wasm artifacts + cosmwasm-check + checksums"
+  step "wasm artifacts + static checks + checksums"
   scripts/build-wasm.sh --check
 
   step "nous-consumer alone for wasm32, against cosmwasm-std 2.0.0"

@@ -255,11 +255,11 @@ impl Net {
     pub fn deploy((ni, nf, nr): (u32, u32, u32)) -> Result<Net> {
         let size = format!("{ni}/{nf}/{nr}");
         let mut deploy = Deploy::default();
-        deploy.params.max_top_inferers_to_reward = ni;
-        deploy.params.max_top_forecasters_to_reward = nf;
-        deploy.params.max_top_reputers_to_reward = nr;
+        deploy.params.synthesis.max_top_inferers_to_reward = ni;
+        deploy.params.synthesis.max_top_forecasters_to_reward = nf;
+        deploy.params.synthesis.max_top_reputers_to_reward = nr;
         // The bench's stakes and fees are small next to the default activation threshold.
-        deploy.params.min_topic_weight = cosmwasm_std::Decimal::raw(1);
+        deploy.params.rewards.min_topic_weight = cosmwasm_std::Decimal::raw(1);
         let mut s = VmSuite::new(deploy)?;
         let synthesis = s.deploy_synthesis()?;
         // reward-distribution, stored without the static checks when it fails them
@@ -328,7 +328,7 @@ impl Net {
         tp.active_forecaster_quantile = cosmwasm_std::Decimal::percent(99);
         tp.active_reputer_quantile = cosmwasm_std::Decimal::percent(99);
         let t = s.create_topic("creator", tp)?;
-        let min = s.params()?.required_minimum_stake.u128();
+        let min = s.params()?.staking.required_minimum_stake.u128();
         let workers: Vec<String> = (0..ni).map(|i| format!("w{i}")).collect();
         for w in &workers {
             s.register(w, t, Role::Worker)?;
@@ -991,7 +991,7 @@ impl Net {
         let (m, b) = self.register_new_worker("steady-late-worker")?;
         rows.push(Row::new(op::REGISTER_WIRED, &size, m).request(b));
 
-        let min = self.s.params()?.required_minimum_stake.u128();
+        let min = self.s.params()?.staking.required_minimum_stake.u128();
         let r0 = self.s.account(&self.reputers[0]);
         let msg = staking_msg::ExecuteMsg::AddStake {
             topic_id: self.topic,
