@@ -318,7 +318,13 @@ impl<C: Chain> Ctx<C> {
             self.state.clear(key, nonce).map_err(|e| e.to_string())?;
             return Ok(Next::Retry);
         }
-        self.log.error("refused", fields);
+        if refusal == Refusal::TooLate {
+            // the node was slower than the window (a slow source or a busy node): a
+            // warning, not a contract error
+            self.log.warn("too_late", fields);
+        } else {
+            self.log.error("refused", fields);
+        }
         self.state
             .set(
                 key,

@@ -46,6 +46,9 @@ pub enum Refusal {
     AlreadyRegistered,
     /// registry: a whitelist is on and the key is not on it.
     NotWhitelisted,
+    /// node: the transaction reached the node after its timeout height. A submission's
+    /// timeout is its window's last block, so its window has passed.
+    TooLate,
     Other,
 }
 
@@ -83,6 +86,7 @@ const PATTERNS: &[(&str, Refusal)] = &[
     ("out of gas", Refusal::OutOfGas),
     ("account sequence mismatch", Refusal::SequenceMismatch),
     ("sequence of", Refusal::SequenceMismatch),
+    ("tx timeout height", Refusal::TooLate),
 ];
 
 impl Refusal {
@@ -126,6 +130,7 @@ impl Refusal {
             Refusal::AlreadyActive => "already_active",
             Refusal::AlreadyRegistered => "already_registered",
             Refusal::NotWhitelisted => "not_whitelisted",
+            Refusal::TooLate => "too_late",
             Refusal::Other => "other",
         }
     }
@@ -178,6 +183,7 @@ mod tests {
             ("topic 1 is already active", Refusal::AlreadyActive),
             ("wasm1abc is already registered as worker in topic 1", Refusal::AlreadyRegistered),
             ("wasm1abc is not on the worker whitelist", Refusal::NotWhitelisted),
+            ("rpc error: code = Unknown desc = block height: 168, timeout height: 167: tx timeout height [cosmos/cosmos-sdk@v0.53.6/x/auth/ante/basic.go:213]", Refusal::TooLate),
             ("something new", Refusal::Other),
         ];
         for (text, want) in cases {
@@ -192,6 +198,7 @@ mod tests {
         assert!(!Refusal::AlreadySubmitted.is_transient());
         assert!(!Refusal::WindowNotOpen.is_transient());
         assert!(!Refusal::ValueOutOfRange.is_transient());
+        assert!(!Refusal::TooLate.is_transient());
         assert!(!Refusal::Other.is_transient());
         assert_eq!(Refusal::InsufficientFee.code(), "insufficient_fee");
     }
