@@ -113,6 +113,23 @@ impl Base {
     }
 }
 
+/// The block's gas limit. CometBFT answers "latest" with the height it has just begun,
+/// whose consensus parameters may not be stored yet ("could not find consensus params for
+/// height"): asked again a few blocks' time later, it answers.
+fn max_block_gas(chain: &RpcChain) -> Result<Option<u64>> {
+    let mut tries = 0;
+    loop {
+        match chain.max_block_gas() {
+            Ok(g) => return Ok(g),
+            Err(_) if tries < 5 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(e) => return Err(e).context("reading the block gas limit"),
+        }
+    }
+}
+
 /// The running node of `cfg` on its chain.
 pub fn node(cfg: Config, log: Logger) -> Result<Node<RpcChain>> {
     let base = Base::load(cfg)?;
@@ -131,7 +148,7 @@ pub fn node(cfg: Config, log: Logger) -> Result<Node<RpcChain>> {
             json!({"listening": format!("http://{bound}/metrics")}),
         );
     }
-    let block_gas = chain.max_block_gas()?;
+    let block_gas = max_block_gas(&chain)?;
     let endpoints = base.cfg.chain.rpc.list();
     log.info(
         "started",
