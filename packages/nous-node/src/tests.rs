@@ -1043,9 +1043,16 @@ truth = { command = ["sh", "-c", "echo 100"] }
     for b in [105, 108, 111] {
         h.at(b);
     }
-    assert!(h.chain.0.borrow().bundles.is_empty(), "no bundle before the window");
+    assert!(
+        h.chain.0.borrow().bundles.is_empty(),
+        "no bundle before the window"
+    );
     assert!(h.state("reputer/1", 0).is_none());
-    assert_eq!(h.chain.0.borrow().self_stake, 100, "topped up to the minimum");
+    assert_eq!(
+        h.chain.0.borrow().self_stake,
+        100,
+        "topped up to the minimum"
+    );
     h.at(112);
     let w = h.chain.0.borrow();
     let want = LossBundle::from_inference(

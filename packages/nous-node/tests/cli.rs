@@ -118,7 +118,9 @@ fn the_documented_example_passes_check_config() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{out:?}");
     assert!(
-        text.contains("chain nous-local-1 via http://127.0.0.1:26657, 1 worker(s), 1 reputer(s), 1 keeper(s)"),
+        text.contains(
+            "chain nous-local-1 via http://127.0.0.1:26657, 1 worker(s), 1 reputer(s), 1 keeper(s)"
+        ),
         "{text}"
     );
     // the state file is relative to the config's folder
@@ -135,7 +137,10 @@ fn a_config_holding_a_mnemonic_is_refused() {
         "mnemonic = \"word word word\"",
     );
     std::fs::write(&path, text).unwrap();
-    failed_with(&run(&path, &["check-config"], None), "never put in the config");
+    failed_with(
+        &run(&path, &["check-config"], None),
+        "never put in the config",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -185,7 +190,11 @@ fn query_checks_the_contract_and_the_json_before_connecting() {
     );
     // a well-formed query goes to the chain
     failed_with(
-        &run(&cfg, &["query", "synthesis", "{\"config\":{}}"], Some(&words)),
+        &run(
+            &cfg,
+            &["query", "synthesis", "{\"config\":{}}"],
+            Some(&words),
+        ),
         "no RPC endpoint answered",
     );
     let _ = std::fs::remove_dir_all(&dir);
