@@ -12,7 +12,11 @@
 #      a paid read through the example consumer, the fee arriving in the fee-vault;
 #   6. the same scenario on the embedded chain must produce the same epochs (epochs.csv);
 #   7. write the real gas per transaction kind: benchmarks/real-chain.csv and the real-chain
-#      section of BENCHMARKS.md.
+#      section of BENCHMARKS.md;
+#   8. operators on the same chain and deployment (scripts/e2e-node.sh): six nous-node
+#      processes (three workers, two reputers, a keeper) on a new topic to >= 15 scored
+#      nonces, one worker killed and restarted mid-run; no double sends, every worker and
+#      reputer paid and claiming.
 # With NOUS_E2E_FAULT=1, then a fault test: four validators, one stopped mid-run and
 # restarted; settlement must go on and the restarted node catch up.
 # Every process it starts is stopped by PID on exit, failure included (trap).
@@ -33,9 +37,15 @@ sim=target/debug/nous-sim
 deployer=target/debug/nous-deploy
 
 sim_pid=""
+node_e2e_pid=""
 cleanup() {
   local rc=$?
   if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then kill "$sim_pid" 2>/dev/null || true; fi
+  # e2e-node.sh stops its nous-node processes by PID in its own exit trap
+  if [ -n "$node_e2e_pid" ] && kill -0 "$node_e2e_pid" 2>/dev/null; then
+    kill "$node_e2e_pid" 2>/dev/null || true
+    wait "$node_e2e_pid" 2>/dev/null || true
+  fi
   NOUS_CHAIN_KEEP=$([ $rc -ne 0 ] && echo 1 || echo 0) scripts/local-chain.sh stop >&2 || true
   [ $rc -ne 0 ] && echo "e2e-chain: FAILED (work folder $out)" >&2
   exit $rc
@@ -49,8 +59,9 @@ timed() { local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s)"; }
 step "wasmd (build or reuse)"
 timed scripts/local-chain.sh build
 
-step "build nous-deploy and nous-sim"
+step "build nous-deploy, nous-sim and nous-node"
 timed cargo build --locked -q -p nous-deploy -p nous-sim
+timed cargo build --locked -q -p nous-node --bins --examples
 
 mnemonic() { awk -v n="$1" '$1 == n { $1 = ""; sub(/^ /, ""); print }' "$NOUS_TEST_ACCOUNTS"; }
 
@@ -90,6 +101,14 @@ step "the same epochs on the embedded chain"
 "$sim" --scenario "$scenario" --out "$out/embedded" --quiet >/dev/null
 diff "$out/embedded/epochs.csv" "$out/real/epochs.csv"
 echo "   epochs.csv identical: the node and cw-multi-test computed the same network"
+
+step "nous-node: three workers, two reputers and a keeper on a new topic"
+started=$SECONDS
+scripts/e2e-node.sh "$record" "$out/node" &
+node_e2e_pid=$!
+wait "$node_e2e_pid"
+node_e2e_pid=""
+echo "   ($((SECONDS - started)) s)"
 
 scripts/local-chain.sh stop
 

@@ -3,7 +3,7 @@
 //! (nous-rpc). Addresses are bech32 strings of the chain; a sender must be a key the
 //! implementation can sign for.
 
-use cosmwasm_std::{from_json, to_json_binary, Addr, Binary, Coin, Event, Timestamp};
+use cosmwasm_std::{from_json, to_json_binary, Addr, Binary, Coin, Decimal, Event, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -118,6 +118,22 @@ impl TxOutcome {
     }
 }
 
+/// How one transaction is sent, beyond its messages (a node; cw-multi-test ignores it).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SendOptions {
+    /// The last height at which the transaction may be included (0: none). Once the chain
+    /// is past it, a transaction that is not found by hash never will be: sending the
+    /// action again cannot make it happen twice.
+    pub timeout_height: u64,
+    /// Gas limit = simulated gas x this, instead of the chain's default adjustment (a
+    /// transaction that ran out of gas is sent again with a larger one).
+    pub gas_adjustment: Option<Decimal>,
+}
+
+/// Told the hash of each signed transaction before it is broadcast (see
+/// [`Chain::execute_tracked`]); an error stops the transaction before it is sent.
+pub type OnSigned<'a> = &'a mut dyn FnMut(&str) -> Result<(), ChainError>;
+
 /// A stored code: its id on the chain and the sha256 of its wasm (hex).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCode {
@@ -221,6 +237,35 @@ pub trait Chain {
     fn execute_with_gas(&mut self, tx: &Tx, gas_limit: u64) -> Result<TxOutcome, ChainError> {
         let _ = gas_limit;
         self.execute(tx)
+    }
+
+    /// Like [`Chain::execute`], with `options`, telling `on_signed` the hash of every
+    /// signed version of the transaction before it is broadcast, so that a caller can
+    /// record it first and, after a crash or an unknown result, look it up by hash instead
+    /// of sending the action again. cw-multi-test has no hashes: it just runs the
+    /// transaction.
+    fn execute_tracked(
+        &mut self,
+        tx: &Tx,
+        options: &SendOptions,
+        on_signed: OnSigned<'_>,
+    ) -> Result<TxOutcome, ChainError> {
+        let _ = (options, on_signed);
+        self.execute(tx)
+    }
+
+    /// What `tx` would do now, without sending it: its gas (`gas_used`) and events; a
+    /// refusal is `ChainError::Refused` with the contract's error. Only a node simulates.
+    fn simulate(&mut self, tx: &Tx) -> Result<TxOutcome, ChainError> {
+        let _ = tx;
+        Err(ChainError::Other(
+            "this chain does not simulate transactions".into(),
+        ))
+    }
+
+    /// The most gas one block may use (`None`: no limit, or not known).
+    fn max_block_gas(&self) -> Result<Option<u64>, ChainError> {
+        Ok(None)
     }
 
     /// Lets `n` blocks pass (cw-multi-test advances its clock; a node is waited for).

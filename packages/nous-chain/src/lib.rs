@@ -15,7 +15,8 @@ pub mod plan;
 pub mod record;
 
 pub use chain::{
-    BlockInfo, Chain, ChainError, ChainExt, Instantiate, Msg, StoredCode, Tx, TxOutcome,
+    BlockInfo, Chain, ChainError, ChainExt, Instantiate, Msg, OnSigned, SendOptions, StoredCode,
+    Tx, TxOutcome,
 };
 pub use config::{reference_emission, SuiteConfig};
 pub use contracts::{ArtifactError, Artifacts, SuiteContract};

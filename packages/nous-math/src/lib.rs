@@ -15,6 +15,7 @@ pub mod error;
 pub mod fixed;
 pub mod forecast;
 pub mod inference;
+pub mod loss_method;
 pub mod losses;
 pub mod params;
 pub mod regrets;
@@ -28,4 +29,5 @@ pub mod weights;
 
 pub use error::{MathError, MathResult};
 pub use fixed::Fixed;
+pub use loss_method::{LossMethod, UnknownLossMethod};
 pub use params::Params;

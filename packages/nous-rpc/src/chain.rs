@@ -23,8 +23,8 @@ use cosmrs::tx::{self, Fee, Msg as _, SignDoc, SignerInfo};
 use cosmrs::{AccountId, Any};
 use cosmwasm_std::{Addr, Attribute, Binary, Checksum, Coin, Decimal, Event, Uint128};
 use nous_chain::{
-    Artifacts, BlockInfo, Chain, ChainError, Instantiate, Msg, StoredCode, SuiteContract, Tx,
-    TxOutcome,
+    Artifacts, BlockInfo, Chain, ChainError, Instantiate, Msg, OnSigned, SendOptions, StoredCode,
+    SuiteContract, Tx, TxOutcome,
 };
 
 use crate::keys::Key;
@@ -101,6 +101,17 @@ impl TxSettings {
 struct Broadcast {
     hash: String,
     fee: Vec<Coin>,
+}
+
+/// How `broadcast` sends one transaction.
+struct Sending<'a> {
+    /// A fixed gas limit, or `None`: simulate and multiply by `adjustment`.
+    gas: Option<u64>,
+    adjustment: Decimal,
+    /// Last height of inclusion (0: none).
+    timeout_height: u64,
+    /// Told each signed version's hash before it is broadcast.
+    on_signed: Option<OnSigned<'a>>,
 }
 
 pub struct RpcChain {
@@ -198,6 +209,10 @@ impl RpcChain {
         any.map_err(|e| ChainError::Encode(e.to_string()))
     }
 
+    fn tx_msgs(&self, tx: &Tx) -> Result<Vec<Any>, ChainError> {
+        tx.msgs.iter().map(|m| self.to_any(&tx.sender, m)).collect()
+    }
+
     /// (account number, next sequence) of `a`, from the node the first time.
     fn account(&mut self, a: &Addr) -> Result<(u64, u64), ChainError> {
         if let Some(acc) = self.accounts.get(a) {
@@ -232,6 +247,7 @@ impl RpcChain {
         msgs: &[Any],
         (number, sequence): (u64, u64),
         gas: u64,
+        timeout_height: u64,
     ) -> Result<(Vec<u8>, Vec<Coin>), ChainError> {
         let key = self
             .keys
@@ -246,7 +262,9 @@ impl RpcChain {
                 .map_err(|e| ChainError::Encode(format!("fee denom: {e}")))?,
             amount,
         };
-        let body = tx::Body::new(msgs.to_vec(), "", 0u32);
+        let timeout = u32::try_from(timeout_height)
+            .map_err(|_| ChainError::Encode(format!("timeout height {timeout_height}")))?;
+        let body = tx::Body::new(msgs.to_vec(), "", timeout);
         let auth = SignerInfo::single_direct(Some(key.public), sequence)
             .auth_info(Fee::from_amount_and_gas(fee_coin, gas));
         let chain_id = self
@@ -269,15 +287,16 @@ impl RpcChain {
         Ok((bytes, fee))
     }
 
-    /// Simulated gas of `msgs` signed with the fee it will really carry.
-    fn simulate(
+    /// `msgs` signed with the fee they will really carry, simulated.
+    fn simulate_signed(
         &self,
         sender: &Addr,
         msgs: &[Any],
         account: (u64, u64),
-    ) -> Result<Result<u64, (u32, String)>, ChainError> {
+        timeout_height: u64,
+    ) -> Result<Result<SimulateResponse, (u32, String)>, ChainError> {
         // A provisional limit only sizes the fee; the fee's bytes barely change the gas.
-        let (bytes, _) = self.sign(sender, msgs, account, 500_000)?;
+        let (bytes, _) = self.sign(sender, msgs, account, 500_000, timeout_height)?;
         #[allow(deprecated)]
         let req = SimulateRequest {
             tx: None,
@@ -286,10 +305,17 @@ impl RpcChain {
         let r: Result<SimulateResponse, _> = self
             .node
             .abci("/cosmos.tx.v1beta1.Service/Simulate", &req)?;
-        Ok(match r {
-            Ok(r) => Ok(r.gas_info.map(|g| g.gas_used).unwrap_or(0)),
-            Err(f) => Err((f.code, f.log)),
-        })
+        Ok(r.map_err(|f| (f.code, f.log)))
+    }
+
+    /// The plain way to send: simulate, the default adjustment, no timeout, no tracking.
+    fn plain(&self, gas: Option<u64>) -> Sending<'static> {
+        Sending {
+            gas,
+            adjustment: self.settings.gas_adjustment,
+            timeout_height: 0,
+            on_signed: None,
+        }
     }
 
     /// Simulates (unless `gas` is given), signs and broadcasts; repairs a stale sequence.
@@ -297,18 +323,21 @@ impl RpcChain {
         &mut self,
         sender: &Addr,
         msgs: &[Any],
-        gas: Option<u64>,
+        mut how: Sending<'_>,
     ) -> Result<Broadcast, ChainError> {
         let mut account = self.account(sender)?;
         for _ in 0..4 {
-            let limit = match gas {
+            let limit = match how.gas {
                 Some(g) => g,
-                None => match self.simulate(sender, msgs, account)? {
-                    Ok(used) => Uint128::from(used)
-                        .mul_ceil(self.settings.gas_adjustment)
-                        .u128()
-                        .saturating_add(self.settings.gas_headroom.into())
-                        as u64,
+                None => match self.simulate_signed(sender, msgs, account, how.timeout_height)? {
+                    Ok(r) => {
+                        let used = r.gas_info.map(|g| g.gas_used).unwrap_or(0);
+                        Uint128::from(used)
+                            .mul_ceil(how.adjustment)
+                            .u128()
+                            .saturating_add(self.settings.gas_headroom.into())
+                            as u64
+                    }
                     Err((_, log)) if expected_sequence(&log).is_some() => {
                         account.1 = expected_sequence(&log).unwrap_or(account.1);
                         continue;
@@ -316,8 +345,11 @@ impl RpcChain {
                     Err((code, log)) => return Err(ChainError::Refused { code, log }),
                 },
             };
-            let (bytes, fee) = self.sign(sender, msgs, account, limit)?;
+            let (bytes, fee) = self.sign(sender, msgs, account, limit, how.timeout_height)?;
             let hash = Checksum::generate(&bytes).to_hex().to_uppercase();
+            if let Some(tell) = how.on_signed.as_mut() {
+                tell(&hash)?;
+            }
             let r = self.node.broadcast_sync(bytes)?;
             let code = r.code.value();
             if code == 0 {
@@ -429,9 +461,9 @@ impl RpcChain {
         &mut self,
         sender: &Addr,
         msgs: Vec<Any>,
-        gas: Option<u64>,
+        how: Sending<'_>,
     ) -> Result<TxOutcome, ChainError> {
-        let b = self.broadcast(sender, &msgs, gas);
+        let b = self.broadcast(sender, &msgs, how);
         self.wait_all(vec![b])
             .pop()
             .unwrap_or_else(|| Err(ChainError::Other("no result".into())))
@@ -447,6 +479,38 @@ fn gzip(wasm: &[u8]) -> Result<Vec<u8>, ChainError> {
     z.write_all(wasm)
         .and_then(|_| z.finish())
         .map_err(|e| ChainError::Encode(format!("gzip: {e}")))
+}
+
+/// A simulation's gas and events as an outcome (no hash, height or fee).
+fn simulated(r: &SimulateResponse) -> TxOutcome {
+    let (log, events) = match &r.result {
+        Some(res) => (
+            res.log.clone(),
+            res.events
+                .iter()
+                .map(|e| {
+                    let mut ev = Event::new(e.r#type.clone());
+                    ev.attributes = e
+                        .attributes
+                        .iter()
+                        .map(|a| Attribute {
+                            key: a.key.clone(),
+                            value: a.value.clone(),
+                        })
+                        .collect();
+                    ev
+                })
+                .collect(),
+        ),
+        None => (String::new(), vec![]),
+    };
+    TxOutcome {
+        gas_wanted: r.gas_info.as_ref().map_or(0, |g| g.gas_wanted),
+        gas_used: r.gas_info.as_ref().map_or(0, |g| g.gas_used),
+        log,
+        events,
+        ..TxOutcome::default()
+    }
 }
 
 /// The sequence in "account sequence mismatch, expected 7, got 6".
@@ -550,7 +614,7 @@ impl Chain for RpcChain {
         }
         .to_any()
         .map_err(|e| ChainError::Encode(e.to_string()))?;
-        let out = self.run(sender, vec![msg], None)?;
+        let out = self.run(sender, vec![msg], self.plain(None))?;
         let code_id = out
             .stored_code_id()
             .ok_or_else(|| ChainError::Decode("no code_id in the store_code event".into()))?;
@@ -581,7 +645,7 @@ impl Chain for RpcChain {
         }
         .to_any()
         .map_err(|e| ChainError::Encode(e.to_string()))?;
-        let out = self.run(sender, vec![msg], None)?;
+        let out = self.run(sender, vec![msg], self.plain(None))?;
         let address = out.instantiated_address().ok_or_else(|| {
             ChainError::Decode("no _contract_address in the instantiate event".into())
         })?;
@@ -589,36 +653,68 @@ impl Chain for RpcChain {
     }
 
     fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, ChainError> {
-        let msgs = tx
-            .msgs
-            .iter()
-            .map(|m| self.to_any(&tx.sender, m))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.run(&tx.sender, msgs, None)
+        let msgs = self.tx_msgs(tx)?;
+        self.run(&tx.sender, msgs, self.plain(None))
+    }
+
+    fn execute_tracked(
+        &mut self,
+        tx: &Tx,
+        options: &SendOptions,
+        on_signed: OnSigned<'_>,
+    ) -> Result<TxOutcome, ChainError> {
+        let msgs = self.tx_msgs(tx)?;
+        let how = Sending {
+            gas: None,
+            adjustment: options
+                .gas_adjustment
+                .unwrap_or(self.settings.gas_adjustment),
+            timeout_height: options.timeout_height,
+            on_signed: Some(on_signed),
+        };
+        self.run(&tx.sender, msgs, how)
+    }
+
+    fn simulate(&mut self, tx: &Tx) -> Result<TxOutcome, ChainError> {
+        let msgs = self.tx_msgs(tx)?;
+        let mut account = self.account(&tx.sender)?;
+        for _ in 0..4 {
+            match self.simulate_signed(&tx.sender, &msgs, account, 0)? {
+                Ok(r) => return Ok(simulated(&r)),
+                Err((_, log)) if expected_sequence(&log).is_some() => {
+                    account.1 = expected_sequence(&log).unwrap_or(account.1);
+                    self.accounts.insert(tx.sender.clone(), account);
+                }
+                Err((code, log)) => return Err(ChainError::Refused { code, log }),
+            }
+        }
+        Err(ChainError::Refused {
+            code: WRONG_SEQUENCE,
+            log: format!("account sequence of {} kept changing", tx.sender),
+        })
+    }
+
+    fn max_block_gas(&self) -> Result<Option<u64>, ChainError> {
+        // CometBFT: -1 (or 0) is "no limit".
+        Ok(u64::try_from(self.node.max_block_gas()?)
+            .ok()
+            .filter(|g| *g > 0))
     }
 
     fn execute_all(&mut self, txs: &[Tx]) -> Vec<Result<TxOutcome, ChainError>> {
         let pending = txs
             .iter()
             .map(|tx| {
-                let msgs = tx
-                    .msgs
-                    .iter()
-                    .map(|m| self.to_any(&tx.sender, m))
-                    .collect::<Result<Vec<_>, _>>()?;
-                self.broadcast(&tx.sender, &msgs, None)
+                let msgs = self.tx_msgs(tx)?;
+                self.broadcast(&tx.sender, &msgs, self.plain(None))
             })
             .collect();
         self.wait_all(pending)
     }
 
     fn execute_with_gas(&mut self, tx: &Tx, gas_limit: u64) -> Result<TxOutcome, ChainError> {
-        let msgs = tx
-            .msgs
-            .iter()
-            .map(|m| self.to_any(&tx.sender, m))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.run(&tx.sender, msgs, Some(gas_limit))
+        let msgs = self.tx_msgs(tx)?;
+        self.run(&tx.sender, msgs, self.plain(Some(gas_limit)))
     }
 
     fn wait_blocks(&mut self, n: u64) -> Result<(), ChainError> {

@@ -99,6 +99,15 @@ impl Node {
         }
     }
 
+    /// The consensus parameter `block.max_gas` (-1: no limit).
+    pub fn max_block_gas(&self) -> Result<i64, ChainError> {
+        let r = self
+            .rt
+            .block_on(self.client.latest_consensus_params())
+            .map_err(transport)?;
+        Ok(r.consensus_params.block.max_gas)
+    }
+
     pub fn sleep(&self, d: Duration) {
         // The timer must be created inside the runtime.
         self.rt.block_on(async { tokio::time::sleep(d).await });

@@ -6,6 +6,8 @@
 
 pub mod clock;
 pub mod funds;
+#[cfg(feature = "loss-bundle")]
+mod loss_bundle;
 pub mod migrate;
 pub mod ownership;
 pub mod pagination;
