@@ -547,3 +547,12 @@ pub fn describe(record: &Deployment) -> Result<String, ChainError> {
     }
     Ok(out)
 }
+
+// Written here, not in record.rs: the record only holds what was done; what remains to do is
+// the plan's to say (and record.rs stays free of the plan).
+impl Deployment {
+    /// True once every step of the plan is done.
+    pub fn is_complete(&self) -> bool {
+        plan(&self.config).iter().all(|s| s.is_done(self))
+    }
+}

@@ -125,13 +125,6 @@ impl Deployment {
         self.codes.get(&contract).map(|c| c.code_id)
     }
 
-    /// True once every step of the plan is done.
-    pub fn is_complete(&self) -> bool {
-        crate::plan::plan(&self.config)
-            .iter()
-            .all(|s| s.is_done(self))
-    }
-
     pub fn load(path: impl AsRef<Path>) -> Result<Self, RecordError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
