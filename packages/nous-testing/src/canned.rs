@@ -14,6 +14,7 @@ use nous_types::synthesis::{
 use nous_types::topic_registry::{Role, TopicParams};
 
 use crate::app::{AnyResult, SuiteApp};
+use crate::canned_topic::CannedTopic;
 use crate::events::contract_error;
 use crate::handle::Nous;
 
@@ -22,19 +23,6 @@ use crate::handle::Nous;
 const SPREAD_PERMILLE: [i128; 3] = [-10, 0, 10];
 /// The canned reputers' losses differ by this much, so their consensus is not a tie.
 const REPUTER_OFFSET: &str = "0.0001";
-
-/// A topic whose workers and reputers are nous-testing's.
-#[derive(Clone, Debug)]
-pub(crate) struct CannedTopic {
-    inferers: Vec<Addr>,
-    forecaster: Addr,
-    reputers: Vec<Addr>,
-    keeper: Addr,
-    /// The value published for each nonce: its ground truth for the reputers.
-    truths: BTreeMap<u64, SignedDecimal>,
-    /// Nonces whose losses were reported, or whose reputer window passed unreported.
-    reported: BTreeSet<u64>,
-}
 
 /// The canned actors' addresses, the same in every topic.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::app::{AnyResult, SuiteApp};
-use crate::canned::CannedTopic;
+use crate::canned_topic::CannedTopic;
 use crate::events::attr;
 use crate::token::TestToken;
 

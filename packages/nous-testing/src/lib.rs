@@ -29,6 +29,7 @@
 
 pub mod app;
 mod canned;
+mod canned_topic;
 pub mod chain;
 mod deploy;
 pub mod events;
