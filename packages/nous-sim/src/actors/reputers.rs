@@ -1,14 +1,15 @@
-//! Reputers: the loss bundle each one reports for an epoch, by behaviour. A loss is
-//! `log10((value - truth)^2)` ([`log_loss`]) of every variant synthesis stored for the
-//! epoch (combined, naive, each inferer, each forecast-implied, one-out inferers and
-//! forecasters, one-in forecasters, one-out implied).
+//! Reputers: the loss bundle each one reports for an epoch, by behaviour. An honest bundle
+//! is the one an operator's reputer builds (`LossBundle::from_inference`, the shared
+//! reporting convention): `log10` of the topic's loss method ([`LOSS_METHOD`]) for every
+//! variant synthesis stored for the epoch (combined, naive, each inferer, each
+//! forecast-implied, one-out inferers and forecasters, one-in forecasters, one-out implied).
 
+use anyhow::Result;
 use cosmwasm_std::SignedDecimal;
 use nous_types::synthesis::{LossBundle, NetworkInference, WithheldValue, WorkerValue};
 
 use crate::rng::Rng;
 use crate::scenario::Behaviour;
-use crate::stats::log_loss;
 use crate::units::{dec, num};
 use crate::world::Series;
 
@@ -22,7 +23,7 @@ pub fn bundle(
     k: u64,
     last_consensus: Option<&LossBundle>,
     rng: &mut Rng,
-) -> LossBundle {
+) -> Result<LossBundle> {
     let truth = series.truth(k);
     match behaviour {
         Behaviour::Honest => honest_bundle(ni, truth),
@@ -35,53 +36,32 @@ pub fn bundle(
     }
 }
 
+/// The loss method of every simulated topic (its `loss_method`): squared error, whose
+/// `log10` the forecasters' `stats::log_loss` predicts.
+pub const LOSS_METHOD: &str = "mse";
+
 /// An honest reputer's bundle: the loss of every variant of `ni` measured against `truth`.
-pub fn honest_bundle(ni: &NetworkInference, truth: f64) -> LossBundle {
-    let l = |x: &SignedDecimal| dec(log_loss(num(x), truth));
-    let wv = |v: &[WorkerValue]| -> Vec<WorkerValue> {
-        v.iter()
-            .map(|w| WorkerValue {
-                worker: w.worker,
-                value: l(&w.value),
-            })
-            .collect()
-    };
-    LossBundle {
-        combined: l(&ni.combined),
-        naive: l(&ni.naive),
-        inferers: wv(&ni.inferences),
-        forecasters: wv(&ni.forecast_implied),
-        one_out_inferers: wv(&ni.one_out_inferers),
-        one_out_forecasters: wv(&ni.one_out_forecasters),
-        one_in_forecasters: wv(&ni.one_in_forecasters),
-        one_out_implied: ni
-            .one_out_implied
-            .iter()
-            .map(|w| WithheldValue {
-                withheld: w.withheld,
-                forecaster: w.forecaster,
-                value: l(&w.value),
-            })
-            .collect(),
-    }
+pub fn honest_bundle(ni: &NetworkInference, truth: f64) -> Result<LossBundle> {
+    let method: nous_math::LossMethod = LOSS_METHOD.parse()?;
+    Ok(LossBundle::from_inference(ni, dec(truth), &method)?)
 }
 
 /// A malicious reputer's bundle: its honest losses mirrored around their mean, so the best
 /// variant looks worst.
-fn malicious_bundle(ni: &NetworkInference, truth: f64) -> LossBundle {
-    let honest = honest_bundle(ni, truth);
+fn malicious_bundle(ni: &NetworkInference, truth: f64) -> Result<LossBundle> {
+    let honest = honest_bundle(ni, truth)?;
     let values = all_values(&honest);
     let m = values.iter().sum::<f64>() / values.len().max(1) as f64;
-    map_bundle(&honest, &mut |x| 2.0 * m - x)
+    Ok(map_bundle(&honest, &mut |x| 2.0 * m - x))
 }
 
 /// A lazy reputer's bundle: the last consensus losses where it has them for a worker, the
 /// network value measured against itself (a loss of the floor) elsewhere.
-fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> LossBundle {
+fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> Result<LossBundle> {
     let Some(p) = prev else {
         return honest_bundle(ni, num(&ni.combined));
     };
-    let mut b = honest_bundle(ni, num(&ni.combined));
+    let mut b = honest_bundle(ni, num(&ni.combined))?;
     let pick = |list: &mut Vec<WorkerValue>, from: &[WorkerValue], default: SignedDecimal| {
         for w in list.iter_mut() {
             w.value = from
@@ -110,7 +90,7 @@ fn lazy_bundle(ni: &NetworkInference, prev: Option<&LossBundle>) -> LossBundle {
             .map(|x| x.value)
             .unwrap_or(p.combined);
     }
-    b
+    Ok(b)
 }
 
 /// `b` with `f` applied to every loss.

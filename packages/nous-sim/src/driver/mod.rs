@@ -53,7 +53,7 @@ pub fn drive<C: Chain>(
                 match step {
                     Step::CloseReputerWindow(k) => d.close_reputer_window(ti, k),
                     Step::CloseWorkerWindow(k) => d.close_worker_window(ti, k),
-                    Step::RevealTruth(k) => d.reveal_truth(ti, k),
+                    Step::RevealTruth(k) => d.reveal_truth(ti, k)?,
                     Step::OpenEpoch(k) => d.open_epoch(ti, k)?,
                 }
             }

@@ -1,6 +1,7 @@
 //! The ground truth of an epoch is out: forecasters learn from the inferences the network
 //! stored, and every reputer reports its loss bundle.
 
+use anyhow::Result;
 use nous_chain::Chain;
 
 use super::Driver;
@@ -10,10 +11,10 @@ use crate::units::num;
 
 impl<C: Chain> Driver<'_, C> {
     /// The ground truth of epoch `k` of topic `ti` is revealed.
-    pub(super) fn reveal_truth(&mut self, ti: usize, k: u64) {
+    pub(super) fn reveal_truth(&mut self, ti: usize, k: u64) -> Result<()> {
         let t = &self.topics[ti];
         let Some(ni) = self.net.network_inference(t.id, t.nonce0 + k) else {
-            return;
+            return Ok(());
         };
         let revealed = Revealed {
             epoch: k,
@@ -41,7 +42,7 @@ impl<C: Chain> Driver<'_, C> {
                 k,
                 last_consensus.as_ref(),
                 rng,
-            );
+            )?;
             bundles.push((*name, bundle));
         }
         let (id, nonce) = (t.id, t.nonce0 + k);
@@ -50,5 +51,6 @@ impl<C: Chain> Driver<'_, C> {
                 self.count_rejected("reputer", &e);
             }
         }
+        Ok(())
     }
 }

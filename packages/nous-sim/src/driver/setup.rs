@@ -10,6 +10,7 @@ use nous_types::topic_registry::{Role, TopicParams};
 
 use super::Driver;
 use crate::actors::forecasters::ForecasterMemory;
+use crate::actors::reputers;
 use crate::deployment::decimal;
 use crate::record::TopicRun;
 use crate::scenario::TopicSpec;
@@ -144,7 +145,7 @@ impl<C: Chain> Driver<'_, C> {
 fn params(spec: &TopicSpec, lag: u64) -> Result<TopicParams> {
     Ok(TopicParams {
         metadata: spec.name.clone(),
-        loss_method: "log10 squared error".into(),
+        loss_method: reputers::LOSS_METHOD.into(),
         epoch_length: spec.epoch_length,
         worker_submission_window: spec.worker_window,
         ground_truth_lag: lag,
