@@ -45,7 +45,8 @@ if [ "${NOUS_SKIP_TWIGGY:-0}" != "1" ]; then
       -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${pkgs[@]}" >&2
   for c in $largest; do
     in="$root/target/wasm-names/wasm32-unknown-unknown/release/${c//-/_}.wasm"
-    wasm-opt -Oz -g --strip-producers "$in" -o "$twiggy_dir/$c.wasm"
+    wasm-opt -Oz --one-caller-inline-max-function-size 500 -g --strip-producers "$in" \
+      -o "$twiggy_dir/$c.wasm"
     "$tools/bin/twiggy" top --format json "$twiggy_dir/$c.wasm" > "$twiggy_dir/$c.json"
   done
 fi
