@@ -15,11 +15,9 @@ use nous_types::synthesis::{ForecastElement, LossBundle, NetworkInference};
 use nous_types::topic_registry::{GlobalParams, Role, TopicParams};
 
 // Moved to nous-testing; re-exported so that every test keeps its imports.
-/// The example consumer's messages: it is deployed with the suite, and a simulated dApp
-/// speaks them.
-pub use example_consumer::msg as example_consumer_msg;
 pub use nous_testing::{
-    attr, chain, emission_params, topic_params, AppChain, EmbeddedChain, DEFAULT_DECIMALS, DENOM,
+    attr, chain, emission_params, example_consumer_msg, topic_params, AppChain, EmbeddedChain,
+    DEFAULT_DECIMALS, DENOM,
 };
 
 /// A last change to the deploy plan's configuration (`SuiteBuilder::with_config`).

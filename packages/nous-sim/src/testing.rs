@@ -1,5 +1,5 @@
-//! The one door to the suite's cw-multi-test deployment (today the `nous-tests` crate):
-//! the embedded chain, its suite builder, the default topic parameters and the example
-//! consumer's messages. No other module names that crate, so moving it is a change here.
+//! The one door to the suite's cw-multi-test deployment (nous-testing, the crate
+//! integrators test with): the embedded chain and the default topic parameters, and the
+//! example consumer's messages a simulated dApp speaks.
 
-pub use nous_tests::{example_consumer_msg, topic_params, AppChain, EmbeddedChain, SuiteBuilder};
+pub use nous_testing::{example_consumer_msg, topic_params};

@@ -42,6 +42,9 @@ pub use canned::CannedActors;
 pub use chain::{suite_code, AppChain, EmbeddedChain, BLOCK_SECONDS};
 pub use deploy::{NousBuilder, DEFAULT_DECIMALS, DEFAULT_TOTAL_SUPPLY, DENOM};
 pub use events::{attr, contract_error, wasm_attr};
+/// The example consumer's messages (the suite stores its code; a dApp or a simulated one
+/// instantiates it and reads through it).
+pub use example_consumer::msg as example_consumer_msg;
 pub use handle::Nous;
 pub use token::TestToken;
 
