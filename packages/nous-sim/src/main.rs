@@ -29,6 +29,14 @@ struct Cli {
     /// the run becomes a fifth of it).
     #[arg(long, value_name = "N")]
     epochs: Option<u64>,
+    /// Overrides one scenario value, e.g. `--set topics.0.p_norm=2.5` or
+    /// `--set reputers.lazy-reputer.stake=10` (a list element by index or name); repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Runs the scenario once per seed (`1..4`, or `1,5,9`), each into DIR/seed-N/, and
+    /// prints the scorecard averaged over them (also DIR/scorecard.txt).
+    #[arg(long, value_name = "A..B|A,B,..", conflicts_with = "seed", value_parser = parse_seeds)]
+    seeds: Option<Seeds>,
     /// No progress bar (it is drawn only when stderr is a terminal anyway).
     #[arg(long, short)]
     quiet: bool,
@@ -39,8 +47,8 @@ struct Cli {
 
 fn load_scenario(cli: &Cli) -> Result<Scenario> {
     let mut sc = match &cli.scenario {
-        Some(p) => Scenario::load(p)?,
-        None => Scenario::default_scenario(),
+        Some(p) => Scenario::load(p, &cli.set)?,
+        None => Scenario::default_with(&cli.set)?,
     };
     if let Some(s) = cli.seed {
         sc.seed = s;
@@ -69,7 +77,14 @@ fn main() -> Result<()> {
     let sc = load_scenario(&cli)?;
     #[cfg(feature = "chain")]
     if cli.chain.wants_chain() {
+        anyhow::ensure!(
+            cli.seeds.is_none(),
+            "--seeds runs on the embedded chain only"
+        );
         return on_chain::main(&cli.chain, &sc, &cli.out, &progress_bar(cli.quiet));
+    }
+    if let Some(Seeds(seeds)) = &cli.seeds {
+        return many_seeds(&cli, sc, seeds);
     }
     let t0 = Instant::now();
     eprintln!(
@@ -82,6 +97,55 @@ fn main() -> Result<()> {
     eprintln!(
         "wrote {} in {}/ in {:.1}s",
         files.names().join(", "),
+        display(&cli.out),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The seeds of `--seeds`.
+#[derive(Clone, Debug)]
+struct Seeds(Vec<u64>);
+
+fn parse_seeds(text: &str) -> Result<Seeds, String> {
+    let seeds: Vec<u64> = match text.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (a.trim().parse::<u64>(), b.trim().parse::<u64>());
+            match (a, b) {
+                (Ok(a), Ok(b)) if a <= b && b - a < 64 => (a..=b).collect(),
+                _ => return Err("expected A..B with A <= B, at most 64 seeds".into()),
+            }
+        }
+        None => text
+            .split(',')
+            .map(|x| x.trim().parse::<u64>().map_err(|e| format!("{x}: {e}")))
+            .collect::<Result<_, _>>()?,
+    };
+    if seeds.is_empty() {
+        return Err("no seed".into());
+    }
+    Ok(Seeds(seeds))
+}
+
+/// `--seeds`: one run per seed into its own folder, then the averaged scorecard.
+fn many_seeds(cli: &Cli, mut sc: Scenario, seeds: &[u64]) -> Result<()> {
+    let t0 = Instant::now();
+    let mut cards = vec![];
+    for seed in seeds {
+        sc.seed = *seed;
+        eprintln!(
+            "nous-sim: scenario \"{}\", seed {seed}, {} epochs",
+            sc.name, sc.epochs
+        );
+        let run = driver::run(&sc, &progress_bar(cli.quiet))?;
+        report::write_all(&run, &cli.out.join(format!("seed-{seed}")))?;
+        cards.push(report::scorecard::scorecard(&run));
+    }
+    let text = report::scorecard::averaged_text(seeds, &cards);
+    std::fs::write(cli.out.join("scorecard.txt"), &text)?;
+    print!("{text}");
+    eprintln!(
+        "wrote seed-N/ and scorecard.txt in {}/ in {:.1}s",
         display(&cli.out),
         t0.elapsed().as_secs_f64()
     );

@@ -190,18 +190,37 @@ impl Scenario {
         Scenario::parse(DEFAULT_TOML).expect("the built-in scenario parses")
     }
 
+    /// The built-in scenario with `--set` overrides.
+    pub fn default_with(overrides: &[String]) -> anyhow::Result<Scenario> {
+        Scenario::parse_with(DEFAULT_TOML, overrides)
+    }
+
     pub fn parse(text: &str) -> anyhow::Result<Scenario> {
-        let s: Scenario = toml::from_str(text)?;
+        Scenario::parse_with(text, &[])
+    }
+
+    /// Parses a scenario with `--set` overrides applied to its TOML first: each is
+    /// `path=value`, the path dotted through tables and lists (a list element by its index
+    /// or by its `name`: `topics.0.p_norm="2.5"`, `reputers.lazy-reputer.stake=10`), the
+    /// value a TOML value (text that is not one is taken as a string). A path must end in
+    /// an existing table; an unknown field is refused like one in the file.
+    pub fn parse_with(text: &str, overrides: &[String]) -> anyhow::Result<Scenario> {
+        let mut doc = toml::Value::Table(toml::from_str(text)?);
+        for o in overrides {
+            set_path(&mut doc, o).with_context(|| format!("--set {o}"))?;
+        }
+        // back through text: toml's value deserializer knows no u128 (amounts are u128)
+        let s: Scenario = toml::from_str(&toml::to_string(&doc)?)?;
         s.validate()?;
         Ok(s)
     }
 
     /// Reads a scenario file. A relative `csv` path of a topic is read next to the file
     /// when it exists there.
-    pub fn load(path: &Path) -> anyhow::Result<Scenario> {
+    pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Scenario> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let mut sc = Scenario::parse(&text)?;
+        let mut sc = Scenario::parse_with(&text, overrides)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         for t in &mut sc.topics {
             if let Some(csv) = &mut t.csv {
@@ -270,5 +289,45 @@ impl Scenario {
             );
         }
         Ok(())
+    }
+}
+
+/// Applies one `path=value` override to a scenario's TOML (see [`Scenario::parse_with`]).
+fn set_path(doc: &mut toml::Value, assignment: &str) -> anyhow::Result<()> {
+    let (path, text) = assignment.split_once('=').context("expected path=value")?;
+    let value = match toml::from_str::<toml::Table>(&format!("v = {}", text.trim())) {
+        Ok(mut t) => t.remove("v").context("a value")?,
+        Err(_) => toml::Value::String(text.trim().to_string()),
+    };
+    let keys: Vec<&str> = path.trim().split('.').collect();
+    set_in(doc, &keys, value)
+}
+
+fn set_in(node: &mut toml::Value, keys: &[&str], value: toml::Value) -> anyhow::Result<()> {
+    let (key, rest) = keys.split_first().context("an empty path")?;
+    let child = match node {
+        toml::Value::Table(t) if rest.is_empty() => {
+            t.insert(key.to_string(), value);
+            return Ok(());
+        }
+        toml::Value::Table(t) => t
+            .get_mut(*key)
+            .with_context(|| format!("no `{key}` in the scenario"))?,
+        toml::Value::Array(items) => {
+            let found = match key.parse::<usize>() {
+                Ok(i) => items.get_mut(i),
+                Err(_) => items
+                    .iter_mut()
+                    .find(|v| v.get("name").and_then(|n| n.as_str()) == Some(*key)),
+            };
+            found.with_context(|| format!("no element `{key}` in the list"))?
+        }
+        _ => anyhow::bail!("`{key}`: its parent is a value, not a table or list"),
+    };
+    if rest.is_empty() {
+        *child = value;
+        Ok(())
+    } else {
+        set_in(child, rest, value)
     }
 }

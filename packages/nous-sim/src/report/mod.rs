@@ -7,6 +7,7 @@ mod format;
 pub mod metrics;
 pub mod plots;
 mod questions;
+pub mod scorecard;
 pub mod text;
 
 use std::path::Path;

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::format::tok;
+use super::scorecard::{claimed, mean_listening, reputers_behaving, reward_per_stake};
 use crate::record::Run;
 use crate::scenario::{Behaviour, Model};
 
@@ -12,7 +13,7 @@ use crate::scenario::{Behaviour, Model};
 /// lose listening weight and rewards.
 pub fn questions(run: &Run) -> String {
     let sc = &run.scenario;
-    let got = |n: &str| run.flows.claimed.get(n).copied().unwrap_or(0);
+    let got = |n: &str| claimed(run, n);
     let mut inferer_rewards: Vec<u128> = run
         .actors
         .iter()
@@ -52,59 +53,21 @@ pub fn questions(run: &Run) -> String {
             );
         }
     }
-    let stake_of = |name: &str| -> u128 {
-        let own = sc
-            .reputers
-            .iter()
-            .find(|r| r.name == name)
-            .map(|r| r.stake)
-            .unwrap_or(0);
-        own + sc
-            .delegators
-            .iter()
-            .filter(|d| d.reputer == name)
-            .map(|d| d.amount)
-            .sum::<u128>()
-    };
-    let listening = |name: &str| -> f64 {
-        let (mut sum, mut n) = (0.0, 0u32);
-        for t in &run.topics {
-            if let Some((x, c)) = t.listening_sum.get(name) {
-                sum += x;
-                n += c;
-            }
-        }
-        if n == 0 {
-            f64::NAN
-        } else {
-            sum / n as f64
-        }
-    };
-    let honest: Vec<&str> = sc
-        .reputers
-        .iter()
-        .filter(|r| r.behaviour == Behaviour::Honest)
-        .map(|r| r.name.as_str())
-        .collect();
-    let per_stake = |names: &[&str]| -> f64 {
-        let r: u128 = names.iter().map(|n| got(n)).sum();
-        let st: u128 = names.iter().map(|n| stake_of(n)).sum();
-        r as f64 / st.max(1) as f64
-    };
-    let honest_rate = per_stake(&honest).max(f64::MIN_POSITIVE);
+    let honest = reputers_behaving(run, |b| *b == Behaviour::Honest);
+    let honest_rate = reward_per_stake(run, &honest).max(f64::MIN_POSITIVE);
     let honest_listening =
-        honest.iter().map(|n| listening(n)).sum::<f64>() / honest.len().max(1) as f64;
+        honest.iter().map(|n| mean_listening(run, n)).sum::<f64>() / honest.len().max(1) as f64;
     for r in &sc.reputers {
         if r.behaviour == Behaviour::Honest {
             continue;
         }
         let _ = writeln!(
             s,
-            "     reputer {}: mean listening coefficient {:.3} (honest reputers {:.3}), reward per token of stake {:.3}x the honest reputers'",
+            "     reputer {}: mean listening coefficient {:.3} (honest reputers {:.3}), reward per token of stake (delegators' share included) {:.3}x the honest reputers'",
             r.name,
-            listening(&r.name),
+            mean_listening(run, &r.name),
             honest_listening,
-            per_stake(&[r.name.as_str()]) / honest_rate
+            reward_per_stake(run, &[r.name.as_str()]) / honest_rate
         );
     }
     s

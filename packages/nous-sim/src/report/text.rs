@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::format::{f, pct, tok};
 use super::metrics::{best_single, counted, losses};
 use super::questions::questions;
+use super::scorecard::{scorecard, scorecard_text};
 use crate::record::Run;
 use crate::stats::log_loss;
 
@@ -293,5 +294,6 @@ pub fn summary(run: &Run) -> String {
             let _ = writeln!(s, "     {v:>5} x {k}");
         }
     }
+    s.push_str(&scorecard_text(&scorecard(run)));
     s
 }
