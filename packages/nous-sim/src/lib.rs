@@ -3,11 +3,13 @@
 //! From the ground up: the scenario and its world ([`scenario`], [`rng`], [`world`]),
 //! what the participants do off-chain ([`actors`]); the suite's actions over any chain
 //! ([`network`]) and its backends ([`embedded`] through [`testing`], [`real`] on a node);
-//! the [`driver`] that runs the epochs and writes a [`record`]; on top, what is read from
+//! the [`driver`] that runs the epochs and writes a [`record`] (and the [`counterfactual`]
+//! runs some questions need); on top, what is read from
 //! the record: the [`report`], the chain [`checks`] and the [`gas`] table.
 
 pub mod actors;
 pub mod checks;
+pub mod counterfactual;
 pub mod csv_text;
 pub mod deployment;
 pub mod driver;

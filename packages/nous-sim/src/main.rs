@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use nous_sim::{driver, report, scenario::Scenario};
+use nous_sim::{counterfactual, driver, report, scenario::Scenario};
 
 /// Runs the nous contracts on an embedded chain (cw-multi-test) with simulated workers,
 /// reputers, delegators, consumers and a keeper; prints a report and writes report.txt,
@@ -91,7 +91,9 @@ fn main() -> Result<()> {
         "nous-sim: deploying the suite and running scenario \"{}\" (seed {}, {} epochs)",
         sc.name, sc.seed, sc.epochs
     );
-    let run = driver::run(&sc, &progress_bar(cli.quiet))?;
+    let mut run = driver::run(&sc, &progress_bar(cli.quiet))?;
+    run.clones_over_one_identity =
+        counterfactual::clones_over_one_identity(&run, &progress_bar(cli.quiet))?;
     let files = report::write_all(&run, &cli.out)?;
     print!("{}", files.summary);
     eprintln!(
@@ -137,7 +139,9 @@ fn many_seeds(cli: &Cli, mut sc: Scenario, seeds: &[u64]) -> Result<()> {
             "nous-sim: scenario \"{}\", seed {seed}, {} epochs",
             sc.name, sc.epochs
         );
-        let run = driver::run(&sc, &progress_bar(cli.quiet))?;
+        let mut run = driver::run(&sc, &progress_bar(cli.quiet))?;
+        run.clones_over_one_identity =
+            counterfactual::clones_over_one_identity(&run, &progress_bar(cli.quiet))?;
         report::write_all(&run, &cli.out.join(format!("seed-{seed}")))?;
         cards.push(report::scorecard::scorecard(&run));
     }

@@ -121,6 +121,9 @@ pub struct Run {
     pub refusals: Vec<Refusal>,
     /// (gas used, bytes) of the overhead probe (a node only; see gas/).
     pub probe: Option<(u64, u64)>,
+    /// What the Sybil clones earned together ÷ what one identity of the same model earned
+    /// in a counterfactual run ([`crate::counterfactual`]); None until measured.
+    pub clones_over_one_identity: Option<f64>,
 }
 
 /// A deliberate refusal (scenario `chain.refusals_at_epoch`, sent by the driver) and

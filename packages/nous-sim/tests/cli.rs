@@ -17,9 +17,10 @@ fn sim(args: &[&str]) -> std::process::Output {
         .expect("nous-sim runs")
 }
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 7] = [
     "net_minus_naive",
     "crash_net_minus_mean",
+    "clones_over_one_identity",
     "copycat_over_source",
     "malicious_listening",
     "malicious_reward_per_token_vs_honest",

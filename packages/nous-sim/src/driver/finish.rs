@@ -71,6 +71,7 @@ impl<C: Chain> Driver<'_, C> {
             fees_paid: self.net.fees_paid,
             refusals: self.refusals,
             probe: self.net.probe,
+            clones_over_one_identity: None,
         })
     }
 }

@@ -142,6 +142,7 @@ pub fn scorecard(run: &Run) -> Vec<Metric> {
     vec![
         ("net_minus_naive", mean(&net_minus_naive)),
         ("crash_net_minus_mean", mean(&crash_net_minus_mean)),
+        ("clones_over_one_identity", run.clones_over_one_identity),
         ("copycat_over_source", mean(&copycat_over_source)),
         ("malicious_listening", mean(&listening)),
         (
