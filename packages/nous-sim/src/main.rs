@@ -11,7 +11,7 @@ use nous_sim::{counterfactual, driver, report, scenario::Scenario};
 
 /// Runs the nous contracts on an embedded chain (cw-multi-test) with simulated workers,
 /// reputers, delegators, consumers and a keeper; prints a report and writes report.txt,
-/// epochs.csv and the plots (losses.svg, rewards.svg, listening.svg, weights.svg) to the
+/// epochs.csv, actors.csv and the plots (losses.svg, rewards.svg, listening.svg, weights.svg) to the
 /// output folder. The same scenario and seed give the same bytes.
 #[derive(Parser, Debug)]
 #[command(name = "nous-sim", version)]

@@ -29,6 +29,7 @@ fn same_seed_same_bytes_and_the_books_balance() {
     for f in [
         "report.txt",
         "epochs.csv",
+        "actors.csv",
         "losses.svg",
         "rewards.svg",
         "listening.svg",

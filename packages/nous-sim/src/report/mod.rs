@@ -1,7 +1,9 @@
-//! The report of a run: the text summary ([`text`], also `report.txt`), one CSV row per
-//! topic epoch ([`epochs_csv`]) and the plots ([`plots`]), from what the run recorded and
+//! The report of a run: the text summary ([`text`], also `report.txt`) ending in the
+//! [`scorecard`], one CSV row per topic epoch ([`epochs_csv`]) and per participant
+//! ([`actors_csv`]), and the plots ([`plots`]), from what the run recorded and
 //! what [`metrics`] measures in it.
 
+pub mod actors_csv;
 pub mod epochs_csv;
 mod format;
 pub mod metrics;
@@ -20,13 +22,15 @@ use crate::record::Run;
 pub struct Files {
     pub summary: String,
     pub csv: String,
+    /// `actors.csv`.
+    pub actors: String,
     pub plots: Vec<(&'static str, String)>,
 }
 
 impl Files {
     /// Every file name, in the order written.
     pub fn names(&self) -> Vec<&'static str> {
-        let mut v = vec!["report.txt", "epochs.csv"];
+        let mut v = vec!["report.txt", "epochs.csv", "actors.csv"];
         v.extend(self.plots.iter().map(|(n, _)| *n));
         v
     }
@@ -36,6 +40,7 @@ pub fn render(run: &Run) -> Result<Files> {
     Ok(Files {
         summary: text::summary(run),
         csv: epochs_csv::epochs_csv(run)?,
+        actors: actors_csv::actors_csv(run)?,
         plots: vec![
             ("losses.svg", plots::losses::losses_svg(run)?),
             ("rewards.svg", plots::rewards::rewards_svg(run)?),
@@ -55,6 +60,7 @@ pub fn write_all(run: &Run, dir: &Path) -> Result<Files> {
     };
     write("report.txt", &f.summary)?;
     write("epochs.csv", &f.csv)?;
+    write("actors.csv", &f.actors)?;
     for (name, svg) in &f.plots {
         write(name, svg)?;
     }
