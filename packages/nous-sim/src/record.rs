@@ -48,6 +48,7 @@ pub struct TopicRun {
     pub start: u64,
     pub epochs: u64,
     pub window: u64,
+    /// The ground-truth lag, in blocks.
     pub lag: u64,
     pub series: Series,
     pub records: Vec<EpochRecord>,

@@ -141,3 +141,40 @@ fn chain_smoke_passes_its_chain_checks_on_the_embedded_chain() {
     assert_eq!(run.txs.iter().filter(|t| !t.ok).count(), 3);
     assert!(run.txs.iter().filter(|t| !t.ok).all(|t| t.deliberate));
 }
+
+/// The two added baselines: the inverse-MSE combination is the plain mean until a truth is
+/// known and weights by past errors after (it differs from the mean once the inferers'
+/// errors differ), and the distinct-model mean counts a Sybil's clones once and no copycat.
+#[test]
+fn inverse_mse_learns_only_from_revealed_truths_and_distinct_counts_models_once() {
+    use nous_sim::report::metrics::{distinct_models, topic_baselines};
+    let run = run(&short());
+    let distinct = distinct_models(&run.scenario);
+    assert!(distinct.contains("sybil-1") && !distinct.contains("sybil-2"));
+    assert!(!distinct.contains("copycat"), "{distinct:?}");
+    for t in &run.topics {
+        let b = topic_baselines(t, &distinct);
+        assert_eq!(b.len(), t.records.len());
+        let mut differs = false;
+        for (r, x) in t.records.iter().zip(&b) {
+            let revealed = t.records.iter().any(|p| {
+                p.epoch + t.lag.div_ceil(t.epoch_length) <= r.epoch && !p.submitted.is_empty()
+            });
+            if !revealed {
+                assert_eq!(x.inverse_mse, x.mean, "topic {} epoch {}", t.id, r.epoch);
+            } else if x.inverse_mse != x.mean {
+                differs = true;
+            }
+            let models: Vec<f64> = r
+                .submitted
+                .iter()
+                .filter(|(n, _)| distinct.contains(**n))
+                .map(|(_, v)| *v)
+                .collect();
+            let want =
+                (!models.is_empty()).then(|| models.iter().sum::<f64>() / models.len() as f64);
+            assert_eq!(x.distinct_mean, want);
+        }
+        assert!(differs, "topic {}: inverse-MSE never left the mean", t.id);
+    }
+}

@@ -2,12 +2,12 @@
 //! baseline's value and loss, admitted inferers, inference path, reward outcome, emission
 //! drawn and paid per class.
 
-use super::metrics::{baselines, best_single};
+use super::metrics::{best_single, distinct_models, topic_baselines};
 use crate::csv_text::csv_text;
 use crate::record::Run;
 use crate::stats::log_loss;
 
-const HEADER: [&str; 26] = [
+const HEADER: [&str; 30] = [
     "topic",
     "epoch",
     "regime",
@@ -16,11 +16,15 @@ const HEADER: [&str; 26] = [
     "naive",
     "mean",
     "median",
+    "distinct_mean",
+    "inverse_mse",
     "best_single",
     "loss_network",
     "loss_naive",
     "loss_mean",
     "loss_median",
+    "loss_distinct_mean",
+    "loss_inverse_mse",
     "loss_best_single",
     "submitted",
     "admitted",
@@ -43,10 +47,10 @@ fn opt(v: Option<f64>) -> String {
 
 pub fn epochs_csv(run: &Run) -> anyhow::Result<String> {
     let mut rows = vec![];
+    let distinct = distinct_models(&run.scenario);
     for t in &run.topics {
         let best = best_single(t, run.scenario.warmup_epochs, None).map(|b| b.0);
-        for r in &t.records {
-            let b = baselines(r);
+        for (r, b) in t.records.iter().zip(topic_baselines(t, &distinct)) {
             let bs = best.and_then(|x| r.submitted.get(x).copied());
             let loss = |v: Option<f64>| opt(v.map(|x| log_loss(x, r.truth)));
             let regime = t.series.regime_names.get(r.regime);
@@ -59,11 +63,15 @@ pub fn epochs_csv(run: &Run) -> anyhow::Result<String> {
                 opt(r.naive),
                 opt(b.mean),
                 opt(b.median),
+                opt(b.distinct_mean),
+                opt(b.inverse_mse),
                 opt(bs),
                 loss(r.network),
                 loss(r.naive),
                 loss(b.mean),
                 loss(b.median),
+                loss(b.distinct_mean),
+                loss(b.inverse_mse),
                 loss(bs),
                 r.submitted.len().to_string(),
                 r.admitted_inferers.to_string(),

@@ -4,10 +4,9 @@
 
 use std::fmt::Write;
 
-use super::metrics::{baselines, counted, losses};
+use super::metrics::losses;
 use crate::record::Run;
 use crate::scenario::{Behaviour, Model};
-use crate::stats::log_loss;
 
 /// What `name` claimed by the end of the run (base units).
 pub fn claimed(run: &Run, name: &str) -> u128 {
@@ -92,13 +91,12 @@ pub type Metric = (&'static str, Option<f64>);
 /// The scorecard of one run. Losses are mean log10 squared-error losses after warm-up,
 /// averaged over topics; reward ratios are per token of stake against the honest reputers.
 pub fn scorecard(run: &Run) -> Vec<Metric> {
-    let warmup = run.scenario.warmup_epochs;
     // network − naive network (the one without forecasters)
     let net_minus_naive: Vec<f64> = run
         .topics
         .iter()
         .filter_map(|t| {
-            let (l, _, _) = losses(t, warmup, None);
+            let (l, _, _) = losses(t, &run.scenario, None);
             Some(l[0]? - l[1]?)
         })
         .collect();
@@ -110,15 +108,11 @@ pub fn scorecard(run: &Run) -> Vec<Metric> {
             .topics
             .iter()
             .filter_map(|t| {
-                let (mut net, mut avg, mut n) = (0.0, 0.0, 0u32);
-                for r in counted(t, warmup).filter(|r| r.regime == g) {
-                    if let (Some(a), Some(m)) = (r.network, baselines(r).mean) {
-                        net += log_loss(a, r.truth);
-                        avg += log_loss(m, r.truth);
-                        n += 1;
-                    }
+                let (l, n, _) = losses(t, &run.scenario, Some(g));
+                if n == 0 {
+                    return None;
                 }
-                (n > 0).then(|| (net - avg) / n as f64)
+                Some(l[0]? - l[2]?)
             })
             .collect(),
     };

@@ -37,8 +37,13 @@ pub fn summary(run: &Run) -> String {
         "1. LOSS OF THE NETWORK INFERENCE vs BASELINES (mean log10 squared error, lower is better)"
     );
     let _ = writeln!(s, "   naive = synthesis' network inference without forecasters; mean/median = of all submitted");
-    let _ = writeln!(s, "   inferences; best single = the inferer best over the whole run; best in regime = ex post best");
-    let _ = writeln!(s, "   for that regime alone (an oracle no one can pick in advance). win% = epochs network < mean.");
+    let _ = writeln!(s, "   inferences; distinct = mean of distinct models (clones once, no copycats); inv-mse = weights");
+    let _ = writeln!(s, "   1/EMA of each inferer's squared error so far; best = the inferer best over the whole run;");
+    let _ = writeln!(
+        s,
+        "   best/reg = ex post best for that regime alone (an oracle no one can pick in advance)."
+    );
+    let _ = writeln!(s, "   win% = epochs network < mean.");
     for t in &run.topics {
         let _ = writeln!(s);
         let _ = writeln!(
@@ -48,8 +53,18 @@ pub fn summary(run: &Run) -> String {
         );
         let _ = writeln!(
             s,
-            "   {:<10} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6}",
-            "regime", "epochs", "network", "naive", "mean", "median", "best", "best/reg", "win%"
+            "   {:<10} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6}",
+            "regime",
+            "epochs",
+            "network",
+            "naive",
+            "mean",
+            "median",
+            "distinct",
+            "inv-mse",
+            "best",
+            "best/reg",
+            "win%"
         );
         let mut rows: Vec<(String, Option<usize>)> = t
             .series
@@ -60,21 +75,16 @@ pub fn summary(run: &Run) -> String {
             .collect();
         rows.push(("all".into(), None));
         for (name, g) in rows {
-            let (l, n, wins) = losses(t, w, g);
+            let (l, n, wins) = losses(t, sc, g);
             if n == 0 {
                 continue;
             }
             let _ = writeln!(
                 s,
-                "   {:<10} {:>6} {} {} {} {} {} {} {:>5.0}%",
+                "   {:<10} {:>6} {} {:>5.0}%",
                 name,
                 n,
-                f(l[0]),
-                f(l[1]),
-                f(l[2]),
-                f(l[3]),
-                f(l[4]),
-                f(l[5]),
+                l.iter().map(|x| f(*x)).collect::<Vec<_>>().join(" "),
                 wins * 100.0
             );
         }

@@ -5,23 +5,22 @@ use anyhow::Result;
 
 use super::chart::{svg, Line, Panel, Span};
 use crate::record::{Run, TopicRun};
-use crate::report::metrics::{baselines, best_single, rolling};
+use crate::report::metrics::{best_single, distinct_models, rolling, topic_baselines};
+use crate::scenario::Scenario;
 use crate::stats::log_loss;
 
-const METHODS: [&str; 5] = [
+const METHODS: [&str; 7] = [
     "network",
     "naive (no forecasters)",
     "mean",
     "median",
+    "mean of distinct models",
+    "inverse-MSE",
     "best single",
 ];
 
 pub fn losses_svg(run: &Run) -> Result<String> {
-    let panels: Vec<Panel> = run
-        .topics
-        .iter()
-        .map(|t| panel(t, run.scenario.warmup_epochs))
-        .collect();
+    let panels: Vec<Panel> = run.topics.iter().map(|t| panel(t, &run.scenario)).collect();
     svg(
         &format!(
             "Loss over epochs (log10 squared error, rolling mean of 10; lower is better), seed {}",
@@ -32,8 +31,9 @@ pub fn losses_svg(run: &Run) -> Result<String> {
     )
 }
 
-fn panel(t: &TopicRun, warmup: u64) -> Panel {
-    let best = best_single(t, warmup, None).map(|b| b.0);
+fn panel(t: &TopicRun, sc: &Scenario) -> Panel {
+    let best = best_single(t, sc.warmup_epochs, None).map(|b| b.0);
+    let baselines = topic_baselines(t, &distinct_models(sc));
     let mut p = Panel::new(
         format!("topic {}: {}", t.id, t.name),
         "epoch",
@@ -44,13 +44,15 @@ fn panel(t: &TopicRun, warmup: u64) -> Panel {
         let raw: Vec<Option<f64>> = t
             .records
             .iter()
-            .map(|r| {
-                let b = baselines(r);
+            .zip(&baselines)
+            .map(|(r, b)| {
                 let v = match m {
                     0 => r.network,
                     1 => r.naive.filter(|_| r.path.starts_with("full")),
                     2 => b.mean,
                     3 => b.median,
+                    4 => b.distinct_mean,
+                    5 => b.inverse_mse,
                     _ => best.and_then(|x| r.submitted.get(x).copied()),
                 };
                 v.map(|x| log_loss(x, r.truth))
