@@ -153,6 +153,22 @@ pub struct ForecasterSpec {
     /// Also submits an inference (the last value) with its forecast.
     #[serde(default)]
     pub also_infers: bool,
+    /// What it learns and forecasts: `loss` (each inferer's loss, the default) or `regret`.
+    #[serde(default)]
+    pub target: ForecastTarget,
+}
+
+/// What a forecaster learns: the reference forecaster forecasts raw losses (one noisy
+/// sample per epoch, turned into a regret by the network through one noisy previous network
+/// loss); a regret-target forecaster learns each inferer's loss relative to the network's
+/// and forecasts `latest network loss − that`, so the regret synthesis infers is what it
+/// learned.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecastTarget {
+    #[default]
+    Loss,
+    Regret,
 }
 
 #[derive(Deserialize, Clone, Debug, PartialEq)]

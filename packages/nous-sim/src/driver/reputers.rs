@@ -25,9 +25,10 @@ impl<C: Chain> Driver<'_, C> {
                 .iter()
                 .map(|w| (w.worker, num(&w.value)))
                 .collect(),
+            network: num(&ni.combined),
         };
         for (fi, f) in self.sc.forecasters.iter().enumerate() {
-            self.memories[ti][fi].learn(&f.context, &t.series, f.learning_rate, &revealed);
+            self.memories[ti][fi].learn(f, &t.series, &revealed);
         }
         let last_consensus = self.last_scored[ti]
             .and_then(|n| self.net.network_losses(t.id, t.nonce0 + n))

@@ -50,7 +50,7 @@ impl<C: Chain> Driver<'_, C> {
             }
         }
         for (fi, f) in self.sc.forecasters.iter().enumerate() {
-            let forecast = self.memories[ti][fi].forecast(&f.context, &t.series, k);
+            let forecast = self.memories[ti][fi].forecast(f, &t.series, k);
             let inference = if f.also_infers {
                 Some(*t.series.known_before(k).last().unwrap_or(&0.0))
             } else {
