@@ -6,6 +6,7 @@
 use cosmwasm_std::{Addr, Uint128};
 use cw20::Denom;
 use nous_chain::{pay, Chain, ChainError, Msg, Tx};
+use nous_rpc::{gas_limit, GAS_HEADROOM};
 use nous_types::staking as st;
 use nous_types::topic_registry::{self as reg, Role};
 use serde_json::json;
@@ -219,9 +220,8 @@ fn can_pay<C: Chain>(
         }
         Err(e) => return Err(e.to_string()),
     };
-    let limit = Uint128::from(gas)
-        .mul_ceil(ctx.policy.gas_adjustment)
-        .u128() as u64;
+    // the limit the transaction will be signed with (nous-rpc adds its headroom)
+    let limit = gas_limit(gas, ctx.policy.gas_adjustment, GAS_HEADROOM);
     let gas_fee = ctx.gas_price.fee(limit);
     if same_denom {
         if token < amount + gas_fee {

@@ -67,10 +67,14 @@ impl Reputer {
             Ok(m) => m,
             Err(_) => return Ok(()),
         };
-        let open = ctx
-            .suite
-            .open_windows(&ctx.chain, topic)
-            .map_err(|e| e.to_string())?;
+        let open = match ctx.suite.open_windows(&ctx.chain, topic) {
+            Ok(open) => open,
+            // no payload yet: nothing to report until the topic's first epoch
+            Err(ChainError::Query(log)) if Refusal::of(&log) == Refusal::TopicNotSeen => {
+                return Ok(())
+            }
+            Err(e) => return Err(e.to_string()),
+        };
         let Some(window) = open.reputer else {
             return Ok(());
         };

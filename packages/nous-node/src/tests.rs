@@ -95,6 +95,8 @@ struct World {
     sends: Vec<(Tx, SendOptions)>,
     /// Hashes handed to on_signed, in order.
     signed: Vec<String>,
+    /// Synthesis has seen no payload of the topic yet (its topic queries refuse).
+    topic_unseen: bool,
     /// Included transactions by hash.
     included: BTreeMap<String, TxOutcome>,
     /// Broadcast, not included yet: (hash, tx, timeout height).
@@ -132,6 +134,7 @@ impl FakeChain {
             script: VecDeque::new(),
             sends: vec![],
             signed: vec![],
+            topic_unseen: false,
             included: BTreeMap::new(),
             mempool: vec![],
             simulations: vec![],
@@ -213,6 +216,11 @@ impl FakeChain {
         let (key, body) = q.as_object().and_then(|o| o.iter().next()).unwrap();
         let n = |k: &str| body[k].as_u64().unwrap_or(0);
         Ok(match (contract.as_str(), key.as_str()) {
+            ("wasm1synthesis", "open_windows") if w.topic_unseen => {
+                return Err(ChainError::Query(
+                    "topic 1 has not been used by synthesis yet".into(),
+                ))
+            }
             ("wasm1synthesis", "open_windows") => {
                 let h = w.height;
                 let c = w.clock;
@@ -982,11 +990,12 @@ inference = { command = ["sh", "-c", "echo 1"] }
         .find(|l| l["event"] == "insufficient_funds")
         .unwrap();
     assert!(short["action"].as_str().unwrap().contains(ME));
-    // the fee is there, the gas (simulated 100k x 1.3 x 0.025 = 3250) is not
-    h.chain.w().balance = 1_000 + 3_000;
+    // the fee is there, the gas is not: the limit nous-rpc will sign, simulated 100k x 1.3
+    // + 60k headroom = 190k, at 0.025 = 4750
+    h.chain.w().balance = 1_000 + 4_749;
     h.at(106);
     assert_eq!(h.sends(), 0);
-    h.chain.w().balance = 1_000 + 3_250;
+    h.chain.w().balance = 1_000 + 4_750;
     h.at(111);
     assert_eq!(h.sends(), 1, "registered");
     let (tx, _) = h.chain.0.borrow().sends[0].clone();
@@ -1192,4 +1201,25 @@ fn the_state_file_is_written_before_the_broadcast() {
         "nothing was broadcast"
     );
     assert!(h.events().contains(&"not_sent".to_string()));
+}
+
+/// Before a topic's first payload synthesis refuses its window queries: a reputer waits
+/// without logging an error every block.
+#[test]
+fn a_reputer_waits_quietly_for_a_topic_synthesis_has_not_seen() {
+    let roles = r#"
+[[reputer]]
+topic = 1
+truth = { command = ["sh", "-c", "echo 100"] }
+"#;
+    let mut h = Harness::new("reputer-unseen", roles);
+    h.chain.w().topic_unseen = true;
+    for height in 100..=120 {
+        h.at(height);
+    }
+    assert!(
+        !h.events().iter().any(|e| e == "role_failed"),
+        "{:?}",
+        h.events()
+    );
 }

@@ -23,7 +23,7 @@ use nous_chain::{
 use crate::keys::Key;
 use crate::node::Node;
 use send::{Sending, WRONG_SEQUENCE};
-pub use settings::{GasPrice, TxSettings};
+pub use settings::{gas_limit, GasPrice, TxSettings, GAS_HEADROOM};
 use sign::{expected_sequence, simulated};
 
 /// Pause after a new height is seen before acting on it (see `wait_blocks`).

@@ -8,5 +8,5 @@ pub mod chain;
 pub mod keys;
 pub mod node;
 
-pub use chain::{GasPrice, RpcChain, TxSettings};
+pub use chain::{gas_limit, GasPrice, RpcChain, TxSettings, GAS_HEADROOM};
 pub use keys::{read_mnemonic, test_account_mnemonic, Key, KeyError};

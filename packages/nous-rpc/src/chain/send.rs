@@ -4,9 +4,10 @@
 use std::time::Instant;
 
 use cosmrs::Any;
-use cosmwasm_std::{Addr, Attribute, Checksum, Coin, Decimal, Event, Uint128};
+use cosmwasm_std::{Addr, Attribute, Checksum, Coin, Decimal, Event};
 use nous_chain::{ChainError, OnSigned, TxOutcome};
 
+use super::settings::gas_limit;
 use super::sign::expected_sequence;
 use super::RpcChain;
 
@@ -55,11 +56,7 @@ impl RpcChain {
                 None => match self.simulate_signed(sender, msgs, account, how.timeout_height)? {
                     Ok(r) => {
                         let used = r.gas_info.map(|g| g.gas_used).unwrap_or(0);
-                        Uint128::from(used)
-                            .mul_ceil(how.adjustment)
-                            .u128()
-                            .saturating_add(self.settings.gas_headroom.into())
-                            as u64
+                        gas_limit(used, how.adjustment, self.settings.gas_headroom)
                     }
                     Err((_, log)) if expected_sequence(&log).is_some() => {
                         account.1 = expected_sequence(&log).unwrap_or(account.1);

@@ -55,12 +55,25 @@ pub struct TxSettings {
     pub poll_interval: Duration,
 }
 
+/// The gas added to every simulated-and-adjusted limit (see [`TxSettings::gas_adjustment`]).
+pub const GAS_HEADROOM: u64 = 60_000;
+
+/// The gas limit a transaction simulated at `simulated` is sent with: `simulated ×
+/// adjustment` rounded up, plus `headroom`. Whoever prices a transaction before sending it
+/// (an operator's balance check) uses the same limit the sender will sign.
+pub fn gas_limit(simulated: u64, adjustment: Decimal, headroom: u64) -> u64 {
+    let adjusted = cosmwasm_std::Uint128::from(simulated)
+        .mul_ceil(adjustment)
+        .u128();
+    u64::try_from(adjusted.saturating_add(headroom.into())).unwrap_or(u64::MAX)
+}
+
 impl TxSettings {
     pub fn new(gas_price: GasPrice) -> Self {
         TxSettings {
             gas_price,
             gas_adjustment: Decimal::percent(130),
-            gas_headroom: 60_000,
+            gas_headroom: GAS_HEADROOM,
             inclusion_timeout: Duration::from_secs(60),
             poll_interval: Duration::from_millis(150),
         }
@@ -70,6 +83,16 @@ impl TxSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gas_limit_rounds_the_adjusted_gas_up_and_adds_the_headroom() {
+        assert_eq!(
+            gas_limit(100_000, Decimal::percent(130), GAS_HEADROOM),
+            190_000
+        );
+        assert_eq!(gas_limit(1, Decimal::percent(130), 0), 2);
+        assert_eq!(gas_limit(u64::MAX, Decimal::percent(200), 1), u64::MAX);
+    }
 
     #[test]
     fn gas_prices_parse_and_fees_round_up() {
