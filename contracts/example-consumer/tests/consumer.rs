@@ -1,32 +1,25 @@
 //! The example consumer on cw-multi-test with the real fee-vault (native and cw20
-//! deployments) and a small mock synthesis contract whose latest inference the test sets.
+//! deployments) and nous-testing's mock synthesis, whose latest inference the test sets.
 //! Each story checks the books after every step: the consumer holds nothing, the vault's
 //! balance equals its treasury, and every fee paid shows up once in the topic's revenue.
 
-use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{
-    coin, coins, to_json_binary, Addr, Binary, Coin, Deps, DepsMut, Empty, Env, MessageInfo,
-    Response, SignedDecimal, StdError, StdResult, Uint128,
-};
+use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, SignedDecimal, Uint128};
 use cw20::{BalanceResponse, Cw20Coin, Cw20ExecuteMsg, Cw20QueryMsg, Denom};
 use cw_multi_test::error::AnyResult;
-use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
-use cw_storage_plus::Map;
+use cw_multi_test::{App, AppResponse, Executor};
 use example_consumer::msg::{
     Decision, ExecuteMsg, Guard, InstantiateMsg, LastReadingResponse, QueryMsg, ReadingsResponse,
     ReceiveMsg,
 };
 use example_consumer::ContractError;
 use nous_chain::SuiteContract;
-use nous_consumer::testing::latest_value;
-use nous_consumer::{ConsumerError, LatestValue};
+use nous_consumer::ConsumerError;
 use nous_testing::chain::suite_code;
 use nous_testing::{contract_error, wasm_attr, SuiteApp};
 use nous_types::fee_vault::{
     ExecuteMsg as VaultExecute, InstantiateMsg as VaultInstantiate, QueryMsg as VaultQuery,
     TopicRevenueResponse, TreasuryResponse,
 };
-use nous_types::synthesis::QueryMsg as SynthesisQuery;
 
 const DENOM: &str = "unous";
 const START: u128 = 1_000_000;
@@ -37,64 +30,9 @@ const UNREGISTERED_TOPIC: u64 = 2;
 const MAX_AGE: u64 = 5;
 const EPOCH_LENGTH: u64 = 1000;
 
-// ---- a mock synthesis contract ---------------------------------------------------------
+// ---- the mock synthesis: nous-testing's (answers `LatestValue` with what the test sets) ----
 
-/// What the test tells the mock synthesis: "your latest inference of `topic_id` is
-/// nonce `nonce` with value `value`, its worker window closed at this height".
-#[cw_serde]
-enum MockSynthesisMsg {
-    SetLatest {
-        topic_id: u64,
-        nonce: u64,
-        value: SignedDecimal,
-    },
-}
-
-const LATEST: Map<u64, LatestValue> = Map::new("latest");
-
-fn synthesis_instantiate(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
-    Ok(Response::new())
-}
-
-fn synthesis_execute(
-    deps: DepsMut,
-    env: Env,
-    _: MessageInfo,
-    msg: MockSynthesisMsg,
-) -> StdResult<Response> {
-    let MockSynthesisMsg::SetLatest {
-        topic_id,
-        nonce,
-        value,
-    } = msg;
-    LATEST.save(
-        deps.storage,
-        topic_id,
-        &latest_value(&env, topic_id, nonce, value),
-    )?;
-    Ok(Response::new())
-}
-
-/// Answers the compact read like the real contract.
-fn synthesis_query(deps: Deps, _env: Env, msg: SynthesisQuery) -> StdResult<Binary> {
-    match msg {
-        SynthesisQuery::LatestValue { topic_id } => {
-            let latest = LATEST.may_load(deps.storage, topic_id)?.ok_or_else(|| {
-                StdError::generic_err(format!("topic {topic_id} has no network inference yet"))
-            })?;
-            to_json_binary(&latest)
-        }
-        other => Err(StdError::generic_err(format!("not mocked: {other:?}"))),
-    }
-}
-
-fn mock_synthesis() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        synthesis_execute,
-        synthesis_instantiate,
-        synthesis_query,
-    ))
-}
+use nous_testing::mocks::synthesis::SynthesisMockExec;
 
 fn d(v: i64) -> SignedDecimal {
     SignedDecimal::from_atomics(v as i128, 0).unwrap()
@@ -186,7 +124,7 @@ impl Suite {
             &[],
         )
         .unwrap();
-        let synthesis_code = app.store_code(mock_synthesis());
+        let synthesis_code = app.store_code(nous_testing::mocks::synthesis::contract());
         let synthesis = app
             .instantiate_contract(
                 synthesis_code,
@@ -252,7 +190,7 @@ impl Suite {
             .execute_contract(
                 self.owner.clone(),
                 self.synthesis.clone(),
-                &MockSynthesisMsg::SetLatest {
+                &SynthesisMockExec::SetLatest {
                     topic_id: TOPIC,
                     nonce,
                     value: d(value),

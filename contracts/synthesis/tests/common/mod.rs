@@ -1,19 +1,11 @@
-//! The synthesis test suite: the real synthesis contract between a mock topic-registry and a
-//! mock staking contract that answer the nous-types query messages.
+//! The synthesis test suite: the real synthesis contract between nous-testing's mock
+//! topic-registry and mock staking, which answer the nous-types query messages.
 #![allow(dead_code)]
 
 use std::str::FromStr;
 
-use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{
-    to_json_binary, Addr, Binary, Decimal, Deps, DepsMut, Empty, Env, MessageInfo, Response,
-    SignedDecimal, StdError, StdResult, Uint128,
-};
-use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
-use cw_storage_plus::Map;
-use nous_types::staking::{
-    QueryMsg as StakingQuery, ReputerStake, ReputerStakesResponse, TopicStakeResponse,
-};
+use cosmwasm_std::{Addr, Decimal, Empty, SignedDecimal, StdResult, Uint128};
+use cw_multi_test::{App, AppResponse, Contract, Executor};
 use nous_types::synthesis::*;
 use nous_types::topic_registry::{GlobalParams, Role, Topic, TopicParams};
 use std::collections::BTreeMap;
@@ -26,79 +18,9 @@ use synthesis::ContractError;
 
 pub use nous_testing::mocks::registry::{contract as registry_contract, RegistryExec};
 
-fn registry_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
-    Ok(Response::new())
-}
-
 // ---------------------------------------------------------------- mock staking
 
-#[cw_serde]
-pub enum StakingExec {
-    SetStake {
-        topic_id: u64,
-        reputer: String,
-        amount: Uint128,
-    },
-}
-
-const S_STAKES: Map<(u64, &str), Uint128> = Map::new("stakes");
-/// The height of the last `ReputerStakes` query (to check "as of the window's first block").
-const S_LAST_HEIGHT: Map<u64, u64> = Map::new("last_height");
-
-fn staking_exec(
-    deps: DepsMut,
-    _env: Env,
-    _info: MessageInfo,
-    msg: StakingExec,
-) -> StdResult<Response> {
-    match msg {
-        StakingExec::SetStake {
-            topic_id,
-            reputer,
-            amount,
-        } => S_STAKES.save(deps.storage, (topic_id, &reputer), &amount)?,
-    }
-    Ok(Response::new())
-}
-
-fn staking_query(deps: Deps, _env: Env, msg: StakingQuery) -> StdResult<Binary> {
-    match msg {
-        StakingQuery::ReputerStakes {
-            topic_id,
-            reputers,
-            height: _,
-        } => {
-            let stakes = reputers
-                .iter()
-                .map(|r| {
-                    let total = S_STAKES
-                        .may_load(deps.storage, (topic_id, r))?
-                        .unwrap_or_default();
-                    Ok(ReputerStake {
-                        reputer: Addr::unchecked(r),
-                        self_stake: total,
-                        delegated: Uint128::zero(),
-                        total,
-                    })
-                })
-                .collect::<StdResult<Vec<_>>>()?;
-            to_json_binary(&ReputerStakesResponse { stakes })
-        }
-        StakingQuery::TopicStake { topic_id, .. } => to_json_binary(&TopicStakeResponse {
-            topic_id,
-            total: Uint128::zero(),
-        }),
-        _ => Err(StdError::generic_err("not answered by the mock staking")),
-    }
-}
-
-pub fn staking_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        staking_exec,
-        registry_inst,
-        staking_query,
-    ))
-}
+use nous_testing::mocks::staking::{contract as staking_contract, StakingMockExec};
 
 pub fn synthesis_contract() -> Box<dyn Contract<Empty>> {
     nous_testing::suite_code(nous_chain::SuiteContract::Synthesis)
@@ -316,7 +238,7 @@ impl Suite {
             .execute_contract(
                 self.owner.clone(),
                 self.staking.clone(),
-                &StakingExec::SetStake {
+                &StakingMockExec::SetStake {
                     topic_id,
                     reputer: who.to_string(),
                     amount: Uint128::new(amount),

@@ -1,16 +1,12 @@
-//! The test suite: one `App`, the registry, a mock fee-vault that records what it receives,
-//! and optionally a cw20-base token. One method per user action.
+//! The test suite: one `App`, the registry, nous-testing's mock fee-vault (records what it
+//! receives) and mock synthesis (records the registrations pushed to it), and optionally a
+//! cw20-base token. One method per user action.
 
 #![allow(dead_code)]
 
-use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{
-    coin, from_json, to_json_binary, Addr, Binary, Coin, Decimal, Deps, DepsMut, Empty, Env,
-    MessageInfo, Response, StdError, StdResult, Uint128,
-};
+use cosmwasm_std::{coin, Addr, Coin, Decimal, Empty, StdResult, Uint128};
 use cw20::Denom;
-use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
-use cw_storage_plus::Item;
+use cw_multi_test::{App, AppBuilder, AppResponse, Executor};
 use nous_chain::SuiteContract;
 use nous_testing::{suite_code, TestToken};
 use nous_types::topic_registry::{
@@ -18,7 +14,6 @@ use nous_types::topic_registry::{
     QueryMsg, ReceiveMsg, Registration, RegistrationKey, RegistrationResponse,
     RegistrationsResponse, Role, Topic, TopicParams, TopicsResponse, WhitelistFlags,
 };
-use nous_types::{fee_vault, synthesis};
 use std::str::FromStr;
 use topic_registry::ContractError;
 
@@ -31,147 +26,11 @@ pub const START_BALANCE: u128 = 1_000_000;
 pub const DECIMALS: u8 = 3;
 pub const USERS: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
 
-// ---- the mock fee-vault ------------------------------------------------------------
+// ---- the mock peers: nous-testing's ----------------------------------------------------
 
-/// One payment the mock vault received.
-#[cw_serde]
-pub struct VaultRecord {
-    /// "register_topic" or "fund_topic"
-    pub kind: String,
-    pub topic_id: u64,
-    pub amount: Uint128,
-    /// "native" or "cw20"
-    pub via: String,
-    pub epoch_length: Option<u64>,
-    pub start_height: Option<u64>,
-    /// The contract that called the vault (the registry, or the cw20 token for a hook).
-    pub caller: Addr,
-    /// For a cw20 hook, who sent the tokens.
-    pub cw20_sender: Option<String>,
-}
-
-const RECORDS: Item<Vec<VaultRecord>> = Item::new("records");
-
-fn vault_instantiate(deps: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
-    RECORDS.save(deps.storage, &vec![])?;
-    Ok(Response::new())
-}
-
-fn vault_execute(
-    deps: DepsMut,
-    _: Env,
-    info: MessageInfo,
-    msg: fee_vault::ExecuteMsg,
-) -> StdResult<Response> {
-    let native: Uint128 = info
-        .funds
-        .iter()
-        .filter(|c| c.denom == DENOM)
-        .map(|c| c.amount)
-        .sum();
-    let record = match msg {
-        fee_vault::ExecuteMsg::RegisterTopic {
-            topic_id,
-            epoch_length,
-            start_height,
-        } => VaultRecord {
-            kind: "register_topic".into(),
-            topic_id,
-            amount: native,
-            via: "native".into(),
-            epoch_length: Some(epoch_length),
-            start_height: Some(start_height),
-            caller: info.sender,
-            cw20_sender: None,
-        },
-        fee_vault::ExecuteMsg::FundTopic { topic_id } => VaultRecord {
-            kind: "fund_topic".into(),
-            topic_id,
-            amount: native,
-            via: "native".into(),
-            epoch_length: None,
-            start_height: None,
-            caller: info.sender,
-            cw20_sender: None,
-        },
-        fee_vault::ExecuteMsg::Receive(w) => match from_json(&w.msg)? {
-            fee_vault::ReceiveMsg::RegisterTopic {
-                topic_id,
-                epoch_length,
-                start_height,
-            } => VaultRecord {
-                kind: "register_topic".into(),
-                topic_id,
-                amount: w.amount,
-                via: "cw20".into(),
-                epoch_length: Some(epoch_length),
-                start_height: Some(start_height),
-                caller: info.sender,
-                cw20_sender: Some(w.sender),
-            },
-            fee_vault::ReceiveMsg::FundTopic { topic_id } => VaultRecord {
-                kind: "fund_topic".into(),
-                topic_id,
-                amount: w.amount,
-                via: "cw20".into(),
-                epoch_length: None,
-                start_height: None,
-                caller: info.sender,
-                cw20_sender: Some(w.sender),
-            },
-            _ => return Err(StdError::generic_err("mock vault: hook not supported")),
-        },
-        // The real vault has more messages; the registry only sends the ones above.
-        _ => return Err(StdError::generic_err("mock vault: message not supported")),
-    };
-    let mut all = RECORDS.load(deps.storage)?;
-    all.push(record);
-    RECORDS.save(deps.storage, &all)?;
-    Ok(Response::new())
-}
-
-fn vault_query(deps: Deps, _: Env, _: Empty) -> StdResult<Binary> {
-    to_json_binary(&RECORDS.load(deps.storage)?)
-}
-
-// ---- the mock synthesis -------------------------------------------------------------
-
-/// One registration change the mock synthesis was told of: (topic, role, operator, copy).
-pub type SyncRecord = (u64, Role, String, Option<Registration>);
-
-const SYNCS: Item<Vec<SyncRecord>> = Item::new("syncs");
-
-fn synthesis_instantiate(deps: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
-    SYNCS.save(deps.storage, &vec![])?;
-    Ok(Response::new())
-}
-
-fn synthesis_execute(
-    deps: DepsMut,
-    _: Env,
-    _: MessageInfo,
-    msg: synthesis::ExecuteMsg,
-) -> StdResult<Response> {
-    let synthesis::ExecuteMsg::SyncRegistration {
-        topic_id,
-        role,
-        operator,
-        registration,
-    } = msg
-    else {
-        return Err(StdError::generic_err(
-            "mock synthesis: message not supported",
-        ));
-    };
-    let mut all = SYNCS.load(deps.storage)?;
-    all.push((topic_id, role, operator, registration));
-    SYNCS.save(deps.storage, &all)?;
-    Ok(Response::new())
-}
-
-fn synthesis_query(deps: Deps, _: Env, _: Empty) -> StdResult<Binary> {
-    to_json_binary(&SYNCS.load(deps.storage)?)
-}
+pub use nous_testing::mocks::fee_vault::VaultRecord;
+pub use nous_testing::mocks::synthesis::SyncRecord;
+use nous_testing::mocks::{fee_vault::VaultMockQuery, synthesis::SynthesisMockQuery};
 
 // ---- parameters --------------------------------------------------------------------
 
@@ -269,11 +128,7 @@ impl SuiteBuilder {
         let (token, denom) = (test_token.cw20_addr().cloned(), test_token.0.clone());
 
         let registry_code = app.store_code(registry_contract());
-        let vault_code = app.store_code(Box::new(ContractWrapper::new(
-            vault_execute,
-            vault_instantiate,
-            vault_query,
-        )));
+        let vault_code = app.store_code(nous_testing::mocks::fee_vault::contract());
         let registry = app
             .instantiate_contract(
                 registry_code,
@@ -305,11 +160,7 @@ impl SuiteBuilder {
             )
             .unwrap();
         }
-        let synthesis_code = app.store_code(Box::new(ContractWrapper::new(
-            synthesis_execute,
-            synthesis_instantiate,
-            synthesis_query,
-        )));
+        let synthesis_code = app.store_code(nous_testing::mocks::synthesis::contract());
         let synthesis = app
             .instantiate_contract(
                 synthesis_code,
@@ -360,7 +211,7 @@ impl Suite {
     pub fn synthesis_syncs(&self) -> Vec<SyncRecord> {
         self.app
             .wrap()
-            .query_wasm_smart(&self.synthesis, &Empty {})
+            .query_wasm_smart(&self.synthesis, &SynthesisMockQuery::Syncs {})
             .unwrap()
     }
 
@@ -563,7 +414,7 @@ impl Suite {
     pub fn vault_records(&self) -> Vec<VaultRecord> {
         self.app
             .wrap()
-            .query_wasm_smart(&self.vault, &Empty {})
+            .query_wasm_smart(&self.vault, &VaultMockQuery::Records {})
             .unwrap()
     }
 
