@@ -10,7 +10,7 @@ use nous_types::ownership::update_ownership;
 use crate::error::ContractError;
 use crate::execute::{close, config, reputer, worker};
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use crate::{instantiate as init, query, registrations};
+use crate::{instantiate as init, query, registrations, regret_store};
 
 pub use crate::state::{CONTRACT_NAME, CONTRACT_VERSION};
 
@@ -71,9 +71,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(migrate_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
+    let response = migrate_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let converted = regret_store::migrate_regret_tables(deps.storage)?;
+    Ok(response.add_attribute("regret_records_converted", converted.to_string()))
 }

@@ -195,7 +195,7 @@ pub fn record_kind(key: &[u8]) -> String {
             Some(t) => format!("{ns}/{}", regret_table(t)),
             None => ns,
         },
-        "score_ema" | "inclusions" => match tag_at(12) {
+        "score_ema" | "inclusions" | "regret_rows" => match tag_at(12) {
             Some(t) => format!("{ns}/{}", class(t)),
             None => ns,
         },
