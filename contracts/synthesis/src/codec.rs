@@ -256,6 +256,11 @@ impl<'a> Reader<'a> {
         self.0.is_empty()
     }
 
+    /// The bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.0.len()
+    }
+
     /// A length-prefixed list (the length is only trusted as far as bytes remain).
     pub fn list<T>(
         &mut self,

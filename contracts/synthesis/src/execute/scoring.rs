@@ -17,16 +17,14 @@ use nous_types::synthesis::{
     ReputerWeight, WithheldValue,
 };
 
+use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
 use crate::bundle::check_bundle;
 use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
 use crate::regret_store::{load_regrets, save_regrets};
-use crate::state::{
-    load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, INCLUSIONS, LISTENING, SCORES,
-    SCORE_EMAS,
-};
+use crate::state::{load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, SCORES};
 use crate::topic::load_globals;
 
 /// What one reputer brought to the close.
@@ -235,24 +233,20 @@ pub fn close_reputer_window(
     )?;
     let actors: [Vec<u32>; 3] = [inferers, forecasters, reports.keys().copied().collect()];
     let mut classes: [ClassInputs; 3] = Default::default();
+    let mut listening = BTreeMap::new();
     for ((class, ids), into) in CLASSES.iter().zip(&actors).zip(classes.iter_mut()) {
         for a in ids {
-            let key = (topic_id, class.tag(), *a);
+            let Some(stored) = load_actor_score(deps.storage, topic_id, *class, *a)? else {
+                continue;
+            };
             // Deviation from MATH.md §6.3 (README): the count is of epochs *scored* here,
             // not epochs paid by reward-distribution, so results never depend on when the
             // reward crank runs.
-            if let Some(n) = INCLUSIONS.may_load(deps.storage, key)? {
-                into.inclusions.insert(*a, n);
+            into.inclusions.insert(*a, stored.inclusions);
+            into.prev_emas.insert(*a, stored.ema.value);
+            if let (ActorClass::Reputer, Some(l)) = (class, stored.listening) {
+                listening.insert(*a, l);
             }
-            if let Some(e) = SCORE_EMAS.may_load(deps.storage, key)? {
-                into.prev_emas.insert(*a, e.value);
-            }
-        }
-    }
-    let mut listening = BTreeMap::new();
-    for m in reports.keys() {
-        if let Some(a) = LISTENING.may_load(deps.storage, (topic_id, *m))? {
-            listening.insert(*m, a);
         }
     }
     let inputs = Inputs {
@@ -300,19 +294,26 @@ pub fn close_reputer_window(
         .zip(topic.quantiles.iter_mut());
     for (((class, class_emas), before), stored_q) in per_class {
         for (a, v) in &class_emas.emas {
-            let key = (topic_id, class.tag(), *a);
-            let ema = ScoreEma {
-                value: *v,
-                updated_at: height,
+            let listening = match class {
+                ActorClass::Reputer => loss.consensus.coefficients.get(a).copied(),
+                _ => None,
             };
-            SCORE_EMAS.save(deps.storage, key, &ema)?;
-            let n = before.inclusions.get(a).copied().unwrap_or(0);
-            INCLUSIONS.save(deps.storage, key, &n.saturating_add(1))?;
+            let record = ActorScore {
+                ema: ScoreEma {
+                    value: *v,
+                    updated_at: height,
+                },
+                inclusions: before
+                    .inclusions
+                    .get(a)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_add(1),
+                listening,
+            };
+            save_actor_score(deps.storage, topic_id, *class, *a, &record);
         }
         *stored_q = Some(class_emas.quantile);
-    }
-    for (m, a) in &loss.consensus.coefficients {
-        LISTENING.save(deps.storage, (topic_id, *m), a)?;
     }
     save_network_losses(
         deps.storage,
