@@ -3,8 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use bnum::cast::CastFrom;
-use bnum::types::{I512, U1024, U512};
+use bnum::types::{I512, U512};
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
@@ -265,8 +264,7 @@ impl Gram {
         if q <= I512::ZERO {
             return None;
         }
-        let q_wide = U1024::cast_from(q.to_bits());
-        let scale = U1024::from(10u128.pow(36));
+        let q_bits = q.to_bits();
         let total_sq = total.checked_mul(total)?;
         let twice = total.checked_add(total)?;
         let mut scores = Vec::with_capacity(n);
@@ -279,9 +277,7 @@ impl Gram {
                 return None;
             }
             // relative distance ‖L_m − L̄‖/‖L̄‖ at 18 digits: floor(sqrt(num·10^36 / q))
-            let ratio = U1024::cast_from(num.to_bits())
-                .checked_mul(scale)?
-                .checked_div(q_wide)?;
+            let ratio = scaled_ratio(num.to_bits(), q_bits)?;
             let score = match narrow(ratio)
                 .map(|r| r.isqrt())
                 .and_then(|r| i128::try_from(r).ok())
@@ -308,8 +304,26 @@ fn wide(x: U256) -> I512 {
     I512::from_bits((U512::from(x.hi) << 128u32) | U512::from(x.lo))
 }
 
+/// `floor(num · 10^36 / q)` for `q > 0`, in 512 bits: the integer part of `num / q`, then the
+/// remainder's 36 digits in two steps of 18 (each below `q · 2^60`); `None` past 512 bits.
+fn scaled_ratio(num: U512, q: U512) -> Option<U512> {
+    let e18 = U512::from(10u128.pow(18));
+    let digits = |rem: U512| -> Option<(U512, U512)> {
+        let x = rem.checked_mul(e18)?;
+        Some((x.checked_div(q)?, x.checked_rem(q)?))
+    };
+    let whole = num.checked_div(q)?;
+    let (high, rem) = digits(num.checked_rem(q)?)?;
+    let (low, _) = digits(rem)?;
+    whole
+        .checked_mul(e18)?
+        .checked_add(high)?
+        .checked_mul(e18)?
+        .checked_add(low)
+}
+
 /// A value below 2^256 as a [`U256`].
-fn narrow(x: U1024) -> Option<U256> {
+fn narrow(x: U512) -> Option<U256> {
     let d = x.digits();
     if d[4..].iter().any(|x| *x != 0) {
         return None;
@@ -551,6 +565,19 @@ mod tests {
                 assert!(d <= t * t + 1_000, "{n}x{e}: {a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn scaled_ratios_are_exact_floors() {
+        let r = |n: u128, q: u128| scaled_ratio(U512::from(n), U512::from(q)).map(narrow);
+        // 7/3 at 36 digits: 2.333…3 (floor)
+        let third = 2 * 10u128.pow(36) + (10u128.pow(36) - 1) / 3;
+        assert_eq!(r(7, 3), Some(Some(U256::from_u128(third))));
+        assert_eq!(r(0, 5), Some(Some(U256::ZERO)));
+        // u128::MAX · 10^36 / 1 needs 248 bits: still a U256
+        let big = narrow(scaled_ratio(U512::from(u128::MAX), U512::from(1u8)).unwrap()).unwrap();
+        assert_eq!(big, U256::mul(u128::MAX, 10u128.pow(36)));
+        assert_eq!(r(1, 0), None);
     }
 
     #[test]
