@@ -64,14 +64,44 @@ fn entries_of(r: &ReputerLosses) -> Vec<(Entry, Fixed)> {
 pub fn loss_matrix<'a>(
     reports: impl Iterator<Item = &'a ReputerLosses> + Clone,
 ) -> Vec<Vec<Option<Fixed>>> {
-    let keys: BTreeSet<Entry> = reports
-        .clone()
-        .flat_map(|r| entries_of(r).into_iter().map(|(e, _)| e))
-        .collect();
-    reports
+    // Each row comes out of sorted maps in the order of `Entry`'s variants, so it is
+    // sorted already (sorted again should that ever change); rows are aligned on the
+    // union of the keys by one merge walk each, instead of a map per row.
+    let rows: Vec<Vec<(Entry, Fixed)>> = reports
         .map(|r| {
-            let m: BTreeMap<Entry, Fixed> = entries_of(r).into_iter().collect();
-            keys.iter().map(|k| m.get(k).copied()).collect()
+            let mut row = entries_of(r);
+            if !row.windows(2).all(|w| w[0].0 < w[1].0) {
+                row.sort_by_key(|(e, _)| *e);
+                row.dedup_by_key(|(e, _)| *e);
+            }
+            row
+        })
+        .collect();
+    let same_keys = rows
+        .windows(2)
+        .all(|w| w[0].iter().map(|(e, _)| e).eq(w[1].iter().map(|(e, _)| e)));
+    let keys: Vec<Entry> = match rows.first() {
+        Some(first) if same_keys => first.iter().map(|(e, _)| *e).collect(),
+        _ => rows
+            .iter()
+            .flat_map(|r| r.iter().map(|(e, _)| *e))
+            .collect::<BTreeSet<Entry>>()
+            .into_iter()
+            .collect(),
+    };
+    rows.iter()
+        .map(|row| {
+            let mut values = row.iter().peekable();
+            keys.iter()
+                .map(|k| match values.peek() {
+                    Some((e, v)) if e == k => {
+                        let v = *v;
+                        values.next();
+                        Some(v)
+                    }
+                    _ => None,
+                })
+                .collect()
         })
         .collect()
 }
@@ -565,6 +595,36 @@ mod tests {
                 assert!(d <= t * t + 1_000, "{n}x{e}: {a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn the_loss_matrix_aligns_rows_on_the_union_of_entries() {
+        let mut a = ReputerLosses {
+            combined: Some(fx(1)),
+            ..ReputerLosses::default()
+        };
+        a.inferer.insert(2, fx(2));
+        a.one_out_inferer_forecaster.insert((1, 2), fx(3));
+        let mut b = ReputerLosses {
+            naive: Some(fx(4)),
+            ..ReputerLosses::default()
+        };
+        b.inferer.insert(2, fx(5));
+        b.inferer.insert(7, fx(6));
+        // union: Combined, Naive, Inferer(2), Inferer(7), OneOutInfererForecaster(1, 2)
+        assert_eq!(
+            loss_matrix([&a, &b].into_iter()),
+            vec![
+                vec![Some(fx(1)), None, Some(fx(2)), None, Some(fx(3))],
+                vec![None, Some(fx(4)), Some(fx(5)), Some(fx(6)), None],
+            ]
+        );
+        // the same keys everywhere: the rows as they are
+        assert_eq!(
+            loss_matrix([&b, &b].into_iter()),
+            vec![vec![Some(fx(4)), Some(fx(5)), Some(fx(6))]; 2]
+        );
+        assert!(loss_matrix(std::iter::empty()).is_empty());
     }
 
     #[test]
