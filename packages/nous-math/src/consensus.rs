@@ -298,10 +298,10 @@ impl Gram {
         let total_sq = total.checked_mul(total)?;
         let twice = total.checked_add(total)?;
         let mut scores = Vec::with_capacity(n);
-        for m in 0..n {
+        for (m, um) in u.iter().enumerate() {
             let num = total_sq
                 .checked_mul(self.g[m * n + m])?
-                .checked_sub(twice.checked_mul(u[m])?)?
+                .checked_sub(twice.checked_mul(*um)?)?
                 .checked_add(q)?;
             if num.is_negative() {
                 return None;
