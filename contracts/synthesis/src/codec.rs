@@ -17,7 +17,9 @@ fn corrupt() -> ContractError {
     ContractError::Std(StdError::generic_err("corrupt binary record"))
 }
 
-/// `(actor, value)` pairs as bytes, in the given order.
+/// `(actor, value)` pairs as bytes, in the given order (the regret rows' format before
+/// `regret_store`'s packed records; only the migration test writes it now).
+#[cfg(test)]
 pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (u32, &'a Fixed)>) -> Vec<u8> {
     let mut out = Vec::new();
     for (actor, value) in pairs {
@@ -27,6 +29,7 @@ pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (u32, &'a Fixed)>) -> Ve
     out
 }
 
+/// Reads the regret rows' old format (for `migrate`).
 pub fn decode_pairs(bytes: &[u8]) -> Result<Vec<(u32, Fixed)>, ContractError> {
     let entries = bytes.chunks_exact(ENTRY);
     if !entries.remainder().is_empty() {
@@ -160,6 +163,21 @@ impl Writer {
         self.0.extend_from_slice(&d.atomics().i128().to_be_bytes());
     }
 
+    /// An unsigned LEB128 varint: 7 bits a byte, low first, high bit set on all but the last.
+    pub fn varint(&mut self, mut v: u128) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+
+    /// A signed value as a zigzag varint: small magnitudes of either sign take few bytes
+    /// (a raw `Fixed` below 2^62, i.e. |x| < 4.6, takes 9 bytes instead of 16).
+    pub fn zigzag(&mut self, v: i128) {
+        self.varint(((v << 1) ^ (v >> 127)) as u128);
+    }
+
     /// A length-prefixed list.
     pub fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
         self.u32(items.len() as u32);
@@ -208,6 +226,39 @@ impl<'a> Reader<'a> {
 
     pub fn dec(&mut self) -> Result<SignedDecimal, ContractError> {
         Ok(SignedDecimal::raw(i128::from_be_bytes(self.take::<16>()?)))
+    }
+
+    /// See [`Writer::varint`]; a varint beyond 128 bits or truncated is refused.
+    pub fn varint(&mut self) -> Result<u128, ContractError> {
+        let mut v: u128 = 0;
+        for shift in (0..128).step_by(7) {
+            let [b] = self.take::<1>()?;
+            let bits = u128::from(b & 0x7f);
+            if shift == 126 && bits > 0b11 {
+                return Err(corrupt());
+            }
+            v |= bits << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(corrupt())
+    }
+
+    /// See [`Writer::zigzag`].
+    pub fn zigzag(&mut self) -> Result<i128, ContractError> {
+        let u = self.varint()?;
+        Ok(((u >> 1) as i128) ^ -((u & 1) as i128))
+    }
+
+    /// Whether every byte has been read.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.0.len()
     }
 
     /// A length-prefixed list (the length is only trusted as far as bytes remain).
@@ -305,6 +356,51 @@ mod tests {
         w.u32(u32::MAX);
         let bytes = w.into_bytes();
         assert!(Reader::new(&bytes).list(|r| r.u32()).is_err());
+    }
+
+    #[test]
+    fn varints_round_trip_at_every_width() {
+        let values = [
+            0i128,
+            1,
+            -1,
+            63,
+            -64,
+            64,
+            1_000_000_000_000_000_000,
+            -123_456_789_012_345_678,
+            i128::MAX,
+            i128::MIN,
+        ];
+        let mut w = Writer::default();
+        for v in values {
+            w.zigzag(v);
+            w.varint(v.unsigned_abs());
+        }
+        let bytes = w.into_bytes();
+        let mut r = Reader::new(&bytes);
+        for v in values {
+            assert_eq!(r.zigzag().unwrap(), v);
+            assert_eq!(r.varint().unwrap(), v.unsigned_abs());
+        }
+        assert!(r.is_empty());
+        // one regret-sized value (|x| < 4.6) in 9 bytes, small ones in 1
+        let mut w = Writer::default();
+        w.zigzag(-1_000_000_000_000_000_000);
+        assert_eq!(w.into_bytes().len(), 9);
+        let mut w = Writer::default();
+        w.zigzag(-64);
+        assert_eq!(w.into_bytes().len(), 1);
+        // truncated, or more than 128 bits
+        assert!(Reader::new(&[0x80]).varint().is_err());
+        let mut long = vec![0xffu8; 18];
+        long.push(0x03);
+        assert_eq!(Reader::new(&long).varint().unwrap(), u128::MAX);
+        long[18] = 0x04;
+        assert!(Reader::new(&long).varint().is_err());
+        let mut longer = vec![0x80u8; 19];
+        longer.push(0);
+        assert!(Reader::new(&longer).varint().is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use nous_types::ownership::update_ownership;
 use crate::error::ContractError;
 use crate::execute::{close, config, reputer, worker};
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use crate::{instantiate as init, query, registrations};
+use crate::{actor_scores, instantiate as init, query, records, registrations, regret_store};
 
 pub use crate::state::{CONTRACT_NAME, CONTRACT_VERSION};
 
@@ -71,9 +71,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(migrate_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
+    let response = migrate_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let regrets = regret_store::migrate_regret_tables(deps.storage)?;
+    let scores = actor_scores::migrate_actor_scores(deps.storage)?;
+    let bodies = records::migrate_bundle_bodies(deps.storage)?;
+    Ok(response
+        .add_attribute("regret_records_converted", regrets.to_string())
+        .add_attribute("score_records_converted", scores.to_string())
+        .add_attribute("bundle_bodies_converted", bodies.to_string()))
 }

@@ -2,6 +2,7 @@
 //! stored network inference, network losses, regrets and scores (DESIGN.md, MATH.md §4–§7,
 //! §11). All maths is delegated to `nous-math`; this crate loads, validates and stores.
 
+mod actor_scores;
 mod bundle;
 mod codec;
 pub mod contract;

@@ -14,9 +14,10 @@ use nous_types::synthesis::{
 use nous_types::topic_registry::TopicRegistryContract;
 use nous_types::EpochClock;
 
+use crate::actor_scores::load_actor_score;
 use crate::error::ContractError;
 use crate::records::{load_bundle, load_inference, load_latest_value, load_network_losses};
-use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, SCORE_EMAS, TOPICS};
+use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, TOPICS};
 use crate::topic::load_topic;
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
@@ -339,7 +340,7 @@ pub fn score_ema(
     class: ActorClass,
     actor: u32,
 ) -> Result<ScoreEmaResponse, ContractError> {
-    let stored = SCORE_EMAS.may_load(deps.storage, (topic_id, class.tag(), actor))?;
+    let stored = load_actor_score(deps.storage, topic_id, class, actor)?.map(|s| s.ema);
     Ok(ScoreEmaResponse {
         topic_id,
         class,

@@ -17,7 +17,7 @@
 //! next worker-window close: a migration writes it from `latest_inference_nonce`).
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Order, StdError, Storage, Uint128};
+use cosmwasm_std::{Addr, Decimal, Order, SignedDecimal, StdError, Storage, Uint128};
 use cw_storage_plus::Map;
 use nous_types::synthesis::{
     InferencePath, LatestValue, LossBundle, NetworkInference, NetworkLossesResponse,
@@ -78,10 +78,85 @@ fn read_error_bars(r: &mut Reader) -> Result<Vec<PercentileValue>, ContractError
     })
 }
 
+/// A list of worker values as a loss bundle stores them: the count, then per value the
+/// worker's distance from the previous one (the first from 0) as a zigzag varint (1 byte in
+/// an ascending list) and the raw value as a zigzag varint (~9 bytes for a loss below 4.6),
+/// about half the fixed-width 20 bytes; any order round-trips.
+fn write_compact_values(w: &mut Writer, values: &[WorkerValue]) {
+    w.varint(values.len() as u128);
+    let mut previous = 0u32;
+    for v in values {
+        w.zigzag(i128::from(v.worker) - i128::from(previous));
+        w.zigzag(v.value.atomics().i128());
+        previous = v.worker;
+    }
+}
+
+/// The next id of a delta-coded list.
+fn read_id(r: &mut Reader, previous: u32) -> Result<u32, ContractError> {
+    i128::from(previous)
+        .checked_add(r.zigzag()?)
+        .and_then(|id| u32::try_from(id).ok())
+        .ok_or_else(|| StdError::generic_err("corrupt loss bundle record").into())
+}
+
+/// A list's announced length, trusted only as far as bytes remain (each entry takes two).
+fn read_len(r: &mut Reader) -> Result<usize, ContractError> {
+    usize::try_from(r.varint()?)
+        .ok()
+        .filter(|n| *n <= r.remaining() / 2)
+        .ok_or_else(|| StdError::generic_err("corrupt loss bundle record").into())
+}
+
+fn read_compact_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractError> {
+    let n = read_len(r)?;
+    let mut out = Vec::with_capacity(n);
+    let mut previous = 0u32;
+    for _ in 0..n {
+        let worker = read_id(r, previous)?;
+        out.push(WorkerValue {
+            worker,
+            value: SignedDecimal::raw(r.zigzag()?),
+        });
+        previous = worker;
+    }
+    Ok(out)
+}
+
+/// The withheld pairs the same way, each id delta-coded against its predecessor's.
+fn write_compact_withheld(w: &mut Writer, values: &[WithheldValue]) {
+    w.varint(values.len() as u128);
+    let (mut withheld, mut forecaster) = (0u32, 0u32);
+    for v in values {
+        w.zigzag(i128::from(v.withheld) - i128::from(withheld));
+        w.zigzag(i128::from(v.forecaster) - i128::from(forecaster));
+        w.zigzag(v.value.atomics().i128());
+        (withheld, forecaster) = (v.withheld, v.forecaster);
+    }
+}
+
+fn read_compact_withheld(r: &mut Reader) -> Result<Vec<WithheldValue>, ContractError> {
+    let n = read_len(r)?;
+    let mut out = Vec::with_capacity(n);
+    let (mut withheld, mut forecaster) = (0u32, 0u32);
+    for _ in 0..n {
+        withheld = read_id(r, withheld)?;
+        forecaster = read_id(r, forecaster)?;
+        out.push(WithheldValue {
+            withheld,
+            forecaster,
+            value: SignedDecimal::raw(r.zigzag()?),
+        });
+    }
+    Ok(out)
+}
+
+/// A loss bundle (a reputer's, or the network losses) as stored: varints throughout (see
+/// [`write_compact_values`]).
 pub fn encode_bundle(b: &LossBundle) -> Vec<u8> {
     let mut w = Writer::default();
-    w.dec(b.combined);
-    w.dec(b.naive);
+    w.zigzag(b.combined.atomics().i128());
+    w.zigzag(b.naive.atomics().i128());
     for list in [
         &b.inferers,
         &b.forecasters,
@@ -89,13 +164,31 @@ pub fn encode_bundle(b: &LossBundle) -> Vec<u8> {
         &b.one_out_forecasters,
         &b.one_in_forecasters,
     ] {
-        write_values(&mut w, list);
+        write_compact_values(&mut w, list);
     }
-    write_withheld(&mut w, &b.one_out_implied);
+    write_compact_withheld(&mut w, &b.one_out_implied);
     w.into_bytes()
 }
 
 pub fn decode_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
+    let mut r = Reader::new(bytes);
+    let b = LossBundle {
+        combined: SignedDecimal::raw(r.zigzag()?),
+        naive: SignedDecimal::raw(r.zigzag()?),
+        inferers: read_compact_values(&mut r)?,
+        forecasters: read_compact_values(&mut r)?,
+        one_out_inferers: read_compact_values(&mut r)?,
+        one_out_forecasters: read_compact_values(&mut r)?,
+        one_in_forecasters: read_compact_values(&mut r)?,
+        one_out_implied: read_compact_withheld(&mut r)?,
+    };
+    r.end()?;
+    Ok(b)
+}
+
+/// The fixed-width bundle format before [`encode_bundle`]'s (16-byte values, 4-byte ids
+/// and list lengths), read by `migrate`.
+fn decode_fixed_width_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
     let mut r = Reader::new(bytes);
     let b = LossBundle {
         combined: r.dec()?,
@@ -109,6 +202,28 @@ pub fn decode_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
     };
     r.end()?;
     Ok(b)
+}
+
+/// `migrate`: rewrites the stored bundle bodies and network-loss bodies from the
+/// fixed-width format into [`encode_bundle`]'s (every record at once: nothing is deployed
+/// yet, and bundles live only until their nonce is pruned). Returns the number converted.
+pub fn migrate_bundle_bodies(storage: &mut dyn Storage) -> Result<usize, ContractError> {
+    let mut converted = 0;
+    for namespace in [&b"bundle_body"[..], b"net_losses_body"] {
+        let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
+        start.extend_from_slice(namespace);
+        let mut end = start.clone();
+        end.push(0xff);
+        let old: Vec<(Vec<u8>, Vec<u8>)> = storage
+            .range(Some(&start), Some(&end), Order::Ascending)
+            .collect();
+        for (key, value) in old {
+            let bundle = decode_fixed_width_bundle(&value)?;
+            storage.set(&key, &encode_bundle(&bundle));
+            converted += 1;
+        }
+    }
+    Ok(converted)
 }
 
 // ---------------------------------------------------------------- network inference
@@ -417,7 +532,6 @@ pub fn load_network_losses(
 mod tests {
     use super::*;
     use cosmwasm_std::testing::MockStorage;
-    use cosmwasm_std::SignedDecimal;
 
     fn v(worker: u32, raw: i128) -> WorkerValue {
         WorkerValue {
@@ -441,6 +555,85 @@ mod tests {
                 value: SignedDecimal::raw(7),
             }],
         }
+    }
+
+    /// The fixed-width bundle format before the compact one (for the migration test).
+    fn encode_fixed_width_bundle(b: &LossBundle) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.dec(b.combined);
+        w.dec(b.naive);
+        for list in [
+            &b.inferers,
+            &b.forecasters,
+            &b.one_out_inferers,
+            &b.one_out_forecasters,
+            &b.one_in_forecasters,
+        ] {
+            write_values(&mut w, list);
+        }
+        write_withheld(&mut w, &b.one_out_implied);
+        w.into_bytes()
+    }
+
+    #[test]
+    fn compact_bundles_are_about_half_and_refuse_corrupt_records() {
+        // a dense 32-inferer bundle with losses around 0.01-1: ~11 bytes a value, not 20
+        let values: Vec<WorkerValue> = (0..32)
+            .map(|w| v(w, 10_000_000_000_000_000 * i128::from(w + 1)))
+            .collect();
+        let b = LossBundle {
+            inferers: values.clone(),
+            one_out_inferers: values,
+            ..bundle()
+        };
+        let compact = encode_bundle(&b).len();
+        let fixed = encode_fixed_width_bundle(&b).len();
+        assert!(compact * 2 < fixed + 120, "{compact} vs {fixed}");
+        assert_eq!(decode_bundle(&encode_bundle(&b)).unwrap(), b);
+        // an id below 0 or above u32, a length beyond the bytes, trailing bytes
+        let mut w = Writer::default();
+        w.zigzag(0);
+        w.zigzag(0);
+        w.varint(1);
+        w.zigzag(-1);
+        w.zigzag(5);
+        assert!(decode_bundle(&w.into_bytes()).is_err());
+        let mut w = Writer::default();
+        w.zigzag(0);
+        w.zigzag(0);
+        w.varint(1_000_000);
+        assert!(decode_bundle(&w.into_bytes()).is_err());
+        let mut bytes = encode_bundle(&b);
+        bytes.push(0);
+        assert!(decode_bundle(&bytes).is_err());
+    }
+
+    #[test]
+    fn migrate_converts_fixed_width_bodies() {
+        let mut st = MockStorage::new();
+        let b = bundle();
+        let stored = StoredBundle {
+            address: Addr::unchecked("r"),
+            owner: Addr::unchecked("o"),
+            submitted_at: 3,
+            stake: Uint128::new(5),
+            bundle: Some(b.clone()),
+        };
+        save_bundle(&mut st, (1, 2, 7), &stored).unwrap();
+        let losses = NetworkLossesResponse {
+            topic_id: 1,
+            nonce: 2,
+            losses: b.clone(),
+            reputers: vec![],
+        };
+        save_network_losses(&mut st, &losses).unwrap();
+        // as the code before wrote them
+        BUNDLE_BODY.set(&mut st, (1, 2, 7), &encode_fixed_width_bundle(&b));
+        LOSSES_BODY.set(&mut st, (1, 2), &encode_fixed_width_bundle(&b));
+        assert!(load_bundle(&st, (1, 2, 7)).is_err());
+        assert_eq!(migrate_bundle_bodies(&mut st).unwrap(), 2);
+        assert_eq!(load_bundle(&st, (1, 2, 7)).unwrap(), Some(stored));
+        assert_eq!(load_network_losses(&st, 1, 2).unwrap(), Some(losses));
     }
 
     #[test]

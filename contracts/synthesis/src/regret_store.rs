@@ -1,24 +1,41 @@
-//! Compact storage of the regret tables (DESIGN.md "Gas").
+//! Packed storage of the regret tables (DESIGN.md "Gas"): one binary record per actor and
+//! role, holding every regret whose row is that actor, so a close reads and writes one
+//! record per active actor instead of one per table and actor, and skips the records whose
+//! entries did not change.
 //!
-//! Key layout (raw storage under the `regrets` namespace, value = raw bytes, not JSON):
-//! - single tables `(topic_id, table, actor)` -> 16 bytes: the `Fixed` raw i128, big-endian;
-//! - pair tables `(topic_id, table, row)` -> the row's entries sorted by column, each
-//!   `column u32 BE ++ value i128 BE` (20 bytes). A row holds `R(row, column)`: the withheld
-//!   or one-in actor is the row.
+//! Key: raw storage under the `regret_rows` namespace, `(topic_id, role, actor)` with role
+//! 0 for an inferer, 1 for a forecaster. Value: sections, each a table tag byte followed by
+//! - for a single table (`inferer`, `naive`; `forecaster`, `one_in_self`): the value;
+//! - for a pair table: the entry count, then per entry the column's distance from the
+//!   previous column (the first from 0; columns ascending) and the value;
 //!
-//! Only the rows of a nonce's active actors are read or written, so one close touches
+//! with counts and distances as varints and values as zigzag varints of the raw `Fixed`
+//! (9 bytes for a regret below 4.6 in magnitude, 1 byte per column distance in a dense
+//! row). A row holds `R(row, column)`: the withheld or one-in actor is the row. An inferer's
+//! record holds `inferer`, `naive` and its rows of `one_out_inferer_inferer` and
+//! `one_out_inferer_forecaster`; a forecaster's holds `forecaster`, `one_in_self` and its
+//! rows of `one_out_forecaster_inferer`, `one_out_forecaster_forecaster` and
+//! `one_in_inferer`.
+//!
+//! Only the records of a nonce's active actors are read or written, so one close touches
 //! O(active²) bytes whatever the topic's history.
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::Storage;
+use cosmwasm_std::{Order, Storage};
 use nous_math::regrets::RegretState;
 use nous_math::Fixed;
 
-use crate::codec::{decode_fixed, decode_pairs, encode_fixed, encode_pairs, RawMap};
+use crate::codec::{decode_fixed, decode_pairs, RawMap, Reader, Writer};
 use crate::error::ContractError;
 
-const REGRETS: RawMap<(u64, u8, u32)> = RawMap::new("regrets");
+const ROWS: RawMap<(u64, u8, u32)> = RawMap::new("regret_rows");
+/// The layout before the packed records: `(topic_id, table, actor)` -> a 16-byte value
+/// (single tables) or `column u32 BE ++ value i128 BE` per entry (pair tables).
+const OLD_NAMESPACE: &[u8] = b"regrets";
+
+const INFERER_ROLE: u8 = 0;
+const FORECASTER_ROLE: u8 = 1;
 
 const INFERER: u8 = 0;
 const FORECASTER: u8 = 1;
@@ -30,63 +47,190 @@ const ONE_OUT_FORECASTER_INFERER: u8 = 12;
 const ONE_OUT_FORECASTER_FORECASTER: u8 = 13;
 const ONE_IN_INFERER: u8 = 14;
 
-fn read_single(
+/// The role whose record holds a table, and whether the table is a pair table.
+fn role_of(table: u8) -> Option<(u8, bool)> {
+    match table {
+        INFERER | NAIVE => Some((INFERER_ROLE, false)),
+        FORECASTER | ONE_IN_SELF => Some((FORECASTER_ROLE, false)),
+        ONE_OUT_INFERER_INFERER | ONE_OUT_INFERER_FORECASTER => Some((INFERER_ROLE, true)),
+        ONE_OUT_FORECASTER_INFERER | ONE_OUT_FORECASTER_FORECASTER | ONE_IN_INFERER => {
+            Some((FORECASTER_ROLE, true))
+        }
+        _ => None,
+    }
+}
+
+/// One actor's entries of one role, by table: `(column, value)` ascending by column; a
+/// single table's one value has the actor as its column.
+type Record = BTreeMap<u8, Vec<(u32, Fixed)>>;
+
+fn encode(record: &Record) -> Vec<u8> {
+    let mut w = Writer::default();
+    for (table, entries) in record {
+        let Some((_, pair)) = role_of(*table) else {
+            continue;
+        };
+        if entries.is_empty() {
+            continue;
+        }
+        w.u8(*table);
+        if pair {
+            w.varint(entries.len() as u128);
+            let mut previous = 0u32;
+            for (column, value) in entries {
+                w.varint(u128::from(column.wrapping_sub(previous)));
+                w.zigzag(value.raw());
+                previous = *column;
+            }
+        } else if let Some((_, value)) = entries.first() {
+            w.zigzag(value.raw());
+        }
+    }
+    w.into_bytes()
+}
+
+fn decode(bytes: &[u8], actor: u32) -> Result<Record, ContractError> {
+    let mut r = Reader::new(bytes);
+    let mut record = Record::new();
+    while !r.is_empty() {
+        let table = r.u8()?;
+        let (_, pair) = role_of(table).ok_or_else(corrupt)?;
+        let mut entries = vec![];
+        if pair {
+            let n = r.varint()?;
+            let mut column = 0u32;
+            for i in 0..n {
+                let step = u32::try_from(r.varint()?).map_err(|_| corrupt())?;
+                // columns strictly ascending
+                column = match i {
+                    0 => step,
+                    _ if step == 0 => return Err(corrupt()),
+                    _ => column.checked_add(step).ok_or_else(corrupt)?,
+                };
+                entries.push((column, Fixed::from_raw(r.zigzag()?)));
+            }
+        } else {
+            entries.push((actor, Fixed::from_raw(r.zigzag()?)));
+        }
+        if record.insert(table, entries).is_some() {
+            return Err(corrupt());
+        }
+    }
+    Ok(record)
+}
+
+fn corrupt() -> ContractError {
+    ContractError::Std(cosmwasm_std::StdError::generic_err("corrupt regret record"))
+}
+
+fn read(
     storage: &dyn Storage,
     topic_id: u64,
-    table: u8,
+    role: u8,
     actor: u32,
-) -> Result<Option<Fixed>, ContractError> {
-    REGRETS
-        .get(storage, (topic_id, table, actor))
-        .map(|bytes| decode_fixed(&bytes))
-        .transpose()
-}
-
-fn read_row(
-    storage: &dyn Storage,
-    topic_id: u64,
-    table: u8,
-    row: u32,
-) -> Result<Vec<(u32, Fixed)>, ContractError> {
-    match REGRETS.get(storage, (topic_id, table, row)) {
-        None => Ok(vec![]),
-        Some(bytes) => decode_pairs(&bytes),
+) -> Result<Record, ContractError> {
+    match ROWS.get(storage, (topic_id, role, actor)) {
+        None => Ok(Record::new()),
+        Some(bytes) => decode(&bytes, actor),
     }
 }
 
-fn load_singles(
-    storage: &dyn Storage,
-    topic_id: u64,
-    table: u8,
-    actors: &[u32],
-    into: &mut BTreeMap<u32, Fixed>,
-) -> Result<(), ContractError> {
-    for a in actors {
-        if let Some(v) = read_single(storage, topic_id, table, *a)? {
-            into.insert(*a, v);
+/// The tables of `state` as `(table, its map)`, singles and pairs apart.
+type Singles<'a> = [(u8, &'a BTreeMap<u32, Fixed>); 4];
+type Pairs<'a> = [(u8, &'a BTreeMap<(u32, u32), Fixed>); 5];
+
+fn tables(s: &RegretState) -> (Singles<'_>, Pairs<'_>) {
+    (
+        [
+            (INFERER, &s.inferer),
+            (NAIVE, &s.naive),
+            (FORECASTER, &s.forecaster),
+            (ONE_IN_SELF, &s.one_in_self),
+        ],
+        [
+            (ONE_OUT_INFERER_INFERER, &s.one_out_inferer_inferer),
+            (ONE_OUT_INFERER_FORECASTER, &s.one_out_inferer_forecaster),
+            (ONE_OUT_FORECASTER_INFERER, &s.one_out_forecaster_inferer),
+            (
+                ONE_OUT_FORECASTER_FORECASTER,
+                &s.one_out_forecaster_forecaster,
+            ),
+            (ONE_IN_INFERER, &s.one_in_inferer),
+        ],
+    )
+}
+
+fn tables_mut(s: &mut RegretState, table: u8) -> Option<Table<'_>> {
+    Some(match table {
+        INFERER => Table::Single(&mut s.inferer),
+        NAIVE => Table::Single(&mut s.naive),
+        FORECASTER => Table::Single(&mut s.forecaster),
+        ONE_IN_SELF => Table::Single(&mut s.one_in_self),
+        ONE_OUT_INFERER_INFERER => Table::Pair(&mut s.one_out_inferer_inferer),
+        ONE_OUT_INFERER_FORECASTER => Table::Pair(&mut s.one_out_inferer_forecaster),
+        ONE_OUT_FORECASTER_INFERER => Table::Pair(&mut s.one_out_forecaster_inferer),
+        ONE_OUT_FORECASTER_FORECASTER => Table::Pair(&mut s.one_out_forecaster_forecaster),
+        ONE_IN_INFERER => Table::Pair(&mut s.one_in_inferer),
+        _ => return None,
+    })
+}
+
+enum Table<'a> {
+    Single(&'a mut BTreeMap<u32, Fixed>),
+    Pair(&'a mut BTreeMap<(u32, u32), Fixed>),
+}
+
+/// Every record `state` names, keyed by `(role, actor)`.
+fn records_of(state: &RegretState) -> BTreeMap<(u8, u32), Record> {
+    let mut out: BTreeMap<(u8, u32), Record> = BTreeMap::new();
+    let (singles, pairs) = tables(state);
+    for (table, map) in singles {
+        let Some((role, _)) = role_of(table) else {
+            continue;
+        };
+        for (actor, v) in map {
+            out.entry((role, *actor))
+                .or_default()
+                .insert(table, vec![(*actor, *v)]);
         }
     }
-    Ok(())
-}
-
-fn load_rows(
-    storage: &dyn Storage,
-    topic_id: u64,
-    table: u8,
-    rows: &[u32],
-    into: &mut BTreeMap<(u32, u32), Fixed>,
-) -> Result<(), ContractError> {
-    for r in rows {
-        for (c, v) in read_row(storage, topic_id, table, *r)? {
-            into.insert((*r, c), v);
+    for (table, map) in pairs {
+        let Some((role, _)) = role_of(table) else {
+            continue;
+        };
+        // BTreeMap order: by row, then by column
+        for ((row, column), v) in map {
+            out.entry((role, *row))
+                .or_default()
+                .entry(table)
+                .or_default()
+                .push((*column, *v));
         }
     }
-    Ok(())
+    out
+}
+
+fn load_into(state: &mut RegretState, actor: u32, record: Record) {
+    for (table, entries) in record {
+        match tables_mut(state, table) {
+            Some(Table::Single(map)) => {
+                for (_, v) in entries {
+                    map.insert(actor, v);
+                }
+            }
+            Some(Table::Pair(map)) => {
+                for (column, v) in entries {
+                    map.insert((actor, column), v);
+                }
+            }
+            None => {}
+        }
+    }
 }
 
 /// The regrets of `inferers` and `forecasters` (their single entries and their rows of the
-/// pair tables), with the topic initial regret. Entries never written are absent (they read
-/// as the initial regret).
+/// pair tables), with the topic initial regret: one record read per actor and role.
+/// Entries never written are absent (they read as the initial regret).
 pub fn load_regrets(
     storage: &dyn Storage,
     topic_id: u64,
@@ -98,133 +242,94 @@ pub fn load_regrets(
         initial,
         ..RegretState::default()
     };
-    load_singles(storage, topic_id, INFERER, inferers, &mut s.inferer)?;
-    load_singles(storage, topic_id, NAIVE, inferers, &mut s.naive)?;
-    load_singles(
-        storage,
-        topic_id,
-        FORECASTER,
-        forecasters,
-        &mut s.forecaster,
-    )?;
-    load_singles(
-        storage,
-        topic_id,
-        ONE_IN_SELF,
-        forecasters,
-        &mut s.one_in_self,
-    )?;
-    load_rows(
-        storage,
-        topic_id,
-        ONE_OUT_INFERER_INFERER,
-        inferers,
-        &mut s.one_out_inferer_inferer,
-    )?;
-    load_rows(
-        storage,
-        topic_id,
-        ONE_OUT_INFERER_FORECASTER,
-        inferers,
-        &mut s.one_out_inferer_forecaster,
-    )?;
-    load_rows(
-        storage,
-        topic_id,
-        ONE_OUT_FORECASTER_INFERER,
-        forecasters,
-        &mut s.one_out_forecaster_inferer,
-    )?;
-    load_rows(
-        storage,
-        topic_id,
-        ONE_OUT_FORECASTER_FORECASTER,
-        forecasters,
-        &mut s.one_out_forecaster_forecaster,
-    )?;
-    load_rows(
-        storage,
-        topic_id,
-        ONE_IN_INFERER,
-        forecasters,
-        &mut s.one_in_inferer,
-    )?;
+    for (role, actors) in [(INFERER_ROLE, inferers), (FORECASTER_ROLE, forecasters)] {
+        for a in actors {
+            let record = read(storage, topic_id, role, *a)?;
+            load_into(&mut s, *a, record);
+        }
+    }
     Ok(s)
 }
 
-fn save_singles(
+/// Writes the records of every actor `after` names whose entries differ from `before` (the
+/// state `load_regrets` returned for the same actors): records are written whole, so
+/// `after` must hold every entry of each actor it names (the initial regret lives in the
+/// topic record).
+pub fn save_regrets(
     storage: &mut dyn Storage,
     topic_id: u64,
-    table: u8,
-    values: &BTreeMap<u32, Fixed>,
+    before: &RegretState,
+    after: &RegretState,
 ) {
-    for (a, v) in values {
-        REGRETS.set(storage, (topic_id, table, *a), &encode_fixed(*v));
+    let old = records_of(before);
+    for ((role, actor), record) in records_of(after) {
+        if old.get(&(role, actor)) != Some(&record) {
+            ROWS.set(storage, (topic_id, role, actor), &encode(&record));
+        }
     }
 }
 
-fn save_rows(
-    storage: &mut dyn Storage,
-    topic_id: u64,
-    table: u8,
-    values: &BTreeMap<(u32, u32), Fixed>,
-) {
-    // BTreeMap order: by row, then by column
-    let mut rows: BTreeMap<u32, Vec<(u32, &Fixed)>> = BTreeMap::new();
-    for ((r, c), v) in values {
-        rows.entry(*r).or_default().push((*c, v));
+/// `migrate`: converts the tables stored one record per `(table, actor)` into the packed
+/// records (every topic at once: nothing is deployed yet, the state is small). Returns the
+/// number of old records converted.
+pub fn migrate_regret_tables(storage: &mut dyn Storage) -> Result<usize, ContractError> {
+    let mut prefix = (OLD_NAMESPACE.len() as u16).to_be_bytes().to_vec();
+    prefix.extend_from_slice(OLD_NAMESPACE);
+    let mut end = prefix.clone();
+    end.push(0xff);
+    let old: Vec<(Vec<u8>, Vec<u8>)> = storage
+        .range(Some(&prefix), Some(&end), Order::Ascending)
+        .collect();
+    let mut records: BTreeMap<(u64, u8, u32), Record> = BTreeMap::new();
+    for (key, value) in &old {
+        // namespace, then (topic u64, table u8) length-prefixed and the actor u32 last
+        let rest = key.get(prefix.len()..).ok_or_else(corrupt)?;
+        let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, 0, 1, table, a0, a1, a2, a3] = *rest else {
+            return Err(corrupt());
+        };
+        let topic_id = u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]);
+        let actor = u32::from_be_bytes([a0, a1, a2, a3]);
+        let (role, pair) = role_of(table).ok_or_else(corrupt)?;
+        let entries = if pair {
+            decode_pairs(value)?
+        } else {
+            vec![(actor, decode_fixed(value)?)]
+        };
+        records
+            .entry((topic_id, role, actor))
+            .or_default()
+            .insert(table, entries);
     }
-    for (r, entries) in rows {
-        REGRETS.set(storage, (topic_id, table, r), &encode_pairs(entries));
+    for (key, record) in &records {
+        ROWS.set(storage, *key, &encode(record));
     }
+    for (key, _) in &old {
+        storage.remove(key);
+    }
+    Ok(old.len())
 }
 
-/// Writes every entry and every row `state` holds (the initial regret lives in the topic
-/// record). Rows are written whole: load them first with `load_regrets`.
-pub fn save_regrets(storage: &mut dyn Storage, topic_id: u64, state: &RegretState) {
-    save_singles(storage, topic_id, INFERER, &state.inferer);
-    save_singles(storage, topic_id, NAIVE, &state.naive);
-    save_singles(storage, topic_id, FORECASTER, &state.forecaster);
-    save_singles(storage, topic_id, ONE_IN_SELF, &state.one_in_self);
-    save_rows(
-        storage,
-        topic_id,
-        ONE_OUT_INFERER_INFERER,
-        &state.one_out_inferer_inferer,
-    );
-    save_rows(
-        storage,
-        topic_id,
-        ONE_OUT_INFERER_FORECASTER,
-        &state.one_out_inferer_forecaster,
-    );
-    save_rows(
-        storage,
-        topic_id,
-        ONE_OUT_FORECASTER_INFERER,
-        &state.one_out_forecaster_inferer,
-    );
-    save_rows(
-        storage,
-        topic_id,
-        ONE_OUT_FORECASTER_FORECASTER,
-        &state.one_out_forecaster_forecaster,
-    );
-    save_rows(storage, topic_id, ONE_IN_INFERER, &state.one_in_inferer);
+/// The distinct actors of a role a state names (for tests and checks).
+#[cfg(test)]
+fn actors(state: &RegretState, role: u8) -> std::collections::BTreeSet<u32> {
+    records_of(state)
+        .into_keys()
+        .filter(|(r, _)| *r == role)
+        .map(|(_, a)| a)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::{encode_fixed, encode_pairs};
     use cosmwasm_std::testing::MockStorage;
 
     fn f(s: &str) -> Fixed {
         s.parse().unwrap()
     }
 
-    #[test]
-    fn round_trip_of_the_loaded_rows() {
-        let mut st = MockStorage::new();
+    fn sample() -> RegretState {
         let mut s = RegretState {
             initial: f("0.5"),
             ..RegretState::default()
@@ -235,30 +340,95 @@ mod tests {
         s.one_in_self.insert(7, f("-2"));
         s.one_out_inferer_inferer.insert((1, 1), f("1"));
         s.one_out_inferer_inferer.insert((1, 2), f("-4000000000"));
+        s.one_out_inferer_inferer.insert((1, u32::MAX), f("0.1"));
         s.one_out_inferer_inferer.insert((2, 1), f("2"));
         s.one_out_inferer_forecaster.insert((2, 7), f("9"));
         s.one_out_forecaster_inferer.insert((7, 1), f("8"));
         s.one_out_forecaster_forecaster.insert((7, 7), f("6"));
         s.one_in_inferer.insert((7, 2), f("5"));
-        save_regrets(&mut st, 3, &s);
+        s
+    }
+
+    #[test]
+    fn round_trip_of_the_loaded_rows() {
+        let mut st = MockStorage::new();
+        let s = sample();
+        save_regrets(&mut st, 3, &RegretState::default(), &s);
         assert_eq!(load_regrets(&st, 3, f("0.5"), &[1, 2], &[7]).unwrap(), s);
-        // only the requested rows are read
+        // only the requested records are read
         let part = load_regrets(&st, 3, f("0.5"), &[2], &[]).unwrap();
         assert_eq!(part.one_out_inferer_inferer.len(), 1);
         assert_eq!(part.inferer.len(), 0);
         assert_eq!(part.naive.len(), 1);
+        assert!(part.forecaster.is_empty() && part.one_in_inferer.is_empty());
         // another topic is separate
         assert_eq!(
             load_regrets(&st, 4, f("0"), &[1, 2], &[7]).unwrap(),
             RegretState::default()
         );
-        // a 20-byte entry per pair
-        assert_eq!(
-            REGRETS
-                .get(&st, (3, ONE_OUT_INFERER_INFERER, 1))
-                .unwrap()
-                .len(),
-            40
-        );
+        // one record per actor and role; a dense row costs ~10 bytes an entry, not 20
+        assert_eq!(actors(&s, INFERER_ROLE), [1, 2].into());
+        let one = ROWS.get(&st, (3, INFERER_ROLE, 1)).unwrap();
+        // inferer: tag + 9; row: tag + count + (1 + 9) + (1 + 14) + (5 + 9)
+        assert_eq!(one.len(), 10 + 2 + 10 + 15 + 14);
+    }
+
+    #[test]
+    fn only_changed_records_are_written() {
+        let mut st = MockStorage::new();
+        let s = sample();
+        save_regrets(&mut st, 3, &RegretState::default(), &s);
+        let mut after = load_regrets(&st, 3, f("0.5"), &[1, 2], &[7]).unwrap();
+        // a marker in actor 2's record shows whether it is rewritten
+        ROWS.set(&mut st, (3, INFERER_ROLE, 2), &[0xee]);
+        after.one_out_inferer_inferer.insert((1, 2), f("-3"));
+        save_regrets(&mut st, 3, &s, &after);
+        assert_eq!(ROWS.get(&st, (3, INFERER_ROLE, 2)).unwrap(), vec![0xee]);
+        let back = load_regrets(&st, 3, f("0.5"), &[1], &[7]).unwrap();
+        assert_eq!(back.one_out_inferer_inferer[&(1, 2)], f("-3"));
+    }
+
+    #[test]
+    fn corrupt_records_are_refused() {
+        for bytes in [
+            vec![99u8, 0],                          // unknown table
+            vec![INFERER],                          // value missing
+            vec![INFERER, 2, INFERER, 2],           // a table twice
+            vec![ONE_OUT_INFERER_INFERER, 2, 1, 2], // one of two entries
+        ] {
+            assert!(decode(&bytes, 1).is_err(), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn migrate_converts_the_old_tables() {
+        // the old layout, written with the old encoders under the old keys
+        let old: RawMap<(u64, u8, u32)> = RawMap::new("regrets");
+        let mut st = MockStorage::new();
+        let s = sample();
+        let (singles, pairs) = tables(&s);
+        for (table, map) in singles {
+            for (a, v) in map {
+                old.set(&mut st, (3, table, *a), &encode_fixed(*v));
+            }
+        }
+        for (table, map) in pairs {
+            let mut rows: BTreeMap<u32, Vec<(u32, &Fixed)>> = BTreeMap::new();
+            for ((r, c), v) in map {
+                rows.entry(*r).or_default().push((*c, v));
+            }
+            for (r, entries) in rows {
+                old.set(&mut st, (3, table, r), &encode_pairs(entries));
+            }
+        }
+        // another namespace sorting next to it is left alone
+        st.set(b"\x00\x07regretz", b"x");
+        assert_eq!(migrate_regret_tables(&mut st).unwrap(), 10);
+        assert_eq!(load_regrets(&st, 3, f("0.5"), &[1, 2], &[7]).unwrap(), s);
+        assert!(old.get(&st, (3, INFERER, 1)).is_none());
+        assert!(old.get(&st, (3, ONE_OUT_INFERER_INFERER, 1)).is_none());
+        assert_eq!(st.get(b"\x00\x07regretz"), Some(b"x".to_vec()));
+        // nothing left to convert
+        assert_eq!(migrate_regret_tables(&mut st).unwrap(), 0);
     }
 }

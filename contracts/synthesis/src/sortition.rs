@@ -13,10 +13,9 @@ use nous_math::stats::ema;
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
+use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
 use crate::error::ContractError;
-use crate::state::{
-    add_member, load_set, remove_member, Member, ScoreEma, TopicRecord, SCORE_EMAS,
-};
+use crate::state::{add_member, load_set, remove_member, Member, ScoreEma, TopicRecord};
 
 /// What happened to a newcomer.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +59,7 @@ pub fn stored_ema(
     class: ActorClass,
     actor: u32,
 ) -> Result<Option<ScoreEma>, ContractError> {
-    Ok(SCORE_EMAS.may_load(storage, (topic_id, class.tag(), actor))?)
+    Ok(load_actor_score(storage, topic_id, class, actor)?.map(|s| s.ema))
 }
 
 /// A registered actor as a candidate of one class, with its EMA for comparison (0 for an
@@ -92,16 +91,17 @@ pub fn drift_toward_quantile(
         return Ok(None);
     };
     let alpha = Fixed::try_from(topic.params.merit_sortition_alpha)?;
-    let prev = stored_ema(storage, topic_id, class, actor)?.map(|e| e.value);
-    let value = ema(alpha, q, prev)?;
-    SCORE_EMAS.save(
-        storage,
-        (topic_id, class.tag(), actor),
-        &ScoreEma {
-            value,
-            updated_at: height,
-        },
-    )?;
+    let stored = load_actor_score(storage, topic_id, class, actor)?;
+    let value = ema(alpha, q, stored.as_ref().map(|s| s.ema.value))?;
+    let ema = ScoreEma {
+        value,
+        updated_at: height,
+    };
+    let record = match stored {
+        Some(s) => ActorScore { ema, ..s },
+        None => ActorScore::new(ema),
+    };
+    save_actor_score(storage, topic_id, class, actor, &record);
     Ok(Some(value))
 }
 

@@ -7,9 +7,9 @@
 //! - `epochs`   (topic_id, nonce)     -> EpochRecord (status of one nonce)
 //! - `payloads` (topic_id, nonce, worker actor) -> WorkerPayload (one per worker per nonce)
 //! - `sets`     (topic_id, nonce, class tag) -> raw active set (see `load_set`)
-//! - `score_ema` (topic_id, class tag, actor) -> ScoreEma (merit sortition, MATH.md §11)
-//! - `scores`, `listening`, `inclusions`: see below; the network inference, reputer bundles
-//!   and network losses are in `records.rs`, the regret tables in `regret_store.rs`.
+//! - `scores` (topic_id, nonce) -> EpochScores; each actor's score EMA, inclusion count and
+//!   listening coefficient are in `actor_scores.rs`, the network inference, reputer bundles
+//!   and network losses in `records.rs`, the regret tables in `regret_store.rs`.
 //!
 //! Every per-epoch record is keyed by (topic, nonce[, actor]) and never by topic alone, so
 //! closing nonce k cannot touch nonce k+1 (SECURITY.md 5).
@@ -191,10 +191,4 @@ pub fn remove_member(
 }
 
 pub const PAYLOADS: Map<(u64, u64, u32), WorkerPayload> = Map::new("payloads");
-pub const SCORE_EMAS: Map<(u64, u8, u32), ScoreEma> = Map::new("score_ema");
 pub const SCORES: Map<(u64, u64), EpochScores> = Map::new("scores");
-/// `(topic_id, reputer actor)` -> listening coefficient after the last consensus (§7.3).
-pub const LISTENING: Map<(u64, u32), Fixed> = Map::new("listening");
-/// `(topic_id, class tag, actor)` -> epochs in which the actor was scored for the class
-/// (stands in for "paid" in the experience rule of §6.3).
-pub const INCLUSIONS: Map<(u64, u8, u32), u64> = Map::new("inclusions");

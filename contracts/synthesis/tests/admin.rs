@@ -69,6 +69,62 @@ fn migrate_refuses_a_downgrade() {
 }
 
 #[test]
+fn migrate_converts_records_of_the_old_layout() {
+    use cw_storage_plus::Map;
+    use nous_math::Fixed;
+    use synthesis::state::ScoreEma;
+    let mut s = SuiteBuilder::new().build();
+    let code = s.app.store_code(synthesis_contract());
+    let owner = s.owner.clone();
+    let addr = s.synthesis.clone();
+    let half: Fixed = "0.5".parse().unwrap();
+    {
+        // as the code before wrote them: the JSON EMA and listening coefficient of reputer
+        // 4, and the inferer regret of actor 4 as a 16-byte single of the per-table layout
+        let mut st = s.app.contract_storage_mut(&addr);
+        let emas: Map<(u64, u8, u32), ScoreEma> = Map::new("score_ema");
+        let ema = ScoreEma {
+            value: half,
+            updated_at: 9,
+        };
+        emas.save(&mut *st, (TOPIC, 2, 4), &ema).unwrap();
+        let listening: Map<(u64, u32), Fixed> = Map::new("listening");
+        listening.save(&mut *st, (TOPIC, 4), &half).unwrap();
+        let regrets: Map<(u64, u8, u32), ()> = Map::new("regrets");
+        st.set(&regrets.key((TOPIC, 0, 4)), &half.raw().to_be_bytes());
+    }
+    let res = s
+        .app
+        .migrate_contract(owner, addr.clone(), &MigrateMsg {}, code)
+        .unwrap();
+    let attribute = |key: &str| {
+        res.events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone())
+    };
+    assert_eq!(attribute("score_records_converted").as_deref(), Some("2"));
+    assert_eq!(attribute("regret_records_converted").as_deref(), Some("1"));
+    assert_eq!(attribute("bundle_bodies_converted").as_deref(), Some("0"));
+    let r: ScoreEmaResponse = s
+        .query(&QueryMsg::ScoreEma {
+            topic_id: TOPIC,
+            class: ActorClass::Reputer,
+            actor: 4,
+        })
+        .unwrap();
+    assert_eq!(r.value, Some(cosmwasm_std::SignedDecimal::percent(50)));
+    assert_eq!(r.updated_at, 9);
+    let st = s.app.contract_storage(&addr);
+    assert!(st
+        .get(&Map::<(u64, u32), Fixed>::new("listening").key((TOPIC, 4)))
+        .is_none());
+    let rows: Map<(u64, u8, u32), ()> = Map::new("regret_rows");
+    assert!(st.get(&rows.key((TOPIC, 0, 4))).is_some());
+}
+
+#[test]
 fn query_errors_name_what_is_missing() {
     let mut s = SuiteBuilder::new().build();
     let err = s

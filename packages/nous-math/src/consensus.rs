@@ -3,11 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use bnum::types::{I512, U512};
+
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
 use crate::losses::{stake_weights, ReputerLosses, ReputerReport};
 use crate::params::{check_count, check_unit, Params};
 use crate::stats::{l2_norm, WeightedMean};
+use crate::wide::U256;
 
 /// One entry of a loss bundle (the order of entries does not affect scores).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -61,14 +64,44 @@ fn entries_of(r: &ReputerLosses) -> Vec<(Entry, Fixed)> {
 pub fn loss_matrix<'a>(
     reports: impl Iterator<Item = &'a ReputerLosses> + Clone,
 ) -> Vec<Vec<Option<Fixed>>> {
-    let keys: BTreeSet<Entry> = reports
-        .clone()
-        .flat_map(|r| entries_of(r).into_iter().map(|(e, _)| e))
-        .collect();
-    reports
+    // Each row comes out of sorted maps in the order of `Entry`'s variants, so it is
+    // sorted already (sorted again should that ever change); rows are aligned on the
+    // union of the keys by one merge walk each, instead of a map per row.
+    let rows: Vec<Vec<(Entry, Fixed)>> = reports
         .map(|r| {
-            let m: BTreeMap<Entry, Fixed> = entries_of(r).into_iter().collect();
-            keys.iter().map(|k| m.get(k).copied()).collect()
+            let mut row = entries_of(r);
+            if !row.windows(2).all(|w| w[0].0 < w[1].0) {
+                row.sort_by_key(|(e, _)| *e);
+                row.dedup_by_key(|(e, _)| *e);
+            }
+            row
+        })
+        .collect();
+    let same_keys = rows
+        .windows(2)
+        .all(|w| w[0].iter().map(|(e, _)| e).eq(w[1].iter().map(|(e, _)| e)));
+    let keys: Vec<Entry> = match rows.first() {
+        Some(first) if same_keys => first.iter().map(|(e, _)| *e).collect(),
+        _ => rows
+            .iter()
+            .flat_map(|r| r.iter().map(|(e, _)| *e))
+            .collect::<BTreeSet<Entry>>()
+            .into_iter()
+            .collect(),
+    };
+    rows.iter()
+        .map(|row| {
+            let mut values = row.iter().peekable();
+            keys.iter()
+                .map(|k| match values.peek() {
+                    Some((e, v)) if e == k => {
+                        let v = *v;
+                        values.next();
+                        Some(v)
+                    }
+                    _ => None,
+                })
+                .collect()
         })
         .collect()
 }
@@ -186,6 +219,152 @@ pub fn consensus_scores(
     Ok((scores, adj))
 }
 
+/// The reputers' pairwise loss products `G_rs = Σ_e L_re·L_se` (raw values, so at scale
+/// 10^36), exact, for a loss matrix every reputer filled completely: the Gram form of the
+/// consensus pass that the listening-coefficient search repeats `(R + 1)` times an
+/// iteration. With weights `w` (adjusted stakes, raw) and `W = Σ w`, the consensus is
+/// `L̄ = Σ_r w_r·L_r / W`, so
+/// `W²·‖L_m − L̄‖² = W²·G_mm − 2W·(Gw)_m + wᵀGw` and `W²·‖L̄‖² = wᵀGw`: each pass costs
+/// O(R²) instead of O(R·E), in exact integers. `None` (use [`consensus_scores`]) when an
+/// entry is missing (its consensus weighs only its reporters) or a product does not fit.
+struct Gram {
+    n: usize,
+    /// Row-major `n × n`.
+    g: Vec<I512>,
+}
+
+impl Gram {
+    fn of(matrix: &[Vec<Option<Fixed>>]) -> Option<Gram> {
+        let rows: Vec<Vec<i128>> = matrix
+            .iter()
+            .map(|row| row.iter().map(|v| v.map(|x| x.raw())).collect())
+            .collect::<Option<_>>()?;
+        let n = rows.len();
+        let mut g = vec![I512::ZERO; n * n];
+        for r in 0..n {
+            for s in r..n {
+                let (mut positive, mut negative) = (U256::ZERO, U256::ZERO);
+                for (a, b) in rows[r].iter().zip(&rows[s]) {
+                    let p = U256::mul(a.unsigned_abs(), b.unsigned_abs());
+                    let side = if (*a < 0) != (*b < 0) {
+                        &mut negative
+                    } else {
+                        &mut positive
+                    };
+                    *side = side.checked_add(p)?;
+                }
+                let v = wide(positive).checked_sub(wide(negative))?;
+                g[r * n + s] = v;
+                g[s * n + r] = v;
+            }
+        }
+        Some(Gram { n, g })
+    }
+
+    /// The consensus scores at adjusted stakes `adj` (as [`consensus_scores`] computes
+    /// them, from the exact distances instead of the consensus truncated per entry); `None`
+    /// when the weights or the consensus vanish or a value does not fit (the caller then
+    /// runs the per-entry pass, which defines those cases).
+    fn scores(&self, adj: &[Fixed], params: &Params) -> Option<MathResult<Vec<Fixed>>> {
+        let n = self.n;
+        if adj.len() != n {
+            return None;
+        }
+        let w: Vec<I512> = adj
+            .iter()
+            .map(|a| (!a.is_negative()).then(|| I512::from(a.raw())))
+            .collect::<Option<_>>()?;
+        let total = w.iter().try_fold(I512::ZERO, |t, x| t.checked_add(*x))?;
+        if total == I512::ZERO {
+            return None;
+        }
+        // u = G·w, q = wᵀ·G·w
+        let mut u = Vec::with_capacity(n);
+        for r in 0..n {
+            let mut acc = I512::ZERO;
+            for (s, ws) in w.iter().enumerate() {
+                acc = acc.checked_add(self.g[r * n + s].checked_mul(*ws)?)?;
+            }
+            u.push(acc);
+        }
+        let q = w
+            .iter()
+            .zip(&u)
+            .try_fold(I512::ZERO, |t, (a, b)| t.checked_add(a.checked_mul(*b)?))?;
+        if q <= I512::ZERO {
+            return None;
+        }
+        let q_bits = q.to_bits();
+        let total_sq = total.checked_mul(total)?;
+        let twice = total.checked_add(total)?;
+        let mut scores = Vec::with_capacity(n);
+        for (m, um) in u.iter().enumerate() {
+            let num = total_sq
+                .checked_mul(self.g[m * n + m])?
+                .checked_sub(twice.checked_mul(*um)?)?
+                .checked_add(q)?;
+            if num.is_negative() {
+                return None;
+            }
+            // relative distance ‖L_m − L̄‖/‖L̄‖ at 18 digits: floor(sqrt(num·10^36 / q))
+            let ratio = scaled_ratio(num.to_bits(), q_bits)?;
+            let score = match narrow(ratio)
+                .map(|r| r.isqrt())
+                .and_then(|r| i128::try_from(r).ok())
+            {
+                // a relative distance beyond Fixed: a score of 0, as in the per-entry pass
+                None => Fixed::ZERO,
+                Some(raw) => match Fixed::from_raw(raw).checked_add(params.epsilon_reputer) {
+                    Ok(d) => match Fixed::ONE.checked_div(d) {
+                        Ok(t) => t,
+                        Err(e) => return Some(Err(e)),
+                    },
+                    Err(MathError::Overflow) => Fixed::ZERO,
+                    Err(e) => return Some(Err(e)),
+                },
+            };
+            scores.push(score);
+        }
+        Some(Ok(scores))
+    }
+}
+
+/// A 256-bit magnitude as a 512-bit signed integer.
+fn wide(x: U256) -> I512 {
+    I512::from_bits((U512::from(x.hi) << 128u32) | U512::from(x.lo))
+}
+
+/// `floor(num · 10^36 / q)` for `q > 0`, in 512 bits: the integer part of `num / q`, then the
+/// remainder's 36 digits in two steps of 18 (each below `q · 2^60`); `None` past 512 bits.
+fn scaled_ratio(num: U512, q: U512) -> Option<U512> {
+    let e18 = U512::from(10u128.pow(18));
+    let digits = |rem: U512| -> Option<(U512, U512)> {
+        let x = rem.checked_mul(e18)?;
+        Some((x.checked_div(q)?, x.checked_rem(q)?))
+    };
+    let whole = num.checked_div(q)?;
+    let (high, rem) = digits(num.checked_rem(q)?)?;
+    let (low, _) = digits(rem)?;
+    whole
+        .checked_mul(e18)?
+        .checked_add(high)?
+        .checked_mul(e18)?
+        .checked_add(low)
+}
+
+/// A value below 2^256 as a [`U256`].
+fn narrow(x: U512) -> Option<U256> {
+    let d = x.digits();
+    if d[4..].iter().any(|x| *x != 0) {
+        return None;
+    }
+    let part = |i: usize| (u128::from(d[i + 1]) << 64) | u128::from(d[i]);
+    Some(U256 {
+        hi: part(2),
+        lo: part(0),
+    })
+}
+
 /// The finite-difference gradient `(1 − Φ(a)/Φ(a + h·e_l)) / h` of §7.3.
 /// When every score vanished (`Φ = 0` at 18 digits) the objective is flat:
 /// no move (the reference divides by zero). A ratio beyond `Fixed` (scores
@@ -288,16 +467,26 @@ pub fn listening_coefficients(
                 .collect::<MathResult<Vec<_>>>()?,
         )
     };
+    // Φ at given coefficients: by the Gram form when the matrix allows it (the search's
+    // R + 1 passes an iteration then cost O(R²) each), else by the per-entry pass.
+    let gram = Gram::of(&matrix);
+    let objective = |a: &[Fixed]| -> MathResult<Fixed> {
+        if let Some(gram) = &gram {
+            if let Some(scores) = gram.scores(&adjusted_stakes(&stakes, a)?, params) {
+                return phi(&scores?);
+            }
+        }
+        phi(&consensus_scores(&matrix, &stakes, a, params)?.0)
+    };
     let h_up = lit("0.001");
-    let (mut scores, mut adj) = consensus_scores(&matrix, &stakes, &coeffs, params)?;
+    // the scores are reported at the coefficients of the start of the last iteration
+    let mut scored_at = coeffs.clone();
     let mut it: u32 = 0;
     let mut max_step = Fixed::ONE;
     while max_step >= params.max_gradient_threshold && it < params.gradient_descent_max_iters {
         let old = coeffs.clone();
-        let (s, a) = consensus_scores(&matrix, &stakes, &coeffs, params)?;
-        scores = s;
-        adj = a;
-        let base = phi(&scores)?;
+        scored_at.clone_from(&coeffs);
+        let base = objective(&coeffs)?;
         let mut proposal = Vec::with_capacity(n);
         for l in 0..n {
             let h = if coeffs[l] == Fixed::ONE {
@@ -307,8 +496,7 @@ pub fn listening_coefficients(
             };
             let mut bumped = coeffs.clone();
             bumped[l] = bumped[l].checked_add(h)?;
-            let (s2, _) = consensus_scores(&matrix, &stakes, &bumped, params)?;
-            let g = gradient(base, phi(&s2)?, h)?;
+            let g = gradient(base, objective(&bumped)?, h)?;
             // a step beyond Fixed lands on a bound of [0, 1] like any step past it
             let moved = params
                 .learning_rate
@@ -350,6 +538,7 @@ pub fn listening_coefficients(
         max_step = step.checked_div(params.learning_rate)?;
         it += 1;
     }
+    let (scores, adj) = consensus_scores(&matrix, &stakes, &scored_at, params)?;
     let zip = |v: &[Fixed]| {
         ids.iter()
             .copied()
@@ -362,4 +551,108 @@ pub fn listening_coefficients(
         adjusted_stakes: zip(&adj),
         iterations: it,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fx(raw: i128) -> Fixed {
+        Fixed::from_raw(raw)
+    }
+
+    /// A complete matrix of `n` reputers over `e` entries, deterministic, with signs mixed.
+    fn matrix(n: usize, e: usize) -> Vec<Vec<Option<Fixed>>> {
+        (0..n)
+            .map(|r| {
+                (0..e)
+                    .map(|k| {
+                        let x = ((r * 7919 + k * 104_729) % 1_000_003) as i128;
+                        Some(fx((x - 400_000) * 1_000_000_000_000 + r as i128 * 37))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_gram_form_matches_the_per_entry_pass() {
+        let params = Params::chain_defaults();
+        for (n, e) in [(1, 3), (2, 1), (6, 40), (24, 200)] {
+            let m = matrix(n, e);
+            let stakes: Vec<Fixed> = (0..n).map(|i| fx(1_000_000 + i as i128 * 999)).collect();
+            let coeffs: Vec<Fixed> = (0..n)
+                .map(|i| fx(1_000_000_000_000_000_000 - i as i128 * 31_000_000_000_000_000))
+                .collect();
+            let (expected, adj) = consensus_scores(&m, &stakes, &coeffs, &params).unwrap();
+            let gram = Gram::of(&m).unwrap();
+            let got = gram.scores(&adj, &params).unwrap().unwrap();
+            for (a, b) in got.iter().zip(&expected) {
+                // the per-entry pass truncates the consensus of each entry and the two
+                // roots: the relative distance is off by ~10^-17, the score by that × T²
+                let d = a.raw().abs_diff(b.raw());
+                let t = a.raw().unsigned_abs() / 100_000_000_000_000_000;
+                assert!(d <= t * t + 1_000, "{n}x{e}: {a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_loss_matrix_aligns_rows_on_the_union_of_entries() {
+        let mut a = ReputerLosses {
+            combined: Some(fx(1)),
+            ..ReputerLosses::default()
+        };
+        a.inferer.insert(2, fx(2));
+        a.one_out_inferer_forecaster.insert((1, 2), fx(3));
+        let mut b = ReputerLosses {
+            naive: Some(fx(4)),
+            ..ReputerLosses::default()
+        };
+        b.inferer.insert(2, fx(5));
+        b.inferer.insert(7, fx(6));
+        // union: Combined, Naive, Inferer(2), Inferer(7), OneOutInfererForecaster(1, 2)
+        assert_eq!(
+            loss_matrix([&a, &b].into_iter()),
+            vec![
+                vec![Some(fx(1)), None, Some(fx(2)), None, Some(fx(3))],
+                vec![None, Some(fx(4)), Some(fx(5)), Some(fx(6)), None],
+            ]
+        );
+        // the same keys everywhere: the rows as they are
+        assert_eq!(
+            loss_matrix([&b, &b].into_iter()),
+            vec![vec![Some(fx(4)), Some(fx(5)), Some(fx(6))]; 2]
+        );
+        assert!(loss_matrix(std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn scaled_ratios_are_exact_floors() {
+        let r = |n: u128, q: u128| scaled_ratio(U512::from(n), U512::from(q)).map(narrow);
+        // 7/3 at 36 digits: 2.333…3 (floor)
+        let third = 2 * 10u128.pow(36) + (10u128.pow(36) - 1) / 3;
+        assert_eq!(r(7, 3), Some(Some(U256::from_u128(third))));
+        assert_eq!(r(0, 5), Some(Some(U256::ZERO)));
+        // u128::MAX · 10^36 / 1 needs 248 bits: still a U256
+        let big = narrow(scaled_ratio(U512::from(u128::MAX), U512::from(1u8)).unwrap()).unwrap();
+        assert_eq!(big, U256::mul(u128::MAX, 10u128.pow(36)));
+        assert_eq!(r(1, 0), None);
+    }
+
+    #[test]
+    fn the_gram_form_stands_aside_where_it_does_not_apply() {
+        let params = Params::chain_defaults();
+        // a missing entry: its consensus weighs its reporters only
+        let mut m = matrix(3, 4);
+        m[1][2] = None;
+        assert!(Gram::of(&m).is_none());
+        // every weight zero, or a zero consensus: the per-entry pass decides
+        let gram = Gram::of(&matrix(3, 4)).unwrap();
+        assert!(gram.scores(&[Fixed::ZERO; 3], &params).is_none());
+        let zero = Gram::of(&vec![vec![Some(Fixed::ZERO); 4]; 3]).unwrap();
+        assert!(zero.scores(&[Fixed::ONE; 3], &params).is_none());
+        // a length mismatch
+        assert!(gram.scores(&[Fixed::ONE; 2], &params).is_none());
+    }
 }

@@ -16,6 +16,8 @@ use crate::rewards::{
     score_sample, smoothed_entropy, worker_reward_fractions, ClassBudgets, ClassSplit, Payout,
 };
 use crate::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
+use crate::sortition::score_ema;
+use crate::stats::quantile;
 
 /// Everything the loss step produces.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,6 +66,74 @@ pub fn loss_epoch(
         regrets: new,
         losses,
     })
+}
+
+/// The score EMAs of §11 that the reputer-window close blends after the loss step, per
+/// class in the order inferers, forecasters, reputers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EmaInputs {
+    /// Stored EMAs before this epoch (absent: never scored, the instant score is taken).
+    pub previous: [BTreeMap<u32, Fixed>; 3],
+    /// `q` of the class quantile `Q_q` over the class's instant scores.
+    pub quantiles: [Fixed; 3],
+}
+
+/// One class's new EMAs (every scored actor) and the quantile of its instant scores.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassEmas {
+    pub emas: BTreeMap<u32, Fixed>,
+    pub quantile: Fixed,
+}
+
+/// The loss step and the score EMAs, everything the reputer-window close stores.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScoredEpochOutcome {
+    pub loss: LossEpochOutcome,
+    /// Inferers, forecasters, reputers.
+    pub emas: [ClassEmas; 3],
+}
+
+/// [`loss_epoch`] followed by §11's score EMAs of every scored actor, blended with
+/// `merit_sortition_alpha` (the class quantile is taken over the class's instant scores):
+/// the reputer-window close of the synthesis contract.
+pub fn scored_loss_epoch(
+    reports: &BTreeMap<u32, ReputerReport>,
+    regrets: &RegretState,
+    listening: &BTreeMap<u32, Fixed>,
+    inferer_inclusions: &BTreeMap<u32, u64>,
+    forecaster_inclusions: &BTreeMap<u32, u64>,
+    emas: &EmaInputs,
+    params: &Params,
+) -> MathResult<ScoredEpochOutcome> {
+    let loss = loss_epoch(
+        reports,
+        regrets,
+        listening,
+        inferer_inclusions,
+        forecaster_inclusions,
+        params,
+    )?;
+    let scores = [
+        &loss.inferer_scores,
+        &loss.forecaster_scores,
+        &loss.consensus.scores,
+    ];
+    let mut out: [ClassEmas; 3] = Default::default();
+    for (((scores, previous), q), into) in scores
+        .iter()
+        .zip(&emas.previous)
+        .zip(emas.quantiles)
+        .zip(out.iter_mut())
+    {
+        let values: Vec<Fixed> = scores.values().copied().collect();
+        into.quantile = quantile(&values, q)?;
+        for (actor, t) in scores.iter() {
+            let prev = previous.get(actor).copied();
+            let e = score_ema(prev, Some(*t), into.quantile, params.merit_sortition_alpha)?;
+            into.emas.insert(*actor, e);
+        }
+    }
+    Ok(ScoredEpochOutcome { loss, emas: out })
 }
 
 /// State the reward step reads from earlier epochs.

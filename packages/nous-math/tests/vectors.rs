@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use nous_math::consensus::listening_coefficients;
 use nous_math::emission::{self, MonthState, MonthlyModel};
-use nous_math::epoch::{loss_epoch, reward_epoch, RewardState};
+use nous_math::epoch::{reward_epoch, scored_loss_epoch, EmaInputs, RewardState};
 use nous_math::forecast::Forecast;
 use nous_math::inference::synthesize;
 use nous_math::losses::{network_losses, NetworkLosses, ReputerLosses, ReputerReport};
@@ -702,16 +702,30 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                 row,
                 &synthesis_cols(&sh, row, &state, &p),
             );
-            // the loss step as the synthesis contract runs it
-            let le = loss_epoch(
+            // the loss step as the synthesis contract runs it (with the score EMAs: none
+            // stored yet, so each actor's EMA starts at its instant score)
+            let scored = scored_loss_epoch(
                 &reps,
                 &state.regrets,
                 &state.coefficients,
                 &BTreeMap::new(),
                 &BTreeMap::new(),
+                &EmaInputs {
+                    previous: Default::default(),
+                    quantiles: [p.active_quantile; 3],
+                },
                 &p,
             )
             .unwrap();
+            let le = scored.loss;
+            let class_scores = [
+                &le.inferer_scores,
+                &le.forecaster_scores,
+                &le.consensus.scores,
+            ];
+            for (class, scores) in scored.emas.iter().zip(class_scores) {
+                assert_eq!(&class.emas, scores, "{file} row {i}: first EMAs");
+            }
             rep.check_cols(
                 "e2e §6.1 network losses",
                 file,

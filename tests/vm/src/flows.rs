@@ -608,19 +608,26 @@ impl Net {
         Ok(())
     }
 
-    /// How many epochs synthesis scored `actor` in for `class` (its `inclusions` record).
+    /// How many epochs synthesis scored `actor` in for `class`: the third varint of its
+    /// `actor_scores` record (after the EMA and its height; synthesis's `actor_scores.rs`).
     fn inclusions(&self, class: u8, actor: u32) -> u64 {
-        let mut key = map_key("inclusions", &[]);
+        let mut key = map_key("actor_scores", &[]);
         key.extend([0, 8]);
         key.extend(self.topic.to_be_bytes());
         key.extend([0, 1, class]);
         key.extend(actor.to_be_bytes());
-        self.s
-            .chain
-            .raw(&self.synthesis, &key)
-            .and_then(|v| String::from_utf8(v).ok())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
+        let Some(record) = self.s.chain.raw(&self.synthesis, &key) else {
+            return 0;
+        };
+        // LEB128 varints: a byte below 0x80 ends one
+        let mut varints = record.split_inclusive(|b| *b < 0x80);
+        let Some(count) = varints.nth(2) else {
+            return 0;
+        };
+        count
+            .iter()
+            .rev()
+            .fold(0u64, |n, b| (n << 7) | u64::from(b & 0x7f))
     }
 
     /// Every inferer, forecaster and reputer has been scored in at least `1/alpha_regret`

@@ -583,7 +583,7 @@ impl Report {
             "\n## Where the cost goes\n\n\
              The three heaviest operations of the steady state at 32/6/6 and 128/24/24, split into\n\
              compute (by contract), instance loads and storage by record kind (the storage\n\
-             namespace; synthesis's regret tables, score EMAs, inclusions and set members by table\n\
+             namespace; synthesis's regret rows, actor score records and set members by role\n\
              or class). Probes re-run the same close on the same state with one thing changed and\n\
              are rolled back: the worker close in all-new mode (no regret-informed weights, §3–4),\n\
              the reputer close with the consensus search (§7.3) cut to no iteration and to one."

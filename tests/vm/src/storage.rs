@@ -157,8 +157,9 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The kind of record a contract key belongs to: the cw-storage-plus namespace (a `Map`
 /// key starts with the namespace's length as two bytes, an `Item` key is its name), and for
-/// synthesis's tagged tables (see its `state.rs` and `regret_store.rs`) the table or class
-/// tag after the topic id, e.g. `regrets/one_out_inferer_inferer`, `score_ema/inferer`.
+/// synthesis's tagged records (see its `regret_store.rs`, `actor_scores.rs` and `state.rs`)
+/// the role or class tag after the topic id, e.g. `regret_rows/inferer`,
+/// `actor_scores/reputer`.
 pub fn record_kind(key: &[u8]) -> String {
     let printable = |b: &[u8]| {
         !b.is_empty()
@@ -191,11 +192,9 @@ pub fn record_kind(key: &[u8]) -> String {
         _ => "?",
     };
     match ns.as_str() {
-        "regrets" => match tag_at(12) {
-            Some(t) => format!("{ns}/{}", regret_table(t)),
-            None => ns,
-        },
-        "score_ema" | "inclusions" => match tag_at(12) {
+        // (topic, role or class tag, actor): regret rows (0 inferer, 1 forecaster) and
+        // score records
+        "regret_rows" | "actor_scores" => match tag_at(12) {
             Some(t) => format!("{ns}/{}", class(t)),
             None => ns,
         },
@@ -205,22 +204,6 @@ pub fn record_kind(key: &[u8]) -> String {
             None => ns,
         },
         _ => ns,
-    }
-}
-
-/// Synthesis's regret table tags (`regret_store.rs`).
-fn regret_table(tag: u8) -> &'static str {
-    match tag {
-        0 => "inferer",
-        1 => "forecaster",
-        2 => "naive",
-        3 => "one_in_self",
-        10 => "one_out_inferer_inferer",
-        11 => "one_out_inferer_forecaster",
-        12 => "one_out_forecaster_inferer",
-        13 => "one_out_forecaster_forecaster",
-        14 => "one_in_inferer",
-        _ => "?",
     }
 }
 
@@ -621,10 +604,10 @@ mod tests {
     #[test]
     fn record_kinds_name_the_namespace_and_the_table() {
         assert_eq!(record_kind(b"config"), "config");
-        let mut k = vec![0, 7];
-        k.extend(b"regrets");
-        k.extend([0, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 10, 0, 0, 0, 3]);
-        assert_eq!(record_kind(&k), "regrets/one_out_inferer_inferer");
+        let mut k = vec![0, 11];
+        k.extend(b"regret_rows");
+        k.extend([0, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 3]);
+        assert_eq!(record_kind(&k), "regret_rows/forecaster");
         let mut k = vec![0, 6];
         k.extend(b"topics");
         k.extend([0, 0, 0, 0, 0, 0, 0, 1]);

@@ -6,13 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, DepsMut, Env, Event, SignedDecimal, Uint128};
-use nous_math::consensus::{listening_coefficients, ConsensusOutcome};
-use nous_math::losses::{network_losses, NetworkLosses, ReputerReport};
-use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
-use nous_math::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
-use nous_math::sortition::score_ema;
-use nous_math::stats::quantile;
+use cosmwasm_std::{Addr, Decimal, DepsMut, Env, Event, SignedDecimal, Storage, Uint128};
+use nous_math::epoch::{scored_loss_epoch, EmaInputs, LossEpochOutcome, ScoredEpochOutcome};
+use nous_math::losses::{NetworkLosses, ReputerReport};
+use nous_math::regrets::RegretState;
 use nous_math::{Fixed, MathResult, Params};
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{
@@ -20,35 +17,20 @@ use nous_types::synthesis::{
     ReputerWeight, WithheldValue,
 };
 
+use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
 use crate::bundle::check_bundle;
 use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
 use crate::regret_store::{load_regrets, save_regrets};
-use crate::state::{
-    load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, INCLUSIONS, LISTENING, SCORES,
-    SCORE_EMAS,
-};
+use crate::state::{load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, SCORES};
 use crate::topic::load_globals;
 
 /// What one reputer brought to the close.
 struct Reporter {
     address: Addr,
     stake: Uint128,
-}
-
-/// Everything the close computes before writing.
-struct Outcome {
-    losses: NetworkLosses,
-    regrets: RegretState,
-    initial_regret: Option<Fixed>,
-    inferer_scores: BTreeMap<u32, Fixed>,
-    forecaster_scores: BTreeMap<u32, Fixed>,
-    task_score: Fixed,
-    consensus: ConsensusOutcome,
-    /// Per class (in `CLASSES` order): new EMAs of the scored actors, the class quantile.
-    emas: Vec<(BTreeMap<u32, Fixed>, Fixed)>,
 }
 
 /// What one class's actors had before this close.
@@ -67,51 +49,27 @@ struct Inputs {
     listening: BTreeMap<u32, Fixed>,
 }
 
-fn compute(inputs: &Inputs, params: &Params, quantiles: [Fixed; 3]) -> MathResult<Outcome> {
-    let losses = network_losses(&inputs.reports, params)?;
-    let regrets = update_regrets(&losses, &inputs.regrets, params.alpha_regret)?;
+/// The loss step of nous-math (the composition the simulator vectors check), on the
+/// inputs read from storage.
+fn compute(
+    inputs: &Inputs,
+    params: &Params,
+    quantiles: [Fixed; 3],
+) -> MathResult<ScoredEpochOutcome> {
     let [inferers, forecasters, _] = &inputs.classes;
-    let experienced = experienced_regrets(
+    let emas = EmaInputs {
+        previous: inputs.classes.each_ref().map(|c| c.prev_emas.clone()),
+        quantiles,
+    };
+    scored_loss_epoch(
+        &inputs.reports,
         &inputs.regrets,
-        &regrets,
+        &inputs.listening,
         &inferers.inclusions,
         &forecasters.inclusions,
-        params.alpha_regret,
-    )?;
-    let initial_regret = topic_initial_regret(&experienced, params)?;
-    let inferer_scores = inferer_scores(&losses)?;
-    let forecaster_scores = forecaster_scores(&losses)?;
-    let task_score = forecasting_task_score(&losses)?;
-    let consensus = listening_coefficients(&inputs.reports, &inputs.listening, params)?;
-    let class_scores = [&inferer_scores, &forecaster_scores, &consensus.scores];
-    let emas = class_scores
-        .iter()
-        .zip(&inputs.classes)
-        .zip(quantiles)
-        .map(|((scores, before), q_param)| {
-            let values: Vec<Fixed> = scores.values().copied().collect();
-            let q = quantile(&values, q_param)?;
-            let new = scores
-                .iter()
-                .map(|(actor, t)| {
-                    let prev = before.prev_emas.get(actor).copied();
-                    let e = score_ema(prev, Some(*t), q, params.merit_sortition_alpha)?;
-                    Ok((*actor, e))
-                })
-                .collect::<MathResult<BTreeMap<u32, Fixed>>>()?;
-            Ok((new, q))
-        })
-        .collect::<MathResult<Vec<_>>>()?;
-    Ok(Outcome {
-        losses,
-        regrets,
-        initial_regret,
-        inferer_scores,
-        forecaster_scores,
-        task_score,
-        consensus,
-        emas,
-    })
+        &emas,
+        params,
+    )
 }
 
 /// The stored (message) form of a network loss bundle.
@@ -134,6 +92,52 @@ pub fn loss_bundle_of(l: &NetworkLosses) -> LossBundle {
             })
             .collect(),
     }
+}
+
+/// The epoch's scores as reward-distribution reads them.
+fn save_scores(
+    storage: &mut dyn Storage,
+    (topic_id, nonce): (u64, u64),
+    height: u64,
+    epsilon: Decimal,
+    loss: &LossEpochOutcome,
+    reporters: &BTreeMap<u32, Reporter>,
+) -> Result<(), ContractError> {
+    let reputer_rows: Vec<ReputerScore> = loss
+        .consensus
+        .scores
+        .iter()
+        .filter_map(|(m, score)| {
+            reporters.get(m).map(|r| ReputerScore {
+                reputer: *m,
+                address: r.address.clone(),
+                stake: r.stake,
+                score: SignedDecimal::from(*score),
+                listening_coefficient: SignedDecimal::from(
+                    loss.consensus
+                        .coefficients
+                        .get(m)
+                        .copied()
+                        .unwrap_or(Fixed::ONE),
+                ),
+            })
+        })
+        .collect();
+    SCORES.save(
+        storage,
+        (topic_id, nonce),
+        &EpochScores {
+            topic_id,
+            nonce,
+            inferers: values(&loss.inferer_scores),
+            forecasters: values(&loss.forecaster_scores),
+            forecasting_task: SignedDecimal::from(loss.forecasting_task_score),
+            reputers: reputer_rows,
+            scored_at: height,
+            epsilon,
+        },
+    )?;
+    Ok(())
 }
 
 pub fn close_reputer_window(
@@ -229,24 +233,20 @@ pub fn close_reputer_window(
     )?;
     let actors: [Vec<u32>; 3] = [inferers, forecasters, reports.keys().copied().collect()];
     let mut classes: [ClassInputs; 3] = Default::default();
+    let mut listening = BTreeMap::new();
     for ((class, ids), into) in CLASSES.iter().zip(&actors).zip(classes.iter_mut()) {
         for a in ids {
-            let key = (topic_id, class.tag(), *a);
+            let Some(stored) = load_actor_score(deps.storage, topic_id, *class, *a)? else {
+                continue;
+            };
             // Deviation from MATH.md §6.3 (README): the count is of epochs *scored* here,
             // not epochs paid by reward-distribution, so results never depend on when the
             // reward crank runs.
-            if let Some(n) = INCLUSIONS.may_load(deps.storage, key)? {
-                into.inclusions.insert(*a, n);
+            into.inclusions.insert(*a, stored.inclusions);
+            into.prev_emas.insert(*a, stored.ema.value);
+            if let (ActorClass::Reputer, Some(l)) = (class, stored.listening) {
+                listening.insert(*a, l);
             }
-            if let Some(e) = SCORE_EMAS.may_load(deps.storage, key)? {
-                into.prev_emas.insert(*a, e.value);
-            }
-        }
-    }
-    let mut listening = BTreeMap::new();
-    for m in reports.keys() {
-        if let Some(a) = LISTENING.may_load(deps.storage, (topic_id, *m))? {
-            listening.insert(*m, a);
         }
     }
     let inputs = Inputs {
@@ -284,58 +284,43 @@ pub fn close_reputer_window(
 
     // write
     let height = env.block.height;
-    save_regrets(deps.storage, topic_id, &outcome.regrets);
-    if let Some(r) = outcome.initial_regret {
-        topic.initial_regret = r;
-    }
+    let loss = &outcome.loss;
+    save_regrets(deps.storage, topic_id, &inputs.regrets, &loss.regrets);
+    topic.initial_regret = loss.regrets.initial;
     let per_class = CLASSES
         .iter()
         .zip(&outcome.emas)
         .zip(&inputs.classes)
         .zip(topic.quantiles.iter_mut());
-    for (((class, (emas, q)), before), stored_q) in per_class {
-        for (a, v) in emas {
-            let key = (topic_id, class.tag(), *a);
-            let ema = ScoreEma {
-                value: *v,
-                updated_at: height,
+    for (((class, class_emas), before), stored_q) in per_class {
+        for (a, v) in &class_emas.emas {
+            let listening = match class {
+                ActorClass::Reputer => loss.consensus.coefficients.get(a).copied(),
+                _ => None,
             };
-            SCORE_EMAS.save(deps.storage, key, &ema)?;
-            let n = before.inclusions.get(a).copied().unwrap_or(0);
-            INCLUSIONS.save(deps.storage, key, &n.saturating_add(1))?;
+            let record = ActorScore {
+                ema: ScoreEma {
+                    value: *v,
+                    updated_at: height,
+                },
+                inclusions: before
+                    .inclusions
+                    .get(a)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_add(1),
+                listening,
+            };
+            save_actor_score(deps.storage, topic_id, *class, *a, &record);
         }
-        *stored_q = Some(*q);
+        *stored_q = Some(class_emas.quantile);
     }
-    for (m, a) in &outcome.consensus.coefficients {
-        LISTENING.save(deps.storage, (topic_id, *m), a)?;
-    }
-    let reputer_rows: Vec<ReputerScore> = outcome
-        .consensus
-        .scores
-        .iter()
-        .filter_map(|(m, score)| {
-            reporters.get(m).map(|r| ReputerScore {
-                reputer: *m,
-                address: r.address.clone(),
-                stake: r.stake,
-                score: SignedDecimal::from(*score),
-                listening_coefficient: SignedDecimal::from(
-                    outcome
-                        .consensus
-                        .coefficients
-                        .get(m)
-                        .copied()
-                        .unwrap_or(Fixed::ONE),
-                ),
-            })
-        })
-        .collect();
     save_network_losses(
         deps.storage,
         &NetworkLossesResponse {
             topic_id,
             nonce,
-            losses: loss_bundle_of(&outcome.losses),
+            losses: loss_bundle_of(&loss.losses),
             reputers: inputs
                 .reports
                 .iter()
@@ -349,19 +334,13 @@ pub fn close_reputer_window(
                 .collect(),
         },
     )?;
-    SCORES.save(
+    save_scores(
         deps.storage,
         (topic_id, nonce),
-        &EpochScores {
-            topic_id,
-            nonce,
-            inferers: values(&outcome.inferer_scores),
-            forecasters: values(&outcome.forecaster_scores),
-            forecasting_task: SignedDecimal::from(outcome.task_score),
-            reputers: reputer_rows,
-            scored_at: height,
-            epsilon: topic.params.epsilon,
-        },
+        height,
+        topic.params.epsilon,
+        loss,
+        &reporters,
     )?;
     topic.latest_loss_nonce = Some(nonce);
     epoch.status = EpochStatus::Scored;
@@ -370,7 +349,7 @@ pub fn close_reputer_window(
         .add_attribute("status", "scored")
         .add_attribute(
             "network_loss",
-            SignedDecimal::from(outcome.losses.combined).to_string(),
+            SignedDecimal::from(loss.losses.combined).to_string(),
         )
         .add_attribute("reputers", reporters.len().to_string())
         .add_attribute(

@@ -1,0 +1,268 @@
+//! One binary record per scored actor and class (DESIGN.md "Gas"): the score EMA of merit
+//! sortition (MATH.md §11) with the height it was written at, the number of epochs in which
+//! the actor was scored for the class (the experience count of §6.3) and, for a reputer, its
+//! listening coefficient after the last consensus (§7.3). The reputer-window close reads and
+//! writes one record per scored actor instead of three JSON values; a submission reads one.
+//!
+//! Key: raw storage under `actor_scores`, `(topic_id, class tag, actor)`. Value: the EMA
+//! (zigzag varint of the raw `Fixed`), the height and the count (varints), then the listening
+//! coefficient (zigzag varint) when there is one. Records stay per actor rather than per
+//! class: a submission reads (and a passed-over actor's drift rewrites) one actor's record,
+//! which a class-wide record would make grow with every actor the topic ever scored.
+
+use cosmwasm_std::{from_json, Order, StdError, Storage};
+use nous_math::Fixed;
+use nous_types::synthesis::ActorClass;
+
+use crate::codec::{RawMap, Reader, Writer};
+use crate::error::ContractError;
+use crate::state::ScoreEma;
+
+const RECORDS: RawMap<(u64, u8, u32)> = RawMap::new("actor_scores");
+
+/// What synthesis keeps of one actor in one class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActorScore {
+    pub ema: ScoreEma,
+    /// Epochs in which the actor was scored for the class.
+    pub inclusions: u64,
+    /// A reputer's listening coefficient (absent: never through a consensus, reads as 1).
+    pub listening: Option<Fixed>,
+}
+
+impl ActorScore {
+    /// The record of an actor never scored, with the given EMA.
+    pub fn new(ema: ScoreEma) -> ActorScore {
+        ActorScore {
+            ema,
+            inclusions: 0,
+            listening: None,
+        }
+    }
+}
+
+fn corrupt() -> ContractError {
+    ContractError::Std(StdError::generic_err("corrupt actor score record"))
+}
+
+fn encode(s: &ActorScore) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.zigzag(s.ema.value.raw());
+    w.varint(u128::from(s.ema.updated_at));
+    w.varint(u128::from(s.inclusions));
+    if let Some(a) = s.listening {
+        w.zigzag(a.raw());
+    }
+    w.into_bytes()
+}
+
+fn decode(bytes: &[u8]) -> Result<ActorScore, ContractError> {
+    let mut r = Reader::new(bytes);
+    let value = Fixed::from_raw(r.zigzag()?);
+    let updated_at = u64::try_from(r.varint()?).map_err(|_| corrupt())?;
+    let inclusions = u64::try_from(r.varint()?).map_err(|_| corrupt())?;
+    let listening = if r.is_empty() {
+        None
+    } else {
+        Some(Fixed::from_raw(r.zigzag()?))
+    };
+    r.end()?;
+    Ok(ActorScore {
+        ema: ScoreEma { value, updated_at },
+        inclusions,
+        listening,
+    })
+}
+
+pub fn load_actor_score(
+    storage: &dyn Storage,
+    topic_id: u64,
+    class: ActorClass,
+    actor: u32,
+) -> Result<Option<ActorScore>, ContractError> {
+    RECORDS
+        .get(storage, (topic_id, class.tag(), actor))
+        .map(|bytes| decode(&bytes))
+        .transpose()
+}
+
+pub fn save_actor_score(
+    storage: &mut dyn Storage,
+    topic_id: u64,
+    class: ActorClass,
+    actor: u32,
+    score: &ActorScore,
+) {
+    RECORDS.set(storage, (topic_id, class.tag(), actor), &encode(score))
+}
+
+/// The length-prefixed namespace of a cw-storage-plus `Map`.
+fn prefix(namespace: &[u8]) -> Vec<u8> {
+    let mut p = (namespace.len() as u16).to_be_bytes().to_vec();
+    p.extend_from_slice(namespace);
+    p
+}
+
+/// Every record of an old JSON namespace, its key after the namespace.
+fn old_records(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let start = prefix(namespace);
+    let mut end = start.clone();
+    end.push(0xff);
+    storage
+        .range(Some(&start), Some(&end), Order::Ascending)
+        .collect()
+}
+
+/// `migrate`: folds the JSON records of the layout before this one — `score_ema` and
+/// `inclusions` keyed `(topic, class tag, actor)`, `listening` keyed `(topic, reputer)` —
+/// into the packed records (every topic at once: nothing is deployed yet, the state is
+/// small). Returns the number of old records converted.
+pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, ContractError> {
+    use std::collections::BTreeMap;
+    let mut records: BTreeMap<(u64, u8, u32), ActorScore> = BTreeMap::new();
+    let mut inclusions: BTreeMap<(u64, u8, u32), u64> = BTreeMap::new();
+    let mut listening: BTreeMap<(u64, u32), Fixed> = BTreeMap::new();
+    let mut old_keys = vec![];
+    // (topic u64, class u8) length-prefixed, the actor last
+    let class_key = |rest: &[u8]| -> Result<(u64, u8, u32), ContractError> {
+        let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, 0, 1, class, a0, a1, a2, a3] = *rest else {
+            return Err(corrupt());
+        };
+        Ok((
+            u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]),
+            class,
+            u32::from_be_bytes([a0, a1, a2, a3]),
+        ))
+    };
+    for (namespace, kind) in [
+        (&b"score_ema"[..], 0),
+        (b"inclusions", 1),
+        (b"listening", 2),
+    ] {
+        let skip = prefix(namespace).len();
+        for (key, value) in old_records(storage, namespace) {
+            let rest = key.get(skip..).ok_or_else(corrupt)?;
+            match kind {
+                0 => {
+                    records.insert(class_key(rest)?, ActorScore::new(from_json(&value)?));
+                }
+                1 => {
+                    inclusions.insert(class_key(rest)?, from_json(&value)?);
+                }
+                _ => {
+                    let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, a0, a1, a2, a3] = *rest else {
+                        return Err(corrupt());
+                    };
+                    let topic = u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]);
+                    listening.insert(
+                        (topic, u32::from_be_bytes([a0, a1, a2, a3])),
+                        from_json(&value)?,
+                    );
+                }
+            }
+            old_keys.push(key);
+        }
+    }
+    let reputer = ActorClass::Reputer.tag();
+    for ((topic, class, actor), record) in records.iter_mut() {
+        record.inclusions = inclusions
+            .get(&(*topic, *class, *actor))
+            .copied()
+            .unwrap_or(0);
+        if *class == reputer {
+            record.listening = listening.get(&(*topic, *actor)).copied();
+        }
+    }
+    for ((topic, class, actor), record) in &records {
+        RECORDS.set(storage, (*topic, *class, *actor), &encode(record));
+    }
+    for key in &old_keys {
+        storage.remove(key);
+    }
+    Ok(old_keys.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::MockStorage;
+    use cw_storage_plus::Map;
+
+    fn f(s: &str) -> Fixed {
+        s.parse().unwrap()
+    }
+
+    fn ema(v: &str, at: u64) -> ScoreEma {
+        ScoreEma {
+            value: f(v),
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn records_round_trip_and_refuse_corrupt_bytes() {
+        let mut st = MockStorage::new();
+        let inferer = ActorScore {
+            inclusions: 12,
+            ..ActorScore::new(ema("-0.25", 1_000_000))
+        };
+        let reputer = ActorScore {
+            ema: ema("3.5", 7),
+            inclusions: u64::MAX,
+            listening: Some(f("0.000000000000000001")),
+        };
+        save_actor_score(&mut st, 1, ActorClass::Inferer, 4, &inferer);
+        save_actor_score(&mut st, 1, ActorClass::Reputer, 4, &reputer);
+        let load = |class, actor| load_actor_score(&st, 1, class, actor).unwrap();
+        assert_eq!(load(ActorClass::Inferer, 4), Some(inferer.clone()));
+        assert_eq!(load(ActorClass::Reputer, 4), Some(reputer));
+        assert_eq!(load(ActorClass::Forecaster, 4), None);
+        // an EMA below 4.6 with a height and a small count in ~14 bytes, not ~180 of JSON
+        assert!(encode(&inferer).len() <= 14);
+        let mut bytes = encode(&inferer);
+        bytes.push(0x80);
+        assert!(decode(&bytes).is_err());
+        assert!(decode(&[0x80]).is_err());
+    }
+
+    #[test]
+    fn migrate_folds_the_three_json_records() {
+        // the layout before, written as the code before wrote it
+        let emas: Map<(u64, u8, u32), ScoreEma> = Map::new("score_ema");
+        let inclusions: Map<(u64, u8, u32), u64> = Map::new("inclusions");
+        let listening: Map<(u64, u32), Fixed> = Map::new("listening");
+        let mut st = MockStorage::new();
+        let reputer = ActorClass::Reputer.tag();
+        let inferer = ActorClass::Inferer.tag();
+        emas.save(&mut st, (1, reputer, 9), &ema("0.5", 3)).unwrap();
+        inclusions.save(&mut st, (1, reputer, 9), &4).unwrap();
+        listening.save(&mut st, (1, 9), &f("0.75")).unwrap();
+        // an inferer with the same id, and one that only drifted (no inclusion yet)
+        emas.save(&mut st, (1, inferer, 9), &ema("-1", 2)).unwrap();
+        inclusions.save(&mut st, (1, inferer, 9), &2).unwrap();
+        emas.save(&mut st, (2, inferer, 300), &ema("2", 5)).unwrap();
+        assert_eq!(migrate_actor_scores(&mut st).unwrap(), 6);
+        assert_eq!(
+            load_actor_score(&st, 1, ActorClass::Reputer, 9).unwrap(),
+            Some(ActorScore {
+                ema: ema("0.5", 3),
+                inclusions: 4,
+                listening: Some(f("0.75")),
+            })
+        );
+        assert_eq!(
+            load_actor_score(&st, 1, ActorClass::Inferer, 9).unwrap(),
+            Some(ActorScore {
+                inclusions: 2,
+                ..ActorScore::new(ema("-1", 2))
+            })
+        );
+        assert_eq!(
+            load_actor_score(&st, 2, ActorClass::Inferer, 300).unwrap(),
+            Some(ActorScore::new(ema("2", 5)))
+        );
+        assert!(emas.may_load(&st, (1, reputer, 9)).unwrap().is_none());
+        assert!(listening.may_load(&st, (1, 9)).unwrap().is_none());
+        assert_eq!(migrate_actor_scores(&mut st).unwrap(), 0);
+    }
+}
