@@ -11,7 +11,8 @@
 //! - `crank_cursor`                             -> (weight atomics, topic_id) of the last
 //!   topic a crank visited; the next crank continues below it (descending), then wraps
 //! - `claimable`     owner                      -> Uint128 (never stores zero)
-//! - `smoothed`      (topic_id, class, actor)   -> smoothed reward fraction ū (§8.3)
+//! - `smoothed_class` (topic_id, class)         -> the class's smoothed reward fractions ū
+//!   (§8.3) of every actor it ever paid, one record (`smoothed`: 20 bytes per actor)
 //! - `epoch_rewards` (topic_id, epoch)          -> EpochReward, the last
 //!   `MAX_UNSETTLED_EPOCHS` settled epochs of each topic
 //! - `months`        month                      -> MonthEmission (§10), the last
@@ -103,7 +104,6 @@ pub const TOPICS: Map<u64, TopicState> = Map::new("topics");
 pub const WEIGHT_INDEX: Map<(u128, u64), ()> = Map::new("weight_index");
 pub const CRANK_CURSOR: Item<(u128, u64)> = Item::new("crank_cursor");
 pub const CLAIMABLE: Map<&Addr, Uint128> = Map::new("claimable");
-pub const SMOOTHED: Map<(u64, u8, u32), SignedDecimal> = Map::new("smoothed");
 pub const EPOCH_REWARDS: Map<(u64, u64), EpochReward> = Map::new("epoch_rewards");
 pub const MONTHS: Map<u64, MonthEmission> = Map::new("months");
 pub const PARKED: Map<u64, ParkedPayout> = Map::new("parked");

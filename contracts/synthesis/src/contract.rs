@@ -70,10 +70,8 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(migrate_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
+pub fn migrate(mut deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let res = migrate_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let scores = crate::migrate::migrate_scores(&mut deps)?;
+    Ok(res.add_attribute("scores_converted", scores.to_string()))
 }

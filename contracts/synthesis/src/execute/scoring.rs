@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, DepsMut, Env, Event, SignedDecimal, Uint128};
+use cosmwasm_std::{Addr, Decimal, DepsMut, Env, Event, SignedDecimal, Storage, Uint128};
 use nous_math::consensus::{listening_coefficients, ConsensusOutcome};
 use nous_math::losses::{network_losses, NetworkLosses, ReputerReport};
 use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
@@ -17,7 +17,7 @@ use nous_math::{Fixed, MathResult, Params};
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{
     ActorClass, EpochScores, EpochStatus, LossBundle, NetworkLossesResponse, ReputerScore,
-    ReputerWeight, WithheldValue,
+    ReputerWeight, WithheldValue, WorkerScore,
 };
 
 use crate::bundle::check_bundle;
@@ -27,15 +27,18 @@ use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
 use crate::regret_store::{load_regrets, save_regrets};
 use crate::state::{
-    load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, INCLUSIONS, LISTENING, SCORES,
-    SCORE_EMAS,
+    load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, INCLUSIONS, LISTENING, PAYLOADS,
+    SCORES, SCORE_EMAS,
 };
 use crate::topic::load_globals;
 
 /// What one reputer brought to the close.
 struct Reporter {
     address: Addr,
+    owner: Addr,
+    /// Total stake as of the window's first block, and its delegated part.
     stake: Uint128,
+    delegated: Uint128,
 }
 
 /// Everything the close computes before writing.
@@ -175,7 +178,10 @@ pub fn close_reputer_window(
                 m.actor,
                 Reporter {
                     address: stored.address,
+                    owner: stored.owner,
                     stake: stored.stake,
+                    // unknown until staking answers below; counted as the reputer's own
+                    delegated: Uint128::zero(),
                 },
             );
         }
@@ -191,6 +197,7 @@ pub fn close_reputer_window(
             for r in reporters.values_mut() {
                 if let Some(s) = stakes.iter().find(|s| s.reputer == r.address) {
                     r.stake = s.total;
+                    r.delegated = s.delegated;
                 }
             }
         }
@@ -309,27 +316,6 @@ pub fn close_reputer_window(
     for (m, a) in &outcome.consensus.coefficients {
         LISTENING.save(deps.storage, (topic_id, *m), a)?;
     }
-    let reputer_rows: Vec<ReputerScore> = outcome
-        .consensus
-        .scores
-        .iter()
-        .filter_map(|(m, score)| {
-            reporters.get(m).map(|r| ReputerScore {
-                reputer: *m,
-                address: r.address.clone(),
-                stake: r.stake,
-                score: SignedDecimal::from(*score),
-                listening_coefficient: SignedDecimal::from(
-                    outcome
-                        .consensus
-                        .coefficients
-                        .get(m)
-                        .copied()
-                        .unwrap_or(Fixed::ONE),
-                ),
-            })
-        })
-        .collect();
     save_network_losses(
         deps.storage,
         &NetworkLossesResponse {
@@ -349,19 +335,12 @@ pub fn close_reputer_window(
                 .collect(),
         },
     )?;
-    SCORES.save(
+    save_scores(
         deps.storage,
         (topic_id, nonce),
-        &EpochScores {
-            topic_id,
-            nonce,
-            inferers: values(&outcome.inferer_scores),
-            forecasters: values(&outcome.forecaster_scores),
-            forecasting_task: SignedDecimal::from(outcome.task_score),
-            reputers: reputer_rows,
-            scored_at: height,
-            epsilon: topic.params.epsilon,
-        },
+        &outcome,
+        &reporters,
+        (height, topic.params.epsilon),
     )?;
     topic.latest_loss_nonce = Some(nonce);
     epoch.status = EpochStatus::Scored;
@@ -377,4 +356,64 @@ pub fn close_reputer_window(
             "initial_regret",
             SignedDecimal::from(topic.initial_regret).to_string(),
         ))
+}
+
+/// The scores record of a nonce: everything reward-distribution settles the epoch from
+/// (one record, one read): each scored actor's owner (workers' from their payloads,
+/// reputers' from their bundles) and the stake each reputer was scored with.
+#[inline(never)]
+fn save_scores(
+    storage: &mut dyn Storage,
+    (topic_id, nonce): (u64, u64),
+    outcome: &Outcome,
+    reporters: &BTreeMap<u32, Reporter>,
+    (height, epsilon): (u64, Decimal),
+) -> Result<(), ContractError> {
+    let read: &dyn Storage = storage;
+    let workers = |scores: &BTreeMap<u32, Fixed>| -> Result<Vec<WorkerScore>, ContractError> {
+        let mut out = Vec::with_capacity(scores.len());
+        for (worker, value) in scores {
+            // a worker scored from the network inference always has its payload
+            if let Some(p) = PAYLOADS.may_load(read, (topic_id, nonce, *worker))? {
+                out.push(WorkerScore {
+                    worker: *worker,
+                    owner: p.owner,
+                    value: SignedDecimal::from(*value),
+                });
+            }
+        }
+        Ok(out)
+    };
+    let inferers = workers(&outcome.inferer_scores)?;
+    let forecasters = workers(&outcome.forecaster_scores)?;
+    let consensus = &outcome.consensus;
+    let reputers = consensus
+        .scores
+        .iter()
+        .filter_map(|(m, score)| {
+            reporters.get(m).map(|r| ReputerScore {
+                reputer: *m,
+                address: r.address.clone(),
+                owner: r.owner.clone(),
+                stake: r.stake,
+                delegated: r.delegated,
+                score: SignedDecimal::from(*score),
+                listening_coefficient: SignedDecimal::from(
+                    consensus.coefficients.get(m).copied().unwrap_or(Fixed::ONE),
+                ),
+            })
+        })
+        .collect();
+    let scores = EpochScores {
+        topic_id,
+        nonce,
+        inferers,
+        forecasters,
+        forecasting_task: SignedDecimal::from(outcome.task_score),
+        reputers,
+        scored_at: height,
+        epsilon,
+    };
+    SCORES.save(storage, (topic_id, nonce), &scores)?;
+    Ok(())
 }

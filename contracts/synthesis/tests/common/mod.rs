@@ -74,10 +74,12 @@ fn staking_query(deps: Deps, _env: Env, msg: StakingQuery) -> StdResult<Binary> 
                     let total = S_STAKES
                         .may_load(deps.storage, (topic_id, r))?
                         .unwrap_or_default();
+                    // a quarter delegated, so the scores record's delegated part shows
+                    let delegated = total.multiply_ratio(1u128, 4u128);
                     Ok(ReputerStake {
                         reputer: Addr::unchecked(r),
-                        self_stake: total,
-                        delegated: Uint128::zero(),
+                        self_stake: total - delegated,
+                        delegated,
                         total,
                     })
                 })
@@ -476,6 +478,11 @@ pub fn d(x: Fixed) -> SignedDecimal {
 }
 
 pub fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {
+    v.iter().map(|x| (x.worker, f(x.value))).collect()
+}
+
+/// The scores of a class of a scores record, by actor.
+pub fn scored(v: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
 

@@ -11,7 +11,7 @@ export const SCHEMAS = [
     "contract": "fee-vault",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "6f8d6b4382337181e586b1c379de940e628ec60171fb3086bee35a2ddc5d2df2"
+    "sha256": "d7f80b79aee29ccaf6436e56e58f802d7c0a2c51d468c09c9a8c51e8646dc270"
   },
   {
     "contract": "staking",
@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "894263e6cbfb9145449909244102c458454aafeb681d3687d17bdc57193c945b"
+    "sha256": "b7243224eb0499ad2fe4026c35beaa96d459c47424ba6a22bc7572182d1c9276"
   },
   {
     "contract": "reward-distribution",
