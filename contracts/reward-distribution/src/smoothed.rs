@@ -1,14 +1,14 @@
 //! The smoothed reward fractions ū of §8.3, one binary record per (topic, class): a
 //! settlement reads and writes three records instead of one JSON value per actor.
 //!
-//! Format: per actor, ascending index, its `u32` index and the raw 18-decimal `i128` of
-//! its fraction, both big-endian (20 bytes). An actor keeps its value while it is not
+//! Format: `nous_math::serde_maps::id_bytes`, ascending actor index (20 bytes per actor). An actor keeps its value while it is not
 //! scored, as the per-actor records did, so a returning actor smooths from it.
 
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{Order, SignedDecimal, StdError, Storage};
 use cw_storage_plus::Map;
+use nous_math::serde_maps::id_bytes;
 use nous_math::Fixed;
 
 use crate::error::ContractError;
@@ -17,34 +17,14 @@ use crate::state::Class;
 /// The record's key namespace; the value is written raw (the `Map` only builds keys).
 const SMOOTHED: Map<(u64, u8), ()> = Map::new("smoothed_class");
 
-const ENTRY: usize = 20;
-
-pub fn encode(values: &BTreeMap<u32, Fixed>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(values.len() * ENTRY);
-    for (actor, value) in values {
-        out.extend_from_slice(&actor.to_be_bytes());
-        out.extend_from_slice(&value.raw().to_be_bytes());
-    }
-    out
+fn encode(values: &BTreeMap<u32, Fixed>) -> Vec<u8> {
+    id_bytes::encode(values.iter().map(|(a, v)| (*a, v)))
 }
 
 fn decode(bytes: &[u8]) -> Result<BTreeMap<u32, Fixed>, ContractError> {
-    let corrupt = || StdError::generic_err("corrupt smoothed-fractions record");
-    let entries = bytes.chunks_exact(ENTRY);
-    if !entries.remainder().is_empty() {
-        return Err(corrupt().into());
-    }
-    entries
-        .map(|c| {
-            let (a, v) = c.split_at(4);
-            let a: [u8; 4] = a.try_into().map_err(|_| corrupt())?;
-            let v: [u8; 16] = v.try_into().map_err(|_| corrupt())?;
-            Ok((
-                u32::from_be_bytes(a),
-                Fixed::from_raw(i128::from_be_bytes(v)),
-            ))
-        })
-        .collect()
+    let entries = id_bytes::decode(bytes)
+        .map_err(|e| StdError::generic_err(format!("corrupt smoothed-fractions record: {e}")))?;
+    Ok(entries.into_iter().collect())
 }
 
 /// The stored fractions of a class of a topic (empty before its first payout).
