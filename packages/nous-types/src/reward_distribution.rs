@@ -148,7 +148,7 @@ pub enum QueryMsg {
     /// What `address` may claim now.
     #[returns(ClaimableResponse)]
     Claimable { address: String },
-    /// Every non-zero claimable balance, by address.
+    /// Every non-zero claimable balance, in the order of the addresses' canonical bytes.
     #[returns(ClaimablesResponse)]
     Claimables {
         start_after: Option<String>,

@@ -1,7 +1,7 @@
 //! Phase 3 of `Settle` for one epoch: chain-security share, class budgets, integer payouts
 //! (§8.7, `nous_math::epoch::reward_payouts`) credited to owners, the delegators' part of reputer rewards, dust carried.
 
-use cosmwasm_std::{Event, Storage, Uint128};
+use cosmwasm_std::{Api, Event, Storage, Uint128};
 use nous_types::reward_distribution::{EpochOutcome, EpochReward, Totals};
 use nous_types::staking::ReputerReward;
 
@@ -27,7 +27,7 @@ fn sum<'a>(mut xs: impl Iterator<Item = &'a u128>) -> Result<Uint128, ContractEr
 /// Pays one planned epoch from `alloc` (what the treasury gives it), of which `cs` goes to
 /// the chain-security recipient. All carried dust joins the budget of an epoch that draws.
 pub fn pay_epoch(
-    storage: &mut dyn Storage,
+    (storage, api): (&mut dyn Storage, &dyn Api),
     totals: &mut Totals,
     p: &Planned,
     alloc: Uint128,
@@ -59,7 +59,7 @@ pub fn pay_epoch(
         for a in actors.iter() {
             let amount = amounts.get(&a.worker).copied().unwrap_or(0);
             if amount > 0 {
-                ledger::credit(storage, totals, &a.owner, Uint128::new(amount))?;
+                ledger::credit(storage, api, totals, &a.owner, Uint128::new(amount))?;
                 event = event.add_attribute("credit", format!("{class}:{}:{amount}", a.owner));
             }
         }
@@ -79,7 +79,7 @@ pub fn pay_epoch(
             maths::delegator_split(reward, a.delegated.u128(), a.stake.u128())
                 .map_err(|e| ContractError::math("delegator split", e))?;
         if own > 0 {
-            ledger::credit(storage, totals, &a.owner, Uint128::new(own))?;
+            ledger::credit(storage, api, totals, &a.owner, Uint128::new(own))?;
             event = event.add_attribute("credit", format!("reputer:{}:{own}", a.owner));
         }
         if to_delegators > 0 {

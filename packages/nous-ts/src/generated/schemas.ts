@@ -29,7 +29,7 @@ export const SCHEMAS = [
     "contract": "reward-distribution",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "7569b5711a2fe5e5ffededf2b571f532027b35a6d622d25bff68a88e7472892f"
+    "sha256": "7ddbb705c862d783e244e5bbefaa97b664bd88a5d601a3be5c0d05c9f62805d4"
   },
   {
     "contract": "example-consumer",
