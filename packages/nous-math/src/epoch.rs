@@ -82,32 +82,12 @@ pub struct RewardState {
     pub forecaster_score_history: Vec<Vec<Fixed>>,
 }
 
-/// Everything the reward step produces.
+/// Everything the reward step produces: the class split, then the payouts of the topic
+/// reward.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RewardOutcome {
-    /// Raw fractions (used for payouts, §8.7).
-    pub inferer_fractions: BTreeMap<u32, Fixed>,
-    pub forecaster_fractions: BTreeMap<u32, Fixed>,
-    pub reputer_fractions: BTreeMap<u32, Fixed>,
-    /// `F_i`, `G_i`, `H_i`.
-    pub inferers_entropy: Fixed,
-    pub forecasters_entropy: Fixed,
-    pub reputers_entropy: Fixed,
-    /// Smoothed fractions and ratio to store.
-    pub smoothed_inferer: BTreeMap<u32, Fixed>,
-    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
-    pub smoothed_reputer: BTreeMap<u32, Fixed>,
-    pub forecaster_score_ratio: Fixed,
-    /// `χ`.
-    pub forecasting_utility: Fixed,
-    pub split: ClassSplit,
-    pub budgets: ClassBudgets,
-    pub inferer_payout: Payout,
-    pub forecaster_payout: Payout,
-    pub reputer_payout: Payout,
-    /// Everything not paid out: class-split dust plus each class's dust.
-    /// `Σ payouts + dust == topic_reward`.
-    pub dust: u128,
+    pub classes: RewardSplit,
+    pub payouts: RewardPayouts,
 }
 
 fn entropy_or_zero(
@@ -143,6 +123,7 @@ pub struct RewardSplit {
     pub smoothed_reputer: BTreeMap<u32, Fixed>,
     pub forecaster_score_ratio: Fixed,
     pub forecasting_utility: Fixed,
+    /// Shares of the topic reward (§8.6).
     pub split: ClassSplit,
     /// The score samples this epoch used (§8.1, newest first): what a caller that keeps
     /// one flat sample per class stores as the next epoch's history.
@@ -282,7 +263,7 @@ pub fn reward_epoch(
     params: &Params,
 ) -> MathResult<RewardOutcome> {
     params.validate()?;
-    let s = reward_split(
+    let classes = reward_split(
         inferer_scores,
         forecaster_scores,
         forecasting_task_score,
@@ -291,24 +272,6 @@ pub fn reward_epoch(
         state,
         params,
     )?;
-    let p = reward_payouts(&s, topic_reward)?;
-    Ok(RewardOutcome {
-        inferer_fractions: s.inferer_fractions,
-        forecaster_fractions: s.forecaster_fractions,
-        reputer_fractions: s.reputer_fractions,
-        inferers_entropy: s.inferers_entropy,
-        forecasters_entropy: s.forecasters_entropy,
-        reputers_entropy: s.reputers_entropy,
-        smoothed_inferer: s.smoothed_inferer,
-        smoothed_forecaster: s.smoothed_forecaster,
-        smoothed_reputer: s.smoothed_reputer,
-        forecaster_score_ratio: s.forecaster_score_ratio,
-        forecasting_utility: s.forecasting_utility,
-        split: s.split,
-        budgets: p.budgets,
-        inferer_payout: p.inferer_payout,
-        forecaster_payout: p.forecaster_payout,
-        reputer_payout: p.reputer_payout,
-        dust: p.dust,
-    })
+    let payouts = reward_payouts(&classes, topic_reward)?;
+    Ok(RewardOutcome { classes, payouts })
 }
