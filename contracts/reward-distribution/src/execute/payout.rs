@@ -1,7 +1,9 @@
-//! Phase 3 of `Settle` for one epoch: chain-security share, class budgets, integer payouts
-//! (§8.7, `nous_math::epoch::reward_payouts`) credited to owners, the delegators' part of reputer rewards, dust carried.
+//! Phase 3 of `Settle` for one epoch: chain-security share, class budgets and integer
+//! payouts (§8.6–8.7, `nous_math::epoch::reward_payouts`) credited to owners, the
+//! delegators' part of reputer rewards, dust carried.
 
 use cosmwasm_std::{Api, Event, Storage, Uint128};
+use nous_math::epoch::reward_payouts;
 use nous_types::reward_distribution::{EpochOutcome, EpochReward, Totals};
 use nous_types::staking::ReputerReward;
 
@@ -9,7 +11,6 @@ use crate::error::ContractError;
 use crate::execute::ledger;
 use crate::execute::settle::context::Planned;
 use crate::maths;
-use nous_math::epoch::reward_payouts;
 
 pub struct PaidEpoch {
     pub record: EpochReward,

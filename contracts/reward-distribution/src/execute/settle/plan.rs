@@ -1,6 +1,6 @@
-//! Phase 1 for one topic: read each due epoch's scores (with the stakes they were scored with), update the weight and
-//! activity (§9.1), split the epoch's rewards by class (§8.1–8.6) and set its target (§9.2,
-//! §10).
+//! Phase 1 for one topic: read each due epoch's scores (with the stakes synthesis scored
+//! the reputers with), update the weight and activity (§9.1), split the epoch's rewards by
+//! class (§8.1–8.6) and set its target (§9.2, §10).
 
 use std::collections::BTreeMap;
 
@@ -212,7 +212,7 @@ fn fetch_inputs(
 
 /// Synthesis's answer must be about this epoch, each actor at most once per class (lists
 /// sorted by actor index before), class sizes within synthesis's active-set caps, at least
-/// one inferer and one reputer, no reputer with more delegated than total stake.
+/// one inferer and one reputer.
 fn check_scores(
     s: &EpochScores,
     topic_id: u64,
@@ -239,9 +239,6 @@ fn check_scores(
     }
     if s.inferers.is_empty() || s.reputers.is_empty() {
         return Err("no inferer or no reputer");
-    }
-    if s.reputers.iter().any(|r| r.delegated > r.stake) {
-        return Err("a reputer with more delegated than total stake");
     }
     Ok(())
 }
