@@ -453,7 +453,7 @@ pub enum SynthesisExec {
     /// Test-only: every score query about this topic fails (or works again).
     SetBroken { topic_id: u64, broken: bool },
     /// Where the reputers' stakes are read.
-    SetStaking { staking: Addr },
+    UseStaking { staking: Addr },
 }
 
 const Y_SCORES: Map<(u64, u64), MockScores> = Map::new("scores");
@@ -481,7 +481,7 @@ fn synthesis_exec(
         SynthesisExec::SetBroken { topic_id, broken } => {
             Y_BROKEN.save(deps.storage, topic_id, &broken)?
         }
-        SynthesisExec::SetStaking { staking } => Y_STAKING.save(deps.storage, &staking)?,
+        SynthesisExec::UseStaking { staking } => Y_STAKING.save(deps.storage, &staking)?,
     }
     Ok(Response::new())
 }
@@ -753,7 +753,7 @@ impl Suite {
         );
         suite.exec_mock(
             &suite.synthesis.clone(),
-            &SynthesisExec::SetStaking {
+            &SynthesisExec::UseStaking {
                 staking: suite.staking.clone(),
             },
         );
