@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
 use cw_multi_test::Executor;
 use nous_math::consensus::listening_coefficients;
+use nous_math::epoch::{reward_payouts, reward_split, RewardState};
 use nous_math::inference::synthesize;
 use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
 use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
@@ -141,6 +142,9 @@ fn sd(x: Fixed) -> SignedDecimal {
     SignedDecimal::raw(x.raw())
 }
 fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {
+    v.iter().map(|x| (x.worker, f(x.value))).collect()
+}
+fn scored(v: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
 
@@ -418,8 +422,8 @@ impl SynthShadow {
         c.losses += 1;
 
         let scores = s.scores(topic, nonce).unwrap();
-        assert_eq!(map(&scores.inferers), ti, "{ctx}: inferer scores");
-        assert_eq!(map(&scores.forecasters), tf, "{ctx}: forecaster scores");
+        assert_eq!(scored(&scores.inferers), ti, "{ctx}: inferer scores");
+        assert_eq!(scored(&scores.forecasters), tf, "{ctx}: forecaster scores");
         assert_eq!(f(scores.forecasting_task), task, "{ctx}");
         let rs: BTreeMap<u32, Fixed> = scores
             .reputers
@@ -544,50 +548,48 @@ impl RewardShadow {
             return Settled { reward: r, credits };
         }
         // §8: the class split from synthesis's scores and the stakes synthesis used
-        let scores: rd::EpochScoresResponse = s
+        let answer: EpochScoresResponse = s
             .query_synthesis(&QueryMsg::EpochScores {
                 topic_id: topic,
                 nonce: epoch,
             })
             .unwrap();
+        let scores = answer
+            .scores
+            .expect("a settled scored epoch has its scores");
         let nl = s.network_losses(topic, epoch).unwrap();
         let stake_of: BTreeMap<u32, Uint128> =
             nl.reputers.iter().map(|r| (r.reputer, r.stake)).collect();
         let rstakes: BTreeMap<u32, u128> = scores
             .reputers
             .iter()
-            .map(|a| (a.actor_index, stake_of[&a.actor_index].u128()))
+            .map(|a| (a.reputer, stake_of[&a.reputer].u128()))
             .collect();
-        let class_in =
-            |v: &[rd::ActorScore], i: usize, sm: &[BTreeMap<u32, Fixed>; 3]| rmaths::ClassInput {
-                scores: v.iter().map(|a| (a.actor_index, f(a.score))).collect(),
-                previous_smoothed: v
-                    .iter()
-                    .filter_map(|a| sm[i].get(&a.actor_index).map(|x| (a.actor_index, *x)))
-                    .collect(),
-            };
-        let input = rmaths::SplitInput {
-            inferers: class_in(&scores.inferers, 0, &self.smoothed),
-            inferer_samples: self.inferer_samples.clone(),
-            forecasters: class_in(&scores.forecasters, 1, &self.smoothed),
-            forecaster_samples: self.forecaster_samples.clone(),
-            reputers: class_in(&scores.reputers, 2, &self.smoothed),
-            reputer_stakes: rstakes,
-            forecasting_task_score: f(scores.forecasting_task_score),
-            previous_score_ratio: self.score_ratio,
+        let rscores: BTreeMap<u32, Fixed> = scores
+            .reputers
+            .iter()
+            .map(|a| (a.reputer, f(a.score)))
+            .collect();
+        let state = RewardState {
+            smoothed_inferer: self.smoothed[0].clone(),
+            smoothed_forecaster: self.smoothed[1].clone(),
+            smoothed_reputer: self.smoothed[2].clone(),
+            forecaster_score_ratio: self.score_ratio,
+            inferer_score_history: vec![self.inferer_samples.clone()],
+            forecaster_score_history: vec![self.forecaster_samples.clone()],
         };
-        let sp = rmaths::SplitParams {
-            epsilon_topic: fxd(topic_rec.params.epsilon),
-            p_reward_inference: fxd(params.rewards.p_reward_inference),
-            p_reward_forecast: fxd(params.rewards.p_reward_forecast),
-            p_reward_reputer: fxd(params.rewards.p_reward_reputer),
-            c_reward_inference: fxd(params.rewards.c_reward_inference),
-            c_reward_forecast: fxd(params.rewards.c_reward_forecast),
-            task_reward_alpha: fxd(params.rewards.task_reward_alpha),
-            beta_entropy: fxd(params.rewards.beta_entropy),
-            max_samples_to_scale_scores: params.rewards.max_samples_to_scale_scores,
-        };
-        let split = match rmaths::epoch_split(&input, &sp) {
+        let mut rp = Params::chain_defaults();
+        params.rewards.apply(&mut rp).unwrap();
+        rp.epsilon_topic = fxd(topic_rec.params.epsilon);
+        let split = match reward_split(
+            &scored(&scores.inferers),
+            &scored(&scores.forecasters),
+            f(scores.forecasting_task),
+            &rscores,
+            &rstakes,
+            &state,
+            &rp,
+        ) {
             Ok(split) => split,
             Err(e) => {
                 // e.g. the first scored epoch: no one-out inferences yet, so no inferer
@@ -620,48 +622,47 @@ impl RewardShadow {
             "{ctx}"
         );
 
-        assert_eq!(f(r.entropy_inference), split.inferers.entropy, "{ctx}: F");
-        assert_eq!(f(r.entropy_forecast), split.forecasters.entropy, "{ctx}: G");
-        assert_eq!(f(r.entropy_reputation), split.reputers.entropy, "{ctx}: H");
-        assert_eq!(f(r.chi), split.chi, "{ctx}: chi");
-        for (i, out) in [&split.inferers, &split.forecasters, &split.reputers]
-            .into_iter()
-            .enumerate()
+        assert_eq!(f(r.entropy_inference), split.inferers_entropy, "{ctx}: F");
+        assert_eq!(f(r.entropy_forecast), split.forecasters_entropy, "{ctx}: G");
+        assert_eq!(f(r.entropy_reputation), split.reputers_entropy, "{ctx}: H");
+        assert_eq!(f(r.chi), split.forecasting_utility, "{ctx}: chi");
+        for (i, out) in [
+            &split.smoothed_inferer,
+            &split.smoothed_forecaster,
+            &split.smoothed_reputer,
+        ]
+        .into_iter()
+        .enumerate()
         {
-            self.smoothed[i].extend(out.smoothed.iter().map(|(k, v)| (*k, *v)));
+            self.smoothed[i].extend(out.iter().map(|(k, v)| (*k, *v)));
         }
-        self.inferer_samples = split.inferer_samples.clone();
-        self.forecaster_samples = split.forecaster_samples.clone();
-        self.score_ratio = split.score_ratio;
+        self.inferer_samples = split.inferer_sample.clone();
+        self.forecaster_samples = split.forecaster_sample.clone();
+        self.score_ratio = split.forecaster_score_ratio;
 
         // §8.6–8.7 integer payouts of the topic reward
-        let pay = rmaths::payouts(&split, r.topic_reward.u128()).unwrap();
+        let pay = reward_payouts(&split, r.topic_reward.u128()).unwrap();
         assert_eq!(r.inference.u128(), pay.budgets.inference, "{ctx}: U");
         assert_eq!(r.forecast.u128(), pay.budgets.forecasting, "{ctx}: V");
         assert_eq!(r.reputation.u128(), pay.budgets.reputation, "{ctx}: W");
         assert_eq!(
             r.paid_inferers.u128(),
-            pay.inferers.values().sum::<u128>(),
+            pay.inferer_payout.amounts.values().sum::<u128>(),
             "{ctx}"
         );
         assert_eq!(
             r.paid_forecasters.u128(),
-            pay.forecasters.values().sum::<u128>(),
+            pay.forecaster_payout.amounts.values().sum::<u128>(),
             "{ctx}"
         );
         let mut delegators = 0u128;
         let mut paid_reputers = 0u128;
-        let owner_of = |v: &[rd::ActorScore], idx: u32| {
-            v.iter()
-                .find(|a| a.actor_index == idx)
-                .unwrap()
-                .owner
-                .clone()
-        };
-        for (idx, amount) in &pay.inferers {
+        let owner_of =
+            |v: &[WorkerScore], idx: u32| v.iter().find(|a| a.worker == idx).unwrap().owner.clone();
+        for (idx, amount) in &pay.inferer_payout.amounts {
             *credits.entry(owner_of(&scores.inferers, *idx)).or_default() += amount;
         }
-        for (idx, amount) in &pay.forecasters {
+        for (idx, amount) in &pay.forecaster_payout.amounts {
             *credits
                 .entry(owner_of(&scores.forecasters, *idx))
                 .or_default() += amount;
@@ -669,7 +670,7 @@ impl RewardShadow {
         let rep_addrs: Vec<String> = scores
             .reputers
             .iter()
-            .map(|a| a.operator.to_string())
+            .map(|a| a.address.to_string())
             .collect();
         let window_start = clock.reputer_window(epoch).unwrap().start;
         let detail: st::ReputerStakesResponse = s
@@ -684,13 +685,19 @@ impl RewardShadow {
                 },
             )
             .unwrap();
-        for (idx, amount) in &pay.reputers {
+        for (idx, amount) in &pay.reputer_payout.amounts {
             let a = scores
                 .reputers
                 .iter()
-                .position(|a| a.actor_index == *idx)
+                .position(|a| a.reputer == *idx)
                 .unwrap();
+            // synthesis recorded the snapshot staking has for the window's first block
             let stk = &detail.stakes[a];
+            assert_eq!(
+                (scores.reputers[a].stake, scores.reputers[a].delegated),
+                (stk.total, stk.delegated),
+                "{ctx}: the stakes in the scores record"
+            );
             let (dl, rp) =
                 rmaths::delegator_split(*amount, stk.delegated.u128(), stk.total.u128()).unwrap();
             delegators += dl;
@@ -698,7 +705,7 @@ impl RewardShadow {
             *credits.entry(scores.reputers[a].owner.clone()).or_default() += rp;
             c.payouts += 1;
         }
-        c.payouts += pay.inferers.len() + pay.forecasters.len();
+        c.payouts += pay.inferer_payout.amounts.len() + pay.forecaster_payout.amounts.len();
         assert_eq!(r.delegators.u128(), delegators, "{ctx}: delegators' part");
         assert_eq!(
             r.paid_reputers.u128(),
@@ -708,8 +715,8 @@ impl RewardShadow {
         assert_eq!(
             r.dust_out.u128(),
             r.topic_reward.u128()
-                - pay.inferers.values().sum::<u128>()
-                - pay.forecasters.values().sum::<u128>()
+                - pay.inferer_payout.amounts.values().sum::<u128>()
+                - pay.forecaster_payout.amounts.values().sum::<u128>()
                 - delegators
                 - paid_reputers,
             "{ctx}: dust"
@@ -750,15 +757,11 @@ struct Options {
     /// The keeper (both cranks) is silent from this epoch until the end of the world.
     silent_from: Option<u64>,
     max_epochs_per_call: Option<u32>,
-    /// Move delegated stake between the end of `SHUFFLE_EPOCH` and its reputer window.
-    shuffle_stake: bool,
     /// While the keeper is silent, del0 leaves rep0 of the first topic (undelegates
     /// everything and is paid out), and just before the keeper returns mallory delegates a
     /// large amount to rep0 (issue 10, F1).
     late_delegation: bool,
 }
-
-const SHUFFLE_EPOCH: u64 = 5;
 
 struct Run {
     s: Suite,
@@ -946,11 +949,6 @@ fn run_world(o: Options) -> Run {
                         .unwrap();
                 }
             }
-        }
-        if o.shuffle_stake && k == SHUFFLE_EPOCH + 1 && off == 1 {
-            // between the end of epoch SHUFFLE_EPOCH and the first block of its reputer
-            // window: the stakes that weight its losses differ from those at its end
-            s.delegate("del0", topics[0], "rep3", 700 * TOKEN).unwrap();
         }
         if o.late_delegation && silent(k) {
             let first = o.silent_from.unwrap_or(0);
@@ -1194,7 +1192,6 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
     let mut on_time = run_world(Options {
         silent_from: None,
         max_epochs_per_call: None,
-        shuffle_stake: false,
         late_delegation: false,
     });
     let c = &on_time.checked;
@@ -1220,7 +1217,6 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
         let late = run_world(Options {
             silent_from: Some(7),
             max_epochs_per_call: Some(cap),
-            shuffle_stake: false,
             late_delegation: false,
         });
         eprintln!(
@@ -1254,58 +1250,6 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
     }
 }
 
-#[test]
-fn reward_distribution_uses_the_stakes_synthesis_used() {
-    // delegated stake moves after the end of an epoch and before its reputer window: the
-    // shadow weights §8.2 with NetworkLosses.reputers (stakes as of the window's start)
-    let run = run_world(Options {
-        silent_from: None,
-        max_epochs_per_call: None,
-        shuffle_stake: true,
-        late_delegation: false,
-    });
-    let t = run.topics[0];
-    let s = &run.s;
-    let clock_end = |e: u64| {
-        let topic: nous_types::topic_registry::Topic = s
-            .app
-            .wrap()
-            .query_wasm_smart(
-                &s.registry,
-                &nous_types::topic_registry::QueryMsg::Topic { topic_id: t },
-            )
-            .unwrap();
-        let c = topic.clock();
-        (
-            c.epoch_start(e + 1).unwrap(),
-            c.reputer_window(e).unwrap().start,
-        )
-    };
-    let (end, window) = clock_end(SHUFFLE_EPOCH);
-    let rep3 = s.addr("rep3").to_string();
-    let q = |h| -> u128 {
-        let r: st::ReputerStakesResponse = s
-            .app
-            .wrap()
-            .query_wasm_smart(
-                &s.staking,
-                &st::QueryMsg::ReputerStakes {
-                    topic_id: t,
-                    reputers: vec![rep3.clone()],
-                    height: Some(h),
-                },
-            )
-            .unwrap();
-        r.stakes[0].total.u128()
-    };
-    assert_ne!(
-        q(end),
-        q(window),
-        "the stake differs between the epoch end and the window start"
-    );
-    assert!(run.settled[&(t, SHUFFLE_EPOCH)].reward.outcome == rd::EpochOutcome::Rewarded);
-}
-
 /// Issue 10, F1, across the whole suite: the keeper is silent for six epochs. Meanwhile
 /// del0, rep0's only delegator in the first topic, leaves (undelegates everything and is
 /// paid out); just before the keeper's `Settle`, mallory delegates a million tokens to
@@ -1318,7 +1262,6 @@ fn a_late_delegator_gets_nothing_and_a_leaver_keeps_its_rewards() {
     let mut run = run_world(Options {
         silent_from: Some(7),
         max_epochs_per_call: None,
-        shuffle_stake: false,
         late_delegation: true,
     });
     assert_eq!(

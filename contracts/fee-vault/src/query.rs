@@ -3,8 +3,8 @@
 use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
 use nous_types::fee_vault::{
-    QueryMsg, ReadFeeResponse, RevenueCheckpoint, RevenueCheckpointsResponse, TopicInfo,
-    TopicRevenueResponse, TopicsResponse, TreasuryResponse,
+    QueryMsg, ReadFeeResponse, RevenueAndTreasuryResponse, RevenueCheckpoint,
+    RevenueCheckpointsResponse, TopicInfo, TopicRevenueResponse, TopicsResponse, TreasuryResponse,
 };
 use nous_types::pagination::page_size;
 
@@ -20,6 +20,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Treasury {} => to_json_binary(&TreasuryResponse {
             balance: TREASURY.load(deps.storage)?,
         })?,
+        QueryMsg::RevenueAndTreasury { topic_id, epoch } => {
+            to_json_binary(&RevenueAndTreasuryResponse {
+                revenue: topic_revenue(deps, &env, topic_id, epoch)?,
+                treasury: TREASURY.load(deps.storage)?,
+            })?
+        }
         QueryMsg::Config {} => to_json_binary(&CONFIG.load(deps.storage)?)?,
         QueryMsg::Topic { topic_id } => to_json_binary(&load_topic(deps, topic_id)?)?,
         QueryMsg::Topics { start_after, limit } => {

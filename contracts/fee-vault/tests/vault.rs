@@ -10,6 +10,7 @@ use cw_multi_test::Executor;
 use cw_ownable::{Action, Ownership};
 use fee_vault::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 use fee_vault::ContractError;
+use nous_types::fee_vault::RevenueAndTreasuryResponse;
 use nous_types::migrate::MigrateError;
 use nous_types::PaymentError;
 
@@ -440,6 +441,30 @@ fn fund_treasury_is_not_topic_revenue() {
     assert_eq!(suite.treasury(), 1_005);
     assert_eq!(suite.revenue(1, None), 5);
     suite.assert_conservation();
+}
+
+#[test]
+fn revenue_and_treasury_answer_both_reads_at_once() {
+    let mut suite = SuiteBuilder::default().build();
+    let registry = suite.registry.clone();
+    let alice = suite.alice.clone();
+    let h = suite.height();
+    suite.register(&registry, 1, 100, h, 5).unwrap();
+    suite.fund_treasury(&alice, 1_000).unwrap();
+    let both: RevenueAndTreasuryResponse = suite
+        .query(&QueryMsg::RevenueAndTreasury {
+            topic_id: 1,
+            epoch: None,
+        })
+        .unwrap();
+    assert_eq!(both.revenue, suite.try_revenue(1, None).unwrap());
+    assert_eq!(both.treasury.u128(), suite.treasury());
+    // refused as `TopicRevenue` refuses: a future epoch, an unknown topic
+    for (topic_id, epoch) in [(1, Some(99)), (7, None)] {
+        assert!(suite
+            .query::<RevenueAndTreasuryResponse>(&QueryMsg::RevenueAndTreasury { topic_id, epoch })
+            .is_err());
+    }
 }
 
 // ---------------------------------------------------------------- treasury out

@@ -79,11 +79,12 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(migrate_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
+    let res = migrate_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let moved = crate::smoothed::migrate_per_actor_values(deps.storage)?;
+    let credits = execute::ledger::migrate_claimable(deps.storage, deps.api)?;
+    Ok(res
+        .add_attribute("smoothed_values_packed", moved.to_string())
+        .add_attribute("claimable_balances_moved", credits.to_string()))
 }
 
 #[cfg(test)]

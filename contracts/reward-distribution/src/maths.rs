@@ -3,17 +3,21 @@
 //! named after its MATH.md section:
 //! - [`topic_weight`] (§9.1), [`topic_epoch_reward`] and [`share_treasury`] (§9.2);
 //! - [`month_emission`] (§10);
-//! - [`epoch_split`] (§8.1–8.6) and [`payouts`] (§8.7).
+//! - [`epoch_reward_params`] for the reward step of §8, which the contract runs as
+//!   `nous_math::epoch::reward_split` (at planning) and `reward_payouts` (once the treasury
+//!   cap is known): the same functions the simulator vectors check through `reward_epoch`;
+//!   [`delegator_split`] (§8.7).
 //!
 //! No storage here: plain data in, plain data out, so tests can run the same functions on
 //! the same inputs and compare with what the contract paid.
 
 use std::collections::BTreeMap;
 
+use cosmwasm_std::Decimal;
 use nous_math::convert::as_18_decimals;
-use nous_math::rewards::{self, ClassBudgets, ClassSplit, Payout};
+use nous_math::rewards;
 use nous_math::topic::{self, TopicEntry};
-use nous_math::{emission, Fixed, MathError, MathResult, Params};
+use nous_math::{emission, Fixed, MathResult, Params};
 use nous_types::params::RewardParams;
 
 // ---- §9 topic weight and topic reward -------------------------------------------------
@@ -23,6 +27,13 @@ use nous_types::params::RewardParams;
 pub fn reward_params(rewards: &RewardParams) -> MathResult<Params> {
     let mut p = Params::chain_defaults();
     rewards.apply(&mut p)?;
+    Ok(p)
+}
+
+/// [`reward_params`] with the ε (§8.1) an epoch was scored with: the reward step's set.
+pub fn epoch_reward_params(rewards: &RewardParams, epsilon: Decimal) -> MathResult<Params> {
+    let mut p = reward_params(rewards)?;
+    p.epsilon_topic = Fixed::try_from(epsilon)?;
     Ok(p)
 }
 
@@ -171,192 +182,7 @@ pub fn month_emission(i: &EmissionInput) -> MathResult<EmissionOutput> {
     })
 }
 
-// ---- §8 class split -------------------------------------------------------------------
-
-/// Parameters of §8 as fixed-point numbers.
-#[derive(Clone, Copy, Debug)]
-pub struct SplitParams {
-    pub epsilon_topic: Fixed,
-    pub p_reward_inference: Fixed,
-    pub p_reward_forecast: Fixed,
-    pub p_reward_reputer: Fixed,
-    pub c_reward_inference: Fixed,
-    pub c_reward_forecast: Fixed,
-    pub task_reward_alpha: Fixed,
-    pub beta_entropy: Fixed,
-    pub max_samples_to_scale_scores: u32,
-}
-
-/// One class of one epoch, keyed by actor index: instant scores and the stored smoothed
-/// fractions of those actors that have one.
-#[derive(Clone, Debug, Default)]
-pub struct ClassInput {
-    pub scores: BTreeMap<u32, Fixed>,
-    pub previous_smoothed: BTreeMap<u32, Fixed>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct SplitInput {
-    pub inferers: ClassInput,
-    /// The class's score sample before this epoch, newest first (§8.1).
-    pub inferer_samples: Vec<Fixed>,
-    pub forecasters: ClassInput,
-    pub forecaster_samples: Vec<Fixed>,
-    pub reputers: ClassInput,
-    /// Reputer stakes (base units) by actor index.
-    pub reputer_stakes: BTreeMap<u32, u128>,
-    pub forecasting_task_score: Fixed,
-    pub previous_score_ratio: Fixed,
-}
-
-/// Per class: raw fractions (paid, §8.7), the new smoothed fractions (stored, §8.3) and
-/// the modified entropy (§8.4).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClassOutput {
-    pub fractions: BTreeMap<u32, Fixed>,
-    pub smoothed: BTreeMap<u32, Fixed>,
-    pub entropy: Fixed,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SplitOutput {
-    pub inferers: ClassOutput,
-    pub forecasters: ClassOutput,
-    pub reputers: ClassOutput,
-    /// The new score samples (stored).
-    pub inferer_samples: Vec<Fixed>,
-    pub forecaster_samples: Vec<Fixed>,
-    /// χ and the new forecaster score ratio ρ̄ (§8.5).
-    pub chi: Fixed,
-    pub score_ratio: Fixed,
-    /// Shares of the topic reward (§8.6).
-    pub split: ClassSplit,
-}
-
-fn class(
-    fractions: BTreeMap<u32, Fixed>,
-    previous: &BTreeMap<u32, Fixed>,
-    p: &SplitParams,
-) -> MathResult<ClassOutput> {
-    let e = rewards::smoothed_entropy(&fractions, previous, p.task_reward_alpha, p.beta_entropy)?;
-    Ok(ClassOutput {
-        fractions,
-        smoothed: e.smoothed,
-        entropy: e.entropy,
-    })
-}
-
-/// §8.1–8.6 for one topic epoch with `nous_math::rewards`. Needs at least one inferer
-/// and one reputer; `G = 0` without forecasters or with at most one inferer (§8.4).
-pub fn epoch_split(i: &SplitInput, p: &SplitParams) -> MathResult<SplitOutput> {
-    if i.inferers.scores.is_empty() {
-        return Err(MathError::EmptyInput("inferer scores"));
-    }
-    if i.reputers.scores.is_empty() {
-        return Err(MathError::EmptyInput("reputer scores"));
-    }
-    let max = p.max_samples_to_scale_scores as usize;
-    let sample = |scores: &BTreeMap<u32, Fixed>, previous: &[Fixed]| {
-        rewards::score_sample(
-            &[scores.values().copied().collect(), previous.to_vec()],
-            max,
-        )
-    };
-    let inferer_samples = sample(&i.inferers.scores, &i.inferer_samples);
-    let forecaster_samples = sample(&i.forecasters.scores, &i.forecaster_samples);
-
-    let u = rewards::worker_reward_fractions(
-        &i.inferers.scores,
-        &inferer_samples,
-        p.p_reward_inference,
-        p.c_reward_inference,
-        p.epsilon_topic,
-    )?;
-    let inferers = class(u, &i.inferers.previous_smoothed, p)?;
-
-    let mut forecasters = if i.forecasters.scores.is_empty() {
-        ClassOutput::default()
-    } else {
-        let v = rewards::worker_reward_fractions(
-            &i.forecasters.scores,
-            &forecaster_samples,
-            p.p_reward_forecast,
-            p.c_reward_forecast,
-            p.epsilon_topic,
-        )?;
-        class(v, &i.forecasters.previous_smoothed, p)?
-    };
-    if i.inferers.scores.len() <= 1 {
-        forecasters.entropy = Fixed::ZERO;
-    }
-
-    let w = rewards::reputer_reward_fractions(
-        &i.reputer_stakes,
-        &i.reputers.scores,
-        p.p_reward_reputer,
-    )?;
-    let reputers = class(w, &i.reputers.previous_smoothed, p)?;
-
-    let (chi, score_ratio) = rewards::forecasting_utility(
-        i.forecasting_task_score,
-        &i.inferers.scores,
-        i.previous_score_ratio,
-        p.task_reward_alpha,
-    )?;
-    let split =
-        rewards::class_reward_split(inferers.entropy, forecasters.entropy, reputers.entropy, chi)?;
-    Ok(SplitOutput {
-        inferers,
-        forecasters,
-        reputers,
-        inferer_samples,
-        forecaster_samples,
-        chi,
-        score_ratio,
-        split,
-    })
-}
-
-// ---- §8.7 payouts ---------------------------------------------------------------------
-
-/// Integer payouts of one topic epoch.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Payouts {
-    pub budgets: ClassBudgets,
-    /// Base units per actor index (zero amounts omitted).
-    pub inferers: BTreeMap<u32, u128>,
-    pub forecasters: BTreeMap<u32, u128>,
-    pub reputers: BTreeMap<u32, u128>,
-    /// `E − Σ payouts` (class-budget dust plus each class's payout dust): carried.
-    pub dust: u128,
-}
-
-/// §8.6–8.7 in integers: class budgets `trunc(share · E)`, then `trunc(fraction · budget)`
-/// per actor; the sum never exceeds `topic_reward`.
-pub fn payouts(split: &SplitOutput, topic_reward: u128) -> MathResult<Payouts> {
-    let budgets = rewards::class_budgets(topic_reward, &split.split)?;
-    let inf = rewards::payout(budgets.inference, &split.inferers.fractions)?;
-    let fc = if split.forecasters.fractions.is_empty() {
-        Payout {
-            amounts: BTreeMap::new(),
-            dust: budgets.forecasting,
-        }
-    } else {
-        rewards::payout(budgets.forecasting, &split.forecasters.fractions)?
-    };
-    let rep = rewards::payout(budgets.reputation, &split.reputers.fractions)?;
-    let dust = [budgets.dust, inf.dust, fc.dust, rep.dust]
-        .iter()
-        .try_fold(0u128, |a, x| a.checked_add(*x))
-        .ok_or(MathError::Overflow)?;
-    Ok(Payouts {
-        budgets,
-        inferers: inf.amounts,
-        forecasters: fc.amounts,
-        reputers: rep.amounts,
-        dust,
-    })
-}
+// ---- §8.7 delegators ------------------------------------------------------------------
 
 /// §8.7: `(delegators, reputer)` parts of a reputer reward.
 pub fn delegator_split(

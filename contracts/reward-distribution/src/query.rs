@@ -12,7 +12,8 @@ use nous_types::reward_distribution::{
 
 use crate::execute::payouts::list as list_parked;
 
-use crate::state::{TopicState, CLAIMABLE, CONFIG, EPOCH_REWARDS, MONTHS, TOPICS, TOTALS};
+use crate::execute::ledger;
+use crate::state::{TopicState, CONFIG, EPOCH_REWARDS, MONTHS, TOPICS, TOTALS};
 
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
     match msg {
@@ -43,9 +44,7 @@ pub fn config(deps: Deps) -> StdResult<Config> {
 
 pub fn claimable(deps: Deps, address: String) -> StdResult<ClaimableResponse> {
     let address = deps.api.addr_validate(&address)?;
-    let amount = CLAIMABLE
-        .may_load(deps.storage, &address)?
-        .unwrap_or_default();
+    let amount = ledger::claimable(deps.storage, deps.api, &address)?;
     Ok(ClaimableResponse { address, amount })
 }
 
@@ -57,16 +56,10 @@ pub fn claimables(
     let start = start_after
         .map(|s| deps.api.addr_validate(&s))
         .transpose()?;
-    let claimables = CLAIMABLE
-        .range(
-            deps.storage,
-            start.as_ref().map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(page_size(limit))
-        .map(|r| r.map(|(address, amount)| ClaimableResponse { address, amount }))
-        .collect::<StdResult<_>>()?;
+    let claimables = ledger::claimables(deps.storage, deps.api, start.as_ref(), page_size(limit))?
+        .into_iter()
+        .map(|(address, amount)| ClaimableResponse { address, amount })
+        .collect();
     Ok(ClaimablesResponse { claimables })
 }
 

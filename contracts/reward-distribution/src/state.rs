@@ -10,8 +10,11 @@
 //!   an entry exists iff the topic is active, with the topic's current weight
 //! - `crank_cursor`                             -> (weight atomics, topic_id) of the last
 //!   topic a crank visited; the next crank continues below it (descending), then wraps
-//! - `claimable`     owner                      -> Uint128 (never stores zero)
-//! - `smoothed`      (topic_id, class, actor)   -> smoothed reward fraction ū (§8.3)
+//! - `credits`       canonical owner address    -> Uint128 (never stores zero): what the
+//!   owner may claim, keyed by the address's canonical bytes (shorter than its text, and
+//!   every byte of a key is paid for at each credit)
+//! - `smoothed_class` (topic_id, class)         -> the class's smoothed reward fractions ū
+//!   (§8.3) of every actor it ever paid, one record (`smoothed`: 20 bytes per actor)
 //! - `epoch_rewards` (topic_id, epoch)          -> EpochReward, the last
 //!   `MAX_UNSETTLED_EPOCHS` settled epochs of each topic
 //! - `months`        month                      -> MonthEmission (§10), the last
@@ -23,7 +26,7 @@
 //! - `parked_seq`                               -> u64, the last id handed out
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
+use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
 use cw_storage_plus::{Item, Map};
 use nous_types::clock::EpochClock;
 use nous_types::reward_distribution::{Config, EpochReward, MonthEmission, ParkedPayout, Totals};
@@ -102,8 +105,7 @@ impl TopicState {
 pub const TOPICS: Map<u64, TopicState> = Map::new("topics");
 pub const WEIGHT_INDEX: Map<(u128, u64), ()> = Map::new("weight_index");
 pub const CRANK_CURSOR: Item<(u128, u64)> = Item::new("crank_cursor");
-pub const CLAIMABLE: Map<&Addr, Uint128> = Map::new("claimable");
-pub const SMOOTHED: Map<(u64, u8, u32), SignedDecimal> = Map::new("smoothed");
+pub const CLAIMABLE: Map<&[u8], Uint128> = Map::new("credits");
 pub const EPOCH_REWARDS: Map<(u64, u64), EpochReward> = Map::new("epoch_rewards");
 pub const MONTHS: Map<u64, MonthEmission> = Map::new("months");
 pub const PARKED: Map<u64, ParkedPayout> = Map::new("parked");

@@ -9,9 +9,7 @@ use common::*;
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use nous_math::rewards;
 use nous_math::Fixed;
-use nous_types::reward_distribution::{
-    EmissionResponse, EpochOutcome, EpochScoresResponse, QueryMsg,
-};
+use nous_types::reward_distribution::{EmissionResponse, EpochOutcome, QueryMsg};
 
 const STAKE: u128 = 1_000_000 * TOKEN;
 const REVENUE: u128 = 100 * TOKEN;
@@ -25,7 +23,7 @@ fn fd(d: Decimal) -> Fixed {
 }
 
 /// A topic with 3 inferers, 2 forecasters and 2 reputers (rep-a: 40% delegated).
-fn story() -> (Suite, EpochScoresResponse) {
+fn story() -> (Suite, MockScores) {
     let mut s = Suite::new(1_000_000 * TOKEN);
     s.add_topic(1, EPOCH, STAKE, REVENUE);
     let scores = scored(&s, 1, 3, 2, &["rep-a", "rep-b"]);
@@ -39,13 +37,9 @@ fn story() -> (Suite, EpochScoresResponse) {
 }
 
 /// What nous-math pays for a first epoch (no smoothing history) with budget `e`.
-fn expected_first_epoch(
-    scores: &EpochScoresResponse,
-    e: u128,
-    stakes: &[u128],
-) -> BTreeMap<Addr, u128> {
+fn expected_first_epoch(scores: &MockScores, e: u128, stakes: &[u128]) -> BTreeMap<Addr, u128> {
     let p = global_params().rewards;
-    let map = |xs: &[nous_types::reward_distribution::ActorScore]| -> BTreeMap<u32, Fixed> {
+    let map = |xs: &[ActorScore]| -> BTreeMap<u32, Fixed> {
         xs.iter().map(|a| (a.actor_index, f(a.score))).collect()
     };
     let (inf, fc, rep) = (
@@ -210,7 +204,7 @@ fn empty_and_unscorable_epochs_draw_nothing() {
     let (mut s, scores) = story();
     // epoch 0: synthesis had nothing to score
     let mut empty = scores.clone();
-    empty.status = nous_types::reward_distribution::ScoresStatus::Empty;
+    empty.status = ScoresStatus::Empty;
     s.set_scores(1, Some(0), empty);
     // epoch 1: inconsistent answer (duplicate actor index)
     let mut bad = scores.clone();
@@ -236,7 +230,7 @@ fn empty_and_unscorable_epochs_draw_nothing() {
 fn pending_scores_wait_and_resume() {
     let (mut s, scores) = story();
     let mut pending = scores.clone();
-    pending.status = nous_types::reward_distribution::ScoresStatus::Pending;
+    pending.status = ScoresStatus::Pending;
     s.set_scores(1, Some(1), pending);
     s.close_epoch(3, EPOCH);
     s.settle(Some(1), None).unwrap();
@@ -345,12 +339,12 @@ impl Model {
     /// Gross payout per owner for one epoch with topic reward `e`.
     fn step(
         &mut self,
-        scores: &EpochScoresResponse,
+        scores: &MockScores,
         e: u128,
         stakes: &BTreeMap<u32, u128>,
     ) -> BTreeMap<Addr, u128> {
         let p = global_params().rewards;
-        let map = |xs: &[nous_types::reward_distribution::ActorScore]| -> BTreeMap<u32, Fixed> {
+        let map = |xs: &[ActorScore]| -> BTreeMap<u32, Fixed> {
             xs.iter().map(|a| (a.actor_index, f(a.score))).collect()
         };
         let (inf, fc, rep) = (

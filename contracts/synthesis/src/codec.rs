@@ -7,45 +7,26 @@
 
 use cosmwasm_std::{Order, SignedDecimal, StdError, Storage};
 use cw_storage_plus::{Map, PrimaryKey};
+use nous_math::serde_maps::id_bytes;
 use nous_math::Fixed;
 
 use crate::error::ContractError;
-
-const ENTRY: usize = 20;
 
 fn corrupt() -> ContractError {
     ContractError::Std(StdError::generic_err("corrupt binary record"))
 }
 
-/// `(actor, value)` pairs as bytes, in the given order (the regret rows' format before
-/// `regret_store`'s packed records; only the migration test writes it now).
+/// `(actor, value)` pairs as bytes, in the given order (`nous_math::serde_maps::id_bytes`:
+/// the regret rows' format before `regret_store`'s packed records; only the migration test
+/// writes it now).
 #[cfg(test)]
 pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (u32, &'a Fixed)>) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (actor, value) in pairs {
-        out.extend_from_slice(&actor.to_be_bytes());
-        out.extend_from_slice(&value.raw().to_be_bytes());
-    }
-    out
+    id_bytes::encode(pairs)
 }
 
 /// Reads the regret rows' old format (for `migrate`).
 pub fn decode_pairs(bytes: &[u8]) -> Result<Vec<(u32, Fixed)>, ContractError> {
-    let entries = bytes.chunks_exact(ENTRY);
-    if !entries.remainder().is_empty() {
-        return Err(corrupt());
-    }
-    entries
-        .map(|c| {
-            let (a, v) = c.split_at(4);
-            let a: [u8; 4] = a.try_into().map_err(|_| corrupt())?;
-            let v: [u8; 16] = v.try_into().map_err(|_| corrupt())?;
-            Ok((
-                u32::from_be_bytes(a),
-                Fixed::from_raw(i128::from_be_bytes(v)),
-            ))
-        })
-        .collect()
+    id_bytes::decode(bytes).map_err(|_| corrupt())
 }
 
 pub fn encode_fixed(value: Fixed) -> [u8; 16] {

@@ -70,13 +70,16 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+pub fn migrate(mut deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let response = migrate_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     let regrets = regret_store::migrate_regret_tables(deps.storage)?;
-    let scores = actor_scores::migrate_actor_scores(deps.storage)?;
+    let actor_scores = actor_scores::migrate_actor_scores(deps.storage)?;
+    // bundle bodies first: the old scores records are completed from the bundles' heads
     let bodies = records::migrate_bundle_bodies(deps.storage)?;
+    let scores = crate::migrate::migrate_scores(&mut deps)?;
     Ok(response
         .add_attribute("regret_records_converted", regrets.to_string())
-        .add_attribute("score_records_converted", scores.to_string())
-        .add_attribute("bundle_bodies_converted", bodies.to_string()))
+        .add_attribute("score_records_converted", actor_scores.to_string())
+        .add_attribute("bundle_bodies_converted", bodies.to_string())
+        .add_attribute("scores_converted", scores.to_string()))
 }

@@ -11,6 +11,7 @@ mod error;
 pub mod execute;
 pub mod instantiate;
 pub mod maths;
+pub mod migrate;
 pub mod msg;
 pub mod query;
 pub mod records;

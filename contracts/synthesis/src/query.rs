@@ -1,15 +1,14 @@
 //! Queries.
 
-use cosmwasm_std::{to_json_binary, Addr, Binary, Decimal, Deps, Env, Order, SignedDecimal};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Env, Order, SignedDecimal};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
-use nous_types::reward_distribution::{ActorScore, EpochScoresResponse, ScoresStatus};
 use nous_types::synthesis::{
     ActiveMember, ActorClass, ClassQuantile, ConfigResponse, EpochResponse, EpochScores,
-    EpochStatus, LatestValue, LatestValuesResponse, LossBundleResponse, NetworkInferenceResponse,
-    NetworkLossesResponse, OpenWindow, OpenWindowsResponse, QueryMsg, ScoreEmaResponse,
-    TopicStateResponse, WorkerPayloadResponse, WorkerPayloadsResponse, WorkerValue,
-    MAX_LATEST_VALUES,
+    EpochScoresResponse, EpochStatus, LatestValue, LatestValuesResponse, LossBundleResponse,
+    NetworkInferenceResponse, NetworkLossesResponse, OpenWindow, OpenWindowsResponse, QueryMsg,
+    ScoreEmaResponse, ScoresStatus, TopicStateResponse, WorkerPayloadResponse,
+    WorkerPayloadsResponse, MAX_LATEST_VALUES,
 };
 use nous_types::topic_registry::TopicRegistryContract;
 use nous_types::EpochClock;
@@ -350,70 +349,41 @@ pub fn score_ema(
     })
 }
 
-/// Status and final scores of a nonce for reward-distribution (its "interface expected from
-/// synthesis"): `Pending` until the reputer window is closed here, `Empty` when the nonce
-/// had nothing to score (no payload, no inference, no usable report, or the maths refused
-/// it), `Scored` with the instant scores otherwise.
+/// Status and, once scored, the scores record of a nonce: what reward-distribution settles
+/// the epoch from (`Pending` until the reputer window is closed, `Empty` if nothing was
+/// scored). One record read: owners and stakes are in it.
 pub fn epoch_scores(
     deps: Deps,
     env: &Env,
     topic_id: u64,
     nonce: u64,
 ) -> Result<EpochScoresResponse, ContractError> {
-    let response = |status| EpochScoresResponse {
+    let response = |status, scores| EpochScoresResponse {
         topic_id,
         nonce,
         status,
-        inferers: vec![],
-        forecasters: vec![],
-        reputers: vec![],
-        forecasting_task_score: SignedDecimal::zero(),
-        epsilon: Decimal::zero(),
+        scores,
     };
     let Some(epoch) = EPOCHS.may_load(deps.storage, (topic_id, nonce))? else {
         // nobody submitted: empty once the nonce's reputer window has ended
         let ended = topic_clock(deps, topic_id)?
             .reputer_window(nonce)
             .is_some_and(|w| w.is_closed_at(env.block.height));
-        return Ok(response(if ended {
+        let status = if ended {
             ScoresStatus::Empty
         } else {
             ScoresStatus::Pending
-        }));
+        };
+        return Ok(response(status, None));
     };
-    match epoch.status {
+    Ok(match epoch.status {
         EpochStatus::Collecting | EpochStatus::InferenceReady => {
-            Ok(response(ScoresStatus::Pending))
+            response(ScoresStatus::Pending, None)
         }
-        EpochStatus::Skipped => Ok(response(ScoresStatus::Empty)),
-        EpochStatus::Scored => {
-            let scores = SCORES.load(deps.storage, (topic_id, nonce))?;
-            let rows = |class: ActorClass, values: Vec<(u32, SignedDecimal)>| {
-                let mut out = vec![];
-                for (actor, score) in values {
-                    if let Some((operator, owner)) = keys_of(deps, topic_id, nonce, class, actor)? {
-                        out.push(ActorScore {
-                            actor_index: actor,
-                            operator,
-                            owner,
-                            score,
-                        });
-                    }
-                }
-                Ok::<_, ContractError>(out)
-            };
-            let pairs = |v: Vec<WorkerValue>| v.into_iter().map(|x| (x.worker, x.value)).collect();
-            let reputers = scores.reputers.into_iter().map(|r| (r.reputer, r.score));
-            Ok(EpochScoresResponse {
-                topic_id,
-                nonce,
-                status: ScoresStatus::Scored,
-                inferers: rows(ActorClass::Inferer, pairs(scores.inferers))?,
-                forecasters: rows(ActorClass::Forecaster, pairs(scores.forecasters))?,
-                reputers: rows(ActorClass::Reputer, reputers.collect())?,
-                forecasting_task_score: scores.forecasting_task,
-                epsilon: scores.epsilon,
-            })
-        }
-    }
+        EpochStatus::Skipped => response(ScoresStatus::Empty, None),
+        EpochStatus::Scored => response(
+            ScoresStatus::Scored,
+            Some(SCORES.load(deps.storage, (topic_id, nonce))?),
+        ),
+    })
 }

@@ -206,7 +206,9 @@ fn decode_fixed_width_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> 
 
 /// `migrate`: rewrites the stored bundle bodies and network-loss bodies from the
 /// fixed-width format into [`encode_bundle`]'s (every record at once: nothing is deployed
-/// yet, and bundles live only until their nonce is pruned). Returns the number converted.
+/// yet, and bundles live only until their nonce is pruned); a body that already reads in
+/// the current format is left alone, so migrating twice changes nothing. Returns the
+/// number converted.
 pub fn migrate_bundle_bodies(storage: &mut dyn Storage) -> Result<usize, ContractError> {
     let mut converted = 0;
     for namespace in [&b"bundle_body"[..], b"net_losses_body"] {
@@ -218,6 +220,10 @@ pub fn migrate_bundle_bodies(storage: &mut dyn Storage) -> Result<usize, Contrac
             .range(Some(&start), Some(&end), Order::Ascending)
             .collect();
         for (key, value) in old {
+            // already in the current format (a second migrate, or a body written since)
+            if decode_bundle(&value).is_ok() {
+                continue;
+            }
             let bundle = decode_fixed_width_bundle(&value)?;
             storage.set(&key, &encode_bundle(&bundle));
             converted += 1;

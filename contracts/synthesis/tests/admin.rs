@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use cw_multi_test::Executor;
-use nous_types::reward_distribution::{EpochScoresResponse, ScoresStatus};
 use nous_types::synthesis::*;
 use synthesis::ContractError;
 
@@ -122,6 +121,35 @@ fn migrate_converts_records_of_the_old_layout() {
         .is_none());
     let rows: Map<(u64, u8, u32), ()> = Map::new("regret_rows");
     assert!(st.get(&rows.key((TOPIC, 0, 4))).is_some());
+    drop(st);
+    // a second migrate finds nothing left in an old format and changes nothing
+    let code = s.app.store_code(synthesis_contract());
+    let again = s
+        .app
+        .migrate_contract(s.owner.clone(), addr.clone(), &MigrateMsg {}, code)
+        .unwrap();
+    for key in [
+        "score_records_converted",
+        "regret_records_converted",
+        "bundle_bodies_converted",
+        "scores_converted",
+    ] {
+        let v = again
+            .events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone());
+        assert_eq!(v.as_deref(), Some("0"), "{key}");
+    }
+    let r2: ScoreEmaResponse = s
+        .query(&QueryMsg::ScoreEma {
+            topic_id: TOPIC,
+            class: ActorClass::Reputer,
+            actor: 4,
+        })
+        .unwrap();
+    assert_eq!(r2, r);
 }
 
 #[test]
@@ -232,11 +260,123 @@ fn epoch_scores_status_for_reward_distribution() {
             nonce: 3,
         })
         .unwrap();
-    // a single inferer scores 0; the one reputer is listed
-    assert_eq!(r.inferers.len(), 1);
-    assert_eq!(r.inferers[0].score, sd("0"));
-    assert_eq!(r.reputers.len(), 1);
-    assert_eq!(r.reputers[0].owner, s.reputers[0]);
+    // a single inferer scores 0; the one reputer is listed with the stake it was scored
+    // with (the mock staking delegates a quarter of every stake)
+    let scores = r.scores.expect("scored");
+    assert_eq!(scores.inferers.len(), 1);
+    assert_eq!(scores.inferers[0].value, sd("0"));
+    assert_eq!(scores.inferers[0].owner, s.workers[0]);
+    assert_eq!(scores.reputers.len(), 1);
+    assert_eq!(scores.reputers[0].owner, s.reputers[0]);
+    assert!(!scores.reputers[0].stake.is_zero());
+    assert_eq!(
+        scores.reputers[0].delegated,
+        scores.reputers[0].stake.multiply_ratio(1u128, 4u128)
+    );
+}
+
+/// The scores record as stored before it named owners and delegated stakes.
+#[cosmwasm_schema::cw_serde]
+struct OldReputerScore {
+    reputer: u32,
+    address: cosmwasm_std::Addr,
+    stake: cosmwasm_std::Uint128,
+    score: cosmwasm_std::SignedDecimal,
+    listening_coefficient: cosmwasm_std::SignedDecimal,
+}
+
+#[cosmwasm_schema::cw_serde]
+struct OldEpochScores {
+    topic_id: u64,
+    nonce: u64,
+    inferers: Vec<WorkerValue>,
+    forecasters: Vec<WorkerValue>,
+    forecasting_task: cosmwasm_std::SignedDecimal,
+    reputers: Vec<OldReputerScore>,
+    scored_at: u64,
+    epsilon: cosmwasm_std::Decimal,
+}
+
+#[test]
+fn migrate_converts_scores_records_of_the_old_format() {
+    let mut s = SuiteBuilder::new().build();
+    s.set_height(worker_start(3));
+    s.submit(0, 3, Some("1"), None).unwrap();
+    s.set_height(reputer_start(3));
+    s.crank(None).unwrap();
+    let ni = s.inference(3).unwrap().inference;
+    s.submit_bundle(0, 3, bundle_for(&ni, 0)).unwrap();
+    s.set_height(reputer_start(3) + EPOCH);
+    s.crank(None).unwrap();
+    let scores = |s: &Suite| -> EpochScoresResponse {
+        s.query(&QueryMsg::EpochScores {
+            topic_id: TOPIC,
+            nonce: 3,
+        })
+        .unwrap()
+    };
+    let new = scores(&s);
+    let record = new.scores.clone().expect("scored");
+    // the record as the previous code wrote it
+    let old = OldEpochScores {
+        topic_id: record.topic_id,
+        nonce: record.nonce,
+        inferers: record
+            .inferers
+            .iter()
+            .map(|w| WorkerValue {
+                worker: w.worker,
+                value: w.value,
+            })
+            .collect(),
+        forecasters: vec![],
+        forecasting_task: record.forecasting_task,
+        reputers: record
+            .reputers
+            .iter()
+            .map(|r| OldReputerScore {
+                reputer: r.reputer,
+                address: r.address.clone(),
+                stake: r.stake,
+                score: r.score,
+                listening_coefficient: r.listening_coefficient,
+            })
+            .collect(),
+        scored_at: record.scored_at,
+        epsilon: record.epsilon,
+    };
+    let addr = s.synthesis.clone();
+    cw_storage_plus::Map::<(u64, u64), OldEpochScores>::new("scores")
+        .save(&mut *s.app.contract_storage_mut(&addr), (TOPIC, 3), &old)
+        .unwrap();
+    assert!(s
+        .query::<EpochScoresResponse>(&QueryMsg::EpochScores {
+            topic_id: TOPIC,
+            nonce: 3,
+        })
+        .is_err());
+    let code = s.app.store_code(synthesis_contract());
+    let owner = s.owner.clone();
+    let res = s
+        .app
+        .migrate_contract(owner.clone(), addr.clone(), &MigrateMsg {}, code)
+        .unwrap();
+    assert!(res
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .any(|a| a.key == "scores_converted" && a.value == "1"));
+    assert_eq!(scores(&s), new);
+    // a second run finds nothing left to convert
+    let res = s
+        .app
+        .migrate_contract(owner, addr, &MigrateMsg {}, code)
+        .unwrap();
+    assert!(res
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .any(|a| a.key == "scores_converted" && a.value == "0"));
 }
 
 #[test]

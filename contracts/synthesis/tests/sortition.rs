@@ -62,7 +62,7 @@ fn a_better_newcomer_replaces_the_lowest_and_the_left_out_drift() {
             nonce: 2,
         })
         .unwrap();
-    let t = map(&scores.inferers);
+    let t = scored(&scores.inferers);
     assert!(
         t[&0] > Fixed::ZERO,
         "the network is worse without the good inferer"

@@ -15,7 +15,6 @@ use nous_math::scores::{forecaster_scores, forecasting_task_score, inferer_score
 use nous_math::sortition::score_ema;
 use nous_math::stats::quantile;
 use nous_math::{Fixed, Params};
-use nous_types::reward_distribution::{ActorScore, EpochScoresResponse, ScoresStatus};
 use nous_types::synthesis::*;
 use synthesis::ContractError;
 
@@ -157,8 +156,8 @@ impl Model {
                 nonce,
             })
             .unwrap();
-        assert_eq!(map(&scores.inferers), ti);
-        assert_eq!(map(&scores.forecasters), tf);
+        assert_eq!(scored(&scores.inferers), ti);
+        assert_eq!(scored(&scores.forecasters), tf);
         assert_eq!(f(scores.forecasting_task), task);
         let rs: BTreeMap<u32, Fixed> = scores
             .reputers
@@ -180,22 +179,16 @@ impl Model {
             })
             .unwrap();
         assert_eq!(rd.status, ScoresStatus::Scored);
-        let by = |v: &[ActorScore]| -> BTreeMap<u32, Fixed> {
-            v.iter().map(|a| (a.actor_index, f(a.score))).collect()
-        };
-        assert_eq!(by(&rd.inferers), ti);
-        assert_eq!(by(&rd.forecasters), tf);
-        assert_eq!(by(&rd.reputers), cons.scores);
-        assert_eq!(f(rd.forecasting_task_score), task);
+        // one record: the answer is the stored scores
+        assert_eq!(rd.scores.as_ref(), Some(&scores));
         // the topic's ε at scoring, recorded for settlement (issue 10, F7)
         assert_eq!(scores.epsilon, s.topic_state().params.epsilon);
-        assert_eq!(rd.epsilon, scores.epsilon);
-        for a in rd.inferers.iter().chain(&rd.forecasters) {
-            assert_eq!(a.operator, s.workers[a.actor_index as usize]);
-            assert_eq!(a.owner, s.workers[a.actor_index as usize]);
+        for a in scores.inferers.iter().chain(&scores.forecasters) {
+            assert_eq!(a.owner, s.workers[a.worker as usize]);
         }
-        for a in &rd.reputers {
-            assert_eq!(a.operator, s.reputers[a.actor_index as usize]);
+        for a in &scores.reputers {
+            assert_eq!(a.address, s.reputers[a.reputer as usize]);
+            assert_eq!(a.owner, s.reputers[a.reputer as usize]);
         }
         let st = s.topic_state();
         assert_eq!(

@@ -152,32 +152,12 @@ pub struct RewardState {
     pub forecaster_score_history: Vec<Vec<Fixed>>,
 }
 
-/// Everything the reward step produces.
+/// Everything the reward step produces: the class split, then the payouts of the topic
+/// reward.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RewardOutcome {
-    /// Raw fractions (used for payouts, §8.7).
-    pub inferer_fractions: BTreeMap<u32, Fixed>,
-    pub forecaster_fractions: BTreeMap<u32, Fixed>,
-    pub reputer_fractions: BTreeMap<u32, Fixed>,
-    /// `F_i`, `G_i`, `H_i`.
-    pub inferers_entropy: Fixed,
-    pub forecasters_entropy: Fixed,
-    pub reputers_entropy: Fixed,
-    /// Smoothed fractions and ratio to store.
-    pub smoothed_inferer: BTreeMap<u32, Fixed>,
-    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
-    pub smoothed_reputer: BTreeMap<u32, Fixed>,
-    pub forecaster_score_ratio: Fixed,
-    /// `χ`.
-    pub forecasting_utility: Fixed,
-    pub split: ClassSplit,
-    pub budgets: ClassBudgets,
-    pub inferer_payout: Payout,
-    pub forecaster_payout: Payout,
-    pub reputer_payout: Payout,
-    /// Everything not paid out: class-split dust plus each class's dust.
-    /// `Σ payouts + dust == topic_reward`.
-    pub dust: u128,
+    pub classes: RewardSplit,
+    pub payouts: RewardPayouts,
 }
 
 fn entropy_or_zero(
@@ -197,20 +177,53 @@ fn entropy_or_zero(
     Ok((e.entropy, e.smoothed))
 }
 
-/// §8 for one epoch: worker and reputer fractions, smoothing and entropies,
-/// χ, the class split and integer payouts of `topic_reward` (base units).
+/// The class split of one epoch (§8.1–8.6): everything of the reward step that does not
+/// depend on the topic reward, which a contract learns only after capping every epoch of
+/// a call by the treasury (§9.2).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RewardSplit {
+    pub inferer_fractions: BTreeMap<u32, Fixed>,
+    pub forecaster_fractions: BTreeMap<u32, Fixed>,
+    pub reputer_fractions: BTreeMap<u32, Fixed>,
+    pub inferers_entropy: Fixed,
+    pub forecasters_entropy: Fixed,
+    pub reputers_entropy: Fixed,
+    pub smoothed_inferer: BTreeMap<u32, Fixed>,
+    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
+    pub smoothed_reputer: BTreeMap<u32, Fixed>,
+    pub forecaster_score_ratio: Fixed,
+    pub forecasting_utility: Fixed,
+    /// Shares of the topic reward (§8.6).
+    pub split: ClassSplit,
+    /// The score samples this epoch used (§8.1, newest first): what a caller that keeps
+    /// one flat sample per class stores as the next epoch's history.
+    pub inferer_sample: Vec<Fixed>,
+    pub forecaster_sample: Vec<Fixed>,
+}
+
+/// §8.6–8.7 in base units: class budgets and integer payouts of a topic reward.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RewardPayouts {
+    pub budgets: ClassBudgets,
+    pub inferer_payout: Payout,
+    pub forecaster_payout: Payout,
+    pub reputer_payout: Payout,
+    /// Class-split dust plus each class's dust: `Σ payouts + dust == topic_reward`.
+    pub dust: u128,
+}
+
+/// §8.1–8.6 for one epoch: worker and reputer fractions, smoothing and entropies, χ and
+/// the class split. Needs at least one inferer and one reputer.
 #[allow(clippy::too_many_arguments)]
-pub fn reward_epoch(
+pub fn reward_split(
     inferer_scores: &BTreeMap<u32, Fixed>,
     forecaster_scores: &BTreeMap<u32, Fixed>,
     forecasting_task_score: Fixed,
     reputer_scores: &BTreeMap<u32, Fixed>,
     reputer_stakes: &BTreeMap<u32, u128>,
-    topic_reward: u128,
     state: &RewardState,
     params: &Params,
-) -> MathResult<RewardOutcome> {
-    params.validate()?;
+) -> MathResult<RewardSplit> {
     if inferer_scores.is_empty() {
         return Err(MathError::EmptyInput("reward epoch: no inferer scores"));
     }
@@ -256,28 +269,7 @@ pub fn reward_epoch(
         state.forecaster_score_ratio,
         params.task_reward_alpha,
     )?;
-    let split = class_reward_split(f, g, h, chi)?;
-    let budgets = class_budgets(topic_reward, &split)?;
-    let inferer_payout = payout(budgets.inference, &inferer_fractions)?;
-    let forecaster_payout = if forecaster_fractions.is_empty() {
-        Payout {
-            amounts: BTreeMap::new(),
-            dust: budgets.forecasting,
-        }
-    } else {
-        payout(budgets.forecasting, &forecaster_fractions)?
-    };
-    let reputer_payout = payout(budgets.reputation, &reputer_fractions)?;
-    let dust = [
-        budgets.dust,
-        inferer_payout.dust,
-        forecaster_payout.dust,
-        reputer_payout.dust,
-    ]
-    .iter()
-    .try_fold(0u128, |a, b| a.checked_add(*b))
-    .ok_or(MathError::Overflow)?;
-    Ok(RewardOutcome {
+    Ok(RewardSplit {
         inferer_fractions,
         forecaster_fractions,
         reputer_fractions,
@@ -289,11 +281,67 @@ pub fn reward_epoch(
         smoothed_reputer,
         forecaster_score_ratio: ratio,
         forecasting_utility: chi,
-        split,
+        split: class_reward_split(f, g, h, chi)?,
+        inferer_sample: si,
+        forecaster_sample: sf,
+    })
+}
+
+/// §8.6–8.7: class budgets `trunc(share · E)`, then `trunc(fraction · budget)` per actor;
+/// the sum never exceeds `topic_reward` (base units).
+pub fn reward_payouts(split: &RewardSplit, topic_reward: u128) -> MathResult<RewardPayouts> {
+    let budgets = class_budgets(topic_reward, &split.split)?;
+    let inferer_payout = payout(budgets.inference, &split.inferer_fractions)?;
+    let forecaster_payout = if split.forecaster_fractions.is_empty() {
+        Payout {
+            amounts: BTreeMap::new(),
+            dust: budgets.forecasting,
+        }
+    } else {
+        payout(budgets.forecasting, &split.forecaster_fractions)?
+    };
+    let reputer_payout = payout(budgets.reputation, &split.reputer_fractions)?;
+    let dust = [
+        budgets.dust,
+        inferer_payout.dust,
+        forecaster_payout.dust,
+        reputer_payout.dust,
+    ]
+    .iter()
+    .try_fold(0u128, |a, b| a.checked_add(*b))
+    .ok_or(MathError::Overflow)?;
+    Ok(RewardPayouts {
         budgets,
         inferer_payout,
         forecaster_payout,
         reputer_payout,
         dust,
     })
+}
+
+/// §8 for one epoch: [`reward_split`] then [`reward_payouts`] of `topic_reward` (base
+/// units), with the parameters validated first.
+#[allow(clippy::too_many_arguments)]
+pub fn reward_epoch(
+    inferer_scores: &BTreeMap<u32, Fixed>,
+    forecaster_scores: &BTreeMap<u32, Fixed>,
+    forecasting_task_score: Fixed,
+    reputer_scores: &BTreeMap<u32, Fixed>,
+    reputer_stakes: &BTreeMap<u32, u128>,
+    topic_reward: u128,
+    state: &RewardState,
+    params: &Params,
+) -> MathResult<RewardOutcome> {
+    params.validate()?;
+    let classes = reward_split(
+        inferer_scores,
+        forecaster_scores,
+        forecasting_task_score,
+        reputer_scores,
+        reputer_stakes,
+        state,
+        params,
+    )?;
+    let payouts = reward_payouts(&classes, topic_reward)?;
+    Ok(RewardOutcome { classes, payouts })
 }

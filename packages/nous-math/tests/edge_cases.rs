@@ -497,41 +497,44 @@ fn reward_epoch_matches_the_steps_and_conserves_the_budget() {
         10,
     );
     assert_eq!(
-        out.forecaster_fractions,
+        out.classes.forecaster_fractions,
         worker_reward_fractions(&tf, &sample, f("3"), f("0.75"), f("0.01")).unwrap()
     );
     assert_eq!(
-        out.reputer_fractions,
+        out.classes.reputer_fractions,
         reputer_reward_fractions(&stakes, &tr, Fixed::ONE).unwrap()
     );
     let (chi, ratio) = forecasting_utility(f("0.03"), &ti, f("0.4"), f("0.1")).unwrap();
     assert_eq!(
-        (out.forecasting_utility, out.forecaster_score_ratio),
+        (
+            out.classes.forecasting_utility,
+            out.classes.forecaster_score_ratio
+        ),
         (chi, ratio)
     );
     let split = class_reward_split(
-        out.inferers_entropy,
-        out.forecasters_entropy,
-        out.reputers_entropy,
+        out.classes.inferers_entropy,
+        out.classes.forecasters_entropy,
+        out.classes.reputers_entropy,
         chi,
     )
     .unwrap();
-    assert_eq!(out.split, split);
+    assert_eq!(out.classes.split, split);
     // conservation: every base unit is paid or returned as dust
     let paid: u128 = [
-        &out.inferer_payout,
-        &out.forecaster_payout,
-        &out.reputer_payout,
+        &out.payouts.inferer_payout,
+        &out.payouts.forecaster_payout,
+        &out.payouts.reputer_payout,
     ]
     .iter()
     .map(|p| p.amounts.values().sum::<u128>())
     .sum();
-    assert_eq!(paid + out.dust, budget);
+    assert_eq!(paid + out.payouts.dust, budget);
     // 18-digit fractions truncate: dust is below 10^-15 of the budget
     assert!(
-        out.dust <= budget / 1_000_000_000_000_000,
+        out.payouts.dust <= budget / 1_000_000_000_000_000,
         "dust {}",
-        out.dust
+        out.payouts.dust
     );
 }
 
@@ -629,7 +632,7 @@ fn full_active_set_epoch_runs() {
     assert_eq!(out.one_out_inferer.len(), 32);
     assert_eq!(le.regrets.one_out_inferer_forecaster.len(), 32 * 6);
     assert_eq!(le.consensus.coefficients.len(), 6);
-    assert!(re.dust <= 10u128.pow(22) / 10u128.pow(15));
+    assert!(re.payouts.dust <= 10u128.pow(22) / 10u128.pow(15));
 }
 
 #[test]

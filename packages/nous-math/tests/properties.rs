@@ -377,13 +377,13 @@ proptest! {
         let stakes: BTreeMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
         let state = RewardState { forecaster_score_ratio: ratio, ..Default::default() };
         if let Ok(out) = reward_epoch(&ti, &tf, task, &scores, &stakes, budget, &state, &p) {
-            let paid: u128 = [&out.inferer_payout, &out.forecaster_payout, &out.reputer_payout]
+            let paid: u128 = [&out.payouts.inferer_payout, &out.payouts.forecaster_payout, &out.payouts.reputer_payout]
                 .iter()
                 .map(|p| p.amounts.values().sum::<u128>())
                 .sum();
             prop_assert!(paid <= budget);
-            prop_assert_eq!(paid + out.dust, budget);
-            prop_assert!(sums_to_one(&out.inferer_fractions) && sums_to_one(&out.reputer_fractions));
+            prop_assert_eq!(paid + out.payouts.dust, budget);
+            prop_assert!(sums_to_one(&out.classes.inferer_fractions) && sums_to_one(&out.classes.reputer_fractions));
         }
     }
 }
@@ -482,15 +482,15 @@ mod whole_range {
             let out = reward_epoch(&ids(&ti), &ids(&tf), task, &scores, &stakes, reward, &state, &p);
             prop_assert!(out.is_ok(), "{:?}", out.err());
             let out = out.unwrap_or_default();
-            let paid: u128 = [&out.inferer_payout, &out.forecaster_payout, &out.reputer_payout]
+            let paid: u128 = [&out.payouts.inferer_payout, &out.payouts.forecaster_payout, &out.payouts.reputer_payout]
                 .iter()
                 .flat_map(|p| p.amounts.values())
                 .sum();
-            prop_assert_eq!(paid + out.dust, reward);
-            prop_assert!(sums_to_one(&out.inferer_fractions));
-            prop_assert!(out.forecaster_fractions.is_empty() || sums_to_one(&out.forecaster_fractions));
-            let nothing = out.reputer_fractions.values().all(|w| w.is_zero());
-            prop_assert!(nothing || sums_to_one(&out.reputer_fractions));
+            prop_assert_eq!(paid + out.payouts.dust, reward);
+            prop_assert!(sums_to_one(&out.classes.inferer_fractions));
+            prop_assert!(out.classes.forecaster_fractions.is_empty() || sums_to_one(&out.classes.forecaster_fractions));
+            let nothing = out.classes.reputer_fractions.values().all(|w| w.is_zero());
+            prop_assert!(nothing || sums_to_one(&out.classes.reputer_fractions));
         }
 
         #[test]

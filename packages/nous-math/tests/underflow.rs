@@ -93,7 +93,7 @@ fn mirror_image_reputers_share_equally() {
         &p,
     )
     .unwrap();
-    let paid = &out.reputer_payout.amounts;
+    let paid = &out.payouts.reputer_payout.amounts;
     assert_eq!(paid.len(), 2);
     assert_eq!(paid[&0], paid[&1], "50/50");
     assert!(paid[&0] > 0);
@@ -234,15 +234,15 @@ fn all_zero_reputer_scores_pay_nothing_without_an_error() {
         &p,
     )
     .unwrap();
-    assert!(out.reputer_payout.amounts.is_empty());
-    assert_eq!(out.reputers_entropy, Fixed::ZERO);
-    assert_eq!(out.budgets.reputation, 0);
-    let paid: u128 = out.inferer_payout.amounts.values().sum();
-    assert_eq!(paid + out.dust, 1000 * TOKEN);
+    assert!(out.payouts.reputer_payout.amounts.is_empty());
+    assert_eq!(out.classes.reputers_entropy, Fixed::ZERO);
+    assert_eq!(out.payouts.budgets.reputation, 0);
+    let paid: u128 = out.payouts.inferer_payout.amounts.values().sum();
+    assert_eq!(paid + out.payouts.dust, 1000 * TOKEN);
     assert!(
-        out.dust <= 1000 * TOKEN / 1_000_000_000_000_000,
+        out.payouts.dust <= 1000 * TOKEN / 1_000_000_000_000_000,
         "the workers take the whole reward but truncation dust: {}",
-        out.dust
+        out.payouts.dust
     );
 }
 

@@ -786,10 +786,10 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                     &p,
                 )
                 .unwrap();
-                let mut v = named("inferer_reward_fraction_", &out.inferer_fractions);
+                let mut v = named("inferer_reward_fraction_", &out.classes.inferer_fractions);
                 v.extend(named(
                     "forecaster_reward_fraction_",
-                    &out.forecaster_fractions,
+                    &out.classes.forecaster_fractions,
                 ));
                 rep.check_cols("e2e §8.1 worker fractions", file, i, row, &v);
                 rep.check_cols(
@@ -797,20 +797,26 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                     file,
                     i,
                     row,
-                    &named("reputer_reward_fraction_", &out.reputer_fractions),
+                    &named("reputer_reward_fraction_", &out.classes.reputer_fractions),
                 );
-                let mut v = named("inferer_reward_fraction_smooth_", &out.smoothed_inferer);
+                let mut v = named(
+                    "inferer_reward_fraction_smooth_",
+                    &out.classes.smoothed_inferer,
+                );
                 v.extend(named(
                     "forecaster_reward_fraction_smooth_",
-                    &out.smoothed_forecaster,
+                    &out.classes.smoothed_forecaster,
                 ));
                 v.extend(named(
                     "reputer_reward_fraction_smooth_",
-                    &out.smoothed_reputer,
+                    &out.classes.smoothed_reputer,
                 ));
-                v.push(("inferers_entropy".into(), out.inferers_entropy));
-                v.push(("forecasters_entropy".into(), out.forecasters_entropy));
-                v.push(("reputers_entropy".into(), out.reputers_entropy));
+                v.push(("inferers_entropy".into(), out.classes.inferers_entropy));
+                v.push((
+                    "forecasters_entropy".into(),
+                    out.classes.forecasters_entropy,
+                ));
+                v.push(("reputers_entropy".into(), out.classes.reputers_entropy));
                 rep.check_cols("e2e §8.3-8.4 smoothing and entropy", file, i, row, &v);
                 rep.check_cols(
                     "e2e §8.5 ratio",
@@ -818,8 +824,14 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                     i,
                     row,
                     &[
-                        ("forecaster_score_ratio".into(), out.forecaster_score_ratio),
-                        ("forecasters_utility".into(), out.forecasting_utility),
+                        (
+                            "forecaster_score_ratio".into(),
+                            out.classes.forecaster_score_ratio,
+                        ),
+                        (
+                            "forecasters_utility".into(),
+                            out.classes.forecasting_utility,
+                        ),
                     ],
                 );
                 let tok = |m: &BTreeMap<u32, u128>| {
@@ -828,25 +840,37 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                         .collect::<BTreeMap<u32, Fixed>>()
                 };
                 let mut v = vec![
-                    ("inferers_reward_fraction".to_string(), out.split.inference),
+                    (
+                        "inferers_reward_fraction".to_string(),
+                        out.classes.split.inference,
+                    ),
                     (
                         "forecasters_reward_fraction".to_string(),
-                        out.split.forecasting,
+                        out.classes.split.forecasting,
                     ),
-                    ("reputers_reward_fraction".to_string(), out.split.reputation),
+                    (
+                        "reputers_reward_fraction".to_string(),
+                        out.classes.split.reputation,
+                    ),
                 ];
-                v.extend(named("inferer_reward_", &tok(&out.inferer_payout.amounts)));
+                v.extend(named(
+                    "inferer_reward_",
+                    &tok(&out.payouts.inferer_payout.amounts),
+                ));
                 v.extend(named(
                     "forecaster_reward_",
-                    &tok(&out.forecaster_payout.amounts),
+                    &tok(&out.payouts.forecaster_payout.amounts),
                 ));
-                v.extend(named("reputer_reward_", &tok(&out.reputer_payout.amounts)));
+                v.extend(named(
+                    "reputer_reward_",
+                    &tok(&out.payouts.reputer_payout.amounts),
+                ));
                 rep.check_cols("e2e §8.6-8.7 class split and payouts", file, i, row, &v);
-                ratio = out.forecaster_score_ratio;
+                ratio = out.classes.forecaster_score_ratio;
                 (si, sf, sr) = (
-                    out.smoothed_inferer,
-                    out.smoothed_forecaster,
-                    out.smoothed_reputer,
+                    out.classes.smoothed_inferer,
+                    out.classes.smoothed_forecaster,
+                    out.classes.smoothed_reputer,
                 );
             } else {
                 // The 10-score window reaches before the file for a class: that

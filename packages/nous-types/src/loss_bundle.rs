@@ -12,10 +12,6 @@ use nous_math::{Fixed, LossMethod, MathError};
 
 use crate::synthesis::{LossBundle, NetworkInference, WithheldValue, WorkerValue};
 
-fn fixed(d: SignedDecimal) -> Fixed {
-    Fixed::from_raw(d.atomics().i128())
-}
-
 impl LossBundle {
     /// The loss of every variant `inference` holds against `truth`: the combined and
     /// naive network inferences, each inferer's inference (`inferers`), each
@@ -27,10 +23,10 @@ impl LossBundle {
         truth: SignedDecimal,
         loss: &LossMethod,
     ) -> Result<LossBundle, MathError> {
-        let truth = fixed(truth);
+        let truth = Fixed::from(truth);
         let l = |v: SignedDecimal| -> Result<SignedDecimal, MathError> {
-            let x = loss.log10_loss(fixed(v), truth)?;
-            Ok(SignedDecimal::raw(x.raw()))
+            let x = loss.log10_loss(Fixed::from(v), truth)?;
+            Ok(SignedDecimal::from(x))
         };
         let list = |values: &[WorkerValue]| -> Result<Vec<WorkerValue>, MathError> {
             values

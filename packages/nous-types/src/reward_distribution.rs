@@ -12,8 +12,8 @@
 //! topic activity flag, SECURITY.md 15) and the `RewardDistributionContract` helpers are
 //! meant for synthesis (to stop opening epochs of inactive topics) and integrators.
 //!
-//! The section "interface expected from synthesis" at the end defines the score query this
-//! contract sends to synthesis (implemented by synthesis as `QueryMsg::EpochScores`).
+//! An epoch is settled from synthesis's answer `synthesis::EpochScoresResponse` (scores,
+//! owners and the reputers' stakes as scored), read through `SynthesisContract`.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Decimal, QuerierWrapper, SignedDecimal, StdResult, Uint128};
@@ -148,7 +148,7 @@ pub enum QueryMsg {
     /// What `address` may claim now.
     #[returns(ClaimableResponse)]
     Claimable { address: String },
-    /// Every non-zero claimable balance, by address.
+    /// Every non-zero claimable balance, in the order of the addresses' canonical bytes.
     #[returns(ClaimablesResponse)]
     Claimables {
         start_after: Option<String>,
@@ -375,75 +375,4 @@ impl RewardDistributionContract {
     pub fn is_topic_active(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<bool> {
         Ok(self.topic_status(querier, topic_id)?.active)
     }
-}
-
-// ==========================================================================================
-// Interface expected from synthesis
-// ------------------------------------------------------------------------------------------
-// Reward-distribution reads one epoch's scores with the smart query below, sent to the
-// synthesis contract as `{"epoch_scores": {"topic_id": .., "nonce": ..}}`. Synthesis answers
-// it with its own `QueryMsg::EpochScores` (same JSON, same response type).
-// ==========================================================================================
-
-/// The query variant reward-distribution sends to synthesis.
-#[cw_serde]
-pub enum SynthesisScoresQuery {
-    /// The final scores of epoch `nonce` of a topic (MATH.md §7).
-    EpochScores { topic_id: u64, nonce: u64 },
-}
-
-/// Where synthesis is with an epoch.
-#[cw_serde]
-#[derive(Copy, Eq)]
-pub enum ScoresStatus {
-    /// The reputer window has not been closed/scored yet: settlement waits.
-    Pending,
-    /// Closed with nothing to score (no inference, or no usable loss report): no rewards.
-    Empty,
-    /// Scored: the lists below are final.
-    Scored,
-}
-
-/// One actor's instant score in one class.
-#[cw_serde]
-pub struct ActorScore {
-    /// The registry's per-topic actor index (ascending order = stored order, §8.1).
-    pub actor_index: u32,
-    /// The operator key that submitted (reputers: the address staking knows).
-    pub operator: Addr,
-    /// The registration's owner, who receives the reward.
-    pub owner: Addr,
-    /// The instant score `T` (§7.1–7.3).
-    pub score: SignedDecimal,
-}
-
-#[cw_serde]
-pub struct EpochScoresResponse {
-    pub topic_id: u64,
-    pub nonce: u64,
-    pub status: ScoresStatus,
-    /// Inferers of the epoch, ascending `actor_index`.
-    pub inferers: Vec<ActorScore>,
-    /// Forecasters that had an implied inference, ascending `actor_index`.
-    pub forecasters: Vec<ActorScore>,
-    /// Reputers whose report counted, ascending `actor_index`.
-    pub reputers: Vec<ActorScore>,
-    /// The forecasting-task score `T_i = L⁻_i − L_i` (§7.2).
-    pub forecasting_task_score: SignedDecimal,
-    /// The topic's ε (§8.1) the epoch was scored with, recorded by synthesis at the
-    /// reputer close (zero unless `Scored`): settlement uses it, not the topic's current ε.
-    pub epsilon: Decimal,
-}
-
-/// Runs the score query against synthesis.
-pub fn query_epoch_scores(
-    querier: &QuerierWrapper,
-    synthesis: &Addr,
-    topic_id: u64,
-    nonce: u64,
-) -> StdResult<EpochScoresResponse> {
-    querier.query_wasm_smart(
-        synthesis,
-        &SynthesisScoresQuery::EpochScores { topic_id, nonce },
-    )
 }

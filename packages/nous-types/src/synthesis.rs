@@ -10,8 +10,9 @@
 //! Every number is a decimal string with 18 fractional digits (`SignedDecimal`).
 //!
 //! INTERFACE NOTE: `NetworkInference`, the query variants `NetworkInference`,
-//! `LatestNetworkInference`, `LatestValue(s)` (mirrored by `nous-consumer`), `EpochScores` (the shape `reward_distribution` defines in its
-//! "interface expected from synthesis") and the `SynthesisContract` helpers are used by
+//! `LatestNetworkInference`, `LatestValue(s)` (mirrored by `nous-consumer`), `EpochScores`
+//! (the one answer reward-distribution settles an epoch from: scores, owners and the
+//! reputers' stakes synthesis scored with) and the `SynthesisContract` helpers are used by
 //! consumers and reward-distribution. Extend them; keep these shapes.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
@@ -229,10 +230,10 @@ pub enum QueryMsg {
     /// Instant scores of a nonce whose reputer window closed.
     #[returns(EpochScores)]
     Scores { topic_id: u64, nonce: u64 },
-    /// The interface reward-distribution reads (same JSON as
-    /// `reward_distribution::SynthesisScoresQuery::EpochScores`): status and final instant
-    /// scores of a nonce, with each actor's operator and owner.
-    #[returns(crate::reward_distribution::EpochScoresResponse)]
+    /// What reward-distribution settles an epoch from: where synthesis is with the nonce
+    /// and, once scored, its stored `EpochScores` (one record: scores, owners, and the
+    /// reputers' stakes as scored).
+    #[returns(EpochScoresResponse)]
     EpochScores { topic_id: u64, nonce: u64 },
     #[returns(ScoreEmaResponse)]
     ScoreEma {
@@ -475,23 +476,64 @@ pub struct NetworkLossesResponse {
     pub reputers: Vec<ReputerWeight>,
 }
 
+/// One worker's instant score in one class (MATH.md §7.1–7.2), with the owner its reward
+/// is credited to (the registration's owner when the payload was submitted).
+#[cw_serde]
+pub struct WorkerScore {
+    pub worker: u32,
+    pub owner: Addr,
+    pub value: SignedDecimal,
+}
+
+/// One reputer's instant score (MATH.md §7.3) with everything its reward needs: who is
+/// paid and the stake synthesis weighted its losses with.
 #[cw_serde]
 pub struct ReputerScore {
     pub reputer: u32,
+    /// The operator key that submitted (the address staking knows).
     pub address: Addr,
+    /// The registration's owner when the bundle was submitted: receives the reputer's part.
+    pub owner: Addr,
+    /// Total stake (self + delegated) as of the reputer window's first block (§5, §8.2).
     pub stake: Uint128,
+    /// The delegated part of `stake` in the same snapshot (§8.7: the delegators' share).
+    pub delegated: Uint128,
     pub score: SignedDecimal,
     /// Listening coefficient after this epoch's update (read by the next epoch).
     pub listening_coefficient: SignedDecimal,
 }
 
-/// Instant scores of one scored nonce (MATH.md §7), read by reward-distribution.
+/// Where synthesis is with an epoch's scores.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ScoresStatus {
+    /// The reputer window has not been closed/scored yet: settlement waits.
+    Pending,
+    /// Closed with nothing to score (no inference, or no usable loss report): no rewards.
+    Empty,
+    /// Scored: `scores` is final.
+    Scored,
+}
+
+/// The answer to `QueryMsg::EpochScores`.
+#[cw_serde]
+pub struct EpochScoresResponse {
+    pub topic_id: u64,
+    pub nonce: u64,
+    pub status: ScoresStatus,
+    /// `Some` exactly when `status` is `Scored`.
+    pub scores: Option<EpochScores>,
+}
+
+/// Instant scores of one scored nonce (MATH.md §7), read by reward-distribution: each list
+/// in ascending actor index.
 #[cw_serde]
 pub struct EpochScores {
     pub topic_id: u64,
     pub nonce: u64,
-    pub inferers: Vec<WorkerValue>,
-    pub forecasters: Vec<WorkerValue>,
+    pub inferers: Vec<WorkerScore>,
+    /// Forecasters that had an implied inference.
+    pub forecasters: Vec<WorkerScore>,
     /// Forecasting-task score `T_i = L⁻ − L`.
     pub forecasting_task: SignedDecimal,
     pub reputers: Vec<ReputerScore>,
@@ -510,6 +552,13 @@ pub struct ScoreEmaResponse {
     /// `None` for an actor never scored nor passed over.
     pub value: Option<SignedDecimal>,
     pub updated_at: u64,
+}
+
+/// `QueryMsg::EpochScores` alone (the same JSON): a caller that sends only this query does
+/// not link the serializer of every `QueryMsg` variant into its artifact.
+#[cw_serde]
+enum EpochScoresQuery {
+    EpochScores { topic_id: u64, nonce: u64 },
 }
 
 /// Typed handle on a deployed synthesis contract.
@@ -566,6 +615,16 @@ impl SynthesisContract {
         querier.query_wasm_smart(&self.0, &QueryMsg::Scores { topic_id, nonce })
     }
 
+    /// Status and, once scored, the scores of a nonce (what reward-distribution settles).
+    pub fn epoch_scores(
+        &self,
+        querier: &QuerierWrapper,
+        topic_id: u64,
+        nonce: u64,
+    ) -> StdResult<EpochScoresResponse> {
+        querier.query_wasm_smart(&self.0, &EpochScoresQuery::EpochScores { topic_id, nonce })
+    }
+
     /// The registry's notice that the registration of (`topic_id`, `role`, `operator`) is
     /// now `registration` (`None`: removed).
     pub fn sync_registration_msg(
@@ -586,5 +645,27 @@ impl SynthesisContract {
             funds: vec![],
         }
         .into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The narrow query reward-distribution sends is the contract's own variant on the wire.
+    #[test]
+    fn the_narrow_scores_query_is_the_query_msg_variant() {
+        let narrow = EpochScoresQuery::EpochScores {
+            topic_id: 3,
+            nonce: 9,
+        };
+        let full = QueryMsg::EpochScores {
+            topic_id: 3,
+            nonce: 9,
+        };
+        assert_eq!(
+            cosmwasm_std::to_json_vec(&narrow).unwrap(),
+            cosmwasm_std::to_json_vec(&full).unwrap()
+        );
     }
 }

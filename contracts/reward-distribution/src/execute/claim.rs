@@ -9,7 +9,7 @@ use crate::state::CONFIG;
 
 pub fn claim(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let amount = ledger::take_claimable(deps.storage, &info.sender)?;
+    let amount = ledger::take_claimable(deps.storage, deps.api, &info.sender)?;
     if amount.is_zero() {
         return Err(ContractError::NothingToClaim {
             address: info.sender.to_string(),

@@ -27,6 +27,12 @@ impl TreasuryView {
         TreasuryView { balance: None }
     }
 
+    /// The balance as read along with another answer of the vault; the first read of a
+    /// call stands (nothing is drawn before every epoch is planned).
+    pub fn seen(&mut self, balance: Uint128) {
+        self.balance.get_or_insert(balance);
+    }
+
     pub fn balance(
         &mut self,
         querier: &QuerierWrapper,

@@ -5,7 +5,8 @@
 //!   transition (the topic's `active` flag is set nowhere else);
 //! - `dust` with every carry.
 
-use cosmwasm_std::{Addr, Decimal, Storage, Uint128};
+use cosmwasm_std::{Addr, Api, Decimal, Order, StdResult, Storage, Uint128};
+use cw_storage_plus::{Bound, Map};
 use nous_types::reward_distribution::Totals;
 
 use crate::error::ContractError;
@@ -14,6 +15,7 @@ use crate::state::{TopicState, CLAIMABLE, TOTALS, WEIGHT_INDEX};
 /// Adds `amount` to what `owner` may claim.
 pub fn credit(
     storage: &mut dyn Storage,
+    api: &dyn Api,
     totals: &mut Totals,
     owner: &Addr,
     amount: Uint128,
@@ -21,23 +23,80 @@ pub fn credit(
     if amount.is_zero() {
         return Ok(());
     }
-    let current = CLAIMABLE.may_load(storage, owner)?.unwrap_or_default();
-    CLAIMABLE.save(storage, owner, &current.checked_add(amount)?)?;
+    let key = api.addr_canonicalize(owner.as_str())?;
+    let current = CLAIMABLE.may_load(storage, &key)?.unwrap_or_default();
+    CLAIMABLE.save(storage, &key, &current.checked_add(amount)?)?;
     totals.claimable = totals.claimable.checked_add(amount)?;
     Ok(())
 }
 
+/// What `owner` may claim (zero if nothing).
+pub fn claimable(storage: &dyn Storage, api: &dyn Api, owner: &Addr) -> StdResult<Uint128> {
+    let key = api.addr_canonicalize(owner.as_str())?;
+    Ok(CLAIMABLE.may_load(storage, &key)?.unwrap_or_default())
+}
+
+/// Up to `limit` claimable balances after `start_after`, in the order of the addresses'
+/// canonical bytes.
+pub fn claimables(
+    storage: &dyn Storage,
+    api: &dyn Api,
+    start_after: Option<&Addr>,
+    limit: usize,
+) -> StdResult<Vec<(Addr, Uint128)>> {
+    let start = start_after
+        .map(|a| api.addr_canonicalize(a.as_str()))
+        .transpose()?;
+    CLAIMABLE
+        .range(
+            storage,
+            start.as_deref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(limit)
+        .map(|r| {
+            let (key, amount) = r?;
+            Ok((api.addr_humanize(&key.into())?, amount))
+        })
+        .collect()
+}
+
 /// Removes and returns everything `owner` may claim (zero if nothing).
-pub fn take_claimable(storage: &mut dyn Storage, owner: &Addr) -> Result<Uint128, ContractError> {
-    let amount = CLAIMABLE.may_load(storage, owner)?.unwrap_or_default();
+pub fn take_claimable(
+    storage: &mut dyn Storage,
+    api: &dyn Api,
+    owner: &Addr,
+) -> Result<Uint128, ContractError> {
+    let key = api.addr_canonicalize(owner.as_str())?;
+    let amount = CLAIMABLE.may_load(storage, &key)?.unwrap_or_default();
     if amount.is_zero() {
         return Ok(amount);
     }
-    CLAIMABLE.remove(storage, owner);
+    CLAIMABLE.remove(storage, &key);
     let mut totals = TOTALS.load(storage)?;
     totals.claimable = totals.claimable.checked_sub(amount)?;
     TOTALS.save(storage, &totals)?;
     Ok(amount)
+}
+
+/// The balances of the previous format: keyed by the owner's address text.
+const OLD_CLAIMABLE: Map<&Addr, Uint128> = Map::new("claimable");
+
+/// `migrate`: moves every balance of the previous format to its canonical key (added to a
+/// balance already there); returns how many it moved. `Totals.claimable` is unchanged:
+/// the same amounts, under other keys.
+pub fn migrate_claimable(storage: &mut dyn Storage, api: &dyn Api) -> Result<u64, ContractError> {
+    let old: Vec<(Addr, Uint128)> = OLD_CLAIMABLE
+        .range(storage, None, None, Order::Ascending)
+        .collect::<StdResult<_>>()?;
+    for (owner, amount) in &old {
+        let key = api.addr_canonicalize(owner.as_str())?;
+        let current = CLAIMABLE.may_load(storage, &key)?.unwrap_or_default();
+        CLAIMABLE.save(storage, &key, &current.checked_add(*amount)?)?;
+        OLD_CLAIMABLE.remove(storage, owner);
+    }
+    Ok(old.len() as u64)
 }
 
 /// Sets a topic's weight and activity, keeping the weight index and `weight_sum` in step:
@@ -69,7 +128,6 @@ mod tests {
     use super::*;
     use crate::state::TopicState;
     use cosmwasm_std::testing::{MockApi, MockStorage};
-    use cosmwasm_std::{Order, StdResult};
     use nous_types::clock::EpochClock;
 
     fn clock() -> EpochClock {
@@ -135,15 +193,55 @@ mod tests {
         let api = MockApi::default();
         let (a, b) = (api.addr_make("a"), api.addr_make("b"));
         let mut totals = Totals::default();
-        credit(&mut storage, &mut totals, &a, Uint128::new(5)).unwrap();
-        credit(&mut storage, &mut totals, &b, Uint128::new(7)).unwrap();
-        credit(&mut storage, &mut totals, &a, Uint128::zero()).unwrap();
-        credit(&mut storage, &mut totals, &a, Uint128::new(1)).unwrap();
+        credit(&mut storage, &api, &mut totals, &a, Uint128::new(5)).unwrap();
+        credit(&mut storage, &api, &mut totals, &b, Uint128::new(7)).unwrap();
+        credit(&mut storage, &api, &mut totals, &a, Uint128::zero()).unwrap();
+        credit(&mut storage, &api, &mut totals, &a, Uint128::new(1)).unwrap();
         assert_eq!(totals.claimable, Uint128::new(13));
         TOTALS.save(&mut storage, &totals).unwrap();
-        assert_eq!(take_claimable(&mut storage, &a).unwrap(), Uint128::new(6));
-        assert_eq!(take_claimable(&mut storage, &a).unwrap(), Uint128::zero());
+        assert_eq!(
+            take_claimable(&mut storage, &api, &a).unwrap(),
+            Uint128::new(6)
+        );
+        assert_eq!(
+            take_claimable(&mut storage, &api, &a).unwrap(),
+            Uint128::zero()
+        );
         assert_eq!(TOTALS.load(&storage).unwrap().claimable, Uint128::new(7));
-        assert!(CLAIMABLE.may_load(&storage, &a).unwrap().is_none());
+        assert!(claimable(&storage, &api, &a).unwrap().is_zero());
+        assert_eq!(
+            claimables(&storage, &api, None, 10).unwrap(),
+            vec![(b, Uint128::new(7))]
+        );
+    }
+
+    #[test]
+    fn migrate_moves_balances_of_the_old_format_to_canonical_keys() {
+        let mut storage = MockStorage::new();
+        let api = MockApi::default();
+        let (a, b) = (api.addr_make("a"), api.addr_make("b"));
+        // written as the previous code did: the address text as key
+        OLD_CLAIMABLE
+            .save(&mut storage, &a, &Uint128::new(5))
+            .unwrap();
+        OLD_CLAIMABLE
+            .save(&mut storage, &b, &Uint128::new(7))
+            .unwrap();
+        // a credit made under the new format since is kept and added to
+        let mut totals = Totals::default();
+        credit(&mut storage, &api, &mut totals, &a, Uint128::new(1)).unwrap();
+        assert_eq!(migrate_claimable(&mut storage, &api).unwrap(), 2);
+        assert_eq!(claimable(&storage, &api, &a).unwrap(), Uint128::new(6));
+        assert_eq!(claimable(&storage, &api, &b).unwrap(), Uint128::new(7));
+        assert!(OLD_CLAIMABLE
+            .range(&storage, None, None, Order::Ascending)
+            .next()
+            .is_none());
+        assert_eq!(migrate_claimable(&mut storage, &api).unwrap(), 0);
+        let all = claimables(&storage, &api, None, 10).unwrap();
+        assert_eq!(all.len(), 2);
+        // pages continue after the address given
+        let rest = claimables(&storage, &api, Some(&all[0].0), 10).unwrap();
+        assert_eq!(rest, all[1..].to_vec());
     }
 }

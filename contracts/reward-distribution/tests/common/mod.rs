@@ -19,11 +19,13 @@ use nous_chain::SuiteContract;
 use nous_testing::{suite_code, TestToken};
 use nous_types::fee_vault::{TopicRevenueResponse, TreasuryResponse};
 use nous_types::reward_distribution::{
-    ActorScore, ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse,
-    EpochScoresResponse, ExecuteMsg, InstantiateMsg, ParkedPayout, ParkedResponse, QueryMsg,
-    ScoresStatus, SynthesisScoresQuery, TopicStatusResponse, TopicsResponse, Totals,
+    ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse, ExecuteMsg,
+    InstantiateMsg, ParkedPayout, ParkedResponse, QueryMsg, TopicStatusResponse, TopicsResponse,
+    Totals,
 };
 use nous_types::staking::{ReputerReward, ReputerStake, ReputerStakesResponse, TopicStakeResponse};
+pub use nous_types::synthesis::ScoresStatus;
+use nous_types::synthesis::{EpochScores, EpochScoresResponse, ReputerScore, WorkerScore};
 use nous_types::topic_registry::{GlobalParams, Topic, TopicParams};
 
 pub const DENOM: &str = "unous";
@@ -137,6 +139,7 @@ pub enum VaultExec {
 pub enum VaultQuery {
     TopicRevenue { topic_id: u64, epoch: Option<u64> },
     Treasury {},
+    RevenueAndTreasury { topic_id: u64, epoch: Option<u64> },
 }
 
 const V_REVENUE: Map<u64, Uint128> = Map::new("revenue");
@@ -201,6 +204,19 @@ fn vault_exec(deps: DepsMut, env: Env, info: MessageInfo, msg: VaultExec) -> Std
 
 fn vault_query(deps: Deps, env: Env, msg: VaultQuery) -> StdResult<Binary> {
     match msg {
+        VaultQuery::RevenueAndTreasury { topic_id, epoch } => {
+            let revenue: TopicRevenueResponse = cosmwasm_std::from_json(vault_query(
+                deps,
+                env.clone(),
+                VaultQuery::TopicRevenue { topic_id, epoch },
+            )?)?;
+            let treasury: TreasuryResponse =
+                cosmwasm_std::from_json(vault_query(deps, env, VaultQuery::Treasury {})?)?;
+            to_json_binary(&nous_types::fee_vault::RevenueAndTreasuryResponse {
+                revenue,
+                treasury: treasury.balance,
+            })
+        }
         VaultQuery::TopicRevenue { topic_id, epoch } => to_json_binary(&TopicRevenueResponse {
             topic_id,
             epoch: epoch.unwrap_or(0),
@@ -401,21 +417,49 @@ fn mock_staking() -> Box<dyn Contract<Empty>> {
 
 // ---- mock synthesis ---------------------------------------------------------------------
 
+/// One actor's score as a test sets it.
+#[cw_serde]
+pub struct ActorScore {
+    pub actor_index: u32,
+    /// The operator key (reputers: the address the mock staking knows).
+    pub operator: Addr,
+    pub owner: Addr,
+    pub score: SignedDecimal,
+}
+
+/// What a test sets as synthesis's scores of an epoch. The mock answers with the real
+/// `synthesis::EpochScoresResponse`, the reputers' stakes read from the mock staking as
+/// synthesis reads them at the reputer close.
+#[cw_serde]
+pub struct MockScores {
+    pub topic_id: u64,
+    pub nonce: u64,
+    pub status: ScoresStatus,
+    pub inferers: Vec<ActorScore>,
+    pub forecasters: Vec<ActorScore>,
+    pub reputers: Vec<ActorScore>,
+    pub forecasting_task_score: SignedDecimal,
+    pub epsilon: Decimal,
+}
+
 #[cw_serde]
 pub enum SynthesisExec {
     /// Scores of one epoch, or (nonce None) the answer for every epoch without its own.
     SetScores {
         topic_id: u64,
         nonce: Option<u64>,
-        scores: EpochScoresResponse,
+        scores: MockScores,
     },
     /// Test-only: every score query about this topic fails (or works again).
     SetBroken { topic_id: u64, broken: bool },
+    /// Where the reputers' stakes are read.
+    UseStaking { staking: Addr },
 }
 
-const Y_SCORES: Map<(u64, u64), EpochScoresResponse> = Map::new("scores");
-const Y_DEFAULT: Map<u64, EpochScoresResponse> = Map::new("default");
+const Y_SCORES: Map<(u64, u64), MockScores> = Map::new("scores");
+const Y_DEFAULT: Map<u64, MockScores> = Map::new("default");
 const Y_BROKEN: Map<u64, bool> = Map::new("broken");
+const Y_STAKING: Item<Addr> = Item::new("staking");
 
 fn synthesis_exec(
     deps: DepsMut,
@@ -437,12 +481,15 @@ fn synthesis_exec(
         SynthesisExec::SetBroken { topic_id, broken } => {
             Y_BROKEN.save(deps.storage, topic_id, &broken)?
         }
+        SynthesisExec::UseStaking { staking } => Y_STAKING.save(deps.storage, &staking)?,
     }
     Ok(Response::new())
 }
 
-fn synthesis_query(deps: Deps, _: Env, msg: SynthesisScoresQuery) -> StdResult<Binary> {
-    let SynthesisScoresQuery::EpochScores { topic_id, nonce } = msg;
+fn synthesis_query(deps: Deps, _: Env, msg: nous_types::synthesis::QueryMsg) -> StdResult<Binary> {
+    let nous_types::synthesis::QueryMsg::EpochScores { topic_id, nonce } = msg else {
+        return Err(StdError::generic_err("the mock answers EpochScores only"));
+    };
     if Y_BROKEN.may_load(deps.storage, topic_id)?.unwrap_or(false) {
         return Err(StdError::generic_err("synthesis is broken for this topic"));
     }
@@ -450,7 +497,7 @@ fn synthesis_query(deps: Deps, _: Env, msg: SynthesisScoresQuery) -> StdResult<B
         Some(s) => s,
         None => Y_DEFAULT
             .may_load(deps.storage, topic_id)?
-            .unwrap_or(EpochScoresResponse {
+            .unwrap_or(MockScores {
                 topic_id,
                 nonce,
                 status: ScoresStatus::Pending,
@@ -465,7 +512,56 @@ fn synthesis_query(deps: Deps, _: Env, msg: SynthesisScoresQuery) -> StdResult<B
         s.topic_id = topic_id;
         s.nonce = nonce;
     }
-    to_json_binary(&s)
+    let scores = if s.status == ScoresStatus::Scored {
+        let stakes: ReputerStakesResponse = deps.querier.query_wasm_smart(
+            Y_STAKING.load(deps.storage)?,
+            &StakingQuery::ReputerStakes {
+                topic_id,
+                reputers: s.reputers.iter().map(|r| r.operator.to_string()).collect(),
+                height: None,
+            },
+        )?;
+        let workers = |xs: &[ActorScore]| {
+            xs.iter()
+                .map(|a| WorkerScore {
+                    worker: a.actor_index,
+                    owner: a.owner.clone(),
+                    value: a.score,
+                })
+                .collect()
+        };
+        Some(EpochScores {
+            topic_id: s.topic_id,
+            nonce: s.nonce,
+            inferers: workers(&s.inferers),
+            forecasters: workers(&s.forecasters),
+            forecasting_task: s.forecasting_task_score,
+            reputers: s
+                .reputers
+                .iter()
+                .zip(stakes.stakes)
+                .map(|(a, st)| ReputerScore {
+                    reputer: a.actor_index,
+                    address: a.operator.clone(),
+                    owner: a.owner.clone(),
+                    stake: st.total,
+                    delegated: st.delegated,
+                    score: a.score,
+                    listening_coefficient: SignedDecimal::one(),
+                })
+                .collect(),
+            scored_at: 0,
+            epsilon: s.epsilon,
+        })
+    } else {
+        None
+    };
+    to_json_binary(&EpochScoresResponse {
+        topic_id: s.topic_id,
+        nonce: s.nonce,
+        status: s.status,
+        scores,
+    })
 }
 
 fn mock_synthesis() -> Box<dyn Contract<Empty>> {
@@ -656,6 +752,12 @@ impl Suite {
             &RegistryExec::SetParams(global_params()),
         );
         suite.exec_mock(
+            &suite.synthesis.clone(),
+            &SynthesisExec::UseStaking {
+                staking: suite.staking.clone(),
+            },
+        );
+        suite.exec_mock(
             &suite.vault.clone(),
             &VaultExec::SetDrawer {
                 drawer: suite.contract.to_string(),
@@ -750,7 +852,7 @@ impl Suite {
         );
     }
 
-    pub fn set_scores(&mut self, topic_id: u64, nonce: Option<u64>, scores: EpochScoresResponse) {
+    pub fn set_scores(&mut self, topic_id: u64, nonce: Option<u64>, scores: MockScores) {
         self.exec_mock(
             &self.synthesis.clone(),
             &SynthesisExec::SetScores {
@@ -926,14 +1028,14 @@ pub fn scored(
     n_inf: u32,
     n_fc: u32,
     reputers: &[&str],
-) -> EpochScoresResponse {
+) -> MockScores {
     let actor = |prefix: &str, i: u32, score: SignedDecimal| ActorScore {
         actor_index: i,
         operator: suite.addr(&format!("{prefix}{i}-op")),
         owner: suite.addr(&format!("{prefix}{i}")),
         score,
     };
-    EpochScoresResponse {
+    MockScores {
         topic_id,
         nonce: 0,
         status: ScoresStatus::Scored,

@@ -14,7 +14,7 @@ use nous_math::{Fixed, MathResult, Params};
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{
     ActorClass, EpochScores, EpochStatus, LossBundle, NetworkLossesResponse, ReputerScore,
-    ReputerWeight, WithheldValue,
+    ReputerWeight, WithheldValue, WorkerScore,
 };
 
 use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
@@ -24,13 +24,16 @@ use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
 use crate::regret_store::{load_regrets, save_regrets};
-use crate::state::{load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, SCORES};
+use crate::state::{load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES};
 use crate::topic::load_globals;
 
 /// What one reputer brought to the close.
 struct Reporter {
     address: Addr,
+    owner: Addr,
+    /// Total stake as of the window's first block, and its delegated part.
     stake: Uint128,
+    delegated: Uint128,
 }
 
 /// What one class's actors had before this close.
@@ -94,52 +97,6 @@ pub fn loss_bundle_of(l: &NetworkLosses) -> LossBundle {
     }
 }
 
-/// The epoch's scores as reward-distribution reads them.
-fn save_scores(
-    storage: &mut dyn Storage,
-    (topic_id, nonce): (u64, u64),
-    height: u64,
-    epsilon: Decimal,
-    loss: &LossEpochOutcome,
-    reporters: &BTreeMap<u32, Reporter>,
-) -> Result<(), ContractError> {
-    let reputer_rows: Vec<ReputerScore> = loss
-        .consensus
-        .scores
-        .iter()
-        .filter_map(|(m, score)| {
-            reporters.get(m).map(|r| ReputerScore {
-                reputer: *m,
-                address: r.address.clone(),
-                stake: r.stake,
-                score: SignedDecimal::from(*score),
-                listening_coefficient: SignedDecimal::from(
-                    loss.consensus
-                        .coefficients
-                        .get(m)
-                        .copied()
-                        .unwrap_or(Fixed::ONE),
-                ),
-            })
-        })
-        .collect();
-    SCORES.save(
-        storage,
-        (topic_id, nonce),
-        &EpochScores {
-            topic_id,
-            nonce,
-            inferers: values(&loss.inferer_scores),
-            forecasters: values(&loss.forecaster_scores),
-            forecasting_task: SignedDecimal::from(loss.forecasting_task_score),
-            reputers: reputer_rows,
-            scored_at: height,
-            epsilon,
-        },
-    )?;
-    Ok(())
-}
-
 pub fn close_reputer_window(
     deps: &mut DepsMut,
     env: &Env,
@@ -179,7 +136,10 @@ pub fn close_reputer_window(
                 m.actor,
                 Reporter {
                     address: stored.address,
+                    owner: stored.owner,
                     stake: stored.stake,
+                    // unknown until staking answers below; counted as the reputer's own
+                    delegated: Uint128::zero(),
                 },
             );
         }
@@ -195,6 +155,7 @@ pub fn close_reputer_window(
             for r in reporters.values_mut() {
                 if let Some(s) = stakes.iter().find(|s| s.reputer == r.address) {
                     r.stake = s.total;
+                    r.delegated = s.delegated;
                 }
             }
         }
@@ -337,10 +298,9 @@ pub fn close_reputer_window(
     save_scores(
         deps.storage,
         (topic_id, nonce),
-        height,
-        topic.params.epsilon,
         loss,
         &reporters,
+        (height, topic.params.epsilon),
     )?;
     topic.latest_loss_nonce = Some(nonce);
     epoch.status = EpochStatus::Scored;
@@ -356,4 +316,64 @@ pub fn close_reputer_window(
             "initial_regret",
             SignedDecimal::from(topic.initial_regret).to_string(),
         ))
+}
+
+/// The scores record of a nonce: everything reward-distribution settles the epoch from
+/// (one record, one read): each scored actor's owner (workers' from their payloads,
+/// reputers' from their bundles) and the stake each reputer was scored with.
+#[inline(never)]
+fn save_scores(
+    storage: &mut dyn Storage,
+    (topic_id, nonce): (u64, u64),
+    loss: &LossEpochOutcome,
+    reporters: &BTreeMap<u32, Reporter>,
+    (height, epsilon): (u64, Decimal),
+) -> Result<(), ContractError> {
+    let read: &dyn Storage = storage;
+    let workers = |scores: &BTreeMap<u32, Fixed>| -> Result<Vec<WorkerScore>, ContractError> {
+        let mut out = Vec::with_capacity(scores.len());
+        for (worker, value) in scores {
+            // a worker scored from the network inference always has its payload
+            if let Some(p) = PAYLOADS.may_load(read, (topic_id, nonce, *worker))? {
+                out.push(WorkerScore {
+                    worker: *worker,
+                    owner: p.owner,
+                    value: SignedDecimal::from(*value),
+                });
+            }
+        }
+        Ok(out)
+    };
+    let inferers = workers(&loss.inferer_scores)?;
+    let forecasters = workers(&loss.forecaster_scores)?;
+    let consensus = &loss.consensus;
+    let reputers = consensus
+        .scores
+        .iter()
+        .filter_map(|(m, score)| {
+            reporters.get(m).map(|r| ReputerScore {
+                reputer: *m,
+                address: r.address.clone(),
+                owner: r.owner.clone(),
+                stake: r.stake,
+                delegated: r.delegated,
+                score: SignedDecimal::from(*score),
+                listening_coefficient: SignedDecimal::from(
+                    consensus.coefficients.get(m).copied().unwrap_or(Fixed::ONE),
+                ),
+            })
+        })
+        .collect();
+    let scores = EpochScores {
+        topic_id,
+        nonce,
+        inferers,
+        forecasters,
+        forecasting_task: SignedDecimal::from(loss.forecasting_task_score),
+        reputers,
+        scored_at: height,
+        epsilon,
+    };
+    SCORES.save(storage, (topic_id, nonce), &scores)?;
+    Ok(())
 }

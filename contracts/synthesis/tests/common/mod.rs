@@ -241,7 +241,9 @@ impl Suite {
                 &StakingMockExec::SetStake {
                     topic_id,
                     reputer: who.to_string(),
-                    amount: Uint128::new(amount),
+                    // a quarter delegated, so the scores record's delegated part shows
+                    self_stake: Uint128::new(amount - amount / 4),
+                    delegated: Uint128::new(amount / 4),
                 },
                 &[],
             )
@@ -398,6 +400,11 @@ pub fn d(x: Fixed) -> SignedDecimal {
 }
 
 pub fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {
+    v.iter().map(|x| (x.worker, f(x.value))).collect()
+}
+
+/// The scores of a class of a scores record, by actor.
+pub fn scored(v: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
 

@@ -12,25 +12,29 @@ use nous_types::staking::{QueryMsg, ReputerStake, ReputerStakesResponse, TopicSt
 
 use super::instantiate;
 
-/// The test's setter: `reputer` has `amount` staked (its own) in `topic_id`.
+/// The test's setter: `reputer` has `self_stake` of its own and `delegated` from
+/// delegators in `topic_id`.
 #[cw_serde]
 pub enum StakingMockExec {
     SetStake {
         topic_id: u64,
         reputer: String,
-        amount: Uint128,
+        self_stake: Uint128,
+        delegated: Uint128,
     },
 }
 
-const STAKES: Map<(u64, &str), Uint128> = Map::new("stakes");
+/// (self stake, delegated) per (topic, reputer).
+const STAKES: Map<(u64, &str), (Uint128, Uint128)> = Map::new("stakes");
 
 fn execute(deps: DepsMut, _: Env, _: MessageInfo, msg: StakingMockExec) -> StdResult<Response> {
     let StakingMockExec::SetStake {
         topic_id,
         reputer,
-        amount,
+        self_stake,
+        delegated,
     } = msg;
-    STAKES.save(deps.storage, (topic_id, &reputer), &amount)?;
+    STAKES.save(deps.storage, (topic_id, &reputer), &(self_stake, delegated))?;
     Ok(Response::new())
 }
 
@@ -44,14 +48,14 @@ fn query(deps: Deps, _: Env, msg: QueryMsg) -> StdResult<Binary> {
             let stakes = reputers
                 .iter()
                 .map(|r| {
-                    let total = STAKES
+                    let (self_stake, delegated) = STAKES
                         .may_load(deps.storage, (topic_id, r))?
                         .unwrap_or_default();
                     Ok(ReputerStake {
                         reputer: Addr::unchecked(r),
-                        self_stake: total,
-                        delegated: Uint128::zero(),
-                        total,
+                        self_stake,
+                        delegated,
+                        total: self_stake + delegated,
                     })
                 })
                 .collect::<StdResult<Vec<_>>>()?;

@@ -7,7 +7,7 @@
 import { CosmWasmClient as ICosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { SigningCosmWasmClient as ISigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Denom, Addr, Uint128, InstantiateMsg, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Config, OwnershipForString, ReadFeeResponse, RevenueCheckpointsResponse, RevenueCheckpoint, TopicInfo, TopicRevenueResponse, TopicsResponse, TreasuryResponse } from "./FeeVault.types";
+import { Denom, Addr, Uint128, InstantiateMsg, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Config, OwnershipForString, ReadFeeResponse, RevenueAndTreasuryResponse, TopicRevenueResponse, RevenueCheckpointsResponse, RevenueCheckpoint, TopicInfo, TopicsResponse, TreasuryResponse } from "./FeeVault.types";
 export interface FeeVaultReadOnlyInterface {
   contractAddress: string;
   topicRevenue: ({
@@ -18,6 +18,13 @@ export interface FeeVaultReadOnlyInterface {
     topicId: number;
   }) => Promise<TopicRevenueResponse>;
   treasury: () => Promise<TreasuryResponse>;
+  revenueAndTreasury: ({
+    epoch,
+    topicId
+  }: {
+    epoch?: number;
+    topicId: number;
+  }) => Promise<RevenueAndTreasuryResponse>;
   config: () => Promise<Config>;
   topic: ({
     topicId
@@ -55,6 +62,7 @@ export class FeeVaultQueryClient implements FeeVaultReadOnlyInterface {
     this.contractAddress = contractAddress;
     this.topicRevenue = this.topicRevenue.bind(this);
     this.treasury = this.treasury.bind(this);
+    this.revenueAndTreasury = this.revenueAndTreasury.bind(this);
     this.config = this.config.bind(this);
     this.topic = this.topic.bind(this);
     this.topics = this.topics.bind(this);
@@ -79,6 +87,20 @@ export class FeeVaultQueryClient implements FeeVaultReadOnlyInterface {
   treasury = async (): Promise<TreasuryResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       treasury: {}
+    });
+  };
+  revenueAndTreasury = async ({
+    epoch,
+    topicId
+  }: {
+    epoch?: number;
+    topicId: number;
+  }): Promise<RevenueAndTreasuryResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      revenue_and_treasury: {
+        epoch,
+        topic_id: topicId
+      }
     });
   };
   config = async (): Promise<Config> => {

@@ -8,7 +8,7 @@ import { Coin } from "@cosmjs/amino";
 import { EncodeObject } from "@cosmjs/proto-signing";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@cosmjs/encoding";
-import { Denom, Addr, Uint128, InstantiateMsg, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Config, OwnershipForString, ReadFeeResponse, RevenueCheckpointsResponse, RevenueCheckpoint, TopicInfo, TopicRevenueResponse, TopicsResponse, TreasuryResponse } from "./FeeVault.types";
+import { Denom, Addr, Uint128, InstantiateMsg, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Config, OwnershipForString, ReadFeeResponse, RevenueAndTreasuryResponse, TopicRevenueResponse, RevenueCheckpointsResponse, RevenueCheckpoint, TopicInfo, TopicsResponse, TreasuryResponse } from "./FeeVault.types";
 export interface FeeVaultMsg {
   contractAddress: string;
   sender: string;

@@ -81,6 +81,11 @@ export type QueryMsg = {
 } | {
   treasury: {};
 } | {
+  revenue_and_treasury: {
+    epoch?: number | null;
+    topic_id: number;
+  };
+} | {
   config: {};
 } | {
   topic: {
@@ -122,6 +127,15 @@ export interface ReadFeeResponse {
   denom: Denom;
   topic_id: number;
 }
+export interface RevenueAndTreasuryResponse {
+  revenue: TopicRevenueResponse;
+  treasury: Uint128;
+}
+export interface TopicRevenueResponse {
+  epoch: number;
+  revenue: Uint128;
+  topic_id: number;
+}
 export interface RevenueCheckpointsResponse {
   checkpoints: RevenueCheckpoint[];
   topic_id: number;
@@ -134,11 +148,6 @@ export interface TopicInfo {
   epoch_length: number;
   registered_height: number;
   start_height: number;
-  topic_id: number;
-}
-export interface TopicRevenueResponse {
-  epoch: number;
-  revenue: Uint128;
   topic_id: number;
 }
 export interface TopicsResponse {

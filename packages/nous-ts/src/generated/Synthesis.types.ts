@@ -196,22 +196,37 @@ export interface HeightWindow {
   start: number;
 }
 export type Decimal = string;
+export type Uint128 = string;
 export type ScoresStatus = "pending" | "empty" | "scored";
 export interface EpochScoresResponse {
-  epsilon: Decimal;
-  forecasters: ActorScore[];
-  forecasting_task_score: SignedDecimal;
-  inferers: ActorScore[];
   nonce: number;
-  reputers: ActorScore[];
+  scores?: EpochScores | null;
   status: ScoresStatus;
   topic_id: number;
 }
-export interface ActorScore {
-  actor_index: number;
-  operator: Addr;
+export interface EpochScores {
+  epsilon: Decimal;
+  forecasters: WorkerScore[];
+  forecasting_task: SignedDecimal;
+  inferers: WorkerScore[];
+  nonce: number;
+  reputers: ReputerScore[];
+  scored_at: number;
+  topic_id: number;
+}
+export interface WorkerScore {
   owner: Addr;
+  value: SignedDecimal;
+  worker: number;
+}
+export interface ReputerScore {
+  address: Addr;
+  delegated: Uint128;
+  listening_coefficient: SignedDecimal;
+  owner: Addr;
+  reputer: number;
   score: SignedDecimal;
+  stake: Uint128;
 }
 export type InferencePath = "single" | "no_loss_yet" | {
   full: {
@@ -261,7 +276,6 @@ export interface LatestValuesResponse {
 export interface LossBundleResponse {
   bundle?: LossBundle | null;
 }
-export type Uint128 = string;
 export interface NetworkLossesResponse {
   losses: LossBundle;
   nonce: number;
@@ -294,23 +308,6 @@ export interface ScoreEmaResponse {
   topic_id: number;
   updated_at: number;
   value?: SignedDecimal | null;
-}
-export interface EpochScores {
-  epsilon: Decimal;
-  forecasters: WorkerValue[];
-  forecasting_task: SignedDecimal;
-  inferers: WorkerValue[];
-  nonce: number;
-  reputers: ReputerScore[];
-  scored_at: number;
-  topic_id: number;
-}
-export interface ReputerScore {
-  address: Addr;
-  listening_coefficient: SignedDecimal;
-  reputer: number;
-  score: SignedDecimal;
-  stake: Uint128;
 }
 export interface TopicStateResponse {
   clock: EpochClock;

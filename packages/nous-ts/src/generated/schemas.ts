@@ -11,7 +11,7 @@ export const SCHEMAS = [
     "contract": "fee-vault",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "6f8d6b4382337181e586b1c379de940e628ec60171fb3086bee35a2ddc5d2df2"
+    "sha256": "d7f80b79aee29ccaf6436e56e58f802d7c0a2c51d468c09c9a8c51e8646dc270"
   },
   {
     "contract": "staking",
@@ -23,13 +23,13 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "894263e6cbfb9145449909244102c458454aafeb681d3687d17bdc57193c945b"
+    "sha256": "b7243224eb0499ad2fe4026c35beaa96d459c47424ba6a22bc7572182d1c9276"
   },
   {
     "contract": "reward-distribution",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "7569b5711a2fe5e5ffededf2b571f532027b35a6d622d25bff68a88e7472892f"
+    "sha256": "7ddbb705c862d783e244e5bbefaa97b664bd88a5d601a3be5c0d05c9f62805d4"
   },
   {
     "contract": "example-consumer",

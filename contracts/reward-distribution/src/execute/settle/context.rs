@@ -1,12 +1,12 @@
 //! What one `Settle` call carries between its phases.
 
 use cosmwasm_std::{Decimal, Uint128};
-use nous_types::reward_distribution::{Config, EpochReward, EpochScoresResponse, Totals};
-use nous_types::staking::ReputerStake;
+use nous_math::epoch::RewardSplit;
+use nous_types::reward_distribution::{Config, EpochReward, Totals};
+use nous_types::synthesis::EpochScores;
 use nous_types::topic_registry::RewardGroups;
 
 use crate::execute::emission::TreasuryView;
-use crate::maths::SplitOutput;
 
 /// A scored epoch waiting for its allocation.
 pub struct Planned {
@@ -17,11 +17,11 @@ pub struct Planned {
     pub weight_sum: Decimal,
     pub target: Uint128,
     pub month: u64,
-    pub split: SplitOutput,
-    pub scores: EpochScoresResponse,
-    /// Staking's answer for `scores.reputers`, same order, as of `stakes_at` (the first
-    /// block of the epoch's reputer window).
-    pub reputer_stakes: Vec<ReputerStake>,
+    pub split: RewardSplit,
+    /// Synthesis's scores record: owners, and the reputers' stakes as of `stakes_at`.
+    pub scores: EpochScores,
+    /// The first block of the epoch's reputer window: the stake snapshot synthesis scored
+    /// the reputers with.
     pub stakes_at: u64,
 }
 

@@ -134,7 +134,7 @@ pub fn settle(
             delegators,
             event,
         } = pay_epoch(
-            deps.storage,
+            (deps.storage, deps.api),
             &mut ctx.totals,
             planned,
             alloc,

@@ -1,17 +1,15 @@
-//! Phase 1 for one topic: read each due epoch's scores and stakes, update the weight and
-//! activity (§9.1), split the epoch's rewards by class (§8.1–8.6) and set its target (§9.2,
-//! §10).
+//! Phase 1 for one topic: read each due epoch's scores (with the stakes synthesis scored
+//! the reputers with), update the weight and activity (§9.1), split the epoch's rewards by
+//! class (§8.1–8.6) and set its target (§9.2, §10).
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Decimal, QuerierWrapper, SignedDecimal, Storage, Uint128};
+use cosmwasm_std::{QuerierWrapper, SignedDecimal, Storage, Uint128};
+use nous_math::epoch::{reward_split, RewardSplit, RewardState};
 use nous_math::Fixed;
 use nous_types::params::{RewardParams, SynthesisParams};
-use nous_types::reward_distribution::{
-    query_epoch_scores, ActorScore, EpochOutcome, EpochScoresResponse, ScoresStatus,
-    MAX_UNSETTLED_EPOCHS,
-};
-use nous_types::staking::ReputerStake;
+use nous_types::reward_distribution::{EpochOutcome, MAX_UNSETTLED_EPOCHS};
+use nous_types::synthesis::{EpochScores, ScoresStatus, SynthesisContract, WorkerScore};
 
 use super::context::{Ctx, Planned};
 use super::record::empty_record;
@@ -19,8 +17,9 @@ use crate::error::ContractError;
 use crate::execute::activate::next_weight;
 use crate::execute::emission::{month_of, month_record};
 use crate::execute::ledger;
-use crate::maths::{self, ClassInput, SplitInput, SplitOutput, SplitParams};
-use crate::state::{Class, TopicState, SMOOTHED, TOPICS};
+use crate::maths;
+use crate::smoothed;
+use crate::state::{Class, TopicState, TOPICS};
 
 /// Phase 1 for one topic: its due epochs in order, while the call has epochs left.
 pub fn plan_topic(
@@ -55,10 +54,7 @@ pub fn plan_topic(
             .unwrap_or(u64::MAX);
         // Every query of this epoch first, so a peer that fails for this topic leaves its
         // state untouched (and, in crank mode, the other topics unaffected).
-        // §8.2: the reputers' stakes synthesis weighted the losses with, as of the first
-        // block of the epoch's reputer window (`NetworkLosses.reputers`).
-        let stakes_at = state.clock.reputer_window(epoch).map_or(end, |w| w.start);
-        let inputs = match fetch_inputs(querier, ctx, topic_id, epoch, (end, stakes_at)) {
+        let inputs = match fetch_inputs(querier, ctx, topic_id, epoch, end) {
             Ok(Some(inputs)) => inputs,
             Ok(None) => break, // synthesis has not scored it yet
             Err(e) if ctx.crank => {
@@ -67,6 +63,7 @@ pub fn plan_topic(
             }
             Err(e) => return Err(e),
         };
+        ctx.treasury.seen(inputs.treasury);
 
         // §9.1: the weight at the epoch's end, and activity.
         let (weight, active) = next_weight(&ctx.params, &state, inputs.stake, inputs.revenue)?;
@@ -86,7 +83,7 @@ pub fn plan_topic(
 
         let outcome = if !active {
             Some(EpochOutcome::Inactivated)
-        } else if inputs.scores.status == ScoresStatus::Empty {
+        } else if inputs.status == ScoresStatus::Empty {
             Some(EpochOutcome::NoScores)
         } else {
             None
@@ -101,19 +98,13 @@ pub fn plan_topic(
         }
 
         // §8.1–8.6: the class split (persistent state updated only when it succeeds).
-        let split = match (&inputs.reputer_stakes, inputs.epsilon) {
-            (Some(stakes), Some(eps)) => split_epoch(
-                storage,
-                &mut state,
-                topic_id,
-                &inputs.scores,
-                stakes,
-                eps,
-                &ctx.params.rewards,
-            )?,
-            _ => None,
+        let split = match &inputs.scores {
+            Some(scores) => {
+                split_epoch(storage, &mut state, topic_id, scores, &ctx.params.rewards)?
+            }
+            None => None,
         };
-        let (Some(split), Some(reputer_stakes)) = (split, inputs.reputer_stakes) else {
+        let (Some(split), Some(scores)) = (split, inputs.scores) else {
             ctx.finished.push(empty_record(
                 ctx,
                 topic_id,
@@ -123,7 +114,6 @@ pub fn plan_topic(
             ));
             continue;
         };
-        let scores = inputs.scores;
 
         // §10, §9.2: the epoch's target reward from its month's block emission.
         let month = month_of(end, ctx.params.rewards.blocks_per_month);
@@ -153,8 +143,9 @@ pub fn plan_topic(
             month: record.month,
             split,
             scores,
-            reputer_stakes,
-            stakes_at,
+            // §8.7: synthesis scored the reputers with the stakes as of the first block of
+            // the epoch's reputer window; their delegators are paid from that snapshot
+            stakes_at: state.clock.reputer_window(epoch).map_or(end, |w| w.start),
         });
     }
     TOPICS.save(storage, topic_id, &state)?;
@@ -163,17 +154,18 @@ pub fn plan_topic(
 
 /// What settling one epoch needs from the peers.
 struct EpochInputs {
-    scores: EpochScoresResponse,
+    status: ScoresStatus,
+    /// Synthesis's scores record, only for a usable scored epoch: actors in ascending
+    /// index, owners, the reputers' stakes as scored, and the topic's ε (§8.1) recorded at
+    /// the reputer close (a later `UpdateTopic` cannot change a scored epoch's rewards).
+    scores: Option<EpochScores>,
     stake: Uint128,
     revenue: Uint128,
-    /// The topic's ε (§8.1) the epoch was scored with (synthesis records it at the reputer
-    /// close, so a later `UpdateTopic` cannot change a scored epoch's rewards) and the
-    /// reputers' stakes: only for usable scored epochs.
-    epsilon: Option<Decimal>,
-    reputer_stakes: Option<Vec<ReputerStake>>,
+    treasury: Uint128,
 }
 
-/// Runs every query of one epoch; `None` while synthesis has not scored it.
+/// Everything settling an epoch reads from the peers: synthesis's scores record (one
+/// query), the topic's stake and revenue; `None` while synthesis has not scored it.
 // Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 fn fetch_inputs(
@@ -181,50 +173,40 @@ fn fetch_inputs(
     ctx: &Ctx,
     topic_id: u64,
     epoch: u64,
-    (end, stakes_at): (u64, u64),
+    end: u64,
 ) -> Result<Option<EpochInputs>, ContractError> {
-    let mut scores = query_epoch_scores(querier, &ctx.config.synthesis, topic_id, epoch)?;
-    if scores.status == ScoresStatus::Pending {
+    let answer =
+        SynthesisContract(ctx.config.synthesis.clone()).epoch_scores(querier, topic_id, epoch)?;
+    if answer.status == ScoresStatus::Pending {
         return Ok(None);
-    }
-    // Stored order is ascending actor index (§8.1); duplicates are refused below.
-    for list in [
-        &mut scores.inferers,
-        &mut scores.forecasters,
-        &mut scores.reputers,
-    ] {
-        list.sort_by_key(|a| a.actor_index);
     }
     let stake = ctx
         .config
         .staking
         .topic_stake(querier, topic_id, Some(end))?;
-    let revenue = ctx
+    // the vault's two answers in one query: revenue for §9.1, the treasury for §9.2/§10
+    let vault = ctx
         .config
         .fee_vault
-        .topic_revenue(querier, topic_id, Some(epoch))?;
-    let usable = scores.status == ScoresStatus::Scored
-        && check_scores(&scores, topic_id, epoch, &ctx.params.synthesis).is_ok();
-    let (eps, reputer_stakes) = if usable {
-        let reputers: Vec<String> = scores
-            .reputers
-            .iter()
-            .map(|r| r.operator.to_string())
-            .collect();
-        let stakes =
-            ctx.config
-                .staking
-                .reputer_stakes(querier, topic_id, reputers, Some(stakes_at))?;
-        (Some(scores.epsilon), Some(stakes))
-    } else {
-        (None, None)
+        .revenue_and_treasury(querier, topic_id, Some(epoch))?;
+    let scores = match (answer.status, answer.scores) {
+        (ScoresStatus::Scored, Some(mut scores)) => {
+            // Stored order is ascending actor index (§8.1); duplicates are refused below.
+            scores.inferers.sort_by_key(|a| a.worker);
+            scores.forecasters.sort_by_key(|a| a.worker);
+            scores.reputers.sort_by_key(|a| a.reputer);
+            check_scores(&scores, topic_id, epoch, &ctx.params.synthesis)
+                .is_ok()
+                .then_some(scores)
+        }
+        _ => None,
     };
     Ok(Some(EpochInputs {
+        status: answer.status,
         scores,
         stake,
-        revenue,
-        epsilon: eps,
-        reputer_stakes,
+        revenue: vault.revenue.revenue,
+        treasury: vault.treasury,
     }))
 }
 
@@ -232,7 +214,7 @@ fn fetch_inputs(
 /// sorted by actor index before), class sizes within synthesis's active-set caps, at least
 /// one inferer and one reputer.
 fn check_scores(
-    s: &EpochScoresResponse,
+    s: &EpochScores,
     topic_id: u64,
     epoch: u64,
     params: &SynthesisParams,
@@ -240,11 +222,13 @@ fn check_scores(
     if s.topic_id != topic_id || s.nonce != epoch {
         return Err("scores of another epoch");
     }
-    let ascending = |xs: &[ActorScore]| {
-        xs.windows(2)
-            .all(|w| matches!(w, [a, b] if a.actor_index < b.actor_index))
-    };
-    if !ascending(&s.inferers) || !ascending(&s.forecasters) || !ascending(&s.reputers) {
+    let ascending = |xs: &[u32]| xs.windows(2).all(|w| matches!(w, [a, b] if a < b));
+    let workers = |xs: &[WorkerScore]| xs.iter().map(|a| a.worker).collect::<Vec<_>>();
+    let reputers: Vec<u32> = s.reputers.iter().map(|r| r.reputer).collect();
+    if !ascending(&workers(&s.inferers))
+        || !ascending(&workers(&s.forecasters))
+        || !ascending(&reputers)
+    {
         return Err("an actor listed twice in a class");
     }
     if s.inferers.len() > params.max_top_inferers_to_reward as usize
@@ -259,124 +243,82 @@ fn check_scores(
     Ok(())
 }
 
-fn split_params(
-    params: &RewardParams,
-    epsilon: Decimal,
-) -> Result<SplitParams, nous_math::MathError> {
-    let f = Fixed::try_from;
-    Ok(SplitParams {
-        epsilon_topic: f(epsilon)?,
-        p_reward_inference: f(params.p_reward_inference)?,
-        p_reward_forecast: f(params.p_reward_forecast)?,
-        p_reward_reputer: f(params.p_reward_reputer)?,
-        c_reward_inference: f(params.c_reward_inference)?,
-        c_reward_forecast: f(params.c_reward_forecast)?,
-        task_reward_alpha: f(params.task_reward_alpha)?,
-        beta_entropy: f(params.beta_entropy)?,
-        max_samples_to_scale_scores: params.max_samples_to_scale_scores,
-    })
+fn worker_scores(xs: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
+    xs.iter()
+        .map(|a| (a.worker, Fixed::from(a.value)))
+        .collect()
 }
 
-fn class_input(
-    storage: &dyn Storage,
-    topic_id: u64,
-    class: Class,
-    actors: &[ActorScore],
-) -> Result<ClassInput, ContractError> {
-    let mut input = ClassInput::default();
-    for a in actors {
-        input.scores.insert(a.actor_index, Fixed::from(a.score));
-        if let Some(prev) = SMOOTHED.may_load(storage, (topic_id, class.key(), a.actor_index))? {
-            input
-                .previous_smoothed
-                .insert(a.actor_index, Fixed::from(prev));
-        }
-    }
-    Ok(input)
-}
-
-fn save_smoothed(
-    storage: &mut dyn Storage,
-    topic_id: u64,
-    class: Class,
-    smoothed: &BTreeMap<u32, Fixed>,
-) -> Result<(), ContractError> {
-    for (index, value) in smoothed {
-        SMOOTHED.save(
-            storage,
-            (topic_id, class.key(), *index),
-            &SignedDecimal::from(*value),
-        )?;
-    }
-    Ok(())
-}
-
-/// §8.1–8.6 for one scored epoch; on success the topic's §8 state is advanced. `None`
-/// when the inputs are unusable (the epoch is then skipped, the state untouched).
+/// §8.1–8.6 for one scored epoch with `nous_math::epoch::reward_split`; on success the
+/// topic's §8 state (smoothed fractions, score samples, ρ̄) is advanced. `None` when the
+/// maths refuses the inputs (the epoch is then skipped, the state untouched).
 // Not inlined into `plan_topic` (see the module comment of `crate::execute`).
 #[inline(never)]
 fn split_epoch(
     storage: &mut dyn Storage,
     state: &mut TopicState,
     topic_id: u64,
-    scores: &EpochScoresResponse,
-    stakes: &[ReputerStake],
-    epsilon: Decimal,
+    scores: &EpochScores,
     params: &RewardParams,
-) -> Result<Option<SplitOutput>, ContractError> {
-    if stakes.len() != scores.reputers.len()
-        || stakes
-            .iter()
-            .zip(&scores.reputers)
-            .any(|(s, r)| s.reputer != r.operator)
-    {
+) -> Result<Option<RewardSplit>, ContractError> {
+    let samples = |xs: &[SignedDecimal]| xs.iter().map(|s| Fixed::from(*s)).collect();
+    let reward_state = RewardState {
+        smoothed_inferer: smoothed::load(storage, topic_id, Class::Inferer)?,
+        smoothed_forecaster: smoothed::load(storage, topic_id, Class::Forecaster)?,
+        smoothed_reputer: smoothed::load(storage, topic_id, Class::Reputer)?,
+        forecaster_score_ratio: Fixed::from(state.forecaster_score_ratio),
+        inferer_score_history: vec![samples(&state.inferer_samples)],
+        forecaster_score_history: vec![samples(&state.forecaster_samples)],
+    };
+    let reputer_scores: BTreeMap<u32, Fixed> = scores
+        .reputers
+        .iter()
+        .map(|r| (r.reputer, Fixed::from(r.score)))
+        .collect();
+    let reputer_stakes: BTreeMap<u32, u128> = scores
+        .reputers
+        .iter()
+        .map(|r| (r.reputer, r.stake.u128()))
+        .collect();
+    let Ok(split) = maths::epoch_reward_params(params, scores.epsilon).and_then(|p| {
+        reward_split(
+            &worker_scores(&scores.inferers),
+            &worker_scores(&scores.forecasters),
+            Fixed::from(scores.forecasting_task),
+            &reputer_scores,
+            &reputer_stakes,
+            &reward_state,
+            &p,
+        )
+    }) else {
         return Ok(None);
+    };
+    let merged = [
+        (
+            Class::Inferer,
+            reward_state.smoothed_inferer,
+            &split.smoothed_inferer,
+        ),
+        (
+            Class::Forecaster,
+            reward_state.smoothed_forecaster,
+            &split.smoothed_forecaster,
+        ),
+        (
+            Class::Reputer,
+            reward_state.smoothed_reputer,
+            &split.smoothed_reputer,
+        ),
+    ];
+    for (class, mut stored, new) in merged {
+        if !new.is_empty() {
+            stored.extend(new.iter().map(|(a, v)| (*a, *v)));
+            smoothed::save(storage, topic_id, class, &stored);
+        }
     }
-    let input = SplitInput {
-        inferers: class_input(storage, topic_id, Class::Inferer, &scores.inferers)?,
-        inferer_samples: state
-            .inferer_samples
-            .iter()
-            .map(|s| Fixed::from(*s))
-            .collect(),
-        forecasters: class_input(storage, topic_id, Class::Forecaster, &scores.forecasters)?,
-        forecaster_samples: state
-            .forecaster_samples
-            .iter()
-            .map(|s| Fixed::from(*s))
-            .collect(),
-        reputers: class_input(storage, topic_id, Class::Reputer, &scores.reputers)?,
-        reputer_stakes: scores
-            .reputers
-            .iter()
-            .zip(stakes)
-            .map(|(r, s)| (r.actor_index, s.total.u128()))
-            .collect(),
-        forecasting_task_score: Fixed::from(scores.forecasting_task_score),
-        previous_score_ratio: Fixed::from(state.forecaster_score_ratio),
-    };
-    let Ok(split) = split_params(params, epsilon).and_then(|p| maths::epoch_split(&input, &p))
-    else {
-        return Ok(None);
-    };
-    save_smoothed(storage, topic_id, Class::Inferer, &split.inferers.smoothed)?;
-    save_smoothed(
-        storage,
-        topic_id,
-        Class::Forecaster,
-        &split.forecasters.smoothed,
-    )?;
-    save_smoothed(storage, topic_id, Class::Reputer, &split.reputers.smoothed)?;
-    state.inferer_samples = split
-        .inferer_samples
-        .iter()
-        .map(|s| SignedDecimal::from(*s))
-        .collect();
-    state.forecaster_samples = split
-        .forecaster_samples
-        .iter()
-        .map(|s| SignedDecimal::from(*s))
-        .collect();
-    state.forecaster_score_ratio = SignedDecimal::from(split.score_ratio);
+    let samples = |xs: &[Fixed]| xs.iter().map(|s| SignedDecimal::from(*s)).collect();
+    state.inferer_samples = samples(&split.inferer_sample);
+    state.forecaster_samples = samples(&split.forecaster_sample);
+    state.forecaster_score_ratio = SignedDecimal::from(split.forecaster_score_ratio);
     Ok(Some(split))
 }
