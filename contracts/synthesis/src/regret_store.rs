@@ -152,6 +152,30 @@ pub fn load_regrets(
     Ok(s)
 }
 
+/// The inferers' and forecasters' own regrets only (`R_j`, `R_k`), with the topic initial
+/// regret: what §5 reads in all-new mode (the combined weights of the error bars).
+pub fn load_own_regrets(
+    storage: &dyn Storage,
+    topic_id: u64,
+    initial: Fixed,
+    inferers: &[u32],
+    forecasters: &[u32],
+) -> Result<RegretState, ContractError> {
+    let mut s = RegretState {
+        initial,
+        ..RegretState::default()
+    };
+    load_singles(storage, topic_id, INFERER, inferers, &mut s.inferer)?;
+    load_singles(
+        storage,
+        topic_id,
+        FORECASTER,
+        forecasters,
+        &mut s.forecaster,
+    )?;
+    Ok(s)
+}
+
 fn save_singles(
     storage: &mut dyn Storage,
     topic_id: u64,
