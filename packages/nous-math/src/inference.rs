@@ -200,8 +200,7 @@ pub fn synthesize(
     let wn = if all_new {
         RegretWeights::default()
     } else {
-        let r_n: BTreeMap<u32, Fixed> =
-            inferers.iter().map(|j| (*j, regrets.naive(*j))).collect();
+        let r_n: BTreeMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.naive(*j))).collect();
         regret_weights(&inferers, &r_n, &active_fc, &BTreeMap::new(), eps, p, c)?
     };
     out.naive = weighted_inference(

@@ -14,7 +14,7 @@ use nous_math::consensus::listening_coefficients;
 use nous_math::emission::{self, MonthState, MonthlyModel};
 use nous_math::epoch::{loss_epoch, reward_epoch, RewardState};
 use nous_math::forecast::Forecast;
-use nous_math::inference::synthesize;
+use nous_math::inference::{one_out_implied, synthesize};
 use nous_math::losses::{network_losses, NetworkLosses, ReputerLosses, ReputerReport};
 use nous_math::regrets::{update_regrets, RegretState};
 use nous_math::rewards::{
