@@ -85,10 +85,14 @@ pub fn forecast_implied_inference(
         return Ok(Some(median(&vals)?));
     }
     let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
-        let mut implied_regret: BTreeMap<u32, Fixed> = BTreeMap::new();
+        let mut latest: BTreeMap<u32, Fixed> = BTreeMap::new();
         for (j, f) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
-            implied_regret.insert(*j, prev_network_loss.checked_sub(*f)?);
+            latest.insert(*j, *f);
         }
+        let implied_regret: BTreeMap<u32, Fixed> = latest
+            .iter()
+            .map(|(j, f)| Ok((*j, prev_network_loss.checked_sub(*f)?)))
+            .collect::<MathResult<_>>()?;
         // σ and r_max are pooled over the named inferers in scope only, so the
         // weights of the others in scope (never used) are not evaluated
         let pool: Vec<u32> = scope
