@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "894263e6cbfb9145449909244102c458454aafeb681d3687d17bdc57193c945b"
+    "sha256": "45434467b1c74ced3c5ee9e8b102410d78e02879293a40239e5fc3cd590d3330"
   },
   {
     "contract": "reward-distribution",
