@@ -448,7 +448,7 @@ fn synthesis_cols(sh: &Shape, row: &Row, state: &SynState, p: &Params) -> Vec<(S
     ];
     v.extend(named("forecast_implied_inference_", &out.forecast_implied));
     // only the pairs a forecaster named are recomputed; every other pair reads I_k
-    for ((k, j), _) in &out.forecast_implied_one_out {
+    for (k, j) in out.forecast_implied_one_out.keys() {
         assert!(
             fc.get(k).is_some_and(|f| f.iter().any(|(i, _)| i == j)),
             "one-out value kept for the unnamed pair ({k}, {j})"
