@@ -363,6 +363,7 @@ impl SynthShadow {
                 },
             )
             .unwrap();
+        let ni = s.network_inference(topic, nonce).unwrap();
         let mut reports = BTreeMap::new();
         for (r, stake) in got_losses.reputers.iter().zip(&stakes.stakes) {
             assert_eq!(r.address, stake.reputer);
@@ -377,11 +378,25 @@ impl SynthShadow {
                     reputer: r.reputer,
                 })
                 .unwrap();
+            // a bundle lists the pairs a forecaster named; any other pair's value is the
+            // forecaster's own implied inference, so its loss is the forecaster's loss
+            let mut losses = to_losses(&b.bundle.unwrap());
+            for k in &ni.forecast_implied {
+                let Some(lk) = losses.forecaster.get(&k.worker).copied() else {
+                    continue;
+                };
+                for j in &ni.inferences {
+                    losses
+                        .one_out_inferer_forecaster
+                        .entry((k.worker, j.worker))
+                        .or_insert(lk);
+                }
+            }
             reports.insert(
                 r.reputer,
                 ReputerReport {
                     stake: stake.total.u128(),
-                    losses: to_losses(&b.bundle.unwrap()),
+                    losses,
                 },
             );
         }

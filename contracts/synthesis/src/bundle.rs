@@ -61,11 +61,34 @@ fn same_workers(lists: &[(&str, &BTreeMap<u32, Fixed>)]) -> Result<(), ContractE
 
 /// Stateless checks of a bundle against the network inference of its nonce: every value
 /// bounded, no worker twice in a list, only workers (and variants) that the nonce has, and
-/// the same workers in every non-empty list of one class. Returns the maths package's form.
+/// the same workers in every non-empty list of one class. Returns the maths package's form,
+/// with the one-out-implied losses of the named pairs only (as sent).
 pub fn check_bundle(
     bundle: &LossBundle,
     ni: &NetworkInference,
 ) -> Result<ReputerLosses, ContractError> {
+    Ok(checked(bundle, ni)?.0)
+}
+
+/// The report a bundle makes at the close: [`check_bundle`]'s form with every pair
+/// (forecaster, withheld inferer) the forecaster did not name read as the forecaster's
+/// own loss (its one-out value is its forecast-implied inference; PROTOCOL.md §
+/// "One-out forecast-implied inferences").
+pub fn reported_losses(
+    bundle: &LossBundle,
+    ni: &NetworkInference,
+) -> Result<ReputerLosses, ContractError> {
+    let (mut losses, named) = checked(bundle, ni)?;
+    let inferers: Vec<u32> = ni.inferences.iter().map(|v| v.worker).collect();
+    losses.fill_unnamed_pairs(&inferers, &named);
+    Ok(losses)
+}
+
+/// [`check_bundle`] with the named pairs of the network inference.
+fn checked(
+    bundle: &LossBundle,
+    ni: &NetworkInference,
+) -> Result<(ReputerLosses, BTreeSet<(u32, u32)>), ContractError> {
     let nonce = ni.nonce;
     let combined = checked_value("combined", bundle.combined)?;
     let naive = checked_value("naive", bundle.naive)?;
@@ -133,7 +156,7 @@ pub fn check_bundle(
         ("one_out_forecasters", &one_out_forecaster),
         ("one_in_forecasters", &one_in),
     ])?;
-    Ok(ReputerLosses {
+    let losses = ReputerLosses {
         combined: Some(combined),
         naive: Some(naive),
         inferer,
@@ -142,5 +165,6 @@ pub fn check_bundle(
         one_out_forecaster,
         one_in,
         one_out_inferer_forecaster,
-    })
+    };
+    Ok((losses, pairs))
 }

@@ -251,6 +251,33 @@ pub fn load_regrets(
     Ok(s)
 }
 
+/// The inferers' and forecasters' own regrets only (`R_j`, `R_k`), with the topic initial
+/// regret: what §5 reads in all-new mode (the combined weights of the error bars). The
+/// records are read whole (they are packed per actor); the other tables are left out.
+pub fn load_own_regrets(
+    storage: &dyn Storage,
+    topic_id: u64,
+    initial: Fixed,
+    inferers: &[u32],
+    forecasters: &[u32],
+) -> Result<RegretState, ContractError> {
+    let mut s = RegretState {
+        initial,
+        ..RegretState::default()
+    };
+    for (role, own, actors) in [
+        (INFERER_ROLE, INFERER, inferers),
+        (FORECASTER_ROLE, FORECASTER, forecasters),
+    ] {
+        for a in actors {
+            let mut record = read(storage, topic_id, role, *a)?;
+            record.retain(|table, _| *table == own);
+            load_into(&mut s, *a, record);
+        }
+    }
+    Ok(s)
+}
+
 /// Writes the records of every actor `after` names whose entries differ from `before` (the
 /// state `load_regrets` returned for the same actors): records are written whole, so
 /// `after` must hold every entry of each actor it names (the initial regret lives in the

@@ -4,6 +4,7 @@
 //! - `config`                         -> Config
 //! - `globals`                        -> CachedGlobals (the registry's global parameters synthesis uses)
 //! - `topics`   topic_id              -> TopicRecord (cached clock/params + mutable topic state)
+//! - `params_seen` topic_id           -> u64, the registry's parameter version of that cache
 //! - `epochs`   (topic_id, nonce)     -> EpochRecord (status of one nonce)
 //! - `payloads` (topic_id, nonce, worker actor) -> WorkerPayload (one per worker per nonce)
 //! - `sets`     (topic_id, nonce, class tag) -> raw active set (see `load_set`)
@@ -53,8 +54,9 @@ pub struct CachedGlobals {
 /// Everything synthesis keeps per topic in one record, so the hot path reads one key.
 ///
 /// Staleness rule: `clock` is read once, at the topic's first use, and never changes (a
-/// different clock would remap nonces); `params` are re-read from the registry at every
-/// worker-window close of the topic (`params_read_at`).
+/// different clock would remap nonces); `params` are re-read from the registry at a
+/// worker-window close of the topic whenever the registry's parameter version moved since
+/// the last read (`params_read_at`, `PARAMS_SEEN`).
 #[cw_serde]
 pub struct TopicRecord {
     pub clock: EpochClock,
@@ -123,6 +125,9 @@ pub const CLASSES: [ActorClass; 3] = [
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const GLOBALS: Item<CachedGlobals> = Item::new("globals");
 pub const TOPICS: Map<u64, TopicRecord> = Map::new("topics");
+/// topic_id -> the registry's parameter version (`PARAMS_VERSION_KEY`) at which the topic's
+/// cached parameters and the cached globals were last read (absent: read them).
+pub const PARAMS_SEEN: Map<u64, u64> = Map::new("params_seen");
 pub const EPOCHS: Map<(u64, u64), EpochRecord> = Map::new("epochs");
 /// `(topic_id, nonce, class tag)` + actor -> the member's EMA at admission (16 raw bytes).
 /// One record per member: a submission writes its own member (and removes the one it

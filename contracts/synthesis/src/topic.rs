@@ -6,7 +6,7 @@ use nous_types::synthesis::CachedTopicParams;
 use nous_types::topic_registry::{Topic, TopicRegistryContract};
 
 use crate::error::ContractError;
-use crate::state::{CachedGlobals, TopicRecord, CONFIG, GLOBALS, TOPICS};
+use crate::state::{CachedGlobals, TopicRecord, CONFIG, GLOBALS, PARAMS_SEEN, TOPICS};
 
 fn registry(deps: Deps) -> Result<TopicRegistryContract, ContractError> {
     Ok(TopicRegistryContract(
@@ -91,8 +91,10 @@ pub fn load_or_init_topic(
     Ok(record)
 }
 
-/// Re-reads the topic's parameters (not its clock) and the global parameters. A registry
-/// that no longer answers leaves the cached values in place, so a close never fails on it.
+/// Re-reads the topic's parameters (not its clock) and the global parameters, unless the
+/// registry's parameter version (one raw read, no contract call) is the one they were read
+/// at: the registry bumps it with every change of either. A registry that no longer answers
+/// leaves the cached values in place, so a close never fails on it.
 pub fn refresh_params(
     deps: &mut DepsMut,
     env: &Env,
@@ -100,14 +102,23 @@ pub fn refresh_params(
     record: &mut TopicRecord,
 ) -> Result<(), ContractError> {
     let reg = registry(deps.as_ref())?;
+    let version = reg.params_version(&deps.querier).ok();
+    if version.is_some() && version == PARAMS_SEEN.may_load(deps.storage, topic_id)? {
+        return Ok(());
+    }
     let topic = reg.topic(&deps.querier, topic_id);
-    let globals = match refresh_globals(deps, env) {
+    let globals = refresh_globals(deps, env);
+    let globals_read = globals.is_ok();
+    let globals = match globals {
         Ok(g) => g,
         Err(_) => load_globals(deps, env)?,
     };
     if let Ok(topic) = topic {
         record.params = cached_params(&topic, &globals);
         record.params_read_at = env.block.height;
+        if let (Some(v), true) = (version, globals_read) {
+            PARAMS_SEEN.save(deps.storage, topic_id, &v)?;
+        }
     }
     Ok(())
 }

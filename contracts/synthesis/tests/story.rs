@@ -100,6 +100,8 @@ impl Model {
             .map(|x| ((x.forecaster, x.withheld), f(x.value)))
             .collect();
         assert_eq!(ooi, want.forecast_implied_one_out, "nonce {nonce}");
+        // only named pairs are listed (forecaster 3 never names inferer 3, 4 never 2)
+        assert!(!ooi.contains_key(&(3, 3)) && !ooi.contains_key(&(4, 2)));
         let bars: Vec<Fixed> = got.error_bars.iter().map(|p| f(p.value)).collect();
         assert_eq!(bars, want.error_bars, "nonce {nonce}");
     }
@@ -150,6 +152,14 @@ impl Model {
             losses.one_out_forecaster
         );
         assert_eq!(map(&got_losses.losses.one_in_forecasters), losses.one_in);
+        // every pair, the unnamed ones read from the forecasters' own losses
+        let got_pairs: BTreeMap<(u32, u32), Fixed> = got_losses
+            .losses
+            .one_out_implied
+            .iter()
+            .map(|x| ((x.forecaster, x.withheld), f(x.value)))
+            .collect();
+        assert_eq!(got_pairs, losses.one_out_inferer_forecaster);
         let scores: EpochScores = s
             .query(&QueryMsg::Scores {
                 topic_id: TOPIC,
@@ -317,7 +327,7 @@ fn epochs_match_the_maths_package() {
                     m,
                     ReputerReport {
                         stake: STAKES[m as usize],
-                        losses: to_losses(&b),
+                        losses: full_report(&ni, m),
                     },
                 );
             }

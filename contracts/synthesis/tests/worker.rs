@@ -467,3 +467,46 @@ fn a_pushed_registration_is_used_without_the_registry_and_removed_by_the_registr
     // A registered worker without a copy is still read from the registry.
     s.submit(1, 1, Some("2"), None).unwrap();
 }
+
+/// The topic's parameters are re-read at a worker-window close only when the registry's
+/// parameter version moved: unchanged, the cache stands (no registry call); after a topic
+/// update or a global update, the next close reads the new values.
+#[test]
+fn params_are_re_read_only_when_the_registry_version_moves() {
+    let mut s = SuiteBuilder::new().build();
+    let close = |s: &mut Suite, nonce: u64| {
+        s.set_height(worker_start(nonce));
+        s.submit(0, nonce, Some("1"), None).unwrap();
+        s.submit(1, nonce, Some("2"), None).unwrap();
+        s.set_height(worker_start(nonce + 1) - 1);
+        s.crank(None).unwrap();
+    };
+    close(&mut s, 0);
+    let first = s.topic_state().params_read_at;
+    close(&mut s, 1);
+    assert_eq!(
+        s.topic_state().params_read_at,
+        first,
+        "no change: cache kept"
+    );
+
+    let mut topic = default_topic(&s.owner);
+    topic.params.epsilon = dec("0.02");
+    let (owner, registry) = (s.owner.clone(), s.registry.clone());
+    s.app
+        .execute_contract(owner, registry, &RegistryExec::SetTopic(topic), &[])
+        .unwrap();
+    close(&mut s, 2);
+    let st = s.topic_state();
+    assert!(st.params_read_at > first, "topic update read");
+    assert_eq!(st.params.epsilon, dec("0.02"));
+    let read = st.params_read_at;
+
+    let mut g = default_globals();
+    g.synthesis.max_elements_per_forecast = 7;
+    s.set_globals(g);
+    close(&mut s, 3);
+    let st = s.topic_state();
+    assert!(st.params_read_at > read, "global update read");
+    assert_eq!(st.params.max_elements_per_forecast, 7);
+}

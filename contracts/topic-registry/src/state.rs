@@ -1,6 +1,9 @@
 //! Every storage item of the registry. Key layout:
 //! - `config`, `params`, `next_topic_id`: singletons; the admin lives in cw-ownable's
 //!   `ownership` item.
+//! - `params_version`: u64 (JSON), bumped by every change of the global parameters or of a
+//!   topic's parameters; peers read it raw ([`PARAMS_VERSION_KEY`]) to know when their
+//!   cached copies are stale. Absent reads as 0.
 //! - `topics`: topic_id -> Topic.
 //! - `registrations`: (topic_id, role string "worker"|"reputer", operator) -> Registration,
 //!   so one topic/role is a prefix ranged in operator order.
@@ -37,6 +40,20 @@ pub struct Config {
 
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const PARAMS: Item<GlobalParams> = Item::new("params");
+/// See the module documentation; the key is `nous_types::topic_registry::PARAMS_VERSION_KEY`.
+pub const PARAMS_VERSION: Item<u64> = Item::new("params_version");
+
+/// Marks the global or a topic's parameters as changed (their readers re-read them).
+pub fn bump_params_version(
+    storage: &mut dyn cosmwasm_std::Storage,
+) -> cosmwasm_std::StdResult<u64> {
+    let v = PARAMS_VERSION
+        .may_load(storage)?
+        .unwrap_or(0)
+        .wrapping_add(1);
+    PARAMS_VERSION.save(storage, &v)?;
+    Ok(v)
+}
 /// Topic ids start at 1.
 pub const NEXT_TOPIC_ID: Item<u64> = Item::new("next_topic_id");
 pub const TOPICS: Map<u64, Topic> = Map::new("topics");

@@ -38,64 +38,101 @@ pub fn forecast_implied_inferences(
         let Some(elements) = forecasts.get(k) else {
             continue;
         };
-        let named: Vec<u32> = elements
-            .iter()
-            .filter(|(j, _)| inferences.contains_key(j))
-            .map(|(j, _)| *j)
-            .collect();
-        if named.is_empty() {
-            continue;
-        }
-        let mut latest: BTreeMap<u32, Fixed> = BTreeMap::new();
-        for (j, v) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
-            latest.insert(*j, *v);
-        }
-        if all_new {
-            let vals: Vec<Fixed> = named
-                .iter()
-                .filter_map(|j| inferences.get(j).copied())
-                .collect();
-            out.insert(*k, median(&vals)?);
-            continue;
-        }
-        let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
-            let implied_regret: BTreeMap<u32, Fixed> = latest
-                .iter()
-                .map(|(j, f)| Ok((*j, prev_network_loss.checked_sub(*f)?)))
-                .collect::<MathResult<_>>()?;
-            if scope.iter().any(|j| implied_regret.contains_key(j)) {
-                regret_weights(
-                    scope,
-                    &implied_regret,
-                    &[],
-                    &BTreeMap::new(),
-                    params.epsilon_topic,
-                    params.p_norm,
-                    params.c_norm,
-                )?
-                .inferers
-            } else {
-                // every element names a withheld inferer: no weight anywhere
-                BTreeMap::new()
-            }
-        } else {
-            named.iter().map(|j| (*j, Fixed::ONE)).collect()
-        };
-        let mut num = Fixed::ZERO;
-        let mut den = Fixed::ZERO;
-        for j in &named {
-            let w = weights.get(j).copied().unwrap_or(Fixed::ZERO);
-            if w.is_zero() {
-                continue;
-            }
-            if let Some(v) = inferences.get(j) {
-                num = num.checked_add(w.checked_mul(*v)?)?;
-                den = den.checked_add(w)?;
-            }
-        }
-        if !den.is_zero() {
-            out.insert(*k, num.checked_div(den)?);
+        if let Some(v) = forecast_implied_inference(
+            scope,
+            inferences,
+            elements,
+            prev_network_loss,
+            all_new,
+            params,
+        )? {
+            out.insert(*k, v);
         }
     }
     Ok(out)
+}
+
+/// Whether a forecast names inferer `j` (whose inference is then among its
+/// pool). Forecaster `k`'s one-out value for an inferer it does not name is
+/// its normal value `I_k` (the same pool with the same weights, §5.3).
+pub fn names(elements: &Forecast, j: u32) -> bool {
+    elements.iter().any(|(i, _)| *i == j)
+}
+
+/// §4 for one forecaster: `I_k` from its elements, or `None` (see
+/// [`forecast_implied_inferences`]).
+pub fn forecast_implied_inference(
+    scope: &[u32],
+    inferences: &BTreeMap<u32, Fixed>,
+    elements: &Forecast,
+    prev_network_loss: Fixed,
+    all_new: bool,
+    params: &Params,
+) -> MathResult<Option<Fixed>> {
+    let named: Vec<u32> = elements
+        .iter()
+        .filter(|(j, _)| inferences.contains_key(j))
+        .map(|(j, _)| *j)
+        .collect();
+    if named.is_empty() {
+        return Ok(None);
+    }
+    if all_new {
+        let vals: Vec<Fixed> = named
+            .iter()
+            .filter_map(|j| inferences.get(j).copied())
+            .collect();
+        return Ok(Some(median(&vals)?));
+    }
+    let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
+        let mut latest: BTreeMap<u32, Fixed> = BTreeMap::new();
+        for (j, f) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
+            latest.insert(*j, *f);
+        }
+        let implied_regret: BTreeMap<u32, Fixed> = latest
+            .iter()
+            .map(|(j, f)| Ok((*j, prev_network_loss.checked_sub(*f)?)))
+            .collect::<MathResult<_>>()?;
+        // σ and r_max are pooled over the named inferers in scope only, so the
+        // weights of the others in scope (never used) are not evaluated
+        let pool: Vec<u32> = scope
+            .iter()
+            .copied()
+            .filter(|j| implied_regret.contains_key(j))
+            .collect();
+        if pool.is_empty() {
+            // every element names a withheld inferer: no weight anywhere
+            BTreeMap::new()
+        } else {
+            regret_weights(
+                &pool,
+                &implied_regret,
+                &[],
+                &BTreeMap::new(),
+                params.epsilon_topic,
+                params.p_norm,
+                params.c_norm,
+            )?
+            .inferers
+        }
+    } else {
+        named.iter().map(|j| (*j, Fixed::ONE)).collect()
+    };
+    let mut num = Fixed::ZERO;
+    let mut den = Fixed::ZERO;
+    for j in &named {
+        let w = weights.get(j).copied().unwrap_or(Fixed::ZERO);
+        if w.is_zero() {
+            continue;
+        }
+        if let Some(v) = inferences.get(j) {
+            num = num.checked_add(w.checked_mul(*v)?)?;
+            den = den.checked_add(w)?;
+        }
+    }
+    Ok(if den.is_zero() {
+        None
+    } else {
+        Some(num.checked_div(den)?)
+    })
 }

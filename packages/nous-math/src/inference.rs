@@ -4,22 +4,26 @@
 use std::collections::BTreeMap;
 
 use crate::error::{MathError, MathResult};
-use crate::fixed::{lit, Fixed};
-use crate::forecast::{forecast_implied_inferences, Forecast};
+use crate::fixed::Fixed;
+use crate::forecast::{forecast_implied_inference, forecast_implied_inferences, names, Forecast};
 use crate::params::{check_count, check_value, Params};
 use crate::regrets::RegretState;
 use crate::stats::{median, weighted_percentiles};
 use crate::weights::{combine, regret_weights, RegretWeights};
 
-/// Percentiles of the error bars (§5.6): ±1σ/±2σ points of a normal.
+/// Percentiles of the error bars (§5.6): ±1σ/±2σ points of a normal
+/// (2.28, 15.87, 50, 84.13, 97.72).
+pub const ERROR_BAR_PERCENTILES: [Fixed; 5] = [
+    Fixed::from_raw(2_280_000_000_000_000_000),
+    Fixed::from_raw(15_870_000_000_000_000_000),
+    Fixed::from_raw(50_000_000_000_000_000_000),
+    Fixed::from_raw(84_130_000_000_000_000_000),
+    Fixed::from_raw(97_720_000_000_000_000_000),
+];
+
+/// Percentiles of the error bars (§5.6): [`ERROR_BAR_PERCENTILES`].
 pub fn error_bar_percentiles() -> [Fixed; 5] {
-    [
-        lit("2.28"),
-        lit("15.87"),
-        lit("50"),
-        lit("84.13"),
-        lit("97.72"),
-    ]
+    ERROR_BAR_PERCENTILES
 }
 
 /// Everything §5 produces for one epoch.
@@ -35,7 +39,9 @@ pub struct NetworkInferences {
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
     pub forecast_implied: BTreeMap<u32, Fixed>,
-    /// `I_k` recomputed with inferer `j'` withheld, key `(k, j')` (§5.3).
+    /// `I_k` recomputed with inferer `j'` withheld, key `(k, j')` (§5.3), for
+    /// the pairs where `k`'s forecast names `j'` only: for any other pair the
+    /// value is `I_k` itself (`forecast_implied[k]`), see [`one_out_implied`].
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
     pub forecast_implied_one_out: BTreeMap<(u32, u32), Fixed>,
@@ -60,6 +66,16 @@ pub struct NetworkInferences {
     pub forecaster_weights: BTreeMap<u32, Fixed>,
     /// Weighted percentiles 2.28, 15.87, 50, 84.13, 97.72 (§5.6).
     pub error_bars: Vec<Fixed>,
+}
+
+/// Forecaster `k`'s forecast-implied inference with inferer `j` withheld: the
+/// recomputed value of a named pair, else `I_k` (a pair `k` did not name has the
+/// same pool and weights). `None` if `k` has no `I_k`.
+pub fn one_out_implied(out: &NetworkInferences, k: u32, j: u32) -> Option<Fixed> {
+    out.forecast_implied_one_out
+        .get(&(k, j))
+        .or_else(|| out.forecast_implied.get(&k))
+        .copied()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -99,7 +115,9 @@ fn weighted_inference(
 /// * `inferences`: `I_j` per inferer id; `forecasts`: elements per forecaster id;
 /// * `prev_network_loss`: combined loss of the latest network loss bundle
 ///   (`None` for a fresh topic);
-/// * `regrets`: the regrets written by the most recent loss epoch.
+/// * `regrets`: the regrets written by the most recent loss epoch; with no
+///   previous loss none is read, and in all-new mode (`regrets.initial` 0) only
+///   `inferer` and `forecaster` (for the error bars' weights).
 pub fn synthesize(
     inferences: &BTreeMap<u32, Fixed>,
     forecasts: &BTreeMap<u32, Forecast>,
@@ -177,8 +195,14 @@ pub fn synthesize(
     )?;
 
     // §5.2 naive
-    let r_n: BTreeMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.naive(*j))).collect();
-    let wn = regret_weights(&inferers, &r_n, &active_fc, &BTreeMap::new(), eps, p, c)?;
+    // In all-new mode the variants below are plain means (§3.3): their weights are
+    // not evaluated. The combined weights above are, for the error bars (§5.6).
+    let wn = if all_new {
+        RegretWeights::default()
+    } else {
+        let r_n: BTreeMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.naive(*j))).collect();
+        regret_weights(&inferers, &r_n, &active_fc, &BTreeMap::new(), eps, p, c)?
+    };
     out.naive = weighted_inference(
         &inferers,
         inferences,
@@ -189,24 +213,41 @@ pub fn synthesize(
         all_new,
     )?;
 
-    // §5.3 one-out inferer
+    // §5.3 one-out inferer. A forecaster's one-out value differs from its `I_k` only
+    // if it named the withheld inferer (otherwise its pool and weights are the same),
+    // so only those pairs are recomputed and kept.
     for jw in &inferers {
         let rest: Vec<u32> = inferers.iter().copied().filter(|j| j != jw).collect();
-        let implied_wo = forecast_implied_inferences(
-            &rest, inferences, &active_fc, forecasts, prev_loss, all_new, params,
-        )?;
-        for (k, v) in &implied_wo {
-            out.forecast_implied_one_out.insert((*k, *jw), *v);
+        let mut implied_wo = implied.clone();
+        for (k, elements) in forecasts {
+            if !implied.contains_key(k) || !names(elements, *jw) {
+                continue;
+            }
+            match forecast_implied_inference(
+                &rest, inferences, elements, prev_loss, all_new, params,
+            )? {
+                Some(v) => {
+                    implied_wo.insert(*k, v);
+                    out.forecast_implied_one_out.insert((*k, *jw), v);
+                }
+                None => {
+                    implied_wo.remove(k);
+                }
+            }
         }
-        let ri: BTreeMap<u32, Fixed> = rest
-            .iter()
-            .map(|j| (*j, regrets.one_out_inferer_inferer(*jw, *j)))
-            .collect();
-        let rf: BTreeMap<u32, Fixed> = active_fc
-            .iter()
-            .map(|k| (*k, regrets.one_out_inferer_forecaster(*jw, *k)))
-            .collect();
-        let wo = regret_weights(&rest, &ri, &active_fc, &rf, eps, p, c)?;
+        let wo = if all_new {
+            RegretWeights::default()
+        } else {
+            let ri: BTreeMap<u32, Fixed> = rest
+                .iter()
+                .map(|j| (*j, regrets.one_out_inferer_inferer(*jw, *j)))
+                .collect();
+            let rf: BTreeMap<u32, Fixed> = active_fc
+                .iter()
+                .map(|k| (*k, regrets.one_out_inferer_forecaster(*jw, *k)))
+                .collect();
+            regret_weights(&rest, &ri, &active_fc, &rf, eps, p, c)?
+        };
         let v = weighted_inference(
             &rest,
             inferences,
@@ -223,27 +264,36 @@ pub fn synthesize(
     if active_fc.len() > 1 {
         for kw in &active_fc {
             let rest_fc: Vec<u32> = active_fc.iter().copied().filter(|k| k != kw).collect();
-            let ri: BTreeMap<u32, Fixed> = inferers
-                .iter()
-                .map(|j| (*j, regrets.one_out_forecaster_inferer(*kw, *j)))
-                .collect();
-            let rf: BTreeMap<u32, Fixed> = rest_fc
-                .iter()
-                .map(|k| (*k, regrets.one_out_forecaster_forecaster(*kw, *k)))
-                .collect();
-            let wo = regret_weights(&inferers, &ri, &rest_fc, &rf, eps, p, c)?;
+            let wo = if all_new {
+                RegretWeights::default()
+            } else {
+                let ri: BTreeMap<u32, Fixed> = inferers
+                    .iter()
+                    .map(|j| (*j, regrets.one_out_forecaster_inferer(*kw, *j)))
+                    .collect();
+                let rf: BTreeMap<u32, Fixed> = rest_fc
+                    .iter()
+                    .map(|k| (*k, regrets.one_out_forecaster_forecaster(*kw, *k)))
+                    .collect();
+                regret_weights(&inferers, &ri, &rest_fc, &rf, eps, p, c)?
+            };
             let v = weighted_inference(
                 &inferers, inferences, &rest_fc, &implied, &wo, safe, all_new,
             )?;
             out.one_out_forecaster.insert(*kw, v);
         }
         for k in &active_fc {
-            let ri: BTreeMap<u32, Fixed> = inferers
-                .iter()
-                .map(|j| (*j, regrets.one_in_inferer(*k, *j)))
-                .collect();
-            let rf: BTreeMap<u32, Fixed> = [(*k, regrets.one_in_self(*k))].into_iter().collect();
-            let wi = regret_weights(&inferers, &ri, &[*k], &rf, eps, p, c)?;
+            let wi = if all_new {
+                RegretWeights::default()
+            } else {
+                let ri: BTreeMap<u32, Fixed> = inferers
+                    .iter()
+                    .map(|j| (*j, regrets.one_in_inferer(*k, *j)))
+                    .collect();
+                let rf: BTreeMap<u32, Fixed> =
+                    [(*k, regrets.one_in_self(*k))].into_iter().collect();
+                regret_weights(&inferers, &ri, &[*k], &rf, eps, p, c)?
+            };
             let v = weighted_inference(&inferers, inferences, &[*k], &implied, &wi, safe, all_new)?;
             out.one_in_forecaster.insert(*k, v);
         }
@@ -265,10 +315,23 @@ pub fn synthesize(
         }
     }
     if Fixed::sum(wts.iter().copied())?.is_positive() {
-        out.error_bars = weighted_percentiles(&vals, &wts, &error_bar_percentiles())?;
+        out.error_bars = weighted_percentiles(&vals, &wts, &ERROR_BAR_PERCENTILES)?;
     }
     out.forecast_implied = implied;
     out.inferer_weights = w.inferers;
     out.forecaster_weights = w.forecasters;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bar_percentiles_equal_their_text() {
+        let text = ["2.28", "15.87", "50", "84.13", "97.72"];
+        for (c, t) in ERROR_BAR_PERCENTILES.iter().zip(text) {
+            assert_eq!(*c, t.parse::<Fixed>().unwrap(), "{t}");
+        }
+    }
 }

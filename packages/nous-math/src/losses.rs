@@ -1,6 +1,6 @@
 //! Loss bundles and stake-weighted network losses (MATH.md §6.1).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
@@ -95,6 +95,24 @@ impl ReputerLosses {
             check_value(*v, "reported loss")?;
         }
         Ok(())
+    }
+}
+
+impl ReputerLosses {
+    /// Completes `one_out_inferer_forecaster` from the named pairs (§5.3):
+    /// forecaster `k`'s one-out value with inferer `j` withheld is `I_k` itself
+    /// when `k` did not name `j`, so its loss is the reported `L_mk`. Every pair
+    /// `(k, j)` with `k` in `forecaster`, `j` in `inferers` and not in `named`
+    /// (the pairs the network inference lists) reads `L_mk`; a named pair keeps
+    /// what the reputer reported (absent if it reported none).
+    pub fn fill_unnamed_pairs(&mut self, inferers: &[u32], named: &BTreeSet<(u32, u32)>) {
+        for (k, loss) in &self.forecaster {
+            for j in inferers {
+                if !named.contains(&(*k, *j)) {
+                    self.one_out_inferer_forecaster.insert((*k, *j), *loss);
+                }
+            }
+        }
     }
 }
 

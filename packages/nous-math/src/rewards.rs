@@ -4,15 +4,22 @@
 use std::collections::BTreeMap;
 
 use crate::error::{MathError, MathResult};
-use crate::fixed::{lit, Fixed};
+use crate::fixed::Fixed;
 use crate::logspace::{power_fractions, Ln};
 use crate::params::check_count;
 use crate::stats::{ema, sample_stdev};
 use crate::wide::U256;
 
-/// Entropy of a class with a single actor (§8.4).
+/// Entropy of a class with a single actor (§8.4): 0.173286795139986.
+pub const SINGLE_ACTOR_ENTROPY: Fixed = Fixed::from_raw(173_286_795_139_986_000);
+/// χ at or below a smoothed ratio of 0, and its slope and top (§8.5).
+const UTILITY_FLOOR: Fixed = Fixed::from_raw(100_000_000_000_000_000);
+const UTILITY_SLOPE: Fixed = Fixed::from_raw(400_000_000_000_000_000);
+const UTILITY_TOP: Fixed = Fixed::from_raw(500_000_000_000_000_000);
+
+/// Entropy of a class with a single actor (§8.4): [`SINGLE_ACTOR_ENTROPY`].
 pub fn single_actor_entropy() -> Fixed {
-    lit("0.173286795139986")
+    SINGLE_ACTOR_ENTROPY
 }
 
 /// §8.1: the score sample — the most recent `max_samples` instant scores of a
@@ -178,11 +185,11 @@ pub fn smoothed_entropy(
 /// §8.5: `χ` for a smoothed ratio `ρ̄`.
 pub fn utility_from_ratio(ratio: Fixed) -> MathResult<Fixed> {
     if ratio.is_negative() {
-        Ok(lit("0.1"))
+        Ok(UTILITY_FLOOR)
     } else if ratio >= Fixed::ONE {
-        Ok(lit("0.5"))
+        Ok(UTILITY_TOP)
     } else {
-        lit("0.4").checked_mul(ratio)?.checked_add(lit("0.1"))
+        UTILITY_SLOPE.checked_mul(ratio)?.checked_add(UTILITY_FLOOR)
     }
 }
 
@@ -204,7 +211,7 @@ pub fn forecasting_utility(
     let mut denom = top.checked_abs()?;
     if top.is_zero() {
         if task_score.is_zero() {
-            return Ok((lit("0.5"), Fixed::ZERO));
+            return Ok((UTILITY_TOP, Fixed::ZERO));
         }
         denom = task_score.checked_abs()?;
     }
@@ -392,6 +399,15 @@ pub fn delegator_split(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixed::lit;
+
+    #[test]
+    fn constants_equal_their_text() {
+        assert_eq!(SINGLE_ACTOR_ENTROPY, lit("0.173286795139986"));
+        assert_eq!(UTILITY_FLOOR, lit("0.1"));
+        assert_eq!(UTILITY_SLOPE, lit("0.4"));
+        assert_eq!(UTILITY_TOP, lit("0.5"));
+    }
 
     #[test]
     fn payout_never_overspends() {

@@ -4,8 +4,15 @@
 use std::collections::BTreeMap;
 
 use crate::error::{MathError, MathResult};
-use crate::fixed::{lit, Fixed};
+use crate::fixed::Fixed;
 use crate::stats::{gradient, sample_stdev};
+
+/// 6.75: the clip above `c` (in units of `1/p`) of §3.2.
+pub const CLIP_ABOVE: Fixed = Fixed::from_raw(6_750_000_000_000_000_000);
+/// 8.25: the shift anchor below `c` (in units of `1/p`) of §3.2.
+pub const SHIFT_ANCHOR_BELOW: Fixed = Fixed::from_raw(8_250_000_000_000_000_000);
+/// 17.25: the zero cut below `c` (in units of `1/p`) of §3.2.
+pub const ZERO_CUT_BELOW: Fixed = Fixed::from_raw(17_250_000_000_000_000_000);
 
 /// Weights per inferer and per forecaster (ids ascending).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,21 +22,48 @@ pub struct RegretWeights {
     pub forecasters: BTreeMap<u32, Fixed>,
 }
 
+/// The thresholds of the §3.2 map for one `(p, c)`: computed once per pool
+/// rather than once per weight.
+#[derive(Clone, Copy, Debug)]
+struct WeightMap {
+    p: Fixed,
+    c: Fixed,
+    /// `c + 6.75/p`
+    hi: Fixed,
+    /// `c − 8.25/p`
+    anchor: Fixed,
+    /// `c − 17.25/p`
+    cut: Fixed,
+}
+
+impl WeightMap {
+    fn new(p: Fixed, c: Fixed) -> MathResult<WeightMap> {
+        Ok(WeightMap {
+            p,
+            c,
+            hi: c.checked_add(CLIP_ABOVE.checked_div(p)?)?,
+            anchor: c.checked_sub(SHIFT_ANCHOR_BELOW.checked_div(p)?)?,
+            cut: c.checked_sub(ZERO_CUT_BELOW.checked_div(p)?)?,
+        })
+    }
+
+    fn weight(&self, r: Fixed, r_max: Fixed) -> MathResult<Fixed> {
+        let mut r = r.min(self.hi);
+        if r_max < self.anchor {
+            r = r.checked_sub(r_max)?.checked_add(self.anchor)?;
+        }
+        if r < self.cut {
+            return Ok(Fixed::ZERO);
+        }
+        gradient(self.p, self.c, r)
+    }
+}
+
 /// §3.2: weight of one normalised regret `r` given the unclipped maximum
 /// `r_max` of its pool: clip from above at `c + 6.75/p`, shift the set when
 /// `r_max < c − 8.25/p`, zero below `c − 17.25/p`, else `φ'_p(r)`.
 pub fn regret_to_weight(r: Fixed, r_max: Fixed, p: Fixed, c: Fixed) -> MathResult<Fixed> {
-    let hi = c.checked_add(lit("6.75").checked_div(p)?)?;
-    let anchor = c.checked_sub(lit("8.25").checked_div(p)?)?;
-    let cut = c.checked_sub(lit("17.25").checked_div(p)?)?;
-    let mut r = r.min(hi);
-    if r_max < anchor {
-        r = r.checked_sub(r_max)?.checked_add(anchor)?;
-    }
-    if r < cut {
-        return Ok(Fixed::ZERO);
-    }
-    gradient(p, c, r)
+    WeightMap::new(p, c)?.weight(r, r_max)
 }
 
 /// §3.1–3.2: weights of the listed inferers and forecasters from their
@@ -77,16 +111,16 @@ pub fn regret_weights(
         .copied()
         .max()
         .unwrap_or(Fixed::ZERO);
+    let map = WeightMap::new(p, c)?;
     let mut out = RegretWeights::default();
     for j in inferers {
         let r = norm_i.get(j).copied().unwrap_or(Fixed::ZERO);
-        out.inferers.insert(*j, regret_to_weight(r, r_max, p, c)?);
+        out.inferers.insert(*j, map.weight(r, r_max)?);
     }
     if !r_fc.is_empty() {
         for k in forecasters {
             let r = norm_f.get(k).copied().unwrap_or(Fixed::ZERO);
-            out.forecasters
-                .insert(*k, regret_to_weight(r, r_max, p, c)?);
+            out.forecasters.insert(*k, map.weight(r, r_max)?);
         }
     }
     Ok(out)
@@ -140,6 +174,13 @@ mod tests {
             regret_to_weight(f("-5.5"), f("0"), p, c).unwrap(),
             Fixed::ZERO
         );
+    }
+
+    #[test]
+    fn constants_equal_their_text() {
+        assert_eq!(CLIP_ABOVE, f("6.75"));
+        assert_eq!(SHIFT_ANCHOR_BELOW, f("8.25"));
+        assert_eq!(ZERO_CUT_BELOW, f("17.25"));
     }
 
     #[test]

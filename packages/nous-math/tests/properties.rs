@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use nous_math::consensus::listening_coefficients;
 use nous_math::forecast::Forecast;
-use nous_math::inference::synthesize;
+use nous_math::inference::{one_out_implied, synthesize};
 use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
 use nous_math::regrets::{update_regrets, RegretState};
 use nous_math::rewards::{
@@ -206,6 +206,73 @@ fn reputer_reports_staking(
     })
 }
 
+/// §4 as first written (the reference the faster code must match bit for bit): the
+/// regret→weight map evaluated for every inferer of `scope`, then the forecaster's
+/// named ones used.
+fn implied_reference(
+    scope: &[u32],
+    inferences: &BTreeMap<u32, Fixed>,
+    forecasters: &[u32],
+    forecasts: &BTreeMap<u32, Forecast>,
+    prev_loss: Fixed,
+    all_new: bool,
+    p: &Params,
+) -> Result<BTreeMap<u32, Fixed>, nous_math::MathError> {
+    let mut out = BTreeMap::new();
+    for k in forecasters {
+        let Some(elements) = forecasts.get(k) else {
+            continue;
+        };
+        let named: Vec<u32> = elements
+            .iter()
+            .filter(|(j, _)| inferences.contains_key(j))
+            .map(|(j, _)| *j)
+            .collect();
+        if named.is_empty() {
+            continue;
+        }
+        if all_new {
+            let vals: Vec<Fixed> = named.iter().map(|j| inferences[j]).collect();
+            out.insert(*k, nous_math::stats::median(&vals)?);
+            continue;
+        }
+        let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
+            let mut regret = BTreeMap::new();
+            for (j, f) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
+                regret.insert(*j, prev_loss.checked_sub(*f)?);
+            }
+            if scope.iter().any(|j| regret.contains_key(j)) {
+                regret_weights(
+                    scope,
+                    &regret,
+                    &[],
+                    &BTreeMap::new(),
+                    p.epsilon_topic,
+                    p.p_norm,
+                    p.c_norm,
+                )?
+                .inferers
+            } else {
+                BTreeMap::new()
+            }
+        } else {
+            named.iter().map(|j| (*j, Fixed::ONE)).collect()
+        };
+        let (mut num, mut den) = (Fixed::ZERO, Fixed::ZERO);
+        for j in &named {
+            let w = weights.get(j).copied().unwrap_or(Fixed::ZERO);
+            if !w.is_zero() {
+                num = num.checked_add(w.checked_mul(inferences[j])?)?;
+                den = den.checked_add(w)?;
+            }
+        }
+        if !den.is_zero() {
+            out.insert(*k, num.checked_div(den)?);
+        }
+    }
+    Ok(out)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -243,6 +310,36 @@ proptest! {
             }
             (Err(x), Err(y)) => prop_assert_eq!(x, y),
             (x, y) => prop_assert!(false, "one order failed: {:?} / {:?}", x.err(), y.err()),
+        }
+    }
+
+    /// Only the pairs a forecaster named are recomputed, with weights of its named
+    /// inferers only; every one-out value (named or read as `I_k`) equals the value of
+    /// the first implementation, which recomputed every pair with every weight.
+    #[test]
+    fn one_out_values_of_named_pairs_equal_the_full_recomputation(e in epoch()) {
+        let p = Params::simulator();
+        let Ok(out) = synthesize(&e.inferences, &e.forecasts, Some(e.prev_loss), &e.regrets, &p) else {
+            return Ok(());
+        };
+        let all_new = e.regrets.initial.is_zero();
+        let inferers: Vec<u32> = e.inferences.keys().copied().collect();
+        let forecasters: Vec<u32> = e.forecasts.keys().copied().collect();
+        let implied = implied_reference(&inferers, &e.inferences, &forecasters, &e.forecasts, e.prev_loss, all_new, &p).unwrap();
+        prop_assert_eq!(&out.forecast_implied, &implied);
+        let active: Vec<u32> = implied.keys().copied().collect();
+        for jw in &inferers {
+            let rest: Vec<u32> = inferers.iter().copied().filter(|j| j != jw).collect();
+            let full = implied_reference(&rest, &e.inferences, &active, &e.forecasts, e.prev_loss, all_new, &p).unwrap();
+            for k in &active {
+                let named = e.forecasts[k].iter().any(|(j, _)| j == jw);
+                prop_assert_eq!(out.forecast_implied_one_out.contains_key(&(*k, *jw)), named && full.contains_key(k));
+                match full.get(k) {
+                    Some(v) => prop_assert_eq!(one_out_implied(&out, *k, *jw), Some(*v)),
+                    // k named only the withheld inferer (more than once): no value
+                    None => prop_assert!(named),
+                }
+            }
         }
     }
 

@@ -14,7 +14,7 @@ use nous_math::consensus::listening_coefficients;
 use nous_math::emission::{self, MonthState, MonthlyModel};
 use nous_math::epoch::{reward_epoch, scored_loss_epoch, EmaInputs, RewardState};
 use nous_math::forecast::Forecast;
-use nous_math::inference::synthesize;
+use nous_math::inference::{one_out_implied, synthesize};
 use nous_math::losses::{network_losses, NetworkLosses, ReputerLosses, ReputerReport};
 use nous_math::regrets::{update_regrets, RegretState};
 use nous_math::rewards::{
@@ -447,8 +447,18 @@ fn synthesis_cols(sh: &Shape, row: &Row, state: &SynState, p: &Params) -> Vec<(S
         ("network_naive_inference".to_string(), out.naive),
     ];
     v.extend(named("forecast_implied_inference_", &out.forecast_implied));
-    for ((k, j), x) in &out.forecast_implied_one_out {
-        v.push((format!("forecast_implied_inference_{k}_oneout_{j}"), *x));
+    // only the pairs a forecaster named are recomputed; every other pair reads I_k
+    for (k, j) in out.forecast_implied_one_out.keys() {
+        assert!(
+            fc.get(k).is_some_and(|f| f.iter().any(|(i, _)| i == j)),
+            "one-out value kept for the unnamed pair ({k}, {j})"
+        );
+    }
+    for k in out.forecast_implied.keys() {
+        for j in inf.keys() {
+            let x = one_out_implied(&out, *k, *j).expect("a one-out value");
+            v.push((format!("forecast_implied_inference_{k}_oneout_{j}"), x));
+        }
     }
     v.extend(named("network_inference_oneout_", &out.one_out_inferer));
     for (k, x) in &out.one_out_forecaster {

@@ -17,7 +17,8 @@ impl LossBundle {
     /// naive network inferences, each inferer's inference (`inferers`), each
     /// forecast-implied inference (`forecasters`), and every one-out, one-in and
     /// one-out-implied value, each list naming exactly the workers synthesis stored (so
-    /// the bundle passes synthesis's consistency checks).
+    /// the bundle passes synthesis's consistency checks). One-out-implied values are
+    /// listed for the named pairs only: an unlisted pair's loss is the forecaster's own.
     pub fn from_inference(
         inference: &NetworkInference,
         truth: SignedDecimal,

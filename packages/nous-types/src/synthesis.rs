@@ -115,7 +115,9 @@ pub struct LossBundle {
     pub one_out_forecasters: Vec<WorkerValue>,
     /// `L⁺_k`: loss of the naive network inference with forecaster `k` added.
     pub one_in_forecasters: Vec<WorkerValue>,
-    /// `L⁻_{j'k}`: loss of forecaster `k`'s implied inference recomputed without `j'`.
+    /// `L⁻_{j'k}`: loss of forecaster `k`'s implied inference recomputed without `j'`. A
+    /// reputer reports the pairs its nonce's inference lists (those where `k` named `j'`);
+    /// any other pair's loss is `k`'s own (same value). Network losses list every pair.
     pub one_out_implied: Vec<WithheldValue>,
 }
 
@@ -411,7 +413,9 @@ pub struct NetworkInference {
     pub one_out_inferers: Vec<WorkerValue>,
     pub one_out_forecasters: Vec<WorkerValue>,
     pub one_in_forecasters: Vec<WorkerValue>,
-    /// Forecast-implied inferences recomputed without each inferer (§5.3).
+    /// Forecast-implied inferences recomputed without an inferer (§5.3), for the pairs where
+    /// the forecaster named the withheld inferer only; any other pair's value is the
+    /// forecaster's `forecast_implied`.
     pub one_out_implied: Vec<WithheldValue>,
     /// Weighted percentiles of §5.6 (empty on the `Single` and `NoLossYet` paths).
     pub error_bars: Vec<PercentileValue>,

@@ -403,9 +403,24 @@ pub struct WhitelistResponse {
 #[cw_serde]
 pub struct TopicRegistryContract(pub Addr);
 
+/// Raw storage key of the registry's parameter version (a JSON u64, absent = 0): bumped by
+/// every change of the global parameters or of any topic's parameters.
+pub const PARAMS_VERSION_KEY: &[u8] = b"params_version";
+
 impl TopicRegistryContract {
     pub fn addr(&self) -> &Addr {
         &self.0
+    }
+
+    /// The registry's parameter version, read raw from its storage (no contract call): a
+    /// peer that cached parameters at version `v` needs to re-read them only when this
+    /// differs from `v`.
+    pub fn params_version(&self, querier: &QuerierWrapper) -> StdResult<u64> {
+        match querier.query_wasm_raw(&self.0, PARAMS_VERSION_KEY)? {
+            None => Ok(0),
+            Some(bytes) if bytes.is_empty() => Ok(0),
+            Some(bytes) => cosmwasm_std::from_json(bytes),
+        }
     }
 
     pub fn params(&self, querier: &QuerierWrapper) -> StdResult<GlobalParams> {

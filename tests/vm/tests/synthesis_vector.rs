@@ -391,6 +391,25 @@ fn run_epoch(
         "{}",
         at("one-out implied")
     );
+    // Only the pairs a forecaster named are listed; the vector's value of any other pair
+    // is the forecaster's own forecast-implied inference.
+    for k in 0..3 {
+        let Some(implied) = stored
+            .forecast_implied
+            .iter()
+            .find(|v| v.worker == n.forecasters[k])
+        else {
+            continue;
+        };
+        for j in 0..5 {
+            if !stored_withheld.contains_key(&(n.forecasters[k], n.inferers[j])) {
+                let want = fx(row, &format!("forecast_implied_inference_{k}_oneout_{j}"));
+                let got = bits(implied.value) as f64;
+                let rel = (got - want.raw() as f64).abs() / (want.raw() as f64).abs().max(1.0);
+                assert!(rel < 1e-9, "{}", at(&format!("unnamed pair ({k}, {j})")));
+            }
+        }
+    }
     let native_bars: Vec<i128> = native.error_bars.iter().map(|v| v.raw()).collect();
     let stored_bars: Vec<i128> = stored.error_bars.iter().map(|p| bits(p.value)).collect();
     assert_eq!(stored_bars, native_bars, "{}", at("error bars"));
@@ -455,6 +474,19 @@ fn run_epoch(
             }
         }
         let bundle = to_bundle(&losses);
+        // the native report holds every pair the forecaster reported on, as the close reads
+        // it: a pair it did not name at the vector's loss of that pair
+        for k in 0..3 {
+            for j in 0..5 {
+                let pair = (fc_col(k), inf_col(j));
+                if losses.forecaster.contains_key(&pair.0) && !stored_withheld.contains_key(&pair) {
+                    losses.one_out_inferer_forecaster.insert(
+                        pair,
+                        l(&format!("forecast_implied_inference_{k}_oneout_{j}")),
+                    );
+                }
+            }
+        }
         let sender = n.s.account(&name);
         n.s.chain
             .execute(

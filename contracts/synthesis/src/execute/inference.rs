@@ -6,17 +6,19 @@ use std::collections::BTreeMap;
 use cosmwasm_std::{Decimal, DepsMut, Env, Event, SignedDecimal};
 use nous_math::forecast::Forecast;
 use nous_math::inference::{error_bar_percentiles, synthesize, NetworkInferences};
+use nous_math::regrets::RegretState;
 use nous_math::sortition::trim_forecast;
 use nous_math::Fixed;
 use nous_types::synthesis::{
     ActorClass, EpochStatus, InferencePath, NetworkInference, PercentileValue, WithheldValue,
+    WorkerPayload,
 };
 
 use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{latest_value_of, load_network_losses, save_inference, save_latest_value};
-use crate::regret_store::load_regrets;
+use crate::regret_store::{load_own_regrets, load_regrets};
 use crate::state::{load_set, TopicRecord, EPOCHS, PAYLOADS};
 use crate::topic::{load_globals, refresh_params};
 
@@ -28,7 +30,8 @@ pub struct SynthesisInputs {
     pub forecasts: BTreeMap<u32, Forecast>,
 }
 
-/// Reads the admitted payloads of the nonce's (now frozen) active sets.
+/// Reads the admitted payloads of the nonce's (now frozen) active sets, each payload once
+/// (a forecaster usually infers too: one payload holds both parts).
 pub fn gather_inputs(
     deps: &DepsMut,
     topic_id: u64,
@@ -37,10 +40,18 @@ pub fn gather_inputs(
 ) -> Result<SynthesisInputs, ContractError> {
     let inferers = load_set(deps.storage, topic_id, nonce, ActorClass::Inferer)?;
     let forecasters = load_set(deps.storage, topic_id, nonce, ActorClass::Forecaster)?;
+    let mut payloads: BTreeMap<u32, WorkerPayload> = BTreeMap::new();
+    for actor in inferers.iter().chain(&forecasters).map(|m| m.actor) {
+        if payloads.contains_key(&actor) {
+            continue;
+        }
+        if let Some(p) = PAYLOADS.may_load(deps.storage, (topic_id, nonce, actor))? {
+            payloads.insert(actor, p);
+        }
+    }
     let mut inferences = BTreeMap::new();
     for m in &inferers {
-        let p = PAYLOADS.may_load(deps.storage, (topic_id, nonce, m.actor))?;
-        if let Some(v) = p.and_then(|p| p.inference) {
+        if let Some(v) = payloads.get(&m.actor).and_then(|p| p.inference) {
             inferences.insert(m.actor, Fixed::from(v));
         }
     }
@@ -51,8 +62,7 @@ pub fn gather_inputs(
         .collect();
     let mut forecasts = BTreeMap::new();
     for m in &forecasters {
-        let p = PAYLOADS.may_load(deps.storage, (topic_id, nonce, m.actor))?;
-        let Some(elements) = p.and_then(|p| p.forecast) else {
+        let Some(elements) = payloads.get(&m.actor).and_then(|p| p.forecast.as_ref()) else {
             continue;
         };
         let about_this_nonce: Vec<(u32, Fixed)> = elements
@@ -69,6 +79,31 @@ pub fn gather_inputs(
         inferences,
         forecasts,
     })
+}
+
+/// The regrets §5 reads: none with a single inference or before the topic's first network
+/// loss, only the inferers' and forecasters' own (the error bars' weights) in all-new mode
+/// (initial regret 0: the variants are plain means), else every table of the actors.
+fn regrets_needed(
+    deps: &DepsMut,
+    topic_id: u64,
+    topic: &TopicRecord,
+    inputs: &SynthesisInputs,
+    has_prev_loss: bool,
+) -> Result<RegretState, ContractError> {
+    let inferers: Vec<u32> = inputs.inferences.keys().copied().collect();
+    let forecasters: Vec<u32> = inputs.forecasts.keys().copied().collect();
+    let initial = topic.initial_regret;
+    if inferers.len() < 2 || !has_prev_loss {
+        Ok(RegretState {
+            initial,
+            ..RegretState::default()
+        })
+    } else if initial.is_zero() {
+        load_own_regrets(deps.storage, topic_id, initial, &inferers, &forecasters)
+    } else {
+        load_regrets(deps.storage, topic_id, initial, &inferers, &forecasters)
+    }
 }
 
 /// The stored form of the maths package's result, computed in the block `env` describes.
@@ -149,15 +184,7 @@ pub fn close_worker_window(
         }
         None => None,
     };
-    let inferers: Vec<u32> = inputs.inferences.keys().copied().collect();
-    let forecasters: Vec<u32> = inputs.forecasts.keys().copied().collect();
-    let regrets = load_regrets(
-        deps.storage,
-        topic_id,
-        topic.initial_regret,
-        &inferers,
-        &forecasters,
-    )?;
+    let regrets = regrets_needed(deps, topic_id, topic, &inputs, prev_loss.is_some())?;
     // parameters the maths refuses skip the nonce like any other refusal of the maths
     let result = if inputs.inferences.is_empty() {
         Err("no inference".to_string())

@@ -18,7 +18,7 @@ use nous_types::synthesis::{
 };
 
 use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
-use crate::bundle::check_bundle;
+use crate::bundle::reported_losses;
 use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::maths::maths_params;
@@ -130,7 +130,7 @@ pub fn close_reputer_window(
         let Some(bundle) = stored.bundle else {
             continue;
         };
-        if let Ok(losses) = check_bundle(&bundle, &ni) {
+        if let Ok(losses) = reported_losses(&bundle, &ni) {
             bundles.insert(m.actor, losses);
             reporters.insert(
                 m.actor,

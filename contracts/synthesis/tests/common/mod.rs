@@ -453,6 +453,22 @@ pub fn bundle_for(ni: &NetworkInference, m: u32) -> LossBundle {
     }
 }
 
+/// Reputer `m`'s report as it was before only named pairs were listed: the loss of every
+/// one-out forecast-implied value, a pair the forecaster did not name valued at its own
+/// forecast-implied inference (what the close must reproduce from the named pairs).
+pub fn full_report(ni: &NetworkInference, m: u32) -> ReputerLosses {
+    let mut losses = to_losses(&bundle_for(ni, m));
+    for k in &ni.forecast_implied {
+        for j in &ni.inferences {
+            losses
+                .one_out_inferer_forecaster
+                .entry((k.worker, j.worker))
+                .or_insert_with(|| loss(f(k.value), ni.nonce, m));
+        }
+    }
+    losses
+}
+
 pub fn to_losses(b: &LossBundle) -> ReputerLosses {
     ReputerLosses {
         combined: Some(f(b.combined)),

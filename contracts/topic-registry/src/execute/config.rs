@@ -3,7 +3,7 @@
 use cosmwasm_std::{DepsMut, MessageInfo, Response};
 use nous_types::topic_registry::GlobalParams;
 
-use crate::state::{CONFIG, PARAMS};
+use crate::state::{bump_params_version, CONFIG, PARAMS};
 use crate::ContractError;
 
 /// Admin: replace the global parameters after validating the whole set; the token's
@@ -25,8 +25,10 @@ pub fn update_params(
         });
     }
     PARAMS.save(deps.storage, &params)?;
+    let version = bump_params_version(deps.storage)?;
     Ok(Response::new()
         .add_attribute("action", "update_params")
+        .add_attribute("params_version", version.to_string())
         .add_attribute("create_topic_fee", params.registry.create_topic_fee)
         .add_attribute("registration_fee", params.registry.registration_fee))
 }

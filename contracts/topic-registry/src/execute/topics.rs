@@ -6,7 +6,7 @@ use nous_types::topic_registry::{Topic, TopicParams, WhitelistKind};
 
 use crate::access::assert_whitelisted;
 use crate::execute::fees::{check_exact_fee, require_vault};
-use crate::state::{CONFIG, NEXT_TOPIC_ID, PARAMS, TOPICS};
+use crate::state::{bump_params_version, CONFIG, NEXT_TOPIC_ID, PARAMS, TOPICS};
 use crate::ContractError;
 
 /// Creates topic `next_topic_id` for `creator`, who paid `paid`. Epoch 0 starts at the
@@ -124,9 +124,11 @@ pub fn update_topic(
 
     topic.params = params;
     TOPICS.save(deps.storage, topic_id, &topic)?;
+    let version = bump_params_version(deps.storage)?;
 
     Ok(Response::new()
         .add_attribute("action", "update_topic")
         .add_attribute("topic_id", topic_id.to_string())
+        .add_attribute("params_version", version.to_string())
         .add_attribute("creator", topic.creator))
 }

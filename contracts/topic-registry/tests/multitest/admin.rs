@@ -154,6 +154,9 @@ fn update_params_is_admin_only_and_revalidated() {
         .unwrap();
     assert_eq!(attr(&r, "action").as_deref(), Some("update_params"));
     assert_eq!(suite.params(), params);
+    // peers' caches learn of it from the parameter version, read raw
+    assert_eq!(attr(&r, "params_version").as_deref(), Some("1"));
+    assert_eq!(suite.params_version(), 1);
     assert_eq!(suite.create_topic_fee().amount, Uint128::new(5_000));
     // New topics follow the new parameters.
     assert_err(

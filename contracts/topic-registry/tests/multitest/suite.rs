@@ -335,6 +335,13 @@ impl Suite {
         self.query(&QueryMsg::Config {}).unwrap()
     }
 
+    /// The parameter version as peers read it: raw, through the registry's typed helper.
+    pub fn params_version(&self) -> u64 {
+        nous_types::topic_registry::TopicRegistryContract(self.registry.clone())
+            .params_version(&self.app.wrap())
+            .unwrap()
+    }
+
     pub fn params(&self) -> GlobalParams {
         self.query(&QueryMsg::Params {}).unwrap()
     }

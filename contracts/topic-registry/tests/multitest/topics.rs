@@ -385,9 +385,15 @@ fn update_topic_is_refused_while_a_worker_window_is_open() {
     };
 
     // Before epoch 0 (creation block): accepted.
+    assert_eq!(suite.params_version(), 0);
     let r = suite.execute(&alice, &update(&p)).unwrap();
     assert_eq!(attr(&r, "action").as_deref(), Some("update_topic"));
     assert_eq!(attr(&r, "topic_id").as_deref(), Some("1"));
+    assert_eq!(
+        suite.params_version(),
+        1,
+        "a topic update moves the version"
+    );
 
     // First and last block of epoch 0's worker window: refused.
     for h in [s, s + 3] {

@@ -36,13 +36,26 @@ pub enum RegistryExec {
 }
 
 const PARAMS: Item<GlobalParams> = Item::new("params");
+/// The registry's parameter version (`PARAMS_VERSION_KEY`), bumped as the registry does.
+const PARAMS_VERSION: Item<u64> = Item::new("params_version");
+
+fn bump_version(storage: &mut dyn cosmwasm_std::Storage) -> StdResult<()> {
+    let v = PARAMS_VERSION.may_load(storage)?.unwrap_or(0) + 1;
+    PARAMS_VERSION.save(storage, &v)
+}
 const TOPICS: Map<u64, Topic> = Map::new("topics");
 const REGISTRATIONS: Map<(u64, &str, &str), Registration> = Map::new("registrations");
 
 fn execute(deps: DepsMut, env: Env, _: MessageInfo, msg: RegistryExec) -> StdResult<Response> {
     match msg {
-        RegistryExec::SetParams(p) => PARAMS.save(deps.storage, &p)?,
-        RegistryExec::SetTopic(t) => TOPICS.save(deps.storage, t.id, &t)?,
+        RegistryExec::SetParams(p) => {
+            PARAMS.save(deps.storage, &p)?;
+            bump_version(deps.storage)?
+        }
+        RegistryExec::SetTopic(t) => {
+            TOPICS.save(deps.storage, t.id, &t)?;
+            bump_version(deps.storage)?
+        }
         RegistryExec::Register {
             topic_id,
             role,

@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "b7243224eb0499ad2fe4026c35beaa96d459c47424ba6a22bc7572182d1c9276"
+    "sha256": "30b94b8618f4221c13265fd5997511968e6025cf369edabcfc48157a0fdc18f0"
   },
   {
     "contract": "reward-distribution",
