@@ -72,6 +72,11 @@ pub struct TopicRecord {
     pub latest_inference_nonce: Option<u64>,
     /// Newest nonce with stored network losses (its combined loss is `L_{i-1}` of §4).
     pub latest_loss_nonce: Option<u64>,
+    /// That nonce's combined network loss, kept here so a worker close reads no network-loss
+    /// record for it. `None` in a record written before it was kept (then read from the
+    /// stored losses).
+    #[serde(default)]
+    pub latest_loss: Option<Fixed>,
     /// Quantile of the active set's instant scores of the last scored epoch, per class
     /// (inferer, forecaster, reputer); `None` before the first scored epoch.
     pub quantiles: [Option<Fixed>; 3],

@@ -84,6 +84,7 @@ pub fn load_or_init_topic(
         initial_regret: Fixed::ZERO,
         latest_inference_nonce: None,
         latest_loss_nonce: None,
+        latest_loss: None,
         quantiles: [None, None, None],
         pruned_below: 0,
     };

@@ -151,7 +151,11 @@ fn strip_hashes(name: &str) -> String {
 /// `<... as ...>` the implementing type's), or what twiggy calls the non-code item.
 fn item_crate(name: &str) -> String {
     let s = strip_hashes(name);
-    let s = s.trim_start_matches('<').trim_start_matches('&');
+    // `<&mut serde_json_wasm::de::Deserializer as …>` counts for serde_json_wasm
+    let s = s
+        .trim_start_matches('<')
+        .trim_start_matches('&')
+        .trim_start_matches("mut ");
     match s.find("::") {
         Some(i)
             if s[..i]
@@ -1030,6 +1034,10 @@ mod tests {
         assert_eq!(
             item_crate("nous_math[981d1c6e3]::consensus::x"),
             "nous_math"
+        );
+        assert_eq!(
+            item_crate("<&mut serde_json_wasm[aa]::de::Deserializer as serde_core[bb]::de::Deserializer>::deserialize_map::<x>"),
+            "serde_json_wasm"
         );
         assert_eq!(item_crate("data segment \".rodata.9\""), "(data segments)");
         assert_eq!(

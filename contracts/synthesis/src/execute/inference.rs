@@ -178,11 +178,13 @@ pub fn close_worker_window(
         .add_attribute("inferers", inputs.inferences.len().to_string())
         .add_attribute("forecasters", inputs.forecasts.len().to_string());
 
-    let prev_loss = match topic.latest_loss_nonce {
-        Some(n) => {
+    let prev_loss = match (topic.latest_loss_nonce, topic.latest_loss) {
+        (Some(_), Some(loss)) => Some(loss),
+        // a topic record from before the loss was kept in it
+        (Some(n), None) => {
             load_network_losses(deps.storage, topic_id, n)?.map(|l| Fixed::from(l.losses.combined))
         }
-        None => None,
+        (None, _) => None,
     };
     let regrets = regrets_needed(deps, topic_id, topic, &inputs, prev_loss.is_some())?;
     // parameters the maths refuses skip the nonce like any other refusal of the maths

@@ -111,6 +111,7 @@ mod tests {
             initial_regret: Fixed::ZERO,
             latest_inference_nonce: None,
             latest_loss_nonce: None,
+            latest_loss: None,
             quantiles: [None, None, None],
             pruned_below: 0,
         }

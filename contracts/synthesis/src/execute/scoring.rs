@@ -303,6 +303,7 @@ pub fn close_reputer_window(
         (height, topic.params.epsilon),
     )?;
     topic.latest_loss_nonce = Some(nonce);
+    topic.latest_loss = Some(loss.losses.combined);
     epoch.status = EpochStatus::Scored;
     EPOCHS.save(deps.storage, (topic_id, nonce), &epoch)?;
     Ok(event
