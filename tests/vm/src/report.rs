@@ -1036,7 +1036,7 @@ mod tests {
             "nous_math"
         );
         assert_eq!(
-            item_crate("<&mut serde_json_wasm[aa]::de::Deserializer as serde_core[bb]::de::Deserializer>::deserialize_map::<x>"),
+            item_crate("<&mut serde_json_wasm[1a2b3c4d5e]::de::Deserializer as serde_core[6f7a8b9c0d]::de::Deserializer>::deserialize_map::<x>"),
             "serde_json_wasm"
         );
         assert_eq!(item_crate("data segment \".rodata.9\""), "(data segments)");
