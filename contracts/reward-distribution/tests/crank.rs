@@ -271,7 +271,7 @@ fn a_failing_peer_skips_one_topic_in_crank_mode() {
     let synthesis = s.synthesis.clone();
     s.exec_mock(
         &synthesis,
-        &SynthesisExec::SetBroken {
+        &SynthesisMockExec::SetBroken {
             topic_id: 2,
             broken: true,
         },
@@ -291,7 +291,7 @@ fn a_failing_peer_skips_one_topic_in_crank_mode() {
     ));
     s.exec_mock(
         &synthesis,
-        &SynthesisExec::SetBroken {
+        &SynthesisMockExec::SetBroken {
             topic_id: 2,
             broken: false,
         },

@@ -111,7 +111,7 @@ fn a_refused_delegator_deposit_is_parked_and_later_ones_wait_behind_it() {
     let rep = s.addr("rep-a");
     s.exec_mock(
         &staking,
-        &StakingExec::SetRefuse {
+        &StakingMockExec::SetRefuse {
             topic_id: 1,
             refuse: true,
         },
@@ -145,7 +145,7 @@ fn a_refused_delegator_deposit_is_parked_and_later_ones_wait_behind_it() {
     // sent alone it would reach staking before the earlier snapshots
     s.exec_mock(
         &staking,
-        &StakingExec::SetRefuse {
+        &StakingMockExec::SetRefuse {
             topic_id: 1,
             refuse: false,
         },
@@ -190,7 +190,7 @@ fn the_owner_redirects_a_parked_payout() {
     let staking = s.staking.clone();
     s.exec_mock(
         &staking,
-        &StakingExec::SetRefuse {
+        &StakingMockExec::SetRefuse {
             topic_id: 1,
             refuse: true,
         },
@@ -230,7 +230,7 @@ fn the_owner_redirects_a_parked_payout() {
     // the topic's next deposit is no longer held back
     s.exec_mock(
         &staking,
-        &StakingExec::SetRefuse {
+        &StakingMockExec::SetRefuse {
             topic_id: 1,
             refuse: false,
         },
@@ -259,7 +259,7 @@ fn a_retried_deposit_stays_bounded() {
     let staking = s.staking.clone();
     s.exec_mock(
         &staking,
-        &StakingExec::SetRefuse {
+        &StakingMockExec::SetRefuse {
             topic_id: 1,
             refuse: true,
         },
@@ -280,7 +280,7 @@ fn a_retried_deposit_stays_bounded() {
     const { assert!(2 * 180 > MAX_RETRY_DEPOSIT_ENTRIES) };
     s.exec_mock(
         &staking,
-        &StakingExec::SetRefuse {
+        &StakingMockExec::SetRefuse {
             topic_id: 1,
             refuse: false,
         },

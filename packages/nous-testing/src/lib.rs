@@ -22,8 +22,8 @@
 //! - [`AppChain`] is nous-chain's `Chain` on a cw-multi-test `App` (the simulator drives
 //!   the network through it).
 //! - [`TestToken`]: the suite's token (native or cw20) — instantiate, pay, mint, balance.
-//! - [`mocks`]: peer mocks the contracts' own tests share (a registry answering from set
-//!   state).
+//! - [`mocks`]: peer mocks the contracts' own tests share, one per peer (topic registry,
+//!   fee vault, staking, synthesis), answering from state the test sets.
 //! - [`events`]: attributes of a response and a contract's typed error in a multi-test
 //!   error, for every test folder of the suite.
 

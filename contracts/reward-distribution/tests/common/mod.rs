@@ -1,34 +1,26 @@
 //! The test suite around reward-distribution: the real contract through its entry points,
-//! and small mock peers (topic registry, fee vault, staking, synthesis) built with
-//! `ContractWrapper`, each answering exactly the queries and messages reward-distribution
-//! uses, plus test-only setters.
+//! and nous-testing's mock peers (topic registry, fee vault, staking, synthesis), each
+//! answering the queries and messages reward-distribution uses, plus test-only setters.
 #![allow(dead_code)]
 
-use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{
-    coins, to_json_binary, Addr, Binary, Coin, Decimal, Deps, DepsMut, Empty, Env, MessageInfo,
-    Response, SignedDecimal, StdError, StdResult, Uint128,
-};
+use cosmwasm_std::{coins, Addr, Binary, Coin, Decimal, Empty, SignedDecimal, Uint128};
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{
-    App, AppBuilder, AppResponse, Bank, BankKeeper, BankSudo, Contract, ContractWrapper,
-    CosmosRouter, Executor, Module,
+    App, AppBuilder, AppResponse, Bank, BankKeeper, BankSudo, Contract, CosmosRouter, Executor,
+    Module,
 };
-use cw_storage_plus::{Item, Map};
 use nous_chain::SuiteContract;
 use nous_testing::{suite_code, TestToken};
-use nous_types::fee_vault::{TopicRevenueResponse, TreasuryResponse};
 use nous_types::reward_distribution::{
     ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse, ExecuteMsg,
     InstantiateMsg, ParkedPayout, ParkedResponse, QueryMsg, TopicStatusResponse, TopicsResponse,
     Totals,
 };
-use nous_types::staking::{ReputerReward, ReputerStake, ReputerStakesResponse, TopicStakeResponse};
 pub use nous_types::synthesis::ScoresStatus;
-use nous_types::synthesis::{EpochScores, EpochScoresResponse, ReputerScore, WorkerScore};
 use nous_types::topic_registry::{GlobalParams, Topic, TopicParams};
 
-pub const DENOM: &str = "unous";
+/// The mocks' native denom.
+pub use nous_testing::DENOM;
 
 // ---- a bank that refuses sends to blocked addresses --------------------------------------
 
@@ -113,463 +105,20 @@ pub const EPOCH: u64 = 10;
 pub const LAG: u64 = 10;
 pub const BLOCKS_PER_MONTH: u64 = 1_000;
 
-// ---- mock topic registry: nous-testing's ------------------------------------------------
+// ---- the mock peers: nous-testing's ----------------------------------------------------
 
+pub use nous_testing::mocks::fee_vault::VaultMockExec;
 pub use nous_testing::mocks::registry::RegistryExec;
+pub use nous_testing::mocks::staking::{StakingMockExec, StakingMockQuery};
+pub use nous_testing::mocks::synthesis::{ActorScore, MockScores, SynthesisMockExec};
+use nous_testing::mocks::{fee_vault, registry, staking, synthesis};
 
-fn mock_registry() -> Box<dyn Contract<Empty>> {
-    nous_testing::mocks::registry::contract()
-}
-
-fn registry_exec_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
-    Ok(Response::new())
-}
-
-// ---- mock fee vault ---------------------------------------------------------------------
-
-#[cw_serde]
-pub enum VaultExec {
-    DrawEmission { amount: Uint128 },
-    SetRevenue { topic_id: u64, revenue: Uint128 },
-    SetDrawer { drawer: String },
-    SetToken { token: String },
-}
-
-#[cw_serde]
-pub enum VaultQuery {
-    TopicRevenue { topic_id: u64, epoch: Option<u64> },
-    Treasury {},
-    RevenueAndTreasury { topic_id: u64, epoch: Option<u64> },
-}
-
-const V_REVENUE: Map<u64, Uint128> = Map::new("revenue");
-const V_DRAWER: Item<Addr> = Item::new("drawer");
-const V_TOKEN: Item<Addr> = Item::new("token");
-
-/// Balance of the suite's token: the cw20 `token` if set, else the native denom.
-fn token_balance(
-    querier: &cosmwasm_std::QuerierWrapper,
-    token: Option<&Addr>,
-    who: &Addr,
-) -> StdResult<Uint128> {
+/// The suite's token: the cw20 `token` of a cw20 deployment, else the native `DENOM`.
+fn suite_denom(token: Option<&Addr>) -> cw20::Denom {
     match token {
-        Some(t) => {
-            let r: cw20::BalanceResponse = querier.query_wasm_smart(
-                t,
-                &cw20::Cw20QueryMsg::Balance {
-                    address: who.to_string(),
-                },
-            )?;
-            Ok(r.balance)
-        }
-        None => Ok(querier.query_balance(who, DENOM)?.amount),
+        Some(t) => cw20::Denom::Cw20(t.clone()),
+        None => cw20::Denom::Native(DENOM.into()),
     }
-}
-
-fn vault_exec(deps: DepsMut, env: Env, info: MessageInfo, msg: VaultExec) -> StdResult<Response> {
-    match msg {
-        VaultExec::DrawEmission { amount } => {
-            if info.sender != V_DRAWER.load(deps.storage)? {
-                return Err(StdError::generic_err("only reward-distribution may draw"));
-            }
-            let token = V_TOKEN.may_load(deps.storage)?;
-            let balance = token_balance(&deps.querier, token.as_ref(), &env.contract.address)?;
-            if amount > balance {
-                return Err(StdError::generic_err("draw above the treasury"));
-            }
-            let denom = match token {
-                Some(t) => cw20::Denom::Cw20(t),
-                None => cw20::Denom::Native(DENOM.into()),
-            };
-            Ok(Response::new().add_message(nous_types::funds::transfer_msg(
-                &denom,
-                &info.sender,
-                amount,
-            )?))
-        }
-        VaultExec::SetToken { token } => {
-            V_TOKEN.save(deps.storage, &Addr::unchecked(token))?;
-            Ok(Response::new())
-        }
-        VaultExec::SetRevenue { topic_id, revenue } => {
-            V_REVENUE.save(deps.storage, topic_id, &revenue)?;
-            Ok(Response::new())
-        }
-        VaultExec::SetDrawer { drawer } => {
-            V_DRAWER.save(deps.storage, &Addr::unchecked(drawer))?;
-            Ok(Response::new())
-        }
-    }
-}
-
-fn vault_query(deps: Deps, env: Env, msg: VaultQuery) -> StdResult<Binary> {
-    match msg {
-        VaultQuery::RevenueAndTreasury { topic_id, epoch } => {
-            let revenue: TopicRevenueResponse = cosmwasm_std::from_json(vault_query(
-                deps,
-                env.clone(),
-                VaultQuery::TopicRevenue { topic_id, epoch },
-            )?)?;
-            let treasury: TreasuryResponse =
-                cosmwasm_std::from_json(vault_query(deps, env, VaultQuery::Treasury {})?)?;
-            to_json_binary(&nous_types::fee_vault::RevenueAndTreasuryResponse {
-                revenue,
-                treasury: treasury.balance,
-            })
-        }
-        VaultQuery::TopicRevenue { topic_id, epoch } => to_json_binary(&TopicRevenueResponse {
-            topic_id,
-            epoch: epoch.unwrap_or(0),
-            revenue: V_REVENUE
-                .may_load(deps.storage, topic_id)?
-                .unwrap_or_default(),
-        }),
-        VaultQuery::Treasury {} => to_json_binary(&TreasuryResponse {
-            balance: token_balance(
-                &deps.querier,
-                V_TOKEN.may_load(deps.storage)?.as_ref(),
-                &env.contract.address,
-            )?,
-        }),
-    }
-}
-
-fn mock_vault() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        vault_exec,
-        registry_exec_inst,
-        vault_query,
-    ))
-}
-
-// ---- mock staking -----------------------------------------------------------------------
-
-#[cw_serde]
-pub enum StakingExec {
-    DepositDelegatorRewards {
-        topic_id: u64,
-        rewards: Vec<ReputerReward>,
-    },
-    Receive(cw20::Cw20ReceiveMsg),
-    SetTopicStake {
-        topic_id: u64,
-        total: Uint128,
-    },
-    SetReputerStake {
-        topic_id: u64,
-        reputer: String,
-        self_stake: Uint128,
-        delegated: Uint128,
-    },
-    /// Test-only: refuse (or accept again) the deposits of a topic.
-    SetRefuse {
-        topic_id: u64,
-        refuse: bool,
-    },
-}
-
-#[cw_serde]
-pub enum StakingQuery {
-    ReputerStakes {
-        topic_id: u64,
-        reputers: Vec<String>,
-        height: Option<u64>,
-    },
-    TopicStake {
-        topic_id: u64,
-        height: Option<u64>,
-    },
-    Totals {},
-    /// Test-only: what delegators received, per (topic, reputer).
-    Deposited {
-        topic_id: u64,
-        reputer: String,
-    },
-}
-
-const S_TOPIC: Map<u64, Uint128> = Map::new("topic");
-const S_REPUTER: Map<(u64, &str), (Uint128, Uint128)> = Map::new("reputer");
-const S_DEPOSITED: Map<(u64, &str), Uint128> = Map::new("deposited");
-const S_REFUSE: Map<u64, bool> = Map::new("refuse");
-const S_LAST_SNAPSHOT: Map<u64, u64> = Map::new("last_snapshot");
-
-/// Records a deposit, with the real staking's rules on order: a topic's snapshot heights
-/// never go down.
-fn record_deposit(
-    deps: DepsMut,
-    topic_id: u64,
-    rewards: Vec<ReputerReward>,
-    paid: Uint128,
-) -> StdResult<()> {
-    if S_REFUSE.may_load(deps.storage, topic_id)?.unwrap_or(false) {
-        return Err(StdError::generic_err(
-            "staking refuses deposits of this topic",
-        ));
-    }
-    let sum: Uint128 = rewards.iter().map(|r| r.amount).sum();
-    if sum != paid || sum.is_zero() {
-        return Err(StdError::generic_err("deposit does not match its rewards"));
-    }
-    let mut last = S_LAST_SNAPSHOT.may_load(deps.storage, topic_id)?;
-    for r in &rewards {
-        if last.is_some_and(|l| l > r.snapshot_height) {
-            return Err(StdError::generic_err("deposit out of snapshot order"));
-        }
-        last = Some(r.snapshot_height);
-    }
-    if let Some(l) = last {
-        S_LAST_SNAPSHOT.save(deps.storage, topic_id, &l)?;
-    }
-    for r in rewards {
-        let cur = S_DEPOSITED
-            .may_load(deps.storage, (topic_id, &r.reputer))?
-            .unwrap_or_default();
-        S_DEPOSITED.save(deps.storage, (topic_id, &r.reputer), &(cur + r.amount))?;
-    }
-    Ok(())
-}
-
-fn staking_exec(deps: DepsMut, _: Env, info: MessageInfo, msg: StakingExec) -> StdResult<Response> {
-    match msg {
-        StakingExec::DepositDelegatorRewards { topic_id, rewards } => {
-            let paid = info
-                .funds
-                .iter()
-                .find(|c| c.denom == DENOM)
-                .map(|c| c.amount)
-                .unwrap_or_default();
-            record_deposit(deps, topic_id, rewards, paid)?;
-        }
-        StakingExec::Receive(wrapper) => match cosmwasm_std::from_json(&wrapper.msg)? {
-            nous_types::staking::ReceiveMsg::DepositDelegatorRewards { topic_id, rewards } => {
-                record_deposit(deps, topic_id, rewards, wrapper.amount)?
-            }
-            _ => return Err(StdError::generic_err("unexpected hook")),
-        },
-        StakingExec::SetTopicStake { topic_id, total } => {
-            S_TOPIC.save(deps.storage, topic_id, &total)?
-        }
-        StakingExec::SetReputerStake {
-            topic_id,
-            reputer,
-            self_stake,
-            delegated,
-        } => S_REPUTER.save(deps.storage, (topic_id, &reputer), &(self_stake, delegated))?,
-        StakingExec::SetRefuse { topic_id, refuse } => {
-            S_REFUSE.save(deps.storage, topic_id, &refuse)?
-        }
-    }
-    Ok(Response::new())
-}
-
-fn staking_query(deps: Deps, _: Env, msg: StakingQuery) -> StdResult<Binary> {
-    match msg {
-        StakingQuery::TopicStake { topic_id, .. } => to_json_binary(&TopicStakeResponse {
-            topic_id,
-            total: S_TOPIC
-                .may_load(deps.storage, topic_id)?
-                .unwrap_or_default(),
-        }),
-        StakingQuery::ReputerStakes {
-            topic_id, reputers, ..
-        } => {
-            let stakes = reputers
-                .iter()
-                .map(|r| {
-                    let (s, d) = S_REPUTER
-                        .may_load(deps.storage, (topic_id, r))?
-                        .unwrap_or_default();
-                    Ok(ReputerStake {
-                        reputer: Addr::unchecked(r),
-                        self_stake: s,
-                        delegated: d,
-                        total: s + d,
-                    })
-                })
-                .collect::<StdResult<_>>()?;
-            to_json_binary(&ReputerStakesResponse { stakes })
-        }
-        StakingQuery::Totals {} => {
-            let total_staked = S_TOPIC
-                .range(deps.storage, None, None, cosmwasm_std::Order::Ascending)
-                .map(|r| r.map(|(_, v)| v))
-                .sum::<StdResult<Uint128>>()?;
-            to_json_binary(&nous_types::staking::TotalsResponse {
-                total_staked,
-                reward_funds: Uint128::zero(),
-            })
-        }
-        StakingQuery::Deposited { topic_id, reputer } => to_json_binary(
-            &S_DEPOSITED
-                .may_load(deps.storage, (topic_id, &reputer))?
-                .unwrap_or_default(),
-        ),
-    }
-}
-
-fn mock_staking() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        staking_exec,
-        registry_exec_inst,
-        staking_query,
-    ))
-}
-
-// ---- mock synthesis ---------------------------------------------------------------------
-
-/// One actor's score as a test sets it.
-#[cw_serde]
-pub struct ActorScore {
-    pub actor_index: u32,
-    /// The operator key (reputers: the address the mock staking knows).
-    pub operator: Addr,
-    pub owner: Addr,
-    pub score: SignedDecimal,
-}
-
-/// What a test sets as synthesis's scores of an epoch. The mock answers with the real
-/// `synthesis::EpochScoresResponse`, the reputers' stakes read from the mock staking as
-/// synthesis reads them at the reputer close.
-#[cw_serde]
-pub struct MockScores {
-    pub topic_id: u64,
-    pub nonce: u64,
-    pub status: ScoresStatus,
-    pub inferers: Vec<ActorScore>,
-    pub forecasters: Vec<ActorScore>,
-    pub reputers: Vec<ActorScore>,
-    pub forecasting_task_score: SignedDecimal,
-    pub epsilon: Decimal,
-}
-
-#[cw_serde]
-pub enum SynthesisExec {
-    /// Scores of one epoch, or (nonce None) the answer for every epoch without its own.
-    SetScores {
-        topic_id: u64,
-        nonce: Option<u64>,
-        scores: MockScores,
-    },
-    /// Test-only: every score query about this topic fails (or works again).
-    SetBroken { topic_id: u64, broken: bool },
-    /// Where the reputers' stakes are read.
-    UseStaking { staking: Addr },
-}
-
-const Y_SCORES: Map<(u64, u64), MockScores> = Map::new("scores");
-const Y_DEFAULT: Map<u64, MockScores> = Map::new("default");
-const Y_BROKEN: Map<u64, bool> = Map::new("broken");
-const Y_STAKING: Item<Addr> = Item::new("staking");
-
-fn synthesis_exec(
-    deps: DepsMut,
-    _: Env,
-    _: MessageInfo,
-    msg: SynthesisExec,
-) -> StdResult<Response> {
-    match msg {
-        SynthesisExec::SetScores {
-            topic_id,
-            nonce: Some(n),
-            scores,
-        } => Y_SCORES.save(deps.storage, (topic_id, n), &scores)?,
-        SynthesisExec::SetScores {
-            topic_id,
-            nonce: None,
-            scores,
-        } => Y_DEFAULT.save(deps.storage, topic_id, &scores)?,
-        SynthesisExec::SetBroken { topic_id, broken } => {
-            Y_BROKEN.save(deps.storage, topic_id, &broken)?
-        }
-        SynthesisExec::UseStaking { staking } => Y_STAKING.save(deps.storage, &staking)?,
-    }
-    Ok(Response::new())
-}
-
-fn synthesis_query(deps: Deps, _: Env, msg: nous_types::synthesis::QueryMsg) -> StdResult<Binary> {
-    let nous_types::synthesis::QueryMsg::EpochScores { topic_id, nonce } = msg else {
-        return Err(StdError::generic_err("the mock answers EpochScores only"));
-    };
-    if Y_BROKEN.may_load(deps.storage, topic_id)?.unwrap_or(false) {
-        return Err(StdError::generic_err("synthesis is broken for this topic"));
-    }
-    let mut s = match Y_SCORES.may_load(deps.storage, (topic_id, nonce))? {
-        Some(s) => s,
-        None => Y_DEFAULT
-            .may_load(deps.storage, topic_id)?
-            .unwrap_or(MockScores {
-                topic_id,
-                nonce,
-                status: ScoresStatus::Pending,
-                inferers: vec![],
-                forecasters: vec![],
-                reputers: vec![],
-                forecasting_task_score: SignedDecimal::zero(),
-                epsilon: Decimal::zero(),
-            }),
-    };
-    if s.status != ScoresStatus::Pending || s.topic_id == topic_id {
-        s.topic_id = topic_id;
-        s.nonce = nonce;
-    }
-    let scores = if s.status == ScoresStatus::Scored {
-        let stakes: ReputerStakesResponse = deps.querier.query_wasm_smart(
-            Y_STAKING.load(deps.storage)?,
-            &StakingQuery::ReputerStakes {
-                topic_id,
-                reputers: s.reputers.iter().map(|r| r.operator.to_string()).collect(),
-                height: None,
-            },
-        )?;
-        let workers = |xs: &[ActorScore]| {
-            xs.iter()
-                .map(|a| WorkerScore {
-                    worker: a.actor_index,
-                    owner: a.owner.clone(),
-                    value: a.score,
-                })
-                .collect()
-        };
-        Some(EpochScores {
-            topic_id: s.topic_id,
-            nonce: s.nonce,
-            inferers: workers(&s.inferers),
-            forecasters: workers(&s.forecasters),
-            forecasting_task: s.forecasting_task_score,
-            reputers: s
-                .reputers
-                .iter()
-                .zip(stakes.stakes)
-                .map(|(a, st)| ReputerScore {
-                    reputer: a.actor_index,
-                    address: a.operator.clone(),
-                    owner: a.owner.clone(),
-                    stake: st.total,
-                    delegated: st.delegated,
-                    score: a.score,
-                    listening_coefficient: SignedDecimal::one(),
-                })
-                .collect(),
-            scored_at: 0,
-            epsilon: s.epsilon,
-        })
-    } else {
-        None
-    };
-    to_json_binary(&EpochScoresResponse {
-        topic_id: s.topic_id,
-        nonce: s.nonce,
-        status: s.status,
-        scores,
-    })
-}
-
-fn mock_synthesis() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        synthesis_exec,
-        registry_exec_inst,
-        synthesis_query,
-    ))
 }
 
 // ---- the contract under test ------------------------------------------------------------
@@ -666,10 +215,10 @@ impl Suite {
         let keeper = api.addr_make("keeper");
         let security = api.addr_make("security");
         let ids = [
-            app.store_code(mock_registry()),
-            app.store_code(mock_vault()),
-            app.store_code(mock_staking()),
-            app.store_code(mock_synthesis()),
+            app.store_code(registry::contract()),
+            app.store_code(fee_vault::contract()),
+            app.store_code(staking::contract()),
+            app.store_code(synthesis::contract()),
         ];
         let names = ["registry", "vault", "staking", "synthesis"];
         let mut addrs = vec![];
@@ -693,10 +242,7 @@ impl Suite {
         } else {
             None
         };
-        let denom = match &token {
-            Some(t) => cw20::Denom::Cw20(t.clone()),
-            None => cw20::Denom::Native(DENOM.into()),
-        };
+        let denom = suite_denom(token.as_ref());
         let rd_id = app.store_code(reward_distribution());
         let contract = app
             .instantiate_contract(
@@ -742,7 +288,7 @@ impl Suite {
         if let Some(t) = suite.token.clone() {
             suite.exec_mock(
                 &suite.vault.clone(),
-                &VaultExec::SetToken {
+                &VaultMockExec::SetToken {
                     token: t.to_string(),
                 },
             );
@@ -753,13 +299,13 @@ impl Suite {
         );
         suite.exec_mock(
             &suite.synthesis.clone(),
-            &SynthesisExec::UseStaking {
+            &SynthesisMockExec::UseStaking {
                 staking: suite.staking.clone(),
             },
         );
         suite.exec_mock(
             &suite.vault.clone(),
-            &VaultExec::SetDrawer {
+            &VaultMockExec::SetDrawer {
                 drawer: suite.contract.to_string(),
             },
         );
@@ -817,7 +363,7 @@ impl Suite {
     pub fn set_stake(&mut self, topic_id: u64, stake: u128) {
         self.exec_mock(
             &self.staking.clone(),
-            &StakingExec::SetTopicStake {
+            &StakingMockExec::SetTopicStake {
                 topic_id,
                 total: Uint128::new(stake),
             },
@@ -833,7 +379,7 @@ impl Suite {
     ) {
         self.exec_mock(
             &self.staking.clone(),
-            &StakingExec::SetReputerStake {
+            &StakingMockExec::SetStake {
                 topic_id,
                 reputer: reputer.to_string(),
                 self_stake: Uint128::new(self_stake),
@@ -845,7 +391,7 @@ impl Suite {
     pub fn set_revenue(&mut self, topic_id: u64, revenue: u128) {
         self.exec_mock(
             &self.vault.clone(),
-            &VaultExec::SetRevenue {
+            &VaultMockExec::SetRevenue {
                 topic_id,
                 revenue: Uint128::new(revenue),
             },
@@ -855,7 +401,7 @@ impl Suite {
     pub fn set_scores(&mut self, topic_id: u64, nonce: Option<u64>, scores: MockScores) {
         self.exec_mock(
             &self.synthesis.clone(),
-            &SynthesisExec::SetScores {
+            &SynthesisMockExec::SetScores {
                 topic_id,
                 nonce,
                 scores,
@@ -897,9 +443,9 @@ impl Suite {
 
     /// Balance of the suite's token (native or cw20).
     pub fn balance(&self, who: &Addr) -> u128 {
-        token_balance(&self.app.wrap(), self.token.as_ref(), who)
+        TestToken(suite_denom(self.token.as_ref()))
+            .balance(&self.app, who)
             .expect("balance answers")
-            .u128()
     }
 
     pub fn totals(&self) -> Totals {
@@ -989,7 +535,7 @@ impl Suite {
             .wrap()
             .query_wasm_smart(
                 &self.staking,
-                &StakingQuery::Deposited {
+                &StakingMockQuery::Deposited {
                     topic_id,
                     reputer: reputer.to_string(),
                 },
