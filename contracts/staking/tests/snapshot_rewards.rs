@@ -182,6 +182,12 @@ impl Model {
         self.s.delegation(1, &self.reputers[r], &self.delegators[d])
     }
 
+    /// Whether staking still stores the (delegator, reputer) record.
+    fn record_exists(&self, d: usize, r: usize) -> bool {
+        let key = (&self.delegators[d], 1u64, &self.reputers[r]);
+        staking::state::DELEGATIONS.has(&*self.s.app.contract_storage(&self.s.staking), key)
+    }
+
     /// Records the payouts of a removal crank.
     fn paid(&mut self, res: &AppResponse) {
         let height = self.s.height();
@@ -283,12 +289,10 @@ impl Model {
         let height = self.s.height();
         match *op {
             Op::Delegate { d, r, amount } => {
-                let fresh = {
-                    let q = self.delegation(d, r);
-                    q.amount.is_zero()
-                        && q.pending_rewards.is_zero()
-                        && q.pending_changes.is_empty()
-                };
+                // a new life (its fraction of a token dropped) only where staking deleted
+                // the record: one emptied by a settle inside this very call keeps its
+                // fraction, although the query already shows it empty
+                let fresh = !self.record_exists(d, r);
                 let (who, rep) = (self.delegators[d].clone(), self.reputers[r].clone());
                 if self.s.delegate(&who, 1, &rep, amount).is_ok() {
                     let p = self.pos.entry((d, r)).or_default();
