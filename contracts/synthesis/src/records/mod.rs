@@ -17,220 +17,23 @@
 //! next worker-window close: a migration writes it from `latest_inference_nonce`).
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Order, SignedDecimal, StdError, Storage, Uint128};
+use cosmwasm_std::{Addr, Order, StdError, Storage, Uint128};
 use cw_storage_plus::Map;
 use nous_types::synthesis::{
-    InferencePath, LatestValue, LossBundle, NetworkInference, NetworkLossesResponse,
-    PercentileValue, ReputerWeight, WithheldValue, WorkerValue,
+    InferencePath, LatestValue, LossBundle, NetworkInference, NetworkLossesResponse, ReputerWeight,
 };
 use nous_types::HeightWindow;
 
 use crate::codec::{RawMap, Reader, Writer};
 use crate::error::ContractError;
 
-fn write_values(w: &mut Writer, values: &[WorkerValue]) {
-    w.list(values, |w, v| {
-        w.u32(v.worker);
-        w.dec(v.value);
-    });
-}
+mod body;
 
-fn read_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractError> {
-    r.list(|r| {
-        Ok(WorkerValue {
-            worker: r.u32()?,
-            value: r.dec()?,
-        })
-    })
-}
-
-fn write_withheld(w: &mut Writer, values: &[WithheldValue]) {
-    w.list(values, |w, v| {
-        w.u32(v.withheld);
-        w.u32(v.forecaster);
-        w.dec(v.value);
-    });
-}
-
-fn read_withheld(r: &mut Reader) -> Result<Vec<WithheldValue>, ContractError> {
-    r.list(|r| {
-        Ok(WithheldValue {
-            withheld: r.u32()?,
-            forecaster: r.u32()?,
-            value: r.dec()?,
-        })
-    })
-}
-
-fn write_error_bars(w: &mut Writer, bars: &[PercentileValue]) {
-    w.list(bars, |w, p| {
-        w.u128(p.percentile.atomics().u128());
-        w.dec(p.value);
-    });
-}
-
-fn read_error_bars(r: &mut Reader) -> Result<Vec<PercentileValue>, ContractError> {
-    r.list(|r| {
-        Ok(PercentileValue {
-            percentile: Decimal::raw(r.u128()?),
-            value: r.dec()?,
-        })
-    })
-}
-
-/// A list of worker values as a loss bundle stores them: the count, then per value the
-/// worker's distance from the previous one (the first from 0) as a zigzag varint (1 byte in
-/// an ascending list) and the raw value as a zigzag varint (~9 bytes for a loss below 4.6),
-/// about half the fixed-width 20 bytes; any order round-trips.
-fn write_compact_values(w: &mut Writer, values: &[WorkerValue]) {
-    w.varint(values.len() as u128);
-    let mut previous = 0u32;
-    for v in values {
-        w.zigzag(i128::from(v.worker) - i128::from(previous));
-        w.zigzag(v.value.atomics().i128());
-        previous = v.worker;
-    }
-}
-
-/// The next id of a delta-coded list.
-fn read_id(r: &mut Reader, previous: u32) -> Result<u32, ContractError> {
-    i128::from(previous)
-        .checked_add(r.zigzag()?)
-        .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| StdError::generic_err("corrupt loss bundle record").into())
-}
-
-/// A list's announced length, trusted only as far as bytes remain (each entry takes two).
-fn read_len(r: &mut Reader) -> Result<usize, ContractError> {
-    usize::try_from(r.varint()?)
-        .ok()
-        .filter(|n| *n <= r.remaining() / 2)
-        .ok_or_else(|| StdError::generic_err("corrupt loss bundle record").into())
-}
-
-fn read_compact_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractError> {
-    let n = read_len(r)?;
-    let mut out = Vec::with_capacity(n);
-    let mut previous = 0u32;
-    for _ in 0..n {
-        let worker = read_id(r, previous)?;
-        out.push(WorkerValue {
-            worker,
-            value: SignedDecimal::raw(r.zigzag()?),
-        });
-        previous = worker;
-    }
-    Ok(out)
-}
-
-/// The withheld pairs the same way, each id delta-coded against its predecessor's.
-fn write_compact_withheld(w: &mut Writer, values: &[WithheldValue]) {
-    w.varint(values.len() as u128);
-    let (mut withheld, mut forecaster) = (0u32, 0u32);
-    for v in values {
-        w.zigzag(i128::from(v.withheld) - i128::from(withheld));
-        w.zigzag(i128::from(v.forecaster) - i128::from(forecaster));
-        w.zigzag(v.value.atomics().i128());
-        (withheld, forecaster) = (v.withheld, v.forecaster);
-    }
-}
-
-fn read_compact_withheld(r: &mut Reader) -> Result<Vec<WithheldValue>, ContractError> {
-    let n = read_len(r)?;
-    let mut out = Vec::with_capacity(n);
-    let (mut withheld, mut forecaster) = (0u32, 0u32);
-    for _ in 0..n {
-        withheld = read_id(r, withheld)?;
-        forecaster = read_id(r, forecaster)?;
-        out.push(WithheldValue {
-            withheld,
-            forecaster,
-            value: SignedDecimal::raw(r.zigzag()?),
-        });
-    }
-    Ok(out)
-}
-
-/// A loss bundle (a reputer's, or the network losses) as stored: varints throughout (see
-/// [`write_compact_values`]).
-pub fn encode_bundle(b: &LossBundle) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.zigzag(b.combined.atomics().i128());
-    w.zigzag(b.naive.atomics().i128());
-    for list in [
-        &b.inferers,
-        &b.forecasters,
-        &b.one_out_inferers,
-        &b.one_out_forecasters,
-        &b.one_in_forecasters,
-    ] {
-        write_compact_values(&mut w, list);
-    }
-    write_compact_withheld(&mut w, &b.one_out_implied);
-    w.into_bytes()
-}
-
-pub fn decode_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
-    let mut r = Reader::new(bytes);
-    let b = LossBundle {
-        combined: SignedDecimal::raw(r.zigzag()?),
-        naive: SignedDecimal::raw(r.zigzag()?),
-        inferers: read_compact_values(&mut r)?,
-        forecasters: read_compact_values(&mut r)?,
-        one_out_inferers: read_compact_values(&mut r)?,
-        one_out_forecasters: read_compact_values(&mut r)?,
-        one_in_forecasters: read_compact_values(&mut r)?,
-        one_out_implied: read_compact_withheld(&mut r)?,
-    };
-    r.end()?;
-    Ok(b)
-}
-
-/// The fixed-width bundle format before [`encode_bundle`]'s (16-byte values, 4-byte ids
-/// and list lengths), read by `migrate`.
-fn decode_fixed_width_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
-    let mut r = Reader::new(bytes);
-    let b = LossBundle {
-        combined: r.dec()?,
-        naive: r.dec()?,
-        inferers: read_values(&mut r)?,
-        forecasters: read_values(&mut r)?,
-        one_out_inferers: read_values(&mut r)?,
-        one_out_forecasters: read_values(&mut r)?,
-        one_in_forecasters: read_values(&mut r)?,
-        one_out_implied: read_withheld(&mut r)?,
-    };
-    r.end()?;
-    Ok(b)
-}
-
-/// `migrate`: rewrites the stored bundle bodies and network-loss bodies from the
-/// fixed-width format into [`encode_bundle`]'s (every record at once: nothing is deployed
-/// yet, and bundles live only until their nonce is pruned); a body that already reads in
-/// the current format is left alone, so migrating twice changes nothing. Returns the
-/// number converted.
-pub fn migrate_bundle_bodies(storage: &mut dyn Storage) -> Result<usize, ContractError> {
-    let mut converted = 0;
-    for namespace in [&b"bundle_body"[..], b"net_losses_body"] {
-        let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
-        start.extend_from_slice(namespace);
-        let mut end = start.clone();
-        end.push(0xff);
-        let old: Vec<(Vec<u8>, Vec<u8>)> = storage
-            .range(Some(&start), Some(&end), Order::Ascending)
-            .collect();
-        for (key, value) in old {
-            // already in the current format (a second migrate, or a body written since)
-            if decode_bundle(&value).is_ok() {
-                continue;
-            }
-            let bundle = decode_fixed_width_bundle(&value)?;
-            storage.set(&key, &encode_bundle(&bundle));
-            converted += 1;
-        }
-    }
-    Ok(converted)
-}
+pub use body::migrate_bundle_bodies;
+use body::{
+    decode_bundle, encode_bundle, read_error_bars, read_values, read_withheld, write_error_bars,
+    write_values, write_withheld,
+};
 
 // ---------------------------------------------------------------- network inference
 
@@ -538,6 +341,8 @@ pub fn load_network_losses(
 mod tests {
     use super::*;
     use cosmwasm_std::testing::MockStorage;
+    use cosmwasm_std::{Decimal, SignedDecimal};
+    use nous_types::synthesis::{PercentileValue, WithheldValue, WorkerValue};
 
     fn v(worker: u32, raw: i128) -> WorkerValue {
         WorkerValue {

@@ -16,13 +16,15 @@
 //! consumers and reward-distribution. Extend them; keep these shapes.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{
-    to_json_binary, Addr, CosmosMsg, Decimal, QuerierWrapper, SignedDecimal, StdResult, Uint128,
-    WasmMsg,
-};
+use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, SignedDecimal, Uint128, WasmMsg};
 
 use crate::clock::{EpochClock, HeightWindow};
 use crate::topic_registry::{Registration, Role};
+
+mod handle;
+mod scores;
+pub use handle::SynthesisContract;
+pub use scores::{EpochScores, EpochScoresResponse, ReputerScore, ScoresStatus, WorkerScore};
 
 /// Largest absolute value accepted for an inference, a forecast element or a loss, in whole
 /// units (equal to `nous_math::params::MAX_ABS_VALUE`, which the contract checks with): it
@@ -480,74 +482,6 @@ pub struct NetworkLossesResponse {
     pub reputers: Vec<ReputerWeight>,
 }
 
-/// One worker's instant score in one class (MATH.md §7.1–7.2), with the owner its reward
-/// is credited to (the registration's owner when the payload was submitted).
-#[cw_serde]
-pub struct WorkerScore {
-    pub worker: u32,
-    pub owner: Addr,
-    pub value: SignedDecimal,
-}
-
-/// One reputer's instant score (MATH.md §7.3) with everything its reward needs: who is
-/// paid and the stake synthesis weighted its losses with.
-#[cw_serde]
-pub struct ReputerScore {
-    pub reputer: u32,
-    /// The operator key that submitted (the address staking knows).
-    pub address: Addr,
-    /// The registration's owner when the bundle was submitted: receives the reputer's part.
-    pub owner: Addr,
-    /// Total stake (self + delegated) as of the reputer window's first block (§5, §8.2).
-    pub stake: Uint128,
-    /// The delegated part of `stake` in the same snapshot (§8.7: the delegators' share).
-    pub delegated: Uint128,
-    pub score: SignedDecimal,
-    /// Listening coefficient after this epoch's update (read by the next epoch).
-    pub listening_coefficient: SignedDecimal,
-}
-
-/// Where synthesis is with an epoch's scores.
-#[cw_serde]
-#[derive(Copy, Eq)]
-pub enum ScoresStatus {
-    /// The reputer window has not been closed/scored yet: settlement waits.
-    Pending,
-    /// Closed with nothing to score (no inference, or no usable loss report): no rewards.
-    Empty,
-    /// Scored: `scores` is final.
-    Scored,
-}
-
-/// The answer to `QueryMsg::EpochScores`.
-#[cw_serde]
-pub struct EpochScoresResponse {
-    pub topic_id: u64,
-    pub nonce: u64,
-    pub status: ScoresStatus,
-    /// `Some` exactly when `status` is `Scored`.
-    pub scores: Option<EpochScores>,
-}
-
-/// Instant scores of one scored nonce (MATH.md §7), read by reward-distribution: each list
-/// in ascending actor index.
-#[cw_serde]
-pub struct EpochScores {
-    pub topic_id: u64,
-    pub nonce: u64,
-    pub inferers: Vec<WorkerScore>,
-    /// Forecasters that had an implied inference.
-    pub forecasters: Vec<WorkerScore>,
-    /// Forecasting-task score `T_i = L⁻ − L`.
-    pub forecasting_task: SignedDecimal,
-    pub reputers: Vec<ReputerScore>,
-    /// Height of the block that closed the reputer window.
-    pub scored_at: u64,
-    /// The topic's ε (MATH.md §8.1) when the epoch was scored: reward-distribution settles
-    /// the epoch with it, whatever the creator sets afterwards.
-    pub epsilon: Decimal,
-}
-
 #[cw_serde]
 pub struct ScoreEmaResponse {
     pub topic_id: u64,
@@ -556,120 +490,4 @@ pub struct ScoreEmaResponse {
     /// `None` for an actor never scored nor passed over.
     pub value: Option<SignedDecimal>,
     pub updated_at: u64,
-}
-
-/// `QueryMsg::EpochScores` alone (the same JSON): a caller that sends only this query does
-/// not link the serializer of every `QueryMsg` variant into its artifact.
-#[cw_serde]
-enum EpochScoresQuery {
-    EpochScores { topic_id: u64, nonce: u64 },
-}
-
-/// Typed handle on a deployed synthesis contract.
-#[cw_serde]
-pub struct SynthesisContract(pub Addr);
-
-impl SynthesisContract {
-    pub fn addr(&self) -> &Addr {
-        &self.0
-    }
-
-    /// The newest network inference of a topic; errors when older than `max_age` blocks.
-    pub fn latest_network_inference(
-        &self,
-        querier: &QuerierWrapper,
-        topic_id: u64,
-        max_age: Option<u64>,
-    ) -> StdResult<NetworkInferenceResponse> {
-        querier.query_wasm_smart(
-            &self.0,
-            &QueryMsg::LatestNetworkInference { topic_id, max_age },
-        )
-    }
-
-    /// The compact read of a topic's newest network inference.
-    pub fn latest_value(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<LatestValue> {
-        querier.query_wasm_smart(&self.0, &QueryMsg::LatestValue { topic_id })
-    }
-
-    /// The compact reads of up to `MAX_LATEST_VALUES` topics, in the order asked.
-    pub fn latest_values(
-        &self,
-        querier: &QuerierWrapper,
-        topic_ids: Vec<u64>,
-    ) -> StdResult<LatestValuesResponse> {
-        querier.query_wasm_smart(&self.0, &QueryMsg::LatestValues { topic_ids })
-    }
-
-    pub fn network_inference(
-        &self,
-        querier: &QuerierWrapper,
-        topic_id: u64,
-        nonce: u64,
-    ) -> StdResult<NetworkInferenceResponse> {
-        querier.query_wasm_smart(&self.0, &QueryMsg::NetworkInference { topic_id, nonce })
-    }
-
-    pub fn scores(
-        &self,
-        querier: &QuerierWrapper,
-        topic_id: u64,
-        nonce: u64,
-    ) -> StdResult<EpochScores> {
-        querier.query_wasm_smart(&self.0, &QueryMsg::Scores { topic_id, nonce })
-    }
-
-    /// Status and, once scored, the scores of a nonce (what reward-distribution settles).
-    pub fn epoch_scores(
-        &self,
-        querier: &QuerierWrapper,
-        topic_id: u64,
-        nonce: u64,
-    ) -> StdResult<EpochScoresResponse> {
-        querier.query_wasm_smart(&self.0, &EpochScoresQuery::EpochScores { topic_id, nonce })
-    }
-
-    /// The registry's notice that the registration of (`topic_id`, `role`, `operator`) is
-    /// now `registration` (`None`: removed).
-    pub fn sync_registration_msg(
-        &self,
-        topic_id: u64,
-        role: Role,
-        operator: &Addr,
-        registration: Option<Registration>,
-    ) -> StdResult<CosmosMsg> {
-        Ok(WasmMsg::Execute {
-            contract_addr: self.0.to_string(),
-            msg: to_json_binary(&ExecuteMsg::SyncRegistration {
-                topic_id,
-                role,
-                operator: operator.to_string(),
-                registration,
-            })?,
-            funds: vec![],
-        }
-        .into())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The narrow query reward-distribution sends is the contract's own variant on the wire.
-    #[test]
-    fn the_narrow_scores_query_is_the_query_msg_variant() {
-        let narrow = EpochScoresQuery::EpochScores {
-            topic_id: 3,
-            nonce: 9,
-        };
-        let full = QueryMsg::EpochScores {
-            topic_id: 3,
-            nonce: 9,
-        };
-        assert_eq!(
-            cosmwasm_std::to_json_vec(&narrow).unwrap(),
-            cosmwasm_std::to_json_vec(&full).unwrap()
-        );
-    }
 }
