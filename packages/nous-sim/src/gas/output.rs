@@ -37,7 +37,10 @@ fn explanation(kind: &str) -> &'static str {
             "steady state: regrets, one-out losses and score EMAs of every worker are live after 15+ nonces (the model measures the third nonce), and a third reputer's bundle"
         }
         "settlement of one epoch" => {
-            "the model charges 60,000 for each of its 10 instance loads; wasmd charges 2,000 for a contract already loaded in the transaction, and a settlement calls and queries its peers several times; the model's epoch also writes the month's emission record"
+            "the model charges 60,000 for each of its 7 instance loads; wasmd charges 2,000 for a contract already loaded in the transaction, and a settlement calls and queries its peers several times; the model's epoch also writes the month's emission record"
+        }
+        "close of a worker window" => {
+            "the model measures a topic's first nonce, whose close reads the registry's parameters (two queries: 120,000 in the model); later closes skip them while the registry's parameter version is unchanged"
         }
         "add stake" => {
             "staking queries the registry twice: the model charges 60,000 for the second load, wasmd 2,000 (already loaded in this transaction)"
