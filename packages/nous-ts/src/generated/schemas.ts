@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "30b94b8618f4221c13265fd5997511968e6025cf369edabcfc48157a0fdc18f0"
+    "sha256": "29277bf51b9d4b38b45a431dec6ba376f994dcbf965602ecf3e8823ffcfd2d2f"
   },
   {
     "contract": "reward-distribution",

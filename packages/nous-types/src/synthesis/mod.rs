@@ -256,8 +256,9 @@ pub struct ConfigResponse {
     pub reward_distribution: Option<Addr>,
 }
 
-/// Topic parameters synthesis caches (refreshed at every worker-window close; the clock is
-/// fixed at first use, because changing it would remap nonces).
+/// Topic parameters synthesis caches (re-read at a worker-window close when the registry's
+/// parameter version moved; the clock is fixed at first use, because changing it would remap
+/// nonces).
 #[cw_serde]
 pub struct CachedTopicParams {
     pub p_norm: Decimal,
