@@ -18,9 +18,7 @@ pub fn clones_over_one_identity(run: &Run, progress: &ProgressBar) -> Result<Opt
     let Some((at, spec)) = sc.inferers.iter().enumerate().find(|(_, i)| i.clones > 1) else {
         return Ok(None);
     };
-    let together: u128 = (1..=spec.clones)
-        .map(|c| claimed(run, &format!("{}-{}", spec.name, c)))
-        .sum();
+    let together: u128 = spec.identities().iter().map(|n| claimed(run, n)).sum();
     let mut alone: Scenario = sc.clone();
     if let Some(i) = alone.inferers.get_mut(at) {
         i.clones = 1;

@@ -201,6 +201,19 @@ pub struct DelegatorSpec {
     pub amount: u128,
 }
 
+impl InfererSpec {
+    /// The account names of this inferer: its name, or `name-1` … `name-N` for `N` clones.
+    pub fn identities(&self) -> Vec<String> {
+        if self.clones > 1 {
+            (1..=self.clones)
+                .map(|c| format!("{}-{}", self.name, c))
+                .collect()
+        } else {
+            vec![self.name.clone()]
+        }
+    }
+}
+
 impl Scenario {
     pub fn default_scenario() -> Scenario {
         Scenario::parse(DEFAULT_TOML).expect("the built-in scenario parses")

@@ -47,12 +47,8 @@ pub fn roster(sc: &Scenario) -> Roster {
     let mut actors: Vec<Actor> = vec![];
     let mut inferers: Vec<(&'static str, usize)> = vec![];
     for (i, spec) in sc.inferers.iter().enumerate() {
-        for c in 0..spec.clones.max(1) {
-            let name = if spec.clones > 1 {
-                leak(&format!("{}-{}", spec.name, c + 1))
-            } else {
-                leak(&spec.name)
-            };
+        for identity in spec.identities() {
+            let name = leak(&identity);
             inferers.push((name, i));
             actors.push(Actor {
                 name,

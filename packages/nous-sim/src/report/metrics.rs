@@ -31,13 +31,7 @@ pub fn distinct_models(sc: &Scenario) -> BTreeSet<String> {
     sc.inferers
         .iter()
         .filter(|i| !matches!(i.model, Model::Copycat { .. }))
-        .map(|i| {
-            if i.clones > 1 {
-                format!("{}-1", i.name)
-            } else {
-                i.name.clone()
-            }
-        })
+        .filter_map(|i| i.identities().into_iter().next())
         .collect()
 }
 

@@ -40,9 +40,7 @@ pub fn questions(run: &Run) -> String {
             );
         }
         if i.clones > 1 {
-            let total: u128 = (1..=i.clones)
-                .map(|c| got(&format!("{}-{}", i.name, c)))
-                .sum();
+            let total: u128 = i.identities().iter().map(|n| got(n)).sum();
             let _ = writeln!(
                 s,
                 "     {} clones of {} earned {} together = {:.2}x the median inferer",
