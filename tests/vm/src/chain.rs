@@ -11,7 +11,7 @@
 //! and what a chain adds on top (coins moved, wasmd's charge for contract events).
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -50,9 +50,8 @@ type VmCache = Cache<MockApi, CountingStorage, ChainQuerier>;
 fn cache() -> &'static VmCache {
     static CACHE: OnceLock<VmCache> = OnceLock::new();
     CACHE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("nous-vm-cache-{}", std::process::id()));
         let options = CacheOptions::new(
-            dir,
+            cache_dir(),
             capabilities_from_csv(CAPABILITIES),
             Size::mebi(200),
             Size::mebi(32),
@@ -60,6 +59,29 @@ fn cache() -> &'static VmCache {
         // SAFETY: the cache folder is private to this process.
         unsafe { Cache::new(options) }.expect("VM cache")
     })
+}
+
+/// This process's folder under `<tmp>/nous-vm-cache/`. The cache lives in a static and is
+/// never dropped, so each test process leaves its folder (~50 MB) behind: the folders of
+/// processes that have exited are removed here (where `/proc` tells which are alive).
+fn cache_dir() -> PathBuf {
+    let parent = std::env::temp_dir().join("nous-vm-cache");
+    let own = std::process::id();
+    if Path::new("/proc/self").exists() {
+        for entry in std::fs::read_dir(&parent).into_iter().flatten().flatten() {
+            let pid = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok());
+            if let Some(pid) = pid {
+                if pid != own && !Path::new("/proc").join(pid.to_string()).exists() {
+                    // Another process may be removing it too; whatever is left goes next time.
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+    }
+    parent.join(own.to_string())
 }
 
 /// `artifacts/` of the workspace.
