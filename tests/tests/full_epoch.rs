@@ -16,17 +16,17 @@ use cw_multi_test::Executor;
 use nous_math::consensus::listening_coefficients;
 use nous_math::epoch::{reward_payouts, reward_split, RewardState};
 use nous_math::inference::synthesize;
-use nous_math::losses::{network_losses, ReputerLosses, ReputerReport};
+use nous_math::losses::{listened_network_losses, network_losses, ReputerLosses, ReputerReport};
 use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
 use nous_math::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
 use nous_math::sortition::score_ema;
 use nous_math::stats::quantile;
-use nous_math::{Fixed, Params};
+use nous_math::{Fixed, Params, Rules};
 use nous_tests::{attr, topic_params, Suite, SuiteBuilder};
 use nous_types::reward_distribution as rd;
 use nous_types::staking as st;
 use nous_types::synthesis::*;
-use nous_types::topic_registry::Role;
+use nous_types::topic_registry::{Role, TopicParams};
 use reward_distribution::maths as rmaths;
 
 const INFERERS: [&str; 8] = [
@@ -242,6 +242,8 @@ struct Checked {
     conservation: usize,
     isolation: usize,
     unscorable: usize,
+    /// Epochs whose listened network losses differ from the stake-weighted ones.
+    listening_moved_losses: usize,
 }
 
 const CLASSES: [ActorClass; 3] = [
@@ -400,7 +402,17 @@ impl SynthShadow {
                 },
             );
         }
-        let losses = network_losses(&reports, &p).unwrap();
+        let cons = listening_coefficients(&reports, &self.listening, &p).unwrap();
+        self.listening = cons.coefficients.clone();
+        let losses = if p.rules.listened_network_losses {
+            let listened = listened_network_losses(&reports, &cons.coefficients, &p).unwrap();
+            if listened != network_losses(&reports, &p).unwrap() {
+                c.listening_moved_losses += 1;
+            }
+            listened
+        } else {
+            network_losses(&reports, &p).unwrap()
+        };
         let before = self.regrets.clone();
         let mut after = update_regrets(&losses, &before, p.alpha_regret).unwrap();
         let x = experienced_regrets(
@@ -419,8 +431,6 @@ impl SynthShadow {
         let ti = inferer_scores(&losses).unwrap();
         let tf = forecaster_scores(&losses).unwrap();
         let task = forecasting_task_score(&losses).unwrap();
-        let cons = listening_coefficients(&reports, &self.listening, &p).unwrap();
-        self.listening = cons.coefficients.clone();
 
         let gl = &got_losses.losses;
         assert_eq!(f(gl.combined), losses.combined, "{ctx}: network loss");
@@ -596,6 +606,8 @@ impl RewardShadow {
         let mut rp = Params::chain_defaults();
         params.rewards.apply(&mut rp).unwrap();
         rp.epsilon_topic = fxd(topic_rec.params.epsilon);
+        // the registry's topic, not the scores record: the record must carry the same rules
+        rp.rules = topic_rec.params.rules;
         let split = match reward_split(
             &scored(&scores.inferers),
             &scored(&scores.forecasters),
@@ -776,6 +788,8 @@ struct Options {
     /// everything and is paid out), and just before the keeper returns mallory delegates a
     /// large amount to rep0 (issue 10, F1).
     late_delegation: bool,
+    /// The rules of every topic.
+    rules: Rules,
 }
 
 struct Run {
@@ -820,11 +834,12 @@ fn run_world(o: Options) -> Run {
     let mut s = b.build();
     let mut c = Checked::default();
     s.assert_conservation();
+    let params = TopicParams {
+        rules: o.rules,
+        ..topic_params(LEN, WINDOW, LAG)
+    };
     let topics: Vec<u64> = (0..3)
-        .map(|_| {
-            s.create_topic("creator", topic_params(LEN, WINDOW, LAG))
-                .unwrap()
-        })
+        .map(|_| s.create_topic("creator", params.clone()).unwrap())
         .collect();
     // a fourth topic is registered but never activated: synthesis refuses it
     let idle = s
@@ -1208,6 +1223,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
         silent_from: None,
         max_epochs_per_call: None,
         late_delegation: false,
+        rules: Rules::REFERENCE,
     });
     let c = &on_time.checked;
     eprintln!("on time: {c:?}");
@@ -1233,6 +1249,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
             silent_from: Some(7),
             max_epochs_per_call: Some(cap),
             late_delegation: false,
+            rules: Rules::REFERENCE,
         });
         eprintln!(
             "late, cap {cap}: {:?} settle calls {:?}",
@@ -1265,6 +1282,37 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
     }
 }
 
+/// The same world with every topic under every improved switch: synthesis's inferences, losses,
+/// scores and coefficients and reward-distribution's payouts still equal the maths run by
+/// the test on the same inputs (which now runs the improved branches), and every epoch is
+/// scored and settled.
+#[test]
+fn full_epochs_match_the_maths_with_every_improved_switch_on() {
+    let mut run = run_world(Options {
+        silent_from: None,
+        max_epochs_per_call: None,
+        late_delegation: false,
+        rules: Rules::EVERY_SWITCH,
+    });
+    let c = &run.checked;
+    let scored = (LAST_NONCE - ACTIVATE_EPOCH + 1) as usize * 3;
+    assert_eq!(c.inferences, scored);
+    assert_eq!(c.losses, scored);
+    assert_eq!(c.scores, scored);
+    assert_eq!(c.rewarded_epochs, scored - c.unscorable);
+    // the rules changed the numbers (the reference-mode figures would not match)
+    assert!(c.listening_moved_losses > 0, "{c:?}");
+    for t in &run.topics {
+        let scores = run.s.scores(*t, LAST_NONCE).unwrap();
+        assert_eq!(
+            scores.rules,
+            Rules::EVERY_SWITCH,
+            "the record carries the topic's rules"
+        );
+    }
+    claims_are_payable(&mut run);
+}
+
 /// Issue 10, F1, across the whole suite: the keeper is silent for six epochs. Meanwhile
 /// del0, rep0's only delegator in the first topic, leaves (undelegates everything and is
 /// paid out); just before the keeper's `Settle`, mallory delegates a million tokens to
@@ -1278,6 +1326,7 @@ fn a_late_delegator_gets_nothing_and_a_leaver_keeps_its_rewards() {
         silent_from: Some(7),
         max_epochs_per_call: None,
         late_delegation: true,
+        rules: Rules::REFERENCE,
     });
     assert_eq!(
         run.checked.rewarded_epochs,

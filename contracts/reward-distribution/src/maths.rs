@@ -17,7 +17,7 @@ use cosmwasm_std::Decimal;
 use nous_math::convert::as_18_decimals;
 use nous_math::rewards;
 use nous_math::topic::{self, TopicEntry};
-use nous_math::{emission, Fixed, MathResult, Params};
+use nous_math::{emission, Fixed, MathResult, Params, Rules};
 use nous_types::params::RewardParams;
 
 // ---- §9 topic weight and topic reward -------------------------------------------------
@@ -30,10 +30,16 @@ pub fn reward_params(rewards: &RewardParams) -> MathResult<Params> {
     Ok(p)
 }
 
-/// [`reward_params`] with the ε (§8.1) an epoch was scored with: the reward step's set.
-pub fn epoch_reward_params(rewards: &RewardParams, epsilon: Decimal) -> MathResult<Params> {
+/// [`reward_params`] with the ε (§8.1) and the rules an epoch was scored with: the reward
+/// step's set.
+pub fn epoch_reward_params(
+    rewards: &RewardParams,
+    epsilon: Decimal,
+    rules: Rules,
+) -> MathResult<Params> {
     let mut p = reward_params(rewards)?;
     p.epsilon_topic = Fixed::try_from(epsilon)?;
+    p.rules = rules;
     Ok(p)
 }
 

@@ -24,5 +24,6 @@ pub fn maths_params(
     p.alpha_regret = Fixed::try_from(t.alpha_regret)?;
     p.merit_sortition_alpha = Fixed::try_from(t.merit_sortition_alpha)?;
     p.active_quantile = Fixed::try_from(quantile)?;
+    p.rules = t.rules;
     Ok(p)
 }

@@ -10,6 +10,7 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{from_json, to_json_vec, Addr, Order, SignedDecimal, Storage, Uint128};
 use cosmwasm_std::{Decimal, DepsMut};
+use nous_math::Rules;
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{EpochScores, ReputerScore, WorkerScore, WorkerValue};
 
@@ -114,6 +115,7 @@ pub fn migrate_scores(deps: &mut DepsMut) -> Result<u64, ContractError> {
             reputers,
             scored_at: old.scored_at,
             epsilon: old.epsilon,
+            rules: Rules::REFERENCE,
         };
         deps.storage.set(&raw_key, &to_json_vec(&new)?);
         converted += 1;

@@ -228,6 +228,7 @@ mod tests {
                 max_reputers: 2,
                 max_elements_per_forecast: 2,
                 required_minimum_stake: Uint128::zero(),
+                rules: Default::default(),
             },
             params_read_at: 0,
             worker_closed_below: 0,

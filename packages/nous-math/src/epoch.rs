@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use crate::consensus::{listening_coefficients, ConsensusOutcome};
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
-use crate::losses::{network_losses, NetworkLosses, ReputerReport};
+use crate::losses::{listened_network_losses, network_losses, NetworkLosses, ReputerReport};
 use crate::params::Params;
 use crate::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
 use crate::rewards::{
-    class_budgets, class_reward_split, forecasting_utility, payout, reputer_reward_fractions,
-    score_sample, smoothed_entropy, worker_reward_fractions, ClassBudgets, ClassSplit, Payout,
+    class_budgets, class_reward_split, floored_worker_reward_fractions, forecasting_utility,
+    payout, reputer_reward_fractions, score_sample, smoothed_entropy, worker_reward_fractions,
+    ClassBudgets, ClassSplit, Payout,
 };
 use crate::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
 use crate::sortition::score_ema;
@@ -46,7 +47,12 @@ pub fn loss_epoch(
     params: &Params,
 ) -> MathResult<LossEpochOutcome> {
     params.validate()?;
-    let losses = network_losses(reports, params)?;
+    let consensus = listening_coefficients(reports, listening, params)?;
+    let losses = if params.rules.listened_network_losses {
+        listened_network_losses(reports, &consensus.coefficients, params)?
+    } else {
+        network_losses(reports, params)?
+    };
     let mut new = update_regrets(&losses, regrets, params.alpha_regret)?;
     let experienced = experienced_regrets(
         regrets,
@@ -62,7 +68,7 @@ pub fn loss_epoch(
         inferer_scores: inferer_scores(&losses)?,
         forecaster_scores: forecaster_scores(&losses)?,
         forecasting_task_score: forecasting_task_score(&losses)?,
-        consensus: listening_coefficients(reports, listening, params)?,
+        consensus,
         regrets: new,
         losses,
     })
@@ -237,7 +243,12 @@ pub fn reward_split(
         score_sample(&h, max)
     };
     let si = sample(inferer_scores, &state.inferer_score_history);
-    let inferer_fractions = worker_reward_fractions(
+    let fractions = if params.rules.zero_floor_rewards {
+        floored_worker_reward_fractions
+    } else {
+        worker_reward_fractions
+    };
+    let inferer_fractions = fractions(
         inferer_scores,
         &si,
         params.p_reward_inference,
@@ -245,7 +256,7 @@ pub fn reward_split(
         params.epsilon_topic,
     )?;
     let sf = sample(forecaster_scores, &state.forecaster_score_history);
-    let forecaster_fractions = worker_reward_fractions(
+    let forecaster_fractions = fractions(
         forecaster_scores,
         &sf,
         params.p_reward_forecast,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::error::MathResult;
 use crate::fixed::Fixed;
 use crate::params::Params;
-use crate::stats::median;
+use crate::stats::{median, WeightedMean};
 use crate::weights::regret_weights;
 
 /// One forecast: its elements `(inferer id, forecasted loss F_jk)` in
@@ -89,17 +89,30 @@ pub fn forecast_implied_inference(
         for (j, f) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
             latest.insert(*j, *f);
         }
-        let implied_regret: BTreeMap<u32, Fixed> = latest
-            .iter()
-            .map(|(j, f)| Ok((*j, prev_network_loss.checked_sub(*f)?)))
-            .collect::<MathResult<_>>()?;
         // σ and r_max are pooled over the named inferers in scope only, so the
         // weights of the others in scope (never used) are not evaluated
         let pool: Vec<u32> = scope
             .iter()
             .copied()
-            .filter(|j| implied_regret.contains_key(j))
+            .filter(|j| latest.contains_key(j))
             .collect();
+        // the regrets are measured from L_{i−1}, or (improved rules) from the pool's own
+        // mean forecast, which makes them shift-invariant
+        let anchor = if params.rules.centred_forecast_regrets && !pool.is_empty() {
+            let mut mean = WeightedMean::default();
+            for j in &pool {
+                if let Some(f) = latest.get(j) {
+                    mean.add(1, *f)?;
+                }
+            }
+            mean.mean()?.unwrap_or(prev_network_loss)
+        } else {
+            prev_network_loss
+        };
+        let implied_regret: BTreeMap<u32, Fixed> = latest
+            .iter()
+            .map(|(j, f)| Ok((*j, anchor.checked_sub(*f)?)))
+            .collect::<MathResult<_>>()?;
         if pool.is_empty() {
             // every element names a withheld inferer: no weight anywhere
             BTreeMap::new()

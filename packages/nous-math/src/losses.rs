@@ -6,6 +6,7 @@ use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::params::{check_value, Params};
 use crate::stats::WeightedMean;
+use crate::wide::U256;
 
 /// One reputer's report for an epoch; a missing entry is `None` / absent.
 /// Ids: inferers and forecasters have separate id spaces.
@@ -178,22 +179,66 @@ pub fn network_losses(
     reports: &BTreeMap<u32, ReputerReport>,
     params: &Params,
 ) -> MathResult<NetworkLosses> {
+    let (_, kept) = stake_weighted(reports, params)?;
+    weighted_losses(&kept)
+}
+
+/// §6.1 under the improved rules ([`crate::Rules::listened_network_losses`]): each
+/// reputer weighs `a·S`, its stake weight times its listening coefficient (absent: 1).
+/// Should no reputer be listened to at all, the stakes alone weigh (as in the reference).
+pub fn listened_network_losses(
+    reports: &BTreeMap<u32, ReputerReport>,
+    coefficients: &BTreeMap<u32, Fixed>,
+    params: &Params,
+) -> MathResult<NetworkLosses> {
+    let (ids, kept) = stake_weighted(reports, params)?;
+    let listened = ids
+        .iter()
+        .zip(&kept)
+        .map(|(m, (w, losses))| {
+            let a = coefficients.get(m).copied().unwrap_or(Fixed::ONE);
+            let a = u128::try_from(a.raw()).map_err(|_| MathError::InvalidSign("listening"))?;
+            // w ≤ 10^28 and a ≤ 10^18: w·a/10^18 in 256 bits, floored
+            let (weight, _) = U256::mul(*w, a)
+                .div_rem_u128(Fixed::SCALE as u128)
+                .ok_or(MathError::Overflow)?;
+            Ok((weight.to_u128().ok_or(MathError::Overflow)?, *losses))
+        })
+        .collect::<MathResult<Vec<_>>>()?;
+    if listened.iter().all(|(w, _)| *w == 0) {
+        return weighted_losses(&kept);
+    }
+    weighted_losses(&listened)
+}
+
+/// The reports above the stake gate, validated, as (id, ([`stake_weights`] weight, losses)).
+#[allow(clippy::type_complexity)]
+fn stake_weighted<'a>(
+    reports: &'a BTreeMap<u32, ReputerReport>,
+    params: &Params,
+) -> MathResult<(Vec<u32>, Vec<(u128, &'a ReputerLosses)>)> {
+    let mut ids = Vec::new();
     let mut stakes = Vec::new();
     let mut kept: Vec<&ReputerLosses> = Vec::new();
-    for r in reports.values() {
+    for (m, r) in reports {
         r.losses.validate()?;
         if r.stake < params.required_minimum_stake {
             continue;
         }
+        ids.push(*m);
         stakes.push(r.stake);
         kept.push(&r.losses);
     }
-    let kept: Vec<(u128, &ReputerLosses)> =
-        stake_weights(&stakes).0.into_iter().zip(kept).collect();
+    let kept = stake_weights(&stakes).0.into_iter().zip(kept).collect();
+    Ok((ids, kept))
+}
+
+/// Entry-by-entry weighted means of the reports.
+fn weighted_losses(kept: &[(u128, &ReputerLosses)]) -> MathResult<NetworkLosses> {
     let scalar =
         |get: fn(&ReputerLosses) -> Option<Fixed>, what: &'static str| -> MathResult<Fixed> {
             let mut mean = WeightedMean::default();
-            for (s, rep) in &kept {
+            for (s, rep) in kept {
                 if let Some(v) = get(rep) {
                     mean.add(*s, v)?;
                 }
@@ -206,11 +251,11 @@ pub fn network_losses(
             "network loss: no stake behind the combined loss",
         )?,
         naive: scalar(|r| r.naive, "network loss: no stake behind the naive loss")?,
-        inferer: weighted(&kept, |r| &r.inferer)?,
-        forecaster: weighted(&kept, |r| &r.forecaster)?,
-        one_out_inferer: weighted(&kept, |r| &r.one_out_inferer)?,
-        one_out_forecaster: weighted(&kept, |r| &r.one_out_forecaster)?,
-        one_in: weighted(&kept, |r| &r.one_in)?,
-        one_out_inferer_forecaster: weighted(&kept, |r| &r.one_out_inferer_forecaster)?,
+        inferer: weighted(kept, |r| &r.inferer)?,
+        forecaster: weighted(kept, |r| &r.forecaster)?,
+        one_out_inferer: weighted(kept, |r| &r.one_out_inferer)?,
+        one_out_forecaster: weighted(kept, |r| &r.one_out_forecaster)?,
+        one_in: weighted(kept, |r| &r.one_in)?,
+        one_out_inferer_forecaster: weighted(kept, |r| &r.one_out_inferer_forecaster)?,
     })
 }

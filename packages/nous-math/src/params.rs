@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
+use crate::rules::Rules;
 
 /// Largest magnitude accepted for an inference, a forecast element, a
 /// reported loss and the previous network loss: 10^9. With it every sum,
@@ -236,6 +237,9 @@ pub struct Params {
     pub min_epoch_length: u64,
     /// Base units; reputers below it are ignored (§2.1, §6.1).
     pub required_minimum_stake: u128,
+    /// The topic's rules (reference or improved, switch by switch).
+    #[serde(default)]
+    pub rules: Rules,
 }
 
 impl Params {
@@ -279,6 +283,7 @@ impl Params {
             blocks_per_month: BLOCKS_PER_MONTH,
             min_epoch_length: 12,
             required_minimum_stake: 10_000,
+            rules: Rules::REFERENCE,
         }
     }
 

@@ -46,6 +46,32 @@ pub fn worker_reward_fractions(
     c: Fixed,
     epsilon: Fixed,
 ) -> MathResult<BTreeMap<u32, Fixed>> {
+    reward_fractions(scores, sample, p, c, epsilon, false)
+}
+
+/// §8.1 under the improved rules ([`crate::Rules::zero_floor_rewards`]):
+/// `M_x = max(0, φ_p(T_x/(σ+ε)) − φ_p(0))`, so a score of zero or less earns nothing and
+/// the map stays continuous at zero. With `σ < ε` the positive scores share equally. A
+/// class without a positive score gets zero fractions (it pays nothing, as a reputer class
+/// of zero terms does).
+pub fn floored_worker_reward_fractions(
+    scores: &BTreeMap<u32, Fixed>,
+    sample: &[Fixed],
+    p: Fixed,
+    c: Fixed,
+    epsilon: Fixed,
+) -> MathResult<BTreeMap<u32, Fixed>> {
+    reward_fractions(scores, sample, p, c, epsilon, true)
+}
+
+fn reward_fractions(
+    scores: &BTreeMap<u32, Fixed>,
+    sample: &[Fixed],
+    p: Fixed,
+    c: Fixed,
+    epsilon: Fixed,
+    zero_floor: bool,
+) -> MathResult<BTreeMap<u32, Fixed>> {
     check_count(scores.len(), "number of scored workers")?;
     if scores.is_empty() {
         return Ok(BTreeMap::new());
@@ -55,17 +81,34 @@ pub fn worker_reward_fractions(
     } else {
         Fixed::ZERO
     };
+    let earns = |t: &Fixed| !zero_floor || t.is_positive();
     if sigma < epsilon {
-        let ones: BTreeMap<u32, Fixed> = scores.keys().map(|x| (*x, Fixed::ONE)).collect();
+        let ones: BTreeMap<u32, Fixed> = scores
+            .iter()
+            .map(|(x, t)| (*x, if earns(t) { Fixed::ONE } else { Fixed::ZERO }))
+            .collect();
+        if ones.values().all(|v| v.is_zero()) {
+            return Ok(ones);
+        }
         return normalise(&ones);
     }
     let d = sigma.checked_add(epsilon)?;
+    // φ_p at a score of zero: what the floored map subtracts
+    let at_zero = p.checked_mul(c)?.checked_neg()?.softplus()?;
     let mapped = scores
         .iter()
         .map(|(x, t)| {
+            if !earns(t) {
+                return Ok((*x, None));
+            }
             // the argument of the potential φ_p(t/d) = softplus(p·(t/d − c))
             let y = p.checked_mul(t.checked_div(d)?.checked_sub(c)?)?;
-            Ok((*x, Some(Ln::of_softplus(y)?)))
+            let term = if zero_floor {
+                Ln::of_fixed(y.softplus()?.checked_sub(at_zero)?)?
+            } else {
+                Some(Ln::of_softplus(y)?)
+            };
+            Ok((*x, term))
         })
         .collect::<MathResult<BTreeMap<u32, Option<Ln>>>>()?;
     power_fractions(&mapped, Fixed::ONE)

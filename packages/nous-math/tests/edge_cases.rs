@@ -215,7 +215,7 @@ fn zero_stake() {
     assert_eq!(l.combined, f("-3"));
     // Σ a·S = 0
     assert!(matches!(
-        adjusted_stakes(&[f("1"), f("2")], &[Fixed::ZERO, Fixed::ZERO]),
+        adjusted_stakes(&[f("1"), f("2")], &[Fixed::ZERO, Fixed::ZERO], false),
         Err(MathError::DivisionByZero(_))
     ));
 }

@@ -109,6 +109,7 @@ fn main() -> Result<()> {
         active_inferer_quantile: Decimal::percent(25),
         active_forecaster_quantile: Decimal::percent(25),
         active_reputer_quantile: Decimal::percent(25),
+        rules: Default::default(),
     };
     let create = pay(
         &record.config.denom,

@@ -275,6 +275,7 @@ impl FakeChain {
                     active_inferer_quantile: Decimal::percent(25),
                     active_forecaster_quantile: Decimal::percent(25),
                     active_reputer_quantile: Decimal::percent(25),
+                    rules: Default::default(),
                 };
                 params.metadata = "fake".into();
                 serde_json::to_value(Topic {

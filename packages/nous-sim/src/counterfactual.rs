@@ -1,14 +1,22 @@
-//! Counterfactual runs: what would have happened without an attack, for the questions a
-//! single run cannot answer. Today one: do Sybil clones earn more together than one
-//! identity of the same model would have earned alone?
+//! Counterfactual runs, for the questions a single run cannot answer: do Sybil clones earn
+//! more together than one identity of the same model would have earned alone, and how does
+//! the same world score under the reference rules and under the improved ones?
 
 use anyhow::Result;
 use indicatif::ProgressBar;
 
 use crate::driver;
-use crate::record::Run;
-use crate::report::scorecard::claimed;
+use nous_math::Rules;
+
+use crate::record::{Run, Scorecard};
+use crate::report::scorecard::{claimed, scorecard};
 use crate::scenario::Scenario;
+
+/// The rules the scorecard compares, in its column order.
+pub const PRESETS: [(&str, Rules); 2] = [
+    ("reference", Rules::REFERENCE),
+    ("improved", Rules::IMPROVED),
+];
 
 /// The first cloned inferer of `run`'s scenario: what its clones earned together ÷ what a
 /// single identity of it earns in the same scenario with `clones = 1` (same seed, same
@@ -26,4 +34,31 @@ pub fn clones_over_one_identity(run: &Run, progress: &ProgressBar) -> Result<Opt
     let single = driver::run(&alone, progress)?;
     let one = claimed(&single, &spec.name);
     Ok(Some(together as f64 / one.max(1) as f64))
+}
+
+/// The scorecard under each of [`PRESETS`], side by side, each with its clone
+/// counterfactual: `run` itself where it ran under the preset's rules, else the same
+/// scenario (same seed, same world) run again under them. A run under other rules (an
+/// ablation) comes first, as "this run". `run.clones_over_one_identity` must be measured.
+pub fn side_by_side(run: &Run, progress: &ProgressBar) -> Result<Vec<Scorecard>> {
+    let mut cards = Vec::new();
+    if PRESETS
+        .iter()
+        .all(|(_, rules)| *rules != run.scenario.rules)
+    {
+        cards.push(("this run".to_string(), scorecard(run)));
+    }
+    for (name, rules) in PRESETS {
+        let card = if rules == run.scenario.rules {
+            scorecard(run)
+        } else {
+            let mut sc = run.scenario.clone();
+            sc.rules = rules;
+            let mut other = driver::run(&sc, progress)?;
+            other.clones_over_one_identity = clones_over_one_identity(&other, progress)?;
+            scorecard(&other)
+        };
+        cards.push((name.to_string(), card));
+    }
+    Ok(cards)
 }

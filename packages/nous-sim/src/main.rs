@@ -94,6 +94,7 @@ fn main() -> Result<()> {
     let mut run = driver::run(&sc, &progress_bar(cli.quiet))?;
     run.clones_over_one_identity =
         counterfactual::clones_over_one_identity(&run, &progress_bar(cli.quiet))?;
+    run.scorecards = counterfactual::side_by_side(&run, &progress_bar(cli.quiet))?;
     let files = report::write_all(&run, &cli.out)?;
     print!("{}", files.summary);
     eprintln!(
@@ -142,8 +143,9 @@ fn many_seeds(cli: &Cli, mut sc: Scenario, seeds: &[u64]) -> Result<()> {
         let mut run = driver::run(&sc, &progress_bar(cli.quiet))?;
         run.clones_over_one_identity =
             counterfactual::clones_over_one_identity(&run, &progress_bar(cli.quiet))?;
+        run.scorecards = counterfactual::side_by_side(&run, &progress_bar(cli.quiet))?;
         report::write_all(&run, &cli.out.join(format!("seed-{seed}")))?;
-        cards.push(report::scorecard::scorecard(&run));
+        cards.push(run.scorecards);
     }
     let text = report::scorecard::averaged_text(seeds, &cards);
     std::fs::write(cli.out.join("scorecard.txt"), &text)?;

@@ -125,7 +125,17 @@ pub struct Run {
     /// What the Sybil clones earned together ÷ what one identity of the same model earned
     /// in a counterfactual run ([`crate::counterfactual`]); None until measured.
     pub clones_over_one_identity: Option<f64>,
+    /// The scorecard under each rules preset, side by side (`crate::counterfactual::
+    /// side_by_side`); empty until measured, and the report then shows this run's own.
+    pub scorecards: Vec<Scorecard>,
 }
+
+/// One scorecard metric: its key and its value (None when the scenario has nothing to
+/// measure it on).
+pub type Metric = (&'static str, Option<f64>);
+
+/// A scorecard and the rules it was measured under ("reference", "improved", or "this run").
+pub type Scorecard = (String, Vec<Metric>);
 
 /// A deliberate refusal (scenario `chain.refusals_at_epoch`, sent by the driver) and
 /// what came of it.

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use nous_math::Rules;
 use serde::Deserialize;
 
 pub const DEFAULT_TOML: &str = include_str!("../scenarios/default.toml");
@@ -26,6 +27,10 @@ pub struct Scenario {
     pub reputers: Vec<ReputerSpec>,
     #[serde(default)]
     pub delegators: Vec<DelegatorSpec>,
+    /// The epoch's rules of every topic (a switch left out is off: the reference). The
+    /// scorecard also runs the scenario under each preset, side by side.
+    #[serde(default)]
+    pub rules: Rules,
 }
 
 #[derive(Deserialize, Clone, Debug)]

@@ -45,14 +45,33 @@ fn seeds_write_one_folder_each_and_the_averaged_scorecard() {
         card.starts_with("scorecard, mean over seeds 3, 4"),
         "{card}"
     );
+    assert!(
+        card.lines()
+            .next()
+            .unwrap_or("")
+            .ends_with("key = reference | improved"),
+        "{card}"
+    );
+    let mut differs = false;
     for key in KEYS {
         let line = card
             .lines()
             .find(|l| l.starts_with(&format!("{key} = ")))
             .unwrap_or_else(|| panic!("{key} missing:\n{card}"));
-        let seeds = line.split('[').nth(1).expect("per-seed values");
-        assert_eq!(seeds.matches(',').count(), 1, "{line}");
+        // one column per rules preset, each a mean and both seeds' values
+        let columns: Vec<&str> = line
+            .trim_start_matches(&format!("{key} = "))
+            .split(" | ")
+            .collect();
+        assert_eq!(columns.len(), 2, "{line}");
+        for c in &columns {
+            let seeds = c.split('[').nth(1).expect("per-seed values");
+            assert_eq!(seeds.matches(',').count(), 1, "{line}");
+        }
+        differs |= columns[0] != columns[1];
     }
+    // the improved column is a run of its own, not a copy of the reference's
+    assert!(differs, "{card}");
     for seed in [3, 4] {
         let report = std::fs::read_to_string(out.join(format!("seed-{seed}/report.txt")))
             .expect("report of the seed");

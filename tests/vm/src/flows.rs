@@ -19,6 +19,7 @@
 use anyhow::{anyhow, ensure, Result};
 use cosmwasm_std::{to_json_vec, Addr, SignedDecimal};
 use example_consumer::msg as consumer_msg;
+use nous_types::params::Rules;
 use nous_types::reward_distribution as rd_msg;
 use nous_types::synthesis as syn;
 use nous_types::topic_registry::{self as registry_msg, Role};
@@ -252,7 +253,12 @@ pub struct NonceMeters {
 impl Net {
     /// Deploys the suite, synthesis and reward-distribution and a topic whose `ni` workers
     /// (the first `nf` also forecast) and `nr` reputers are registered and staked.
-    pub fn deploy((ni, nf, nr): (u32, u32, u32)) -> Result<Net> {
+    pub fn deploy(size: (u32, u32, u32)) -> Result<Net> {
+        Net::deploy_with(size, Rules::REFERENCE)
+    }
+
+    /// [`Net::deploy`] with a topic under the given rules.
+    pub fn deploy_with((ni, nf, nr): (u32, u32, u32), rules: Rules) -> Result<Net> {
         let size = format!("{ni}/{nf}/{nr}");
         let mut deploy = Deploy::default();
         deploy.params.synthesis.max_top_inferers_to_reward = ni;
@@ -327,6 +333,7 @@ impl Net {
         tp.active_inferer_quantile = cosmwasm_std::Decimal::percent(99);
         tp.active_forecaster_quantile = cosmwasm_std::Decimal::percent(99);
         tp.active_reputer_quantile = cosmwasm_std::Decimal::percent(99);
+        tp.rules = rules;
         let t = s.create_topic("creator", tp)?;
         let min = s.params()?.staking.required_minimum_stake.u128();
         let workers: Vec<String> = (0..ni).map(|i| format!("w{i}")).collect();
@@ -1082,7 +1089,12 @@ pub struct SizeRun {
 }
 
 pub fn steady_run(size: (u32, u32, u32)) -> Result<SizeRun> {
-    let mut net = Net::deploy(size)?;
+    steady_run_with(size, Rules::REFERENCE)
+}
+
+/// [`steady_run`] with a topic under the given rules.
+pub fn steady_run_with(size: (u32, u32, u32), rules: Rules) -> Result<SizeRun> {
+    let mut net = Net::deploy_with(size, rules)?;
     let mut first = vec![];
     net.first_phase(&mut first)?;
     let mut steady = vec![];

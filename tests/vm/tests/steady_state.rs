@@ -4,8 +4,12 @@
 //! against a floor, the probes leave no trace, and no token is created or lost.
 #![cfg(feature = "vm")]
 
+use nous_types::params::Rules;
+use nous_types::synthesis::{EpochScoresResponse, QueryMsg as SynthesisQuery};
 use nous_vm_tests::chain_cost::INSTANCE_LOAD_DISCOUNTED;
-use nous_vm_tests::flows::{op, probe, steady_run, Net, FIRST_NONCES, STEADY_NONCES};
+use nous_vm_tests::flows::{
+    op, probe, steady_run, steady_run_with, Net, FIRST_NONCES, STEADY_NONCES,
+};
 use nous_vm_tests::report::Phase;
 use nous_vm_tests::storage::price;
 
@@ -104,6 +108,44 @@ fn a_topic_reaches_the_weighted_path_and_every_steady_operation_is_measured() {
         net.latest_inference_answer().expect("answer").bytes,
         answer.bytes
     );
+    net.s.assert_conservation();
+}
+
+/// The same topic with every improved switch on, from the optimised artifacts: it reaches the
+/// weighted path, its scores record carries the rules reward-distribution settles by, every
+/// steady operation succeeds and no token is created or lost.
+#[test]
+fn every_improved_switch_runs_to_the_steady_state_in_the_vm() {
+    let run = steady_run_with((8, 2, 2), Rules::EVERY_SWITCH).expect("the steady run");
+    assert!(run.extras.missing.is_empty(), "{:?}", run.extras.missing);
+    assert_eq!(run.extras.path, "Full { all_new: false }");
+    for name in [
+        op::WORKER_CLOSE,
+        op::REPUTER_CLOSE,
+        op::SETTLEMENT,
+        op::CLAIM,
+    ] {
+        let r = run
+            .steady
+            .iter()
+            .find(|r| r.operation == name)
+            .unwrap_or_else(|| panic!("no steady `{name}` row"));
+        assert!(r.meter.vm_gas > 0, "{name} ran no code");
+    }
+    let net: &Net = &run.net;
+    let last = *net.nonces.last().expect("a nonce");
+    let scores: EpochScoresResponse = net
+        .s
+        .chain
+        .query(
+            &net.synthesis,
+            &SynthesisQuery::EpochScores {
+                topic_id: net.topic,
+                nonce: last,
+            },
+        )
+        .expect("the scores of the last nonce");
+    assert_eq!(scores.scores.expect("scored").rules, Rules::EVERY_SWITCH);
     net.s.assert_conservation();
 }
 

@@ -610,6 +610,7 @@ pub fn scored(
         forecasting_task_score: sdec("0.2"),
         // the topic's ε at scoring (the mock registry's topic has the same)
         epsilon: dec("0.01"),
+        rules: Default::default(),
     }
 }
 

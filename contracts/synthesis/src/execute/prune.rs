@@ -104,6 +104,7 @@ mod tests {
                 max_reputers: 6,
                 max_elements_per_forecast: 12,
                 required_minimum_stake: Uint128::zero(),
+                rules: Default::default(),
             },
             params_read_at: 0,
             worker_closed_below: reputer_closed_below,

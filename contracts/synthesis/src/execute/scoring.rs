@@ -10,7 +10,7 @@ use cosmwasm_std::{Addr, Decimal, DepsMut, Env, Event, SignedDecimal, Storage, U
 use nous_math::epoch::{scored_loss_epoch, EmaInputs, LossEpochOutcome, ScoredEpochOutcome};
 use nous_math::losses::{NetworkLosses, ReputerReport};
 use nous_math::regrets::RegretState;
-use nous_math::{Fixed, MathResult, Params};
+use nous_math::{Fixed, MathResult, Params, Rules};
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{
     ActorClass, EpochScores, EpochStatus, LossBundle, NetworkLossesResponse, ReputerScore,
@@ -300,7 +300,7 @@ pub fn close_reputer_window(
         (topic_id, nonce),
         loss,
         &reporters,
-        (height, topic.params.epsilon),
+        (height, topic.params.epsilon, topic.params.rules),
     )?;
     topic.latest_loss_nonce = Some(nonce);
     topic.latest_loss = Some(loss.losses.combined);
@@ -328,7 +328,7 @@ fn save_scores(
     (topic_id, nonce): (u64, u64),
     loss: &LossEpochOutcome,
     reporters: &BTreeMap<u32, Reporter>,
-    (height, epsilon): (u64, Decimal),
+    (height, epsilon, rules): (u64, Decimal, Rules),
 ) -> Result<(), ContractError> {
     let read: &dyn Storage = storage;
     let workers = |scores: &BTreeMap<u32, Fixed>| -> Result<Vec<WorkerScore>, ContractError> {
@@ -374,6 +374,7 @@ fn save_scores(
         reputers,
         scored_at: height,
         epsilon,
+        rules,
     };
     SCORES.save(storage, (topic_id, nonce), &scores)?;
     Ok(())

@@ -107,14 +107,35 @@ pub fn loss_matrix<'a>(
         .collect()
 }
 
-/// `Ŝ_m = min(1, N·a_m·S_m / Σ a·S)`; `Σ a·S = 0` is an error (§12).
-pub fn adjusted_stakes(stakes: &[Fixed], coefficients: &[Fixed]) -> MathResult<Vec<Fixed>> {
+/// Adjusted stakes (§7.3) of stake fractions `S` at coefficients `a`: the reference's
+/// `Ŝ_m = min(1, N·a_m·S_m / Σ a·S)` (`Σ a·S = 0` is an error, §12), or with
+/// `cap_then_listen` (improved rules) `Ŝ_m = a_m · min(1, N·S_m / ΣS)`, where the
+/// coefficient scales every stake, large ones included.
+pub fn adjusted_stakes(
+    stakes: &[Fixed],
+    coefficients: &[Fixed],
+    cap_then_listen: bool,
+) -> MathResult<Vec<Fixed>> {
     if stakes.len() != coefficients.len() {
         return Err(MathError::Mismatch(
             "adjusted_stakes: stakes and coefficients differ in length",
         ));
     }
     let n = stakes.len() as i128;
+    if cap_then_listen {
+        let total = Fixed::sum(stakes.iter().copied())?;
+        if total.is_zero() {
+            return Err(MathError::DivisionByZero("adjusted stake: no stake"));
+        }
+        return stakes
+            .iter()
+            .zip(coefficients)
+            .map(|(s, a)| {
+                let capped = s.checked_mul_int(n)?.checked_div(total)?.min(Fixed::ONE);
+                a.checked_mul(capped)
+            })
+            .collect();
+    }
     let listened = Fixed::sum(
         stakes
             .iter()
@@ -148,7 +169,7 @@ pub fn consensus_scores(
     coefficients: &[Fixed],
     params: &Params,
 ) -> MathResult<(Vec<Fixed>, Vec<Fixed>)> {
-    let adj = adjusted_stakes(stakes, coefficients)?;
+    let adj = adjusted_stakes(stakes, coefficients, params.rules.cap_then_listen)?;
     if matrix.len() != stakes.len() {
         return Err(MathError::Mismatch(
             "consensus: one loss vector per reputer",
@@ -327,7 +348,10 @@ pub fn listening_coefficients(
     let gram = Gram::of(&matrix);
     let objective = |a: &[Fixed]| -> MathResult<Fixed> {
         if let Some(gram) = &gram {
-            if let Some(scores) = gram.scores(&adjusted_stakes(&stakes, a)?, params) {
+            if let Some(scores) = gram.scores(
+                &adjusted_stakes(&stakes, a, params.rules.cap_then_listen)?,
+                params,
+            ) {
                 return phi(&scores?);
             }
         }

@@ -72,6 +72,7 @@ impl<C: Chain> Driver<'_, C> {
             refusals: self.refusals,
             probe: self.net.probe,
             clones_over_one_identity: None,
+            scorecards: Vec::new(),
         })
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use nous_chain::Chain;
+use nous_math::Rules;
 use nous_types::topic_registry::{Role, TopicParams};
 
 use super::Driver;
@@ -39,7 +40,9 @@ impl<C: Chain> Driver<'_, C> {
         let total_blocks = self.sc.epochs * min_len;
         for (ti, spec) in self.sc.topics.iter().enumerate() {
             let lag = spec.lag_epochs * spec.epoch_length;
-            let (id, start) = self.net.create_topic("topic-creator", params(spec, lag)?)?;
+            let (id, start) = self
+                .net
+                .create_topic("topic-creator", params(spec, lag, self.sc.rules)?)?;
             self.flows.creation_fees += fees.registry.create_topic_fee.u128();
             let epochs = total_blocks / spec.epoch_length;
             let mut t = TopicRun {
@@ -140,9 +143,9 @@ impl<C: Chain> Driver<'_, C> {
     }
 }
 
-/// A topic's parameters: the scenario's timing, p-norm and regret smoothing over the
+/// A topic's parameters: the scenario's timing, p-norm, regret smoothing and rules over the
 /// simulator's defaults.
-fn params(spec: &TopicSpec, lag: u64) -> Result<TopicParams> {
+fn params(spec: &TopicSpec, lag: u64, rules: Rules) -> Result<TopicParams> {
     Ok(TopicParams {
         metadata: spec.name.clone(),
         loss_method: reputers::LOSS_METHOD.into(),
@@ -151,6 +154,7 @@ fn params(spec: &TopicSpec, lag: u64) -> Result<TopicParams> {
         ground_truth_lag: lag,
         p_norm: decimal(&spec.p_norm)?,
         alpha_regret: decimal(&spec.alpha_regret)?,
+        rules,
         ..topic_params(spec.epoch_length, spec.worker_window, lag)
     })
 }

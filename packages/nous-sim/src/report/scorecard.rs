@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::metrics::losses;
-use crate::record::Run;
+use crate::record::{Metric, Run, Scorecard};
 use crate::scenario::{Behaviour, Model};
 
 /// What `name` claimed by the end of the run (base units).
@@ -85,9 +85,6 @@ fn mean(xs: &[f64]) -> Option<f64> {
     (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
 }
 
-/// One metric: its key and its value (None when the scenario has nothing to measure it on).
-pub type Metric = (&'static str, Option<f64>);
-
 /// The scorecard of one run. Losses are mean log10 squared-error losses after warm-up,
 /// averaged over topics; reward ratios are per token of stake against the honest reputers.
 pub fn scorecard(run: &Run) -> Vec<Metric> {
@@ -154,46 +151,63 @@ fn value(v: Option<f64>) -> String {
     }
 }
 
-/// The scorecard as the report's last section: `key = value` lines.
-pub fn scorecard_text(card: &[Metric]) -> String {
-    let mut s =
-        String::from("\n4. SCORECARD (key = value; losses in log10, rewards per token of stake)\n");
-    for (k, v) in card {
-        let _ = writeln!(s, "{k} = {}", value(*v));
+/// The scorecard as the report's last section: `key = value` lines, one value per column
+/// (rules preset) separated by `|`.
+pub fn scorecard_text(cards: &[Scorecard]) -> String {
+    let mut s = format!(
+        "\n4. SCORECARD (key = {}; losses in log10, rewards per token of stake)\n",
+        header(cards)
+    );
+    for (i, key) in keys(cards).iter().enumerate() {
+        let values: Vec<String> = cards.iter().map(|(_, c)| value(at(c, i))).collect();
+        let _ = writeln!(s, "{key} = {}", values.join(" | "));
     }
     s
 }
 
-/// Scorecards of several runs: the mean per metric over the runs that measured it, with
-/// each run's value beside it.
-pub fn averaged_text(seeds: &[u64], cards: &[Vec<Metric>]) -> String {
-    let mut s = format!(
-        "scorecard, mean over seeds {} (each seed's value in brackets)\n",
-        seeds
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let Some(first) = cards.first() else {
-        return s;
+/// Scorecards of several runs (one list of columns per run): per column, the mean per
+/// metric over the runs that measured it, with each run's value in brackets.
+pub fn averaged_text(seeds: &[u64], runs: &[Vec<Scorecard>]) -> String {
+    let seeds_text: Vec<String> = seeds.iter().map(u64::to_string).collect();
+    let Some(first) = runs.first() else {
+        return format!("scorecard, mean over seeds {}\n", seeds_text.join(", "));
     };
-    for (i, (k, _)) in first.iter().enumerate() {
-        let per_seed: Vec<Option<f64>> = cards
-            .iter()
-            .map(|c| c.get(i).and_then(|(_, v)| *v))
+    let mut s = format!(
+        "scorecard, mean over seeds {} (each seed's value in brackets); key = {}\n",
+        seeds_text.join(", "),
+        header(first)
+    );
+    for (i, key) in keys(first).iter().enumerate() {
+        let columns: Vec<String> = (0..first.len())
+            .map(|col| {
+                let per_seed: Vec<Option<f64>> = runs
+                    .iter()
+                    .map(|cards| cards.get(col).and_then(|(_, c)| at(c, i)))
+                    .collect();
+                let measured: Vec<f64> = per_seed.iter().flatten().copied().collect();
+                let each: Vec<String> = per_seed.iter().map(|v| value(*v)).collect();
+                format!("{} [{}]", value(mean(&measured)), each.join(", "))
+            })
             .collect();
-        let measured: Vec<f64> = per_seed.iter().flatten().copied().collect();
-        let _ = writeln!(
-            s,
-            "{k} = {}   [{}]",
-            value(mean(&measured)),
-            per_seed
-                .iter()
-                .map(|v| value(*v))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let _ = writeln!(s, "{key} = {}", columns.join(" | "));
     }
     s
+}
+
+/// "reference | improved": the columns' names.
+fn header(cards: &[Scorecard]) -> String {
+    let names: Vec<&str> = cards.iter().map(|(name, _)| name.as_str()).collect();
+    names.join(" | ")
+}
+
+/// The metric keys, in order (every card has the same).
+fn keys(cards: &[Scorecard]) -> Vec<&'static str> {
+    cards
+        .first()
+        .map(|(_, c)| c.iter().map(|(k, _)| *k).collect())
+        .unwrap_or_default()
+}
+
+fn at(card: &[Metric], i: usize) -> Option<f64> {
+    card.get(i).and_then(|(_, v)| *v)
 }

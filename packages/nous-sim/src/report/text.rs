@@ -304,6 +304,10 @@ pub fn summary(run: &Run) -> String {
             let _ = writeln!(s, "     {v:>5} x {k}");
         }
     }
-    s.push_str(&scorecard_text(&scorecard(run)));
+    if run.scorecards.is_empty() {
+        s.push_str(&scorecard_text(&[("this run".into(), scorecard(run))]));
+    } else {
+        s.push_str(&scorecard_text(&run.scorecards));
+    }
     s
 }

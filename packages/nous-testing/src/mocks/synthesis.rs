@@ -11,6 +11,7 @@ use cosmwasm_std::{
 use cw_multi_test::{Contract, ContractWrapper};
 use cw_storage_plus::{Item, Map};
 use nous_math::inference::error_bar_percentiles;
+use nous_math::Rules;
 use nous_types::staking::{QueryMsg as StakingQueryMsg, ReputerStakesResponse};
 use nous_types::synthesis::{
     EpochScores, EpochScoresResponse, InferencePath, LatestValue, PercentileValue, ReputerScore,
@@ -42,6 +43,9 @@ pub struct MockScores {
     pub reputers: Vec<ActorScore>,
     pub forecasting_task_score: SignedDecimal,
     pub epsilon: Decimal,
+    /// The rules reward-distribution maps these scores by (absent: the reference).
+    #[serde(default)]
+    pub rules: Rules,
 }
 
 /// What the mock is sent: the registry's real message (same JSON), or the test's setters.
@@ -173,6 +177,7 @@ fn epoch_scores(deps: Deps, topic_id: u64, nonce: u64) -> StdResult<EpochScoresR
                 reputers: vec![],
                 forecasting_task_score: SignedDecimal::zero(),
                 epsilon: Decimal::zero(),
+                rules: Rules::REFERENCE,
             }),
     };
     if s.status != ScoresStatus::Pending || s.topic_id == topic_id {
@@ -219,6 +224,7 @@ fn epoch_scores(deps: Deps, topic_id: u64, nonce: u64) -> StdResult<EpochScoresR
                 .collect(),
             scored_at: 0,
             epsilon: s.epsilon,
+            rules: s.rules,
         })
     } else {
         None

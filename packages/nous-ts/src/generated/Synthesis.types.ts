@@ -211,6 +211,7 @@ export interface EpochScores {
   inferers: WorkerScore[];
   nonce: number;
   reputers: ReputerScore[];
+  rules?: Rules;
   scored_at: number;
   topic_id: number;
 }
@@ -227,6 +228,12 @@ export interface ReputerScore {
   reputer: number;
   score: SignedDecimal;
   stake: Uint128;
+}
+export interface Rules {
+  cap_then_listen?: boolean;
+  centred_forecast_regrets?: boolean;
+  listened_network_losses?: boolean;
+  zero_floor_rewards?: boolean;
 }
 export type InferencePath = "single" | "no_loss_yet" | {
   full: {
@@ -340,6 +347,7 @@ export interface CachedTopicParams {
   merit_sortition_alpha: Decimal;
   p_norm: Decimal;
   required_minimum_stake: Uint128;
+  rules?: Rules;
 }
 export interface ClassQuantile {
   class: ActorClass;

@@ -174,7 +174,14 @@ export interface TopicParams {
   merit_sortition_alpha: Decimal;
   metadata: string;
   p_norm: Decimal;
+  rules?: Rules;
   worker_submission_window: number;
+}
+export interface Rules {
+  cap_then_listen?: boolean;
+  centred_forecast_regrets?: boolean;
+  listened_network_losses?: boolean;
+  zero_floor_rewards?: boolean;
 }
 export interface Cw20ReceiveMsg {
   amount: Uint128;

@@ -5,7 +5,7 @@ export const SCHEMAS = [
     "contract": "topic-registry",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "fa398d2b321da02d05ab1df7b69c528f5b97d15a648c49fcf3643e5730c48e0e"
+    "sha256": "93eba62c3c370247f66cf1162cbe75752b910205ecb6fef143486e7a7d66f1d9"
   },
   {
     "contract": "fee-vault",
@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "29277bf51b9d4b38b45a431dec6ba376f994dcbf965602ecf3e8823ffcfd2d2f"
+    "sha256": "2a940200c6a3d71b955b08c97b455d920cbadd88cfecb0fed814d3f22f112a66"
   },
   {
     "contract": "reward-distribution",

@@ -100,7 +100,8 @@ impl GlobalParams {
 impl TopicParams {
     /// A topic of the given timing with the maths' chain defaults for its parameters
     /// (MATH.md §2.2: `p_norm` 3, `epsilon` 0.01, `alpha_regret` 0.1, merit-sortition α 0.1,
-    /// every active quantile 0.25), loss method `mse`, negative values refused.
+    /// every active quantile 0.25), loss method `mse`, negative values refused, the reference
+    /// rules.
     pub fn defaults(
         metadata: &str,
         epoch_length: u64,
@@ -122,6 +123,7 @@ impl TopicParams {
             active_inferer_quantile: dec(m.active_quantile),
             active_forecaster_quantile: dec(m.active_quantile),
             active_reputer_quantile: dec(m.active_quantile),
+            rules: m.rules,
         }
     }
 }

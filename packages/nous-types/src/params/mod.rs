@@ -17,6 +17,7 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Decimal, Uint128};
+pub use nous_math::Rules;
 
 pub mod defaults;
 pub mod maths;
@@ -157,6 +158,11 @@ pub struct TopicParams {
     pub active_inferer_quantile: Decimal,
     pub active_forecaster_quantile: Decimal,
     pub active_reputer_quantile: Decimal,
+    /// The epoch's rules: the reference design's or nous's improvements, switch by switch
+    /// (docs/PROTOCOL.md). Absent means the reference (a topic stored before the switches
+    /// existed keeps the rules it was created under).
+    #[serde(default)]
+    pub rules: Rules,
 }
 
 #[cfg(test)]

@@ -409,6 +409,7 @@ mod tests {
             active_inferer_quantile: dec("0.25"),
             active_forecaster_quantile: dec("0.25"),
             active_reputer_quantile: dec("0.25"),
+            rules: Default::default(),
         }
     }
 

@@ -19,6 +19,7 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, SignedDecimal, Uint128, WasmMsg};
 
 use crate::clock::{EpochClock, HeightWindow};
+use crate::params::Rules;
 use crate::topic_registry::{Registration, Role};
 
 mod handle;
@@ -274,6 +275,9 @@ pub struct CachedTopicParams {
     pub max_reputers: u32,
     pub max_elements_per_forecast: u32,
     pub required_minimum_stake: Uint128,
+    /// The topic's rules (absent in a cache written before they existed: the reference).
+    #[serde(default)]
+    pub rules: Rules,
 }
 
 #[cw_serde]

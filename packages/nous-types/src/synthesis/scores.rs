@@ -5,6 +5,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
 
+use crate::params::Rules;
+
 /// One worker's instant score in one class (MATH.md §7.1–7.2), with the owner its reward
 /// is credited to (the registration's owner when the payload was submitted).
 #[cw_serde]
@@ -71,4 +73,8 @@ pub struct EpochScores {
     /// The topic's ε (MATH.md §8.1) when the epoch was scored: reward-distribution settles
     /// the epoch with it, whatever the creator sets afterwards.
     pub epsilon: Decimal,
+    /// The topic's rules when the epoch was scored (reward-distribution maps the scores to
+    /// rewards by them); absent in a record written before they existed: the reference.
+    #[serde(default)]
+    pub rules: Rules,
 }

@@ -280,17 +280,19 @@ fn split_epoch(
         .iter()
         .map(|r| (r.reputer, r.stake.u128()))
         .collect();
-    let Ok(split) = maths::epoch_reward_params(params, scores.epsilon).and_then(|p| {
-        reward_split(
-            &worker_scores(&scores.inferers),
-            &worker_scores(&scores.forecasters),
-            Fixed::from(scores.forecasting_task),
-            &reputer_scores,
-            &reputer_stakes,
-            &reward_state,
-            &p,
-        )
-    }) else {
+    let Ok(split) =
+        maths::epoch_reward_params(params, scores.epsilon, scores.rules).and_then(|p| {
+            reward_split(
+                &worker_scores(&scores.inferers),
+                &worker_scores(&scores.forecasters),
+                Fixed::from(scores.forecasting_task),
+                &reputer_scores,
+                &reputer_stakes,
+                &reward_state,
+                &p,
+            )
+        })
+    else {
         return Ok(None);
     };
     let merged = [
