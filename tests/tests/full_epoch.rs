@@ -579,6 +579,14 @@ impl RewardShadow {
                 nonce: epoch,
             })
             .unwrap();
+        // reward-distribution's read (the record read raw) is the contract's own answer
+        let raw_first = SynthesisContract(s.synthesis.clone())
+            .epoch_scores(&s.app.wrap(), topic, epoch)
+            .unwrap();
+        assert_eq!(
+            raw_first, answer,
+            "{topic}/{epoch}: raw read of the scores record"
+        );
         let scores = answer
             .scores
             .expect("a settled scored epoch has its scores");

@@ -20,9 +20,7 @@ use cosmwasm_std::{Addr, Storage};
 use cw_storage_plus::{Item, Map};
 use nous_math::Fixed;
 use nous_types::params::{StakingParams, SynthesisParams};
-use nous_types::synthesis::{
-    ActorClass, CachedTopicParams, EpochScores, EpochStatus, WorkerPayload,
-};
+use nous_types::synthesis::{ActorClass, CachedTopicParams, EpochStatus, WorkerPayload};
 use nous_types::EpochClock;
 
 use crate::codec::{decode_fixed, encode_fixed, IdRecords};
@@ -201,4 +199,5 @@ pub fn remove_member(
 }
 
 pub const PAYLOADS: Map<(u64, u64, u32), WorkerPayload> = Map::new("payloads");
-pub const SCORES: Map<(u64, u64), EpochScores> = Map::new("scores");
+/// The scores records: defined by nous-types, whose reader (reward-distribution) reads them raw.
+pub use nous_types::synthesis::SCORES;

@@ -39,7 +39,8 @@ pub struct Config {
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
-pub const PARAMS: Item<GlobalParams> = Item::new("params");
+/// Under nous-types' key: reward-distribution reads it raw.
+pub const PARAMS: Item<GlobalParams> = Item::new(nous_types::topic_registry::PARAMS_KEY);
 /// See the module documentation; the key is `nous_types::topic_registry::PARAMS_VERSION_KEY`.
 pub const PARAMS_VERSION: Item<u64> = Item::new("params_version");
 

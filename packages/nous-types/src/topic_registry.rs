@@ -7,7 +7,7 @@
 //! remove fields without updating every caller.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, QuerierWrapper, StdResult, Uint128};
+use cosmwasm_std::{from_json, Addr, QuerierWrapper, StdResult, Uint128};
 use cw20::{Cw20ReceiveMsg, Denom};
 use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 
@@ -399,6 +399,11 @@ pub struct WhitelistResponse {
     pub addresses: Vec<Addr>,
 }
 
+/// The registry's storage key of the global parameters (an `Item<GlobalParams>`, JSON): part
+/// of its interface, since reward-distribution reads it raw
+/// ([`TopicRegistryContract::reward_groups`]).
+pub const PARAMS_KEY: &str = "params";
+
 /// Typed handle on a deployed topic-registry.
 #[cw_serde]
 pub struct TopicRegistryContract(pub Addr);
@@ -440,9 +445,14 @@ impl TopicRegistryContract {
     }
 
     /// Reward-distribution's read of the parameters: its group, the token's decimals and
-    /// synthesis's active-set caps.
+    /// synthesis's active-set caps. Read raw from the registry's storage ([`PARAMS_KEY`],
+    /// the same JSON the `Params` query answers), which loads no registry instance on every
+    /// settlement; a registry without that record is asked instead.
     pub fn reward_groups(&self, querier: &QuerierWrapper) -> StdResult<RewardGroups> {
-        querier.query_wasm_smart(&self.0, &QueryMsg::Params {})
+        match querier.query_wasm_raw(&self.0, PARAMS_KEY.as_bytes())? {
+            Some(raw) => from_json(raw),
+            None => querier.query_wasm_smart(&self.0, &QueryMsg::Params {}),
+        }
     }
 
     pub fn topic(&self, querier: &QuerierWrapper, topic_id: u64) -> StdResult<Topic> {

@@ -225,10 +225,11 @@ pub fn settlement(s: Size) -> Floor {
     let scores = V * (ni + nf + nr + 1) + V * nr + ADDR * (ni + nr);
     Floor::new(
         5,
-        "reward-distribution, one synthesis query (the epoch's scores with stakes and \
-         owners), one fee-vault query (revenue and treasury), the fee-vault draw and the \
-         staking deposit for delegators; reward-distribution reads its config (registry \
-         parameters cached) and reads and writes its totals, the topic state, the month's \
+        "reward-distribution, synthesis's scores record read raw (the epoch's scores with \
+         stakes and owners: no synthesis instance), one staking query (the topic's stake), \
+         one fee-vault query (revenue and treasury), the fee-vault draw and the staking \
+         deposit for delegators; reward-distribution reads its config and the registry's \
+         parameters (raw) and reads and writes its totals, the topic state, the month's \
          emission record, the smoothed fractions (one record per class) and the claimable \
          balance of every paid owner, and writes the epoch's reward record; fee-vault reads \
          and writes the treasury; staking reads and writes each reputer's delegation pool",

@@ -35,7 +35,8 @@ pub enum RegistryExec {
     },
 }
 
-const PARAMS: Item<GlobalParams> = Item::new("params");
+// The real registry's key: reward-distribution reads the parameters raw.
+const PARAMS: Item<GlobalParams> = Item::new(nous_types::topic_registry::PARAMS_KEY);
 /// The registry's parameter version (`PARAMS_VERSION_KEY`), bumped as the registry does.
 const PARAMS_VERSION: Item<u64> = Item::new("params_version");
 

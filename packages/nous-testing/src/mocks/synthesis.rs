@@ -97,7 +97,9 @@ pub type SyncRecord = (u64, Role, String, Option<Registration>);
 
 const SYNCS: Item<Vec<SyncRecord>> = Item::new("syncs");
 const LATEST: Map<u64, LatestValue> = Map::new("latest");
-const SCORES: Map<(u64, u64), MockScores> = Map::new("scores");
+// Not synthesis's "scores" namespace: reward-distribution's raw read misses and it asks the
+// mock's smart query, which answers with the staking mock's stakes.
+const SCORES: Map<(u64, u64), MockScores> = Map::new("mock_scores");
 const DEFAULT_SCORES: Map<u64, MockScores> = Map::new("default_scores");
 const BROKEN: Map<u64, bool> = Map::new("broken");
 const STAKING: Item<Addr> = Item::new("staking");

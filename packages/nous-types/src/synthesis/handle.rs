@@ -68,12 +68,23 @@ impl SynthesisContract {
     }
 
     /// Status and, once scored, the scores of a nonce (what reward-distribution settles).
+    /// A scored nonce's record is read raw from synthesis's storage ([`SCORES`]: the record
+    /// exists exactly while the nonce's status is `Scored`), which loads no synthesis
+    /// instance; a nonce without a record asks the contract for its status.
     pub fn epoch_scores(
         &self,
         querier: &QuerierWrapper,
         topic_id: u64,
         nonce: u64,
     ) -> StdResult<EpochScoresResponse> {
+        if let Some(scores) = SCORES.query(querier, self.0.clone(), (topic_id, nonce))? {
+            return Ok(EpochScoresResponse {
+                topic_id,
+                nonce,
+                status: ScoresStatus::Scored,
+                scores: Some(scores),
+            });
+        }
         querier.query_wasm_smart(&self.0, &EpochScoresQuery::EpochScores { topic_id, nonce })
     }
 

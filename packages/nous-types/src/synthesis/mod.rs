@@ -25,7 +25,9 @@ use crate::topic_registry::{Registration, Role};
 mod handle;
 mod scores;
 pub use handle::SynthesisContract;
-pub use scores::{EpochScores, EpochScoresResponse, ReputerScore, ScoresStatus, WorkerScore};
+pub use scores::{
+    EpochScores, EpochScoresResponse, ReputerScore, ScoresStatus, WorkerScore, SCORES,
+};
 
 /// Largest absolute value accepted for an inference, a forecast element or a loss, in whole
 /// units (equal to `nous_math::params::MAX_ABS_VALUE`, which the contract checks with): it

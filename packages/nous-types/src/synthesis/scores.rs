@@ -4,6 +4,7 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
+use cw_storage_plus::Map;
 
 use crate::params::Rules;
 
@@ -55,6 +56,10 @@ pub struct EpochScoresResponse {
     /// `Some` exactly when `status` is `Scored`.
     pub scores: Option<EpochScores>,
 }
+
+/// Synthesis's scores records, by (topic, nonce): part of its interface, since
+/// reward-distribution reads them raw ([`super::SynthesisContract::epoch_scores`]).
+pub const SCORES: Map<(u64, u64), EpochScores> = Map::new("scores");
 
 /// Instant scores of one scored nonce (MATH.md §7), read by reward-distribution: each list
 /// in ascending actor index.
