@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use common::*;
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use nous_math::rewards;
-use nous_math::Fixed;
+use nous_math::{Fixed, Rules};
 use nous_types::reward_distribution::{EmissionResponse, EpochOutcome, QueryMsg};
 
 const STAKE: u128 = 1_000_000 * TOKEN;
@@ -170,6 +170,27 @@ fn one_epoch_pays_what_nous_math_computes() {
     assert_eq!(s.claimable(&who), 0);
     s.assert_invariants();
     assert!(s.claim(&who).is_err());
+}
+
+/// Reward-distribution maps scores to rewards by the rules recorded with them: under the
+/// improved rules an inferer whose score is zero is paid nothing, under the reference the
+/// same scores pay it (φ of a zero score is positive).
+#[test]
+fn the_recorded_rules_decide_the_reward_map() {
+    let paid_to_zero_scorer = |rules: Rules| {
+        let (mut s, mut scores) = story();
+        scores.inferers[0].score = cosmwasm_std::SignedDecimal::zero();
+        scores.rules = rules;
+        s.set_scores(1, None, scores);
+        s.close_epoch(0, EPOCH);
+        s.settle(None, None).unwrap();
+        s.assert_invariants();
+        let others = s.claimable(&s.addr("inferer1")) + s.claimable(&s.addr("inferer2"));
+        assert!(others > 0, "{rules:?}");
+        s.claimable(&s.addr("inferer0"))
+    };
+    assert!(paid_to_zero_scorer(Rules::REFERENCE) > 0);
+    assert_eq!(paid_to_zero_scorer(Rules::IMPROVED), 0);
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use cosmwasm_std::{coins, Addr};
 use cw_multi_test::Executor;
+use nous_types::params::Rules;
 use nous_types::synthesis::*;
 use nous_types::topic_registry::Role;
 use synthesis::ContractError;
@@ -492,14 +493,25 @@ fn params_are_re_read_only_when_the_registry_version_moves() {
 
     let mut topic = default_topic(&s.owner);
     topic.params.epsilon = dec("0.02");
+    topic.params.rules = Rules::IMPROVED;
     let (owner, registry) = (s.owner.clone(), s.registry.clone());
     s.app
         .execute_contract(owner, registry, &RegistryExec::SetTopic(topic), &[])
         .unwrap();
+    assert_eq!(
+        s.topic_state().params.rules,
+        Rules::REFERENCE,
+        "not before a close"
+    );
     close(&mut s, 2);
     let st = s.topic_state();
     assert!(st.params_read_at > first, "topic update read");
     assert_eq!(st.params.epsilon, dec("0.02"));
+    assert_eq!(
+        st.params.rules,
+        Rules::IMPROVED,
+        "the rules travel with the parameters"
+    );
     let read = st.params_read_at;
 
     let mut g = default_globals();

@@ -35,9 +35,10 @@ pub struct LossEpochOutcome {
     pub consensus: ConsensusOutcome,
 }
 
-/// §6–§7 for one epoch: network losses, regret updates, the topic initial
-/// regret (from actors paid at least `1/α_R` times, counts given per task),
-/// worker scores and reputer consensus.
+/// §6–§7 for one epoch: reputer consensus (first: under
+/// [`crate::Rules::listened_network_losses`] its coefficients weigh the losses), network
+/// losses, regret updates, the topic initial regret (from actors paid at least `1/α_R`
+/// times, counts given per task) and worker scores.
 pub fn loss_epoch(
     reports: &BTreeMap<u32, ReputerReport>,
     regrets: &RegretState,

@@ -4,10 +4,9 @@
 
 use anyhow::Result;
 use indicatif::ProgressBar;
-
-use crate::driver;
 use nous_math::Rules;
 
+use crate::driver;
 use crate::record::{Run, Scorecard};
 use crate::report::scorecard::{claimed, scorecard};
 use crate::scenario::Scenario;
