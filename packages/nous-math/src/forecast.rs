@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::error::MathResult;
 use crate::fixed::Fixed;
 use crate::params::Params;
-use crate::stats::{median, WeightedMean};
+use crate::stats::{mean, median};
 use crate::weights::regret_weights;
 
 /// One forecast: its elements `(inferer id, forecasted loss F_jk)` in
@@ -99,13 +99,8 @@ pub fn forecast_implied_inference(
         // the regrets are measured from L_{i−1}, or (improved rules) from the pool's own
         // mean forecast, which makes them shift-invariant
         let anchor = if params.rules.centred_forecast_regrets && !pool.is_empty() {
-            let mut mean = WeightedMean::default();
-            for j in &pool {
-                if let Some(f) = latest.get(j) {
-                    mean.add(1, *f)?;
-                }
-            }
-            mean.mean()?.unwrap_or(prev_network_loss)
+            let pooled: Vec<Fixed> = pool.iter().filter_map(|j| latest.get(j).copied()).collect();
+            mean(&pooled)?
         } else {
             prev_network_loss
         };

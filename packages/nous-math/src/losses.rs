@@ -6,7 +6,6 @@ use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::params::{check_value, Params};
 use crate::stats::WeightedMean;
-use crate::wide::U256;
 
 /// One reputer's report for an epoch; a missing entry is `None` / absent.
 /// Ids: inferers and forecasters have separate id spaces.
@@ -197,12 +196,7 @@ pub fn listened_network_losses(
         .zip(&kept)
         .map(|(m, (w, losses))| {
             let a = coefficients.get(m).copied().unwrap_or(Fixed::ONE);
-            let a = u128::try_from(a.raw()).map_err(|_| MathError::InvalidSign("listening"))?;
-            // w ≤ 10^28 and a ≤ 10^18: w·a/10^18 in 256 bits, floored
-            let (weight, _) = U256::mul(*w, a)
-                .div_rem_u128(Fixed::SCALE as u128)
-                .ok_or(MathError::Overflow)?;
-            Ok((weight.to_u128().ok_or(MathError::Overflow)?, *losses))
+            Ok((a.mul_floor_u128(*w)?, *losses))
         })
         .collect::<MathResult<Vec<_>>>()?;
     if listened.iter().all(|(w, _)| *w == 0) {

@@ -93,8 +93,12 @@ fn reward_fractions(
         return normalise(&ones);
     }
     let d = sigma.checked_add(epsilon)?;
-    // φ_p at a score of zero: what the floored map subtracts
-    let at_zero = p.checked_mul(c)?.checked_neg()?.softplus()?;
+    // φ_p at a score of zero: what the floored map subtracts (the reference never needs it)
+    let at_zero = if zero_floor {
+        Some(p.checked_mul(c)?.checked_neg()?.softplus()?)
+    } else {
+        None
+    };
     let mapped = scores
         .iter()
         .map(|(x, t)| {
@@ -103,10 +107,9 @@ fn reward_fractions(
             }
             // the argument of the potential φ_p(t/d) = softplus(p·(t/d − c))
             let y = p.checked_mul(t.checked_div(d)?.checked_sub(c)?)?;
-            let term = if zero_floor {
-                Ln::of_fixed(y.softplus()?.checked_sub(at_zero)?)?
-            } else {
-                Some(Ln::of_softplus(y)?)
+            let term = match at_zero {
+                Some(zero) => Ln::of_fixed(y.softplus()?.checked_sub(zero)?)?,
+                None => Some(Ln::of_softplus(y)?),
             };
             Ok((*x, term))
         })

@@ -7,7 +7,7 @@ use indicatif::ProgressBar;
 use nous_math::Rules;
 
 use crate::driver;
-use crate::record::{Run, Scorecard};
+use crate::record::{Run, Scorecard, THIS_RUN};
 use crate::report::scorecard::{claimed, scorecard};
 use crate::scenario::Scenario;
 
@@ -38,14 +38,14 @@ pub fn clones_over_one_identity(run: &Run, progress: &ProgressBar) -> Result<Opt
 /// The scorecard under each of [`PRESETS`], side by side, each with its clone
 /// counterfactual: `run` itself where it ran under the preset's rules, else the same
 /// scenario (same seed, same world) run again under them. A run under other rules (an
-/// ablation) comes first, as "this run". `run.clones_over_one_identity` must be measured.
+/// ablation) comes first, as [`THIS_RUN`]. `run.clones_over_one_identity` must be measured.
 pub fn side_by_side(run: &Run, progress: &ProgressBar) -> Result<Vec<Scorecard>> {
     let mut cards = Vec::new();
     if PRESETS
         .iter()
         .all(|(_, rules)| *rules != run.scenario.rules)
     {
-        cards.push(("this run".to_string(), scorecard(run)));
+        cards.push((THIS_RUN.to_string(), scorecard(run)));
     }
     for (name, rules) in PRESETS {
         let card = if rules == run.scenario.rules {

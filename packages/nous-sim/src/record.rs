@@ -134,8 +134,11 @@ pub struct Run {
 /// measure it on).
 pub type Metric = (&'static str, Option<f64>);
 
-/// A scorecard and the rules it was measured under ("reference", "improved", or "this run").
+/// A scorecard and the rules it was measured under ("reference", "improved", or [`THIS_RUN`]).
 pub type Scorecard = (String, Vec<Metric>);
+
+/// The column of a run's own scorecard, whatever its rules.
+pub const THIS_RUN: &str = "this run";
 
 /// A deliberate refusal (scenario `chain.refusals_at_epoch`, sent by the driver) and
 /// what came of it.

@@ -10,7 +10,7 @@ use super::format::{f, pct, tok};
 use super::metrics::{best_single, counted, losses};
 use super::questions::questions;
 use super::scorecard::{scorecard, scorecard_text};
-use crate::record::Run;
+use crate::record::{Run, THIS_RUN};
 use crate::stats::log_loss;
 
 /// The summary of `run`.
@@ -305,7 +305,7 @@ pub fn summary(run: &Run) -> String {
         }
     }
     if run.scorecards.is_empty() {
-        s.push_str(&scorecard_text(&[("this run".into(), scorecard(run))]));
+        s.push_str(&scorecard_text(&[(THIS_RUN.into(), scorecard(run))]));
     } else {
         s.push_str(&scorecard_text(&run.scorecards));
     }
