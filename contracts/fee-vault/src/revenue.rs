@@ -18,6 +18,7 @@ pub fn epoch_of(topic: &TopicInfo, height: u64) -> u64 {
         epoch_length: topic.epoch_length,
         worker_window: topic.epoch_length,
         ground_truth_lag: topic.epoch_length,
+        reveal_window: 0,
     }
     .epoch_at(height)
     .unwrap_or(0)

@@ -41,6 +41,20 @@ pub fn execute(
             inference,
             forecast,
         } => worker::submit_worker_payload(deps, env, info, topic_id, nonce, inference, forecast),
+        ExecuteMsg::CommitWorkerPayload {
+            topic_id,
+            nonce,
+            commitment,
+        } => worker::commit_worker_payload(deps, env, info, topic_id, nonce, commitment),
+        ExecuteMsg::RevealWorkerPayload {
+            topic_id,
+            nonce,
+            inference,
+            forecast,
+            salt,
+        } => worker::reveal_worker_payload(
+            deps, env, info, topic_id, nonce, inference, forecast, salt,
+        ),
         ExecuteMsg::SubmitLossBundle {
             topic_id,
             nonce,

@@ -50,6 +50,47 @@ pub enum ContractError {
         open: Option<u64>,
     },
 
+    #[error("the reveal window of nonce {nonce} (topic {topic_id}) is not open at height {height}; open reveal nonce: {open:?}")]
+    RevealWindowNotOpen {
+        topic_id: u64,
+        nonce: u64,
+        height: u64,
+        open: Option<u64>,
+    },
+
+    #[error("topic {topic_id} takes committed payloads: commit with CommitWorkerPayload in the worker window and reveal with RevealWorkerPayload after it")]
+    CommitRevealRequired { topic_id: u64 },
+
+    #[error("topic {topic_id} has no reveal window: submit payloads with SubmitWorkerPayload")]
+    CommitRevealOff { topic_id: u64 },
+
+    #[error("a commitment is {expected} bytes long (SHA-256), got {got}")]
+    CommitmentLength { expected: u64, got: u64 },
+
+    #[error("a salt is {min} to {max} bytes long, got {got}")]
+    SaltLength { min: u64, max: u64, got: u64 },
+
+    #[error("worker {actor} already committed for nonce {nonce} (topic {topic_id})")]
+    AlreadyCommitted {
+        topic_id: u64,
+        nonce: u64,
+        actor: u32,
+    },
+
+    #[error("worker {actor} has no commitment to reveal for nonce {nonce} (topic {topic_id})")]
+    NoCommitment {
+        topic_id: u64,
+        nonce: u64,
+        actor: u32,
+    },
+
+    #[error("the revealed payload and salt of worker {actor} do not hash to its commitment for nonce {nonce} (topic {topic_id})")]
+    CommitmentMismatch {
+        topic_id: u64,
+        nonce: u64,
+        actor: u32,
+    },
+
     #[error("the reputer window of nonce {nonce} (topic {topic_id}) is not open at height {height}; open reputer nonce: {open:?}")]
     ReputerWindowNotOpen {
         topic_id: u64,

@@ -1,14 +1,15 @@
 //! Queries.
 
-use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Env, Order, SignedDecimal};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Env, HexBinary, Order, SignedDecimal};
 use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::synthesis::{
     ActiveMember, ActorClass, ClassQuantile, ConfigResponse, EpochResponse, EpochScores,
-    EpochScoresResponse, EpochStatus, LatestValue, LatestValuesResponse, LossBundleResponse,
-    NetworkInferenceResponse, NetworkLossesResponse, OpenWindow, OpenWindowsResponse, QueryMsg,
-    ScoreEmaResponse, ScoresStatus, TopicStateResponse, WorkerPayloadResponse,
-    WorkerPayloadsResponse, MAX_LATEST_VALUES,
+    EpochScoresResponse, EpochStatus, ForecastElement, LatestValue, LatestValuesResponse,
+    LossBundleResponse, NetworkInferenceResponse, NetworkLossesResponse, OpenWindow,
+    OpenWindowsResponse, PayloadCommitmentResponse, QueryMsg, ScoreEmaResponse, ScoresStatus,
+    TopicStateResponse, WorkerCommitmentResponse, WorkerPayloadResponse, WorkerPayloadsResponse,
+    MAX_LATEST_VALUES,
 };
 use nous_types::topic_registry::TopicRegistryContract;
 use nous_types::EpochClock;
@@ -16,7 +17,7 @@ use nous_types::EpochClock;
 use crate::actor_scores::load_actor_score;
 use crate::error::ContractError;
 use crate::records::{load_bundle, load_inference, load_latest_value, load_network_losses};
-use crate::state::{load_set, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES, TOPICS};
+use crate::state::{load_set, CLASSES, COMMITMENTS, CONFIG, EPOCHS, PAYLOADS, SCORES, TOPICS};
 use crate::topic::load_topic;
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
@@ -44,6 +45,28 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             start_after,
             limit,
         } => to_json_binary(&worker_payloads(deps, topic_id, nonce, start_after, limit)?)?,
+        QueryMsg::WorkerCommitment {
+            topic_id,
+            nonce,
+            worker,
+        } => to_json_binary(&WorkerCommitmentResponse {
+            commitment: COMMITMENTS.may_load(deps.storage, (topic_id, nonce, worker))?,
+        })?,
+        QueryMsg::PayloadCommitment {
+            topic_id,
+            nonce,
+            address,
+            inference,
+            forecast,
+            salt,
+        } => to_json_binary(&payload_commitment_of(
+            deps,
+            (topic_id, nonce),
+            &address,
+            inference,
+            forecast.as_deref(),
+            &salt,
+        )?)?,
         QueryMsg::NetworkInference { topic_id, nonce } => {
             to_json_binary(&network_inference(deps, &env, topic_id, nonce)?)?
         }
@@ -123,6 +146,11 @@ pub fn open_windows(
             .worker_window(nonce)
             .map(|window| OpenWindow { nonce, window })
     });
+    let reveal = clock.open_reveal_epoch(height).and_then(|nonce| {
+        clock
+            .reveal_window(nonce)
+            .map(|window| OpenWindow { nonce, window })
+    });
     let reputer = clock.open_reputer_epoch(height).and_then(|nonce| {
         clock
             .reputer_window(nonce)
@@ -132,6 +160,7 @@ pub fn open_windows(
         topic_id,
         height,
         worker,
+        reveal,
         reputer,
     })
 }
@@ -183,12 +212,37 @@ pub fn epoch(deps: Deps, topic_id: u64, nonce: u64) -> Result<EpochResponse, Con
         topic_id,
         nonce,
         worker_window: t.clock.worker_window(nonce).ok_or_else(out_of_range)?,
+        reveal_window: t.clock.reveal_window(nonce),
         reputer_window: t.clock.reputer_window(nonce).ok_or_else(out_of_range)?,
         status: e.status,
         inferers: members(deps, topic_id, nonce, ActorClass::Inferer)?,
         forecasters: members(deps, topic_id, nonce, ActorClass::Forecaster)?,
         reputers: members(deps, topic_id, nonce, ActorClass::Reputer)?,
         failure: e.failure,
+    })
+}
+
+/// The commitment a reveal by `address` would be checked against (the address validated,
+/// so it is written as the chain writes the sender).
+fn payload_commitment_of(
+    deps: Deps,
+    (topic_id, nonce): (u64, u64),
+    address: &str,
+    inference: Option<SignedDecimal>,
+    forecast: Option<&[ForecastElement]>,
+    salt: &HexBinary,
+) -> Result<PayloadCommitmentResponse, ContractError> {
+    let address = deps.api.addr_validate(address)?;
+    let hash = nous_types::synthesis::payload_commitment(
+        topic_id,
+        nonce,
+        address.as_str(),
+        inference,
+        forecast,
+        salt,
+    );
+    Ok(PayloadCommitmentResponse {
+        commitment: HexBinary::from(hash.to_vec()),
     })
 }
 
@@ -242,7 +296,7 @@ pub fn network_inference(
                 .is_some_and(|e| e.status == EpochStatus::Collecting);
             let ended = t
                 .clock
-                .worker_window(nonce)
+                .payload_window(nonce)
                 .is_some_and(|w| w.is_closed_at(env.block.height));
             if collecting && ended {
                 Err(ContractError::NotClosedYet { topic_id, nonce })

@@ -16,7 +16,7 @@
 //! closing nonce k cannot touch nonce k+1 (SECURITY.md 5).
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Storage};
+use cosmwasm_std::{Addr, HexBinary, Storage};
 use cw_storage_plus::{Item, Map};
 use nous_math::Fixed;
 use nous_types::params::{StakingParams, SynthesisParams};
@@ -199,5 +199,8 @@ pub fn remove_member(
 }
 
 pub const PAYLOADS: Map<(u64, u64, u32), WorkerPayload> = Map::new("payloads");
+/// Commit–reveal topics: a worker's commitment for a nonce, until it is revealed (then it
+/// becomes the worker's payload) or pruned with the nonce.
+pub const COMMITMENTS: Map<(u64, u64, u32), HexBinary> = Map::new("commitments");
 /// The scores records: defined by nous-types, whose reader (reward-distribution) reads them raw.
 pub use nous_types::synthesis::SCORES;

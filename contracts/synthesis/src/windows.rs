@@ -51,9 +51,10 @@ fn next_due(
     height: u64,
 ) -> Result<Option<Due>, ContractError> {
     let worker = match next_epoch(deps, topic_id, topic.worker_closed_below)? {
+        // the worker close waits for the reveal window on a commit–reveal topic
         Some(nonce) => topic
             .clock
-            .worker_window(nonce)
+            .payload_window(nonce)
             .map(|w| Due::Worker { nonce, end: w.end }),
         None => None,
     };

@@ -60,10 +60,10 @@ pub enum ContractError {
     #[error("only the creator of topic {topic_id} may update it")]
     NotTopicCreator { topic_id: u64 },
 
-    #[error("topic {topic_id}: epoch_length, worker_submission_window and ground_truth_lag cannot change after creation (epoch numbering and in-flight windows depend on them)")]
+    #[error("topic {topic_id}: epoch_length, worker_submission_window, ground_truth_lag and reveal_window cannot change after creation (epoch numbering and in-flight windows depend on them)")]
     TimingFieldsImmutable { topic_id: u64 },
 
-    #[error("topic {topic_id} cannot be updated while the worker window of epoch {epoch} is open (it closes at block {window_end})")]
+    #[error("topic {topic_id} cannot be updated while the worker window of epoch {epoch} (or its reveal window) is open (it closes at block {window_end})")]
     WorkerWindowOpen {
         topic_id: u64,
         epoch: u64,

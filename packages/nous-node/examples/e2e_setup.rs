@@ -101,6 +101,7 @@ fn main() -> Result<()> {
         epoch_length: a.epoch,
         worker_submission_window: a.window,
         ground_truth_lag: a.lag,
+        reveal_window: 0,
         p_norm: Decimal::from_ratio(3u128, 1u128),
         alpha_regret: Decimal::percent(10),
         allow_negative: false,

@@ -119,6 +119,7 @@ impl FakeChain {
                 epoch_length: 12,
                 worker_window: 8,
                 ground_truth_lag: 12,
+                reveal_window: 0,
             },
             loss_method: "mse".into(),
             registered: BTreeMap::from([("worker", 3), ("reputer", 1)]),
@@ -228,6 +229,10 @@ impl FakeChain {
                     nonce,
                     window: c.worker_window(nonce).unwrap(),
                 });
+                let reveal = c.open_reveal_epoch(h).map(|nonce| OpenWindow {
+                    nonce,
+                    window: c.reveal_window(nonce).unwrap(),
+                });
                 let reputer = c.open_reputer_epoch(h).map(|nonce| OpenWindow {
                     nonce,
                     window: c.reputer_window(nonce).unwrap(),
@@ -236,6 +241,7 @@ impl FakeChain {
                     topic_id: TOPIC,
                     height: h,
                     worker,
+                    reveal,
                     reputer,
                 })
                 .unwrap()
@@ -267,6 +273,7 @@ impl FakeChain {
                     epoch_length: 12,
                     worker_submission_window: 8,
                     ground_truth_lag: 12,
+                    reveal_window: 0,
                     p_norm: Decimal::from_str("3").unwrap(),
                     alpha_regret: Decimal::percent(10),
                     allow_negative: false,

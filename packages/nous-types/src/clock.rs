@@ -35,6 +35,13 @@ pub struct EpochClock {
     pub worker_window: u64,
     /// Blocks from an epoch's start until its ground truth is known (`>= epoch_length`).
     pub ground_truth_lag: u64,
+    /// Blocks after the worker window during which committed payloads are revealed; 0 (the
+    /// default) means workers send their payloads in the clear (`worker_window +
+    /// reveal_window <= epoch_length`). On a commit–reveal topic the worker window takes
+    /// commitments only, so no payload of an epoch is public before every worker has
+    /// committed to its own.
+    #[serde(default)]
+    pub reveal_window: u64,
 }
 
 impl EpochClock {
@@ -63,6 +70,35 @@ impl EpochClock {
         })
     }
 
+    /// True when the topic's workers commit to a payload in the worker window and reveal it
+    /// in the reveal window.
+    pub fn commit_reveal(&self) -> bool {
+        self.reveal_window > 0
+    }
+
+    /// `[end of the worker window, + reveal_window)`; `None` on a topic without commit–reveal.
+    pub fn reveal_window(&self, epoch: u64) -> Option<HeightWindow> {
+        if !self.commit_reveal() {
+            return None;
+        }
+        let start = self.worker_window(epoch)?.end;
+        Some(HeightWindow {
+            start,
+            end: start.checked_add(self.reveal_window)?,
+        })
+    }
+
+    /// Every block in which the epoch's payloads reach the contract: the worker window, and
+    /// on a commit–reveal topic the reveal window after it. The worker close (the network
+    /// inference) runs at its end, and an inference's age counts from there.
+    pub fn payload_window(&self, epoch: u64) -> Option<HeightWindow> {
+        let worker = self.worker_window(epoch)?;
+        Some(HeightWindow {
+            start: worker.start,
+            end: worker.end.checked_add(self.reveal_window)?,
+        })
+    }
+
     /// `[start_k + lag, start_k + lag + epoch_length)`.
     pub fn reputer_window(&self, epoch: u64) -> Option<HeightWindow> {
         let start = self
@@ -78,6 +114,14 @@ impl EpochClock {
     pub fn open_worker_epoch(&self, height: u64) -> Option<u64> {
         let epoch = self.epoch_at(height)?;
         self.worker_window(epoch)
+            .filter(|w| w.contains(height))
+            .map(|_| epoch)
+    }
+
+    /// The epoch whose reveal window is open at `height`, if any.
+    pub fn open_reveal_epoch(&self, height: u64) -> Option<u64> {
+        let epoch = self.epoch_at(height)?;
+        self.reveal_window(epoch)
             .filter(|w| w.contains(height))
             .map(|_| epoch)
     }
@@ -112,6 +156,7 @@ mod tests {
             epoch_length: 10,
             worker_window: 4,
             ground_truth_lag: 20,
+            reveal_window: 0,
         }
     }
 
@@ -157,6 +202,45 @@ mod tests {
         assert_eq!(c.last_closed_reputer_epoch(149), Some(1));
         assert_eq!(c.last_closed_reputer_epoch(150), Some(2));
         assert_eq!(c.last_closed_reputer_epoch(129), None);
+    }
+
+    #[test]
+    fn the_reveal_window_follows_the_worker_window() {
+        let plain = clock();
+        assert!(!plain.commit_reveal());
+        assert_eq!(plain.reveal_window(2), None);
+        assert_eq!(plain.open_reveal_epoch(124), None);
+        assert_eq!(plain.payload_window(2), plain.worker_window(2));
+
+        let c = EpochClock {
+            reveal_window: 3,
+            ..clock()
+        };
+        assert!(c.commit_reveal());
+        assert_eq!(c.worker_window(2), plain.worker_window(2));
+        assert_eq!(
+            c.reveal_window(2),
+            Some(HeightWindow {
+                start: 124,
+                end: 127
+            })
+        );
+        assert_eq!(
+            c.payload_window(2),
+            Some(HeightWindow {
+                start: 120,
+                end: 127
+            })
+        );
+        assert_eq!(c.open_reveal_epoch(123), None);
+        assert_eq!(c.open_reveal_epoch(124), Some(2));
+        assert_eq!(c.open_reveal_epoch(126), Some(2));
+        assert_eq!(c.open_reveal_epoch(127), None);
+        assert_eq!(c.open_worker_epoch(124), None);
+        // an old record without the field reads as a plain topic
+        let old =
+            r#"{"start_height":100,"epoch_length":10,"worker_window":4,"ground_truth_lag":20}"#;
+        assert_eq!(cosmwasm_std::from_json::<EpochClock>(old).unwrap(), plain);
     }
 
     #[test]

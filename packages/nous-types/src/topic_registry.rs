@@ -70,6 +70,7 @@ impl Topic {
             epoch_length: self.params.epoch_length,
             worker_window: self.params.worker_submission_window,
             ground_truth_lag: self.params.ground_truth_lag,
+            reveal_window: self.params.reveal_window,
         }
     }
 }

@@ -136,6 +136,7 @@ mod tests {
             epoch_length: 10,
             worker_window: 5,
             ground_truth_lag: 10,
+            reveal_window: 0,
         }
     }
 

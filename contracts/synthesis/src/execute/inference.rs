@@ -132,7 +132,7 @@ pub fn to_record(
         topic_id,
         nonce,
         epoch_start: topic.clock.epoch_start(nonce).ok_or_else(out_of_range)?,
-        worker_window: topic.clock.worker_window(nonce).ok_or_else(out_of_range)?,
+        worker_window: topic.clock.payload_window(nonce).ok_or_else(out_of_range)?,
         computed_at: env.block.height,
         computed_at_time: env.block.time.seconds(),
         path,

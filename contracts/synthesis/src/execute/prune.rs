@@ -7,7 +7,7 @@ use cw_storage_plus::Bound;
 
 use crate::error::ContractError;
 use crate::records::{bundle_reputers, remove_bundle, remove_results};
-use crate::state::{remove_sets, TopicRecord, EPOCHS, PAYLOADS, SCORES};
+use crate::state::{remove_sets, TopicRecord, COMMITMENTS, EPOCHS, PAYLOADS, SCORES};
 
 /// Nonces kept after their reputer window closed: twice reward-distribution's window of
 /// unsettled epochs (`reward_distribution::MAX_UNSETTLED_EPOCHS`), so nothing it may still
@@ -54,6 +54,16 @@ pub fn prune(
             PAYLOADS.remove(storage, (topic_id, nonce, *w));
         }
         budget -= workers.len();
+        // commitments never revealed (commit–reveal topics)
+        let unrevealed: Vec<u32> = COMMITMENTS
+            .prefix((topic_id, nonce))
+            .keys(storage, None, None, Order::Ascending)
+            .take(budget)
+            .collect::<Result<_, _>>()?;
+        for w in &unrevealed {
+            COMMITMENTS.remove(storage, (topic_id, nonce, *w));
+        }
+        budget -= unrevealed.len();
         let reputers = bundle_reputers(storage, topic_id, nonce, budget)?;
         for r in &reputers {
             remove_bundle(storage, (topic_id, nonce, *r));
@@ -89,6 +99,7 @@ mod tests {
                 epoch_length: 10,
                 worker_window: 5,
                 ground_truth_lag: 10,
+                reveal_window: 0,
             },
             params: CachedTopicParams {
                 p_norm: Decimal::percent(300),

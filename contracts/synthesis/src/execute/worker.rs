@@ -1,17 +1,24 @@
-//! `SubmitWorkerPayload`: validation, window and nonce rules, merit sortition admission.
+//! Worker messages: `SubmitWorkerPayload` (payloads in the clear) and, on a commit–reveal
+//! topic, `CommitWorkerPayload` then `RevealWorkerPayload`; validation, window and nonce
+//! rules, merit sortition admission.
 
-use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, SignedDecimal, StdError};
+use cosmwasm_std::{
+    Addr, Attribute, DepsMut, Env, HexBinary, MessageInfo, Response, SignedDecimal, StdError,
+};
 use nous_types::reward_distribution::RewardDistributionContract;
-use nous_types::synthesis::{ActorClass, EpochStatus, ForecastElement, WorkerPayload};
+use nous_types::synthesis::commitment::{COMMITMENT_BYTES, MAX_SALT_BYTES, MIN_SALT_BYTES};
+use nous_types::synthesis::{
+    payload_commitment, ActorClass, EpochStatus, ForecastElement, WorkerPayload,
+};
 use nous_types::topic_registry::Role;
 
 use crate::convert::checked_value;
 use crate::error::ContractError;
-use crate::registrations::registered_actor;
+use crate::registrations::{registered_actor, KnownActor};
 use crate::sortition::enter;
-use crate::state::{EpochRecord, CONFIG, EPOCHS, PAYLOADS, TOPICS};
+use crate::state::{EpochRecord, TopicRecord, COMMITMENTS, CONFIG, EPOCHS, PAYLOADS, TOPICS};
 use crate::topic::load_or_init_topic;
-use crate::windows::{advance, HOT_PATH_CLOSES};
+use crate::windows::{advance, Closes, HOT_PATH_CLOSES};
 
 /// A payload that passed the stateless checks.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,32 +79,29 @@ pub fn check_payload(
     })
 }
 
-pub fn submit_worker_payload(
-    mut deps: DepsMut,
-    env: Env,
-    info: MessageInfo,
+/// Closes the windows that ended before this block, in height order, so the merit
+/// sortition of a payload reads the EMAs every earlier close wrote (the same whoever sends
+/// the message).
+fn close_due_windows(
+    deps: &mut DepsMut,
+    env: &Env,
     topic_id: u64,
-    nonce: u64,
-    inference: Option<SignedDecimal>,
-    forecast: Option<Vec<ForecastElement>>,
-) -> Result<Response, ContractError> {
-    let height = env.block.height;
-    let mut topic = load_or_init_topic(&mut deps, &env, topic_id)?;
-    let checked = check_payload(
-        topic_id,
-        topic.params.allow_negative,
-        topic.params.max_inferers,
-        inference,
-        forecast,
-    )?;
-
-    // Windows that ended are closed first, in height order, so the merit sortition below
-    // reads the EMAs every earlier close wrote (the same whoever sends the message).
-    let closes = advance(&mut deps, &env, topic_id, &mut topic, HOT_PATH_CLOSES)?;
+    topic: &mut TopicRecord,
+) -> Result<Closes, ContractError> {
+    let closes = advance(deps, env, topic_id, topic, HOT_PATH_CLOSES)?;
     if closes.pending {
         return Err(ContractError::ClosesPending { topic_id });
     }
+    Ok(closes)
+}
 
+/// `Ok` when the worker window of `nonce` holds this block.
+fn in_worker_window(
+    topic: &TopicRecord,
+    topic_id: u64,
+    nonce: u64,
+    height: u64,
+) -> Result<(), ContractError> {
     let window = topic
         .clock
         .worker_window(nonce)
@@ -110,9 +114,46 @@ pub fn submit_worker_payload(
             open: topic.clock.open_worker_epoch(height),
         });
     }
+    Ok(())
+}
 
-    let registration = registered_actor(deps.as_ref(), topic_id, Role::Worker, &info.sender)?;
-    let actor = registration.actor_index;
+/// The nonce opens with its first payload (or commitment): the topic's activity is read
+/// once here (reward-distribution's canonical flag) and kept in the nonce's record.
+fn open_nonce(deps: &mut DepsMut, topic_id: u64, nonce: u64) -> Result<(), ContractError> {
+    if EPOCHS.has(deps.storage, (topic_id, nonce)) {
+        return Ok(());
+    }
+    let topic_active = match CONFIG.load(deps.storage)?.reward_distribution {
+        None => None,
+        Some(rewards) => {
+            let active = RewardDistributionContract(rewards)
+                .is_topic_active(&deps.querier, topic_id)
+                .map_err(|e| ContractError::ActivityUnknown {
+                    topic_id,
+                    reason: e.to_string(),
+                })?;
+            if !active {
+                return Err(ContractError::TopicInactive { topic_id, nonce });
+            }
+            Some(true)
+        }
+    };
+    let epoch = EpochRecord {
+        status: EpochStatus::Collecting,
+        failure: None,
+        topic_active,
+    };
+    EPOCHS.save(deps.storage, (topic_id, nonce), &epoch)?;
+    Ok(())
+}
+
+/// Refuses a second payload of one worker for one nonce.
+fn not_submitted(
+    deps: &DepsMut,
+    topic_id: u64,
+    nonce: u64,
+    actor: u32,
+) -> Result<(), ContractError> {
     if PAYLOADS.has(deps.storage, (topic_id, nonce, actor)) {
         return Err(ContractError::AlreadySubmitted {
             topic_id,
@@ -120,37 +161,25 @@ pub fn submit_worker_payload(
             actor,
         });
     }
+    Ok(())
+}
 
-    if !EPOCHS.has(deps.storage, (topic_id, nonce)) {
-        // The nonce opens with its first payload: the topic's activity is read once here
-        // (reward-distribution's canonical flag) and kept in the nonce's record.
-        let topic_active = match CONFIG.load(deps.storage)?.reward_distribution {
-            None => None,
-            Some(rewards) => {
-                let active = RewardDistributionContract(rewards)
-                    .is_topic_active(&deps.querier, topic_id)
-                    .map_err(|e| ContractError::ActivityUnknown {
-                        topic_id,
-                        reason: e.to_string(),
-                    })?;
-                if !active {
-                    return Err(ContractError::TopicInactive { topic_id, nonce });
-                }
-                Some(true)
-            }
-        };
-        let epoch = EpochRecord {
-            status: EpochStatus::Collecting,
-            failure: None,
-            topic_active,
-        };
-        EPOCHS.save(deps.storage, (topic_id, nonce), &epoch)?;
-    }
-
+/// Admits a checked payload of an open nonce to the active sets by merit sortition and
+/// stores it; returns the admission attributes.
+fn admit(
+    deps: &mut DepsMut,
+    (topic_id, topic): (u64, &TopicRecord),
+    nonce: u64,
+    worker: (&Addr, &KnownActor),
+    height: u64,
+    checked: CheckedPayload,
+) -> Result<Vec<Attribute>, ContractError> {
+    let (address, registration) = worker;
+    let actor = registration.actor_index;
     let mut attrs = vec![];
     let mut payload = WorkerPayload {
         worker: actor,
-        address: info.sender.clone(),
+        address: address.clone(),
         owner: registration.owner.clone(),
         submitted_at: height,
         inference: None,
@@ -164,14 +193,7 @@ pub fn submit_worker_payload(
         if !sent {
             continue;
         }
-        let entry = enter(
-            deps.storage,
-            (topic_id, &topic),
-            nonce,
-            class,
-            actor,
-            height,
-        )?;
+        let entry = enter(deps.storage, (topic_id, topic), nonce, class, actor, height)?;
         attrs.extend(entry.attributes(class));
         if let Some(gone) = entry.evicted {
             PAYLOADS.update(deps.storage, (topic_id, nonce, gone), |p| {
@@ -190,21 +212,214 @@ pub fn submit_worker_payload(
             }
         }
     }
-
     PAYLOADS.save(deps.storage, (topic_id, nonce, actor), &payload)?;
-    if closes.closed > 0 {
-        TOPICS.save(deps.storage, topic_id, &topic)?;
-    }
+    Ok(attrs)
+}
 
+/// The response of a worker message: its attributes, the closes it ran (the topic record
+/// is saved when it ran any).
+fn worker_response(
+    deps: &mut DepsMut,
+    (topic_id, topic): (u64, &TopicRecord),
+    action: &str,
+    nonce: u64,
+    worker: (&Addr, u32),
+    closes: Closes,
+) -> Result<Response, ContractError> {
+    if closes.closed > 0 {
+        TOPICS.save(deps.storage, topic_id, topic)?;
+    }
     Ok(Response::new()
-        .add_attribute("action", "submit_worker_payload")
+        .add_attribute("action", action)
         .add_attribute("topic_id", topic_id.to_string())
         .add_attribute("nonce", nonce.to_string())
-        .add_attribute("worker", actor.to_string())
-        .add_attribute("address", info.sender)
+        .add_attribute("worker", worker.1.to_string())
+        .add_attribute("address", worker.0)
         .add_attribute("windows_closed", closes.closed.to_string())
-        .add_attributes(attrs)
         .add_events(closes.events))
+}
+
+pub fn submit_worker_payload(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    topic_id: u64,
+    nonce: u64,
+    inference: Option<SignedDecimal>,
+    forecast: Option<Vec<ForecastElement>>,
+) -> Result<Response, ContractError> {
+    let height = env.block.height;
+    let mut topic = load_or_init_topic(&mut deps, &env, topic_id)?;
+    if topic.clock.commit_reveal() {
+        return Err(ContractError::CommitRevealRequired { topic_id });
+    }
+    let checked = check_payload(
+        topic_id,
+        topic.params.allow_negative,
+        topic.params.max_inferers,
+        inference,
+        forecast,
+    )?;
+    let closes = close_due_windows(&mut deps, &env, topic_id, &mut topic)?;
+    in_worker_window(&topic, topic_id, nonce, height)?;
+    let registration = registered_actor(deps.as_ref(), topic_id, Role::Worker, &info.sender)?;
+    let actor = registration.actor_index;
+    not_submitted(&deps, topic_id, nonce, actor)?;
+    open_nonce(&mut deps, topic_id, nonce)?;
+    let attrs = admit(
+        &mut deps,
+        (topic_id, &topic),
+        nonce,
+        (&info.sender, &registration),
+        height,
+        checked,
+    )?;
+    let response = worker_response(
+        &mut deps,
+        (topic_id, &topic),
+        "submit_worker_payload",
+        nonce,
+        (&info.sender, actor),
+        closes,
+    )?;
+    Ok(response.add_attributes(attrs))
+}
+
+/// `CommitWorkerPayload`: stores the commitment inside the worker window.
+pub fn commit_worker_payload(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    topic_id: u64,
+    nonce: u64,
+    commitment: HexBinary,
+) -> Result<Response, ContractError> {
+    let height = env.block.height;
+    let mut topic = load_or_init_topic(&mut deps, &env, topic_id)?;
+    if !topic.clock.commit_reveal() {
+        return Err(ContractError::CommitRevealOff { topic_id });
+    }
+    if commitment.len() != COMMITMENT_BYTES {
+        return Err(ContractError::CommitmentLength {
+            expected: COMMITMENT_BYTES as u64,
+            got: commitment.len() as u64,
+        });
+    }
+    let closes = close_due_windows(&mut deps, &env, topic_id, &mut topic)?;
+    in_worker_window(&topic, topic_id, nonce, height)?;
+    let registration = registered_actor(deps.as_ref(), topic_id, Role::Worker, &info.sender)?;
+    let actor = registration.actor_index;
+    if COMMITMENTS.has(deps.storage, (topic_id, nonce, actor)) {
+        return Err(ContractError::AlreadyCommitted {
+            topic_id,
+            nonce,
+            actor,
+        });
+    }
+    open_nonce(&mut deps, topic_id, nonce)?;
+    COMMITMENTS.save(deps.storage, (topic_id, nonce, actor), &commitment)?;
+    let response = worker_response(
+        &mut deps,
+        (topic_id, &topic),
+        "commit_worker_payload",
+        nonce,
+        (&info.sender, actor),
+        closes,
+    )?;
+    Ok(response.add_attribute("commitment", commitment.to_hex()))
+}
+
+/// `RevealWorkerPayload`: inside the reveal window, a payload that hashes to the sender's
+/// commitment is admitted as a clear payload would be; the commitment is consumed.
+#[allow(clippy::too_many_arguments)] // the message's fields, passed through from dispatch
+pub fn reveal_worker_payload(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    topic_id: u64,
+    nonce: u64,
+    inference: Option<SignedDecimal>,
+    forecast: Option<Vec<ForecastElement>>,
+    salt: HexBinary,
+) -> Result<Response, ContractError> {
+    let height = env.block.height;
+    let mut topic = load_or_init_topic(&mut deps, &env, topic_id)?;
+    if !topic.clock.commit_reveal() {
+        return Err(ContractError::CommitRevealOff { topic_id });
+    }
+    if !(MIN_SALT_BYTES..=MAX_SALT_BYTES).contains(&salt.len()) {
+        return Err(ContractError::SaltLength {
+            min: MIN_SALT_BYTES as u64,
+            max: MAX_SALT_BYTES as u64,
+            got: salt.len() as u64,
+        });
+    }
+    // hashed as sent: the commitment was made before deduplication
+    let commitment = payload_commitment(
+        topic_id,
+        nonce,
+        info.sender.as_str(),
+        inference,
+        forecast.as_deref(),
+        &salt,
+    );
+    let checked = check_payload(
+        topic_id,
+        topic.params.allow_negative,
+        topic.params.max_inferers,
+        inference,
+        forecast,
+    )?;
+    let closes = close_due_windows(&mut deps, &env, topic_id, &mut topic)?;
+    let window = topic
+        .clock
+        .reveal_window(nonce)
+        .ok_or(ContractError::NonceOutOfRange { topic_id, nonce })?;
+    if !window.contains(height) {
+        return Err(ContractError::RevealWindowNotOpen {
+            topic_id,
+            nonce,
+            height,
+            open: topic.clock.open_reveal_epoch(height),
+        });
+    }
+    let registration = registered_actor(deps.as_ref(), topic_id, Role::Worker, &info.sender)?;
+    let actor = registration.actor_index;
+    not_submitted(&deps, topic_id, nonce, actor)?;
+    let key = (topic_id, nonce, actor);
+    let committed =
+        COMMITMENTS
+            .may_load(deps.storage, key)?
+            .ok_or(ContractError::NoCommitment {
+                topic_id,
+                nonce,
+                actor,
+            })?;
+    if committed.as_slice() != commitment.as_slice() {
+        return Err(ContractError::CommitmentMismatch {
+            topic_id,
+            nonce,
+            actor,
+        });
+    }
+    COMMITMENTS.remove(deps.storage, key);
+    let attrs = admit(
+        &mut deps,
+        (topic_id, &topic),
+        nonce,
+        (&info.sender, &registration),
+        height,
+        checked,
+    )?;
+    let response = worker_response(
+        &mut deps,
+        (topic_id, &topic),
+        "reveal_worker_payload",
+        nonce,
+        (&info.sender, actor),
+        closes,
+    )?;
+    Ok(response.add_attributes(attrs))
 }
 
 #[cfg(test)]

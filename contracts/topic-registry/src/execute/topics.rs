@@ -79,14 +79,15 @@ pub fn create_topic(
         .add_attribute(
             "ground_truth_lag",
             topic.params.ground_truth_lag.to_string(),
-        ))
+        )
+        .add_attribute("reveal_window", topic.params.reveal_window.to_string()))
 }
 
 /// Replaces a topic's parameters. Only the creator may; the timing fields (epoch_length,
-/// worker_submission_window, ground_truth_lag) are fixed at creation because epoch
-/// numbering and the windows already in flight (and the vault's drip) depend on them; and
-/// no update lands while a worker window is open, so every payload of one epoch is judged
-/// under one parameter set.
+/// worker_submission_window, ground_truth_lag, reveal_window) are fixed at creation because
+/// epoch numbering and the windows already in flight (and the vault's drip) depend on them;
+/// and no update lands while a worker window (or the reveal window after it) is open, so
+/// every payload of one epoch is judged under one parameter set.
 pub fn update_topic(
     deps: DepsMut,
     env: Env,
@@ -104,14 +105,16 @@ pub fn update_topic(
     if params.epoch_length != old.epoch_length
         || params.worker_submission_window != old.worker_submission_window
         || params.ground_truth_lag != old.ground_truth_lag
+        || params.reveal_window != old.reveal_window
     {
         return Err(ContractError::TimingFieldsImmutable { topic_id });
     }
     let clock = topic.clock();
     let height = env.block.height;
     if let Some((epoch, window)) = clock
-        .open_worker_epoch(height)
-        .and_then(|e| clock.worker_window(e).map(|w| (e, w)))
+        .epoch_at(height)
+        .and_then(|e| clock.payload_window(e).map(|w| (e, w)))
+        .filter(|(_, w)| w.contains(height))
     {
         return Err(ContractError::WorkerWindowOpen {
             topic_id,

@@ -1,7 +1,7 @@
 //! [`Nous`]'s synthesis actions and queries: worker payloads, loss bundles, the window
 //! crank and the network's inferences, losses and scores.
 
-use cosmwasm_std::{Addr, SignedDecimal, StdResult};
+use cosmwasm_std::{Addr, HexBinary, SignedDecimal, StdResult};
 use cw_multi_test::AppResponse;
 use nous_types::synthesis as synthesis_msg;
 use nous_types::synthesis::{ForecastElement, LatestValue, LossBundle, NetworkInference};
@@ -29,6 +29,66 @@ impl Nous {
                 nonce,
                 inference,
                 forecast,
+            },
+            vec![],
+        )
+    }
+
+    /// A worker's commitment to its payload for `nonce` on a commit–reveal topic: the hash
+    /// of `nous_types::synthesis::payload_commitment` over the payload, the worker's
+    /// address and `salt` (reveal the same three with [`Nous::reveal_payload`]).
+    #[allow(clippy::too_many_arguments)] // the payload's parts, as the message has them
+    pub fn commit_payload<A: SuiteApp>(
+        &self,
+        app: &mut A,
+        worker: &Addr,
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<&[ForecastElement]>,
+        salt: &[u8],
+    ) -> AnyResult<AppResponse> {
+        let commitment = synthesis_msg::payload_commitment(
+            topic_id,
+            nonce,
+            worker.as_str(),
+            inference,
+            forecast,
+            salt,
+        );
+        app.execute(
+            worker,
+            &self.synthesis,
+            &synthesis_msg::ExecuteMsg::CommitWorkerPayload {
+                topic_id,
+                nonce,
+                commitment: HexBinary::from(commitment.to_vec()),
+            },
+            vec![],
+        )
+    }
+
+    /// Reveals the payload committed to with [`Nous::commit_payload`], in the reveal window.
+    #[allow(clippy::too_many_arguments)] // the payload's parts, as the message has them
+    pub fn reveal_payload<A: SuiteApp>(
+        &self,
+        app: &mut A,
+        worker: &Addr,
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<Vec<ForecastElement>>,
+        salt: &[u8],
+    ) -> AnyResult<AppResponse> {
+        app.execute(
+            worker,
+            &self.synthesis,
+            &synthesis_msg::ExecuteMsg::RevealWorkerPayload {
+                topic_id,
+                nonce,
+                inference,
+                forecast,
+                salt: HexBinary::from(salt),
             },
             vec![],
         )

@@ -100,8 +100,8 @@ impl GlobalParams {
 impl TopicParams {
     /// A topic of the given timing with the maths' chain defaults for its parameters
     /// (MATH.md §2.2: `p_norm` 3, `epsilon` 0.01, `alpha_regret` 0.1, merit-sortition α 0.1,
-    /// every active quantile 0.25), loss method `mse`, negative values refused, the reference
-    /// rules.
+    /// every active quantile 0.25), loss method `mse`, negative values refused, payloads in the
+    /// clear (no reveal window), the reference rules.
     pub fn defaults(
         metadata: &str,
         epoch_length: u64,
@@ -115,6 +115,7 @@ impl TopicParams {
             epoch_length,
             worker_submission_window,
             ground_truth_lag,
+            reveal_window: 0,
             p_norm: dec(m.p_norm),
             alpha_regret: dec(m.alpha_regret),
             allow_negative: false,

@@ -150,6 +150,11 @@ pub struct TopicParams {
     pub epoch_length: u64,
     pub worker_submission_window: u64,
     pub ground_truth_lag: u64,
+    /// Blocks after the worker window in which workers reveal the payloads they committed
+    /// to in it (docs/PROTOCOL.md "Commit–reveal"); 0, the default, means payloads are sent
+    /// in the clear. `worker_submission_window + reveal_window <= epoch_length`.
+    #[serde(default)]
+    pub reveal_window: u64,
     pub p_norm: Decimal,
     pub alpha_regret: Decimal,
     pub allow_negative: bool,

@@ -54,6 +54,13 @@ pub enum ParamError {
     #[error("worker_submission_window {got} must be at least 1 block and at most the epoch length ({epoch_length})")]
     WorkerWindowOutOfRange { epoch_length: u64, got: u64 },
 
+    #[error("reveal_window {got} does not fit the epoch: worker_submission_window ({worker_window}) + reveal_window must be at most the epoch length ({epoch_length})")]
+    RevealWindowOutOfRange {
+        epoch_length: u64,
+        worker_window: u64,
+        got: u64,
+    },
+
     #[error("ground_truth_lag {got} must be between {min} and {max} blocks (one epoch up to max_ground_truth_lag_epochs epochs)")]
     GroundTruthLagOutOfRange { min: u64, max: u64, got: u64 },
 }
@@ -338,6 +345,16 @@ impl TopicParams {
                 got: self.worker_submission_window,
             });
         }
+        let worker_phase = self
+            .worker_submission_window
+            .checked_add(self.reveal_window);
+        if worker_phase.is_none_or(|blocks| blocks > self.epoch_length) {
+            return Err(ParamError::RevealWindowOutOfRange {
+                epoch_length: self.epoch_length,
+                worker_window: self.worker_submission_window,
+                got: self.reveal_window,
+            });
+        }
         // On overflow the product exceeds every u64 lag, so the upper bound cannot bind.
         let max_lag = registry
             .max_ground_truth_lag_epochs
@@ -401,6 +418,7 @@ mod tests {
             epoch_length: 12,
             worker_submission_window: 4,
             ground_truth_lag: 24,
+            reveal_window: 0,
             p_norm: dec("3"),
             alpha_regret: dec("0.1"),
             allow_negative: false,
@@ -469,6 +487,21 @@ mod tests {
                 check(|t| t.worker_submission_window = got),
                 Err(ParamError::WorkerWindowOutOfRange {
                     epoch_length: 12,
+                    got
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn the_reveal_window_fits_the_epoch_after_the_worker_window() {
+        check(|t| t.reveal_window = 8).unwrap(); // 4 + 8 = 12
+        for got in [9, u64::MAX] {
+            assert_eq!(
+                check(|t| t.reveal_window = got),
+                Err(ParamError::RevealWindowOutOfRange {
+                    epoch_length: 12,
+                    worker_window: 4,
                     got
                 })
             );

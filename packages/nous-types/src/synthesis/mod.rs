@@ -16,14 +16,18 @@
 //! consumers and reward-distribution. Extend them; keep these shapes.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, SignedDecimal, Uint128, WasmMsg};
+use cosmwasm_std::{
+    to_json_binary, Addr, CosmosMsg, Decimal, HexBinary, SignedDecimal, Uint128, WasmMsg,
+};
 
 use crate::clock::{EpochClock, HeightWindow};
 use crate::params::Rules;
 use crate::topic_registry::{Registration, Role};
 
+pub mod commitment;
 mod handle;
 mod scores;
+pub use commitment::payload_commitment;
 pub use handle::SynthesisContract;
 pub use scores::{
     EpochScores, EpochScoresResponse, ReputerScore, ScoresStatus, WorkerScore, SCORES,
@@ -136,11 +140,34 @@ pub enum ExecuteMsg {
     /// with the highest score EMA). Admission to the active sets is by merit sortition
     /// (MATH.md §11); a payload that is not admitted is recorded (`admitted = false`
     /// attributes) and still counts as this worker's submission for the nonce.
+    /// Refused on a commit–reveal topic (`reveal_window > 0`): there a worker commits in
+    /// the worker window and reveals in the reveal window.
     SubmitWorkerPayload {
         topic_id: u64,
         nonce: u64,
         inference: Option<SignedDecimal>,
         forecast: Option<Vec<ForecastElement>>,
+    },
+    /// Commit–reveal topics: a registered worker's commitment to its payload for `nonce`,
+    /// inside the worker window; one per worker per nonce. `commitment` is the 32-byte
+    /// `commitment::payload_commitment` of the payload, the sender's address and a secret
+    /// salt (the `PayloadCommitment` query computes it). The nonce opens with its first
+    /// commitment; nothing of the payload is public until the reveal.
+    CommitWorkerPayload {
+        topic_id: u64,
+        nonce: u64,
+        commitment: HexBinary,
+    },
+    /// Commit–reveal topics: the payload committed to, with its salt, inside the reveal
+    /// window. It must hash to the sender's commitment; it is then checked and admitted
+    /// exactly as `SubmitWorkerPayload` would be at this height. A commitment never
+    /// revealed is dropped (the worker takes no part in the nonce).
+    RevealWorkerPayload {
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<Vec<ForecastElement>>,
+        salt: HexBinary,
     },
     /// A registered reputer's loss bundle for `nonce`, inside its reputer window. The
     /// reputer must hold at least `required_minimum_stake` as of the window's first block.
@@ -208,6 +235,26 @@ pub enum QueryMsg {
         nonce: u64,
         start_after: Option<u32>,
         limit: Option<u32>,
+    },
+    /// A worker's commitment for `nonce` on a commit–reveal topic, while it is not revealed
+    /// yet (a revealed one is its `WorkerPayload`).
+    #[returns(WorkerCommitmentResponse)]
+    WorkerCommitment {
+        topic_id: u64,
+        nonce: u64,
+        worker: u32,
+    },
+    /// The commitment `CommitWorkerPayload` expects from `address` for this payload and
+    /// salt (`commitment::payload_commitment`), for clients that do not hash it themselves.
+    /// Ask a node you trust: the query carries the salt.
+    #[returns(PayloadCommitmentResponse)]
+    PayloadCommitment {
+        topic_id: u64,
+        nonce: u64,
+        address: String,
+        inference: Option<SignedDecimal>,
+        forecast: Option<Vec<ForecastElement>>,
+        salt: HexBinary,
     },
     /// The network inference stored at the close of `nonce`'s worker window.
     #[returns(NetworkInferenceResponse)]
@@ -317,6 +364,8 @@ pub struct OpenWindowsResponse {
     pub topic_id: u64,
     pub height: u64,
     pub worker: Option<OpenWindow>,
+    /// The reveal window open at `height` (commit–reveal topics only).
+    pub reveal: Option<OpenWindow>,
     pub reputer: Option<OpenWindow>,
 }
 
@@ -349,6 +398,8 @@ pub struct EpochResponse {
     pub topic_id: u64,
     pub nonce: u64,
     pub worker_window: HeightWindow,
+    /// Commit–reveal topics: the window after `worker_window` in which payloads are revealed.
+    pub reveal_window: Option<HeightWindow>,
     pub reputer_window: HeightWindow,
     pub status: EpochStatus,
     pub inferers: Vec<ActiveMember>,
@@ -382,6 +433,17 @@ pub struct WorkerPayloadsResponse {
     pub payloads: Vec<WorkerPayload>,
 }
 
+#[cw_serde]
+pub struct WorkerCommitmentResponse {
+    /// `None`: no commitment, or already revealed.
+    pub commitment: Option<HexBinary>,
+}
+
+#[cw_serde]
+pub struct PayloadCommitmentResponse {
+    pub commitment: HexBinary,
+}
+
 /// Which path of MATH.md §5.0 produced a network inference.
 #[cw_serde]
 #[derive(Copy, Eq)]
@@ -407,6 +469,8 @@ pub struct NetworkInference {
     pub nonce: u64,
     /// First block of the epoch (`start + nonce * epoch_length`).
     pub epoch_start: u64,
+    /// The blocks in which the nonce's payloads arrived (`EpochClock::payload_window`): the
+    /// worker window, followed on a commit–reveal topic by its reveal window.
     pub worker_window: HeightWindow,
     /// Height of the block that closed the window and computed this.
     pub computed_at: u64,
@@ -451,7 +515,8 @@ pub struct LatestValue {
     pub path: InferencePath,
     /// Inferers whose inferences it combines (one: a single worker controls the value).
     pub inferers: u32,
-    /// Last block of the nonce's worker window: the age in blocks counts from here, as
+    /// End of the nonce's payload window (worker window, and reveal window on a commit–reveal
+    /// topic): the age in blocks counts from here, as
     /// `NetworkInferenceResponse::age` does.
     pub worker_window_end: u64,
     /// Height of the block that closed the window and computed it.
