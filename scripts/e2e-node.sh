@@ -16,6 +16,8 @@
 #      refusal but out of gas (which the node answers by sending again with more gas); every worker and reputer has claimable rewards and `nous-node claim` pays
 #      them out; `status`, `query` and /metrics answer.
 # Every process it starts is stopped by PID on exit, failure included (trap).
+# NOUS_E2E_NODE_REVEAL=N (default 0) makes the topic a commit–reveal topic with a reveal window
+# of N blocks (10 + N <= 16): the workers then commit and reveal instead of submitting.
 #
 # Usage: scripts/e2e-node.sh <deployments/<chain-id>.json> <work folder>
 # Needs the chain's variables (eval "$(scripts/local-chain.sh env)"), and target/debug/nous-node
@@ -32,6 +34,7 @@ out=$(realpath "$out")
 scored_target=${NOUS_E2E_NODE_SCORED:-15}
 crash_at=$((scored_target / 3))
 deadline=${NOUS_E2E_NODE_TIMEOUT:-300}
+reveal=${NOUS_E2E_NODE_REVEAL:-0}
 node_bin=$root/target/debug/nous-node
 examples=$root/packages/nous-node/examples
 metrics_addr=127.0.0.1:$((NOUS_CHAIN_PORT + 90))
@@ -68,9 +71,9 @@ indices=$(for n in "${names[@]}"; do echo "${index[$n]}"; done | paste -sd,)
 # Windows of 10 blocks (3 s of 300 ms blocks): a worker needs about 1 s from a window's
 # first block to its broadcast on a busy 2-core machine, six nodes and the chain sharing it.
 "$root/target/debug/examples/e2e_setup" --record "$record" --node "$NOUS_RPC" \
-  --fund-indices "$indices" --epoch 16 --window 10 --lag 16 >"$out/stage.json"
+  --fund-indices "$indices" --epoch 16 --window 10 --lag 16 --reveal "$reveal" >"$out/stage.json"
 topic=$(jq -r .topic_id "$out/stage.json")
-echo "   topic $topic, operators $(jq -c .operators "$out/stage.json")"
+echo "   topic $topic (reveal window $(jq -r .reveal_window "$out/stage.json")), operators $(jq -c .operators "$out/stage.json")"
 
 # One config per process, from the documented example.
 config() {
@@ -174,10 +177,12 @@ for n in w1 w2 w3 r1 r2; do
     | select(test("out of gas") | not)]' "$out/$n.txs")
   [ "$others" = "[]" ] || fail "$n: refused transactions: $others"
   out_of_gas=$(jq -s '[.[] | select(.tx_result.code != 0)] | length' "$out/$n.txs")
-  # the nonce of every submission (workers' payloads, reputers' bundles) from its wasm events
+  # the nonce of every submission (workers' payloads, or commitments and reveals on a
+  # commit–reveal topic; reputers' bundles) from its wasm events
   jq -r --arg topic "$topic" '.tx_result.events[] | select(.type == "wasm")
     | (.attributes | map({(.key): .value}) | add)
-    | select(.action == "submit_worker_payload" or .action == "submit_loss_bundle")
+    | select(.action == "submit_worker_payload" or .action == "submit_loss_bundle"
+      or .action == "commit_worker_payload" or .action == "reveal_worker_payload")
     | select(.topic_id == $topic) | "\(.action) \(.nonce)"' "$out/$n.txs" | sort >"$out/$n.nonces"
   sent=$(wc -l <"$out/$n.nonces")
   dup=$(uniq -d "$out/$n.nonces")
@@ -186,7 +191,7 @@ for n in w1 w2 w3 r1 r2; do
   echo "   $n: $sent submissions, no nonce twice; $(wc -l <"$out/$n.txs") transactions by this key on the chain, $out_of_gas out of gas (sent again)"
 done
 grep -q '"event":"e2e: killed here"' "$out/w1.log" || fail "w1 was not restarted"
-after=$(sed -n '/e2e: killed here/,$p' "$out/w1.log" | grep -c '"event":"submitted"' || true)
+after=$(sed -n '/e2e: killed here/,$p' "$out/w1.log" | grep -cE '"event":"(submitted|revealed)"' || true)
 [ "$after" -gt 0 ] || fail "w1 submitted nothing after its restart"
 echo "   w1 submitted $after times after its restart"
 grep -q '^nous_node_submissions_total{' "$out/w1.metrics" || fail "/metrics has no submissions"

@@ -413,6 +413,50 @@ impl Suite {
             .submit_payload(&mut self.app, &worker, topic_id, nonce, inference, forecast)
     }
 
+    /// A worker's payload on a commit–reveal topic, committed to with `salt` (reveal it
+    /// with [`Suite::reveal_payload`] and the same arguments).
+    pub fn commit_payload(
+        &mut self,
+        worker: &str,
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<&[ForecastElement]>,
+        salt: &[u8],
+    ) -> AnyResult<AppResponse> {
+        let worker = self.addr(worker);
+        self.nous.commit_payload(
+            &mut self.app,
+            &worker,
+            topic_id,
+            nonce,
+            inference,
+            forecast,
+            salt,
+        )
+    }
+
+    pub fn reveal_payload(
+        &mut self,
+        worker: &str,
+        topic_id: u64,
+        nonce: u64,
+        inference: Option<SignedDecimal>,
+        forecast: Option<Vec<ForecastElement>>,
+        salt: &[u8],
+    ) -> AnyResult<AppResponse> {
+        let worker = self.addr(worker);
+        self.nous.reveal_payload(
+            &mut self.app,
+            &worker,
+            topic_id,
+            nonce,
+            inference,
+            forecast,
+            salt,
+        )
+    }
+
     pub fn submit_losses(
         &mut self,
         reputer: &str,

@@ -798,6 +798,9 @@ struct Options {
     late_delegation: bool,
     /// The rules of every topic.
     rules: Rules,
+    /// The topics' reveal window (0: payloads in the clear). Workers commit at
+    /// WORKER_OFFSET and reveal at the reveal window's first block.
+    reveal_window: u64,
 }
 
 struct Run {
@@ -808,6 +811,40 @@ struct Run {
     settle_calls: Vec<u32>,
     /// Windows the returning keeper closed with `CloseWindows { limit: 1 }`.
     final_closes: u32,
+}
+
+type Payload = (
+    &'static str,
+    Option<SignedDecimal>,
+    Option<Vec<ForecastElement>>,
+);
+
+/// Every worker's payload for nonce `k` of the `ti`-th topic (`t`), inferers first.
+fn payloads(s: &Suite, ti: usize, t: u64, k: u64) -> Vec<Payload> {
+    let mut out: Vec<Payload> = vec![];
+    for (j, w) in INFERERS.iter().enumerate() {
+        if let Some(v) = inference(ti as u64, j, k) {
+            out.push((w, Some(sd(v)), None));
+        }
+    }
+    for (i, w) in FORECASTERS.iter().enumerate() {
+        let els: Vec<ForecastElement> = forecast(ti as u64, i, k)
+            .into_iter()
+            .map(|mut e| {
+                e.inferer = s.actor_index(t, INFERERS[e.inferer as usize]);
+                e
+            })
+            .collect();
+        out.push((w, None, Some(els)));
+    }
+    out
+}
+
+/// A worker's salt for one nonce (any 16..=64 bytes the worker can reproduce at the reveal).
+fn salt_of(worker: &str, t: u64, k: u64) -> Vec<u8> {
+    let mut salt = format!("{worker}/{t}/{k}").into_bytes();
+    salt.resize(32, 0);
+    salt
 }
 
 fn keeper_crank(s: &mut Suite, topics: &[u64], calls: &mut Vec<u32>) {
@@ -844,6 +881,7 @@ fn run_world(o: Options) -> Run {
     s.assert_conservation();
     let params = TopicParams {
         rules: o.rules,
+        reveal_window: o.reveal_window,
         ..topic_params(LEN, WINDOW, LAG)
     };
     let topics: Vec<u64> = (0..3)
@@ -897,7 +935,6 @@ fn run_world(o: Options) -> Run {
             .unwrap();
         assert_eq!(topic.clock().start_height, start, "topics share one clock");
     }
-    let index = |s: &Suite, t: u64, name: &str| s.actor_index(t, name);
 
     let mut synth: Vec<SynthShadow> = vec![SynthShadow::default(); 3];
     let mut rew: Vec<RewardShadow> = vec![RewardShadow::default(); 3];
@@ -923,10 +960,14 @@ fn run_world(o: Options) -> Run {
         }
         if k == ACTIVATE_EPOCH && off == ACTIVATE_OFFSET {
             for t in &topics {
-                // before activation synthesis refuses every payload of the topic
-                let err = s
-                    .submit_payload("inf0", *t, k, Some(sd(truth(0, k))), None)
-                    .unwrap_err();
+                // before activation synthesis refuses every payload (or commitment) of the topic
+                let value = Some(sd(truth(0, k)));
+                let err = if o.reveal_window == 0 {
+                    s.submit_payload("inf0", *t, k, value, None)
+                } else {
+                    s.commit_payload("inf0", *t, k, value, None, &salt_of("inf0", *t, k))
+                }
+                .unwrap_err();
                 assert!(
                     matches!(
                         err.downcast_ref::<synthesis::ContractError>(),
@@ -958,20 +999,23 @@ fn run_world(o: Options) -> Run {
                 Some(synthesis::ContractError::TopicInactive { .. })
             ));
             for (ti, t) in topics.iter().enumerate() {
-                for (j, w) in INFERERS.iter().enumerate() {
-                    if let Some(v) = inference(ti as u64, j, k) {
-                        s.submit_payload(w, *t, k, Some(sd(v)), None).unwrap();
+                for (w, inference, forecast) in payloads(&s, ti, *t, k) {
+                    if o.reveal_window == 0 {
+                        s.submit_payload(w, *t, k, inference, forecast).unwrap();
+                    } else {
+                        let salt = salt_of(w, *t, k);
+                        s.commit_payload(w, *t, k, inference, forecast.as_deref(), &salt)
+                            .unwrap();
                     }
                 }
-                for (i, w) in FORECASTERS.iter().enumerate() {
-                    let els: Vec<ForecastElement> = forecast(ti as u64, i, k)
-                        .into_iter()
-                        .map(|mut e| {
-                            e.inferer = index(&s, *t, INFERERS[e.inferer as usize]);
-                            e
-                        })
-                        .collect();
-                    s.submit_payload(w, *t, k, None, Some(els)).unwrap();
+            }
+        }
+        if o.reveal_window > 0 && off == WINDOW && (ACTIVATE_EPOCH..=LAST_NONCE).contains(&k) {
+            for (ti, t) in topics.iter().enumerate() {
+                for (w, inference, forecast) in payloads(&s, ti, *t, k) {
+                    let salt = salt_of(w, *t, k);
+                    s.reveal_payload(w, *t, k, inference, forecast, &salt)
+                        .unwrap();
                 }
             }
         }
@@ -1232,6 +1276,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
         max_epochs_per_call: None,
         late_delegation: false,
         rules: Rules::REFERENCE,
+        reveal_window: 0,
     });
     let c = &on_time.checked;
     eprintln!("on time: {c:?}");
@@ -1258,6 +1303,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
             max_epochs_per_call: Some(cap),
             late_delegation: false,
             rules: Rules::REFERENCE,
+            reveal_window: 0,
         });
         eprintln!(
             "late, cap {cap}: {:?} settle calls {:?}",
@@ -1301,6 +1347,7 @@ fn full_epochs_match_the_maths_with_every_improved_switch_on() {
         max_epochs_per_call: None,
         late_delegation: false,
         rules: Rules::EVERY_SWITCH,
+        reveal_window: 0,
     });
     let c = &run.checked;
     let scored = (LAST_NONCE - ACTIVATE_EPOCH + 1) as usize * 3;
@@ -1321,6 +1368,37 @@ fn full_epochs_match_the_maths_with_every_improved_switch_on() {
     claims_are_payable(&mut run);
 }
 
+/// The same world on commit–reveal topics under the improved rules: every worker commits in
+/// the worker window and reveals after it; the worker close waits for the reveal window.
+/// Every inference, loss, score and payout still equals the maths on the same inputs, and
+/// equals, credit for credit, what the same world pays with payloads sent in the clear.
+#[test]
+fn commit_reveal_epochs_pay_what_clear_payloads_pay() {
+    let options = Options {
+        silent_from: None,
+        max_epochs_per_call: None,
+        late_delegation: false,
+        rules: Rules::IMPROVED,
+        reveal_window: 3,
+    };
+    let mut committed = run_world(options);
+    let clear = run_world(Options {
+        reveal_window: 0,
+        ..options
+    });
+    let c = &committed.checked;
+    let scored = (LAST_NONCE - ACTIVATE_EPOCH + 1) as usize * 3;
+    assert_eq!(c.inferences, scored);
+    assert_eq!(c.scores, scored);
+    assert_eq!(c.rewarded_epochs, scored - c.unscorable);
+    // the inference waited for the reveal window
+    let t = committed.topics[0];
+    let ni = committed.s.network_inference(t, LAST_NONCE).unwrap();
+    assert_eq!(ni.worker_window.end - ni.worker_window.start, WINDOW + 3);
+    assert_eq!(compare_runs(&clear, &committed, true), 0);
+    claims_are_payable(&mut committed);
+}
+
 /// Issue 10, F1, across the whole suite: the keeper is silent for six epochs. Meanwhile
 /// del0, rep0's only delegator in the first topic, leaves (undelegates everything and is
 /// paid out); just before the keeper's `Settle`, mallory delegates a million tokens to
@@ -1335,6 +1413,7 @@ fn a_late_delegator_gets_nothing_and_a_leaver_keeps_its_rewards() {
         max_epochs_per_call: None,
         late_delegation: true,
         rules: Rules::REFERENCE,
+        reveal_window: 0,
     });
     assert_eq!(
         run.checked.rewarded_epochs,

@@ -1,7 +1,8 @@
 //! The end-to-end test's stage (scripts/e2e-node.sh), what a topic creator and a funder do
 //! before operators arrive: funds the operator keys from the local chain's test faucet
 //! (`m/44'/118'/0'/0/<index>` of the faucet's PUBLIC test mnemonic), creates a topic and
-//! funds it. Prints `{"topic_id", "start_height", "operators": [...]}`.
+//! funds it (`--reveal N`: a commit–reveal topic). Prints `{"topic_id", "start_height",
+//! "reveal_window", "operators": [...]}`.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -39,6 +40,10 @@ struct Args {
     window: u64,
     #[arg(long, default_value_t = 12)]
     lag: u64,
+    /// Blocks of the reveal window after each worker window (0: payloads in the clear; more:
+    /// a commit–reveal topic, `window + reveal <= epoch`).
+    #[arg(long, default_value_t = 0)]
+    reveal: u64,
     #[arg(long, default_value = "mse")]
     loss_method: String,
     /// Whole tokens of topic funding (its fee revenue, for the topic's weight).
@@ -101,7 +106,7 @@ fn main() -> Result<()> {
         epoch_length: a.epoch,
         worker_submission_window: a.window,
         ground_truth_lag: a.lag,
-        reveal_window: 0,
+        reveal_window: a.reveal,
         p_norm: Decimal::from_ratio(3u128, 1u128),
         alpha_regret: Decimal::percent(10),
         allow_negative: false,
@@ -140,6 +145,7 @@ fn main() -> Result<()> {
         serde_json::json!({
             "topic_id": topic_id,
             "start_height": topic.start_height,
+            "reveal_window": topic.params.reveal_window,
             "operators": operators,
         })
     );

@@ -115,7 +115,9 @@ impl Default for KeyConfig {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeConfig {
-    /// Submitted and in-flight nonces, kept across restarts (written atomically).
+    /// Submitted and in-flight nonces, kept across restarts (written atomically, readable
+    /// by its owner only), and on commit–reveal topics the payloads committed to until
+    /// their reveal.
     #[serde(default = "default_state_file")]
     pub state_file: PathBuf,
     /// `host:port` of the Prometheus `/metrics` endpoint; none when absent.
@@ -226,6 +228,10 @@ impl Source {
     }
 }
 
+/// A worker of one topic. Nothing here depends on the topic's kind: on a commit–reveal topic
+/// (its `reveal_window` > 0, read from the registry) the worker commits to its payload in the
+/// worker window and reveals it in the reveal window by itself (src/worker.rs; the salt is
+/// derived from the key, src/reveal.rs).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkerConfig {

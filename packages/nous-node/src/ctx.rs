@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::log::Logger;
 use crate::metrics::Metrics;
 use crate::refusal::Refusal;
+use crate::reveal::{SaltKey, SALT_BYTES};
 use crate::source::Sources;
 use crate::state::{NonceState, StateFile};
 use crate::submit::{self, look_up, Lookup, Policy, Sent};
@@ -37,7 +38,18 @@ pub struct Ctx<C: Chain> {
     pub block_gas: Option<u64>,
     /// Waits (backoff, polling); tests replace it.
     pub pause: Box<dyn FnMut(Duration)>,
+    /// The secret of commit–reveal salts, derived from the key (src/reveal.rs).
+    pub salt_key: SaltKey,
 }
+
+/// What a tracked transaction puts on the chain: the `kind` label of
+/// `nous_node_submissions_total`.
+pub const KIND_PAYLOAD: &str = "payload";
+pub const KIND_BUNDLE: &str = "bundle";
+/// Commit–reveal topics: the commitment (worker window) and the reveal (reveal window),
+/// which is the payload's arrival.
+pub const KIND_COMMITMENT: &str = "commitment";
+pub const KIND_REVEAL: &str = "reveal";
 
 /// What to do with a nonce whose transaction was in flight.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,6 +63,18 @@ pub enum Next {
 }
 
 impl<C: Chain> Ctx<C> {
+    /// The salt of this key's payload for (`topic`, `nonce`) on a commit–reveal topic:
+    /// secret until the reveal, the same after a restart (src/reveal.rs).
+    pub fn salt(&self, topic: u64, nonce: u64) -> [u8; SALT_BYTES] {
+        self.salt_key.salt(
+            &self.state.state.chain_id,
+            self.suite.synthesis.as_str(),
+            self.me.as_str(),
+            topic,
+            nonce,
+        )
+    }
+
     /// Sends `msgs` for `nonce` of the role `key`: every signed version is recorded as in
     /// flight in the state file before it is broadcast.
     pub fn send_for_nonce(
@@ -168,6 +192,18 @@ impl<C: Chain> Ctx<C> {
         key: &str,
         nonce: u64,
     ) -> Result<Next, String> {
+        self.resolve_nonce_as(role, kind_of(role), topic, key, nonce)
+    }
+
+    /// [`Ctx::resolve_nonce`] of a transaction of `kind` (`KIND_*`).
+    pub fn resolve_nonce_as(
+        &mut self,
+        role: &str,
+        kind: &str,
+        topic: u64,
+        key: &str,
+        nonce: u64,
+    ) -> Result<Next, String> {
         let Some(NonceState::InFlight { tx, timeout_height }) = self.state.get(key, nonce).cloned()
         else {
             return Ok(match self.state.get(key, nonce) {
@@ -187,7 +223,7 @@ impl<C: Chain> Ctx<C> {
             Lookup::Landed(o) => {
                 self.log.info("looked_up", fields);
                 submit::paid(&self.metrics, role, &o);
-                self.record_included(role, topic, key, nonce, &tx, o.height)?;
+                self.record_included(role, kind, topic, key, nonce, &tx, o.height)?;
                 Ok(Next::Done)
             }
             Lookup::Dropped => {
@@ -214,14 +250,28 @@ impl<C: Chain> Ctx<C> {
         nonce: u64,
         sent: Sent,
     ) -> Result<(), String> {
+        self.record_sent_as(role, kind_of(role), topic, key, nonce, sent)
+    }
+
+    /// [`Ctx::record_sent`] of a transaction of `kind` (`KIND_*`): logged as `submitted`,
+    /// or `committed` / `revealed` on a commit–reveal topic.
+    pub fn record_sent_as(
+        &mut self,
+        role: &str,
+        kind: &str,
+        topic: u64,
+        key: &str,
+        nonce: u64,
+        sent: Sent,
+    ) -> Result<(), String> {
         match sent {
             Sent::Included(o) => {
                 self.log.info(
-                    "submitted",
+                    included_event(kind),
                     json!({"role": role, "topic": topic, "nonce": nonce, "tx": o.hash,
                         "height": o.height, "gas_used": o.gas_used}),
                 );
-                self.record_included(role, topic, key, nonce, &o.hash, o.height)
+                self.record_included(role, kind, topic, key, nonce, &o.hash, o.height)
             }
             Sent::Refused {
                 refusal, log: text, ..
@@ -250,9 +300,11 @@ impl<C: Chain> Ctx<C> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn record_included(
         &mut self,
         role: &str,
+        kind: &str,
         topic: u64,
         key: &str,
         nonce: u64,
@@ -262,13 +314,16 @@ impl<C: Chain> Ctx<C> {
         let t = topic.to_string();
         self.metrics.inc(
             "nous_node_submissions_total",
-            &[("topic", &t), ("role", role), ("kind", kind_of(role))],
+            &[("topic", &t), ("role", role), ("kind", kind)],
         );
-        self.metrics.set(
-            "nous_node_last_nonce",
-            &[("topic", &t), ("role", role)],
-            u128::from(nonce),
-        );
+        // a commitment alone is not a submission yet: the nonce counts once revealed
+        if kind != KIND_COMMITMENT {
+            self.metrics.set(
+                "nous_node_last_nonce",
+                &[("topic", &t), ("role", role)],
+                u128::from(nonce),
+            );
+        }
         self.state
             .set(
                 key,
@@ -281,8 +336,9 @@ impl<C: Chain> Ctx<C> {
             .map_err(|e| e.to_string())
     }
 
-    /// A refusal of (`key`, `nonce`): already on the chain (done), worth another try
-    /// later (forgotten), or final (recorded).
+    /// A refusal of (`key`, `nonce`): already on the chain (done: a payload, a bundle or a
+    /// commitment of this key is there), worth another try later (forgotten), or final
+    /// (recorded).
     fn record_refusal(
         &mut self,
         role: &str,
@@ -299,7 +355,7 @@ impl<C: Chain> Ctx<C> {
         );
         let fields = json!({"role": role, "topic": topic, "nonce": nonce,
             "error": refusal.code(), "log": text});
-        if refusal == Refusal::AlreadySubmitted {
+        if refusal.is_on_chain() {
             self.log.warn("already_on_chain", fields);
             self.state
                 .set(
@@ -395,8 +451,17 @@ fn lookup_name(l: &Lookup) -> &'static str {
 
 fn kind_of(role: &str) -> &'static str {
     match role {
-        "worker" => "payload",
-        "reputer" => "bundle",
+        "worker" => KIND_PAYLOAD,
+        "reputer" => KIND_BUNDLE,
         _ => "other",
+    }
+}
+
+/// The log event of an included transaction of `kind`.
+fn included_event(kind: &str) -> &'static str {
+    match kind {
+        KIND_COMMITMENT => "committed",
+        KIND_REVEAL => "revealed",
+        _ => "submitted",
     }
 }

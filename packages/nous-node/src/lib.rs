@@ -2,7 +2,9 @@
 //! config; any number of roles — workers (inference and forecast sources), reputers
 //! (ground truth, loss bundles by `LossBundle::from_inference`) and keepers (activation,
 //! window closes, settlement, stake removals) — on a real chain through nous-chain's
-//! [`Chain`](nous_chain::Chain) (nous-rpc's `RpcChain`). See docs/OPERATING.md.
+//! [`Chain`](nous_chain::Chain) (nous-rpc's `RpcChain`). On a commit–reveal topic a worker
+//! commits to its payload in the worker window and reveals it in the reveal window
+//! ([`worker`], [`reveal`]). See docs/OPERATING.md and this package's README.
 
 pub mod commands;
 pub mod config;
@@ -14,6 +16,7 @@ pub mod node;
 pub mod ops;
 pub mod refusal;
 pub mod reputer;
+pub mod reveal;
 pub mod setup;
 pub mod source;
 pub mod state;

@@ -38,6 +38,11 @@ const FAMILIES: &[(&str, &str, &str)] = &[
         "Inference, forecast or truth sources that failed (the nonce is skipped).",
     ),
     (
+        "nous_node_missed_reveals_total",
+        "counter",
+        "Commit-reveal topics: payloads committed to but not revealed before their reveal window ended (the chain drops the commitment; the worker takes no part in the nonce), by topic.",
+    ),
+    (
         "nous_node_gas_used_total",
         "counter",
         "Gas used by the node's included transactions, by role.",

@@ -6,7 +6,22 @@
 pub enum Refusal {
     /// synthesis: this actor already submitted for the nonce (it is on the chain).
     AlreadySubmitted,
-    /// synthesis: the worker or reputer window is not open.
+    /// synthesis, commit–reveal: this worker already committed for the nonce (its
+    /// commitment is on the chain, e.g. a retry after a commit whose result was unknown).
+    AlreadyCommitted,
+    /// synthesis, commit–reveal: no commitment of this worker to reveal (it never landed,
+    /// or the chain dropped it).
+    NoCommitment,
+    /// synthesis, commit–reveal: the revealed payload and salt do not hash to the
+    /// commitment.
+    CommitmentMismatch,
+    /// synthesis: a payload sent in the clear to a commit–reveal topic.
+    CommitRevealRequired,
+    /// synthesis: a commitment or a reveal sent to a topic without a reveal window.
+    CommitRevealOff,
+    /// synthesis: a commitment or a salt of the wrong length.
+    MalformedCommitment,
+    /// synthesis: the worker, reveal or reputer window is not open.
     WindowNotOpen,
     /// registry or synthesis: the key is not registered for this role.
     NotRegistered,
@@ -55,6 +70,13 @@ pub enum Refusal {
 /// (text that identifies it, kind), most specific first.
 const PATTERNS: &[(&str, Refusal)] = &[
     ("already submitted for nonce", Refusal::AlreadySubmitted),
+    ("already committed for nonce", Refusal::AlreadyCommitted),
+    ("has no commitment to reveal", Refusal::NoCommitment),
+    ("do not hash to its commitment", Refusal::CommitmentMismatch),
+    ("takes committed payloads", Refusal::CommitRevealRequired),
+    ("has no reveal window", Refusal::CommitRevealOff),
+    ("a commitment is ", Refusal::MalformedCommitment),
+    ("a salt is ", Refusal::MalformedCommitment),
     ("is not open at height", Refusal::WindowNotOpen),
     ("is already registered as", Refusal::AlreadyRegistered),
     ("is not registered as", Refusal::NotRegistered),
@@ -110,6 +132,12 @@ impl Refusal {
     pub fn code(self) -> &'static str {
         match self {
             Refusal::AlreadySubmitted => "already_submitted",
+            Refusal::AlreadyCommitted => "already_committed",
+            Refusal::NoCommitment => "no_commitment",
+            Refusal::CommitmentMismatch => "commitment_mismatch",
+            Refusal::CommitRevealRequired => "commit_reveal_required",
+            Refusal::CommitRevealOff => "commit_reveal_off",
+            Refusal::MalformedCommitment => "malformed_commitment",
             Refusal::WindowNotOpen => "window_not_open",
             Refusal::NotRegistered => "not_registered",
             Refusal::TopicInactive => "topic_inactive",
@@ -133,6 +161,12 @@ impl Refusal {
             Refusal::TooLate => "too_late",
             Refusal::Other => "other",
         }
+    }
+
+    /// What the message would have put on the chain is there already (sent before a lost
+    /// result or a lost state file): the nonce is done, not refused.
+    pub fn is_on_chain(self) -> bool {
+        matches!(self, Refusal::AlreadySubmitted | Refusal::AlreadyCommitted)
     }
 
     /// The same submission may succeed later in the same window (someone closes windows,
@@ -184,6 +218,14 @@ mod tests {
             ("wasm1abc is already registered as worker in topic 1", Refusal::AlreadyRegistered),
             ("wasm1abc is not on the worker whitelist", Refusal::NotWhitelisted),
             ("rpc error: code = Unknown desc = block height: 168, timeout height: 167: tx timeout height [cosmos/cosmos-sdk@v0.53.6/x/auth/ante/basic.go:213]", Refusal::TooLate),
+            ("worker 3 already committed for nonce 4 (topic 1)", Refusal::AlreadyCommitted),
+            ("worker 3 has no commitment to reveal for nonce 4 (topic 1)", Refusal::NoCommitment),
+            ("the revealed payload and salt of worker 3 do not hash to its commitment for nonce 4 (topic 1)", Refusal::CommitmentMismatch),
+            ("topic 1 takes committed payloads: commit with CommitWorkerPayload in the worker window and reveal with RevealWorkerPayload after it", Refusal::CommitRevealRequired),
+            ("topic 1 has no reveal window: submit payloads with SubmitWorkerPayload", Refusal::CommitRevealOff),
+            ("a commitment is 32 bytes long (SHA-256), got 31", Refusal::MalformedCommitment),
+            ("a salt is 16 to 64 bytes long, got 8", Refusal::MalformedCommitment),
+            ("the reveal window of nonce 4 (topic 1) is not open at height 130; open reveal nonce: None", Refusal::WindowNotOpen),
             ("something new", Refusal::Other),
         ];
         for (text, want) in cases {
@@ -196,6 +238,14 @@ mod tests {
         assert!(Refusal::TopicInactive.is_transient());
         assert!(Refusal::NotClosedYet.is_transient());
         assert!(!Refusal::AlreadySubmitted.is_transient());
+        // a commitment already there is done, not retried; a reveal that does not match
+        // its commitment never will
+        assert!(!Refusal::AlreadyCommitted.is_transient());
+        assert!(!Refusal::NoCommitment.is_transient());
+        assert!(!Refusal::CommitmentMismatch.is_transient());
+        assert!(Refusal::AlreadyCommitted.is_on_chain());
+        assert!(Refusal::AlreadySubmitted.is_on_chain());
+        assert!(!Refusal::NoCommitment.is_on_chain());
         assert!(!Refusal::WindowNotOpen.is_transient());
         assert!(!Refusal::ValueOutOfRange.is_transient());
         assert!(!Refusal::TooLate.is_transient());

@@ -14,6 +14,7 @@ use crate::ctx::Ctx;
 use crate::log::Logger;
 use crate::metrics::Metrics;
 use crate::node::Node;
+use crate::reveal::SaltKey;
 use crate::source::Sources;
 use crate::state::StateFile;
 use crate::submit::Policy;
@@ -75,6 +76,11 @@ impl Base {
             self.cfg.key.index,
             &self.prefix,
         )?)
+    }
+
+    /// The secret of this key's commit–reveal salts (src/reveal.rs).
+    pub fn salt_key(&self) -> SaltKey {
+        SaltKey::from_mnemonic(&self.mnemonic, self.cfg.key.index)
     }
 
     fn settings(&self) -> TxSettings {
@@ -177,6 +183,7 @@ pub fn node(cfg: Config, log: Logger) -> Result<Node<RpcChain>> {
         history: base.cfg.node.history,
         block_gas,
         pause: Box::new(std::thread::sleep),
+        salt_key: base.salt_key(),
     };
     let cfg = base.cfg.clone();
     let mut next = at + 1;

@@ -1,15 +1,20 @@
 //! The node's memory across restarts: per role and nonce, whether a transaction is in
 //! flight (its hash, recorded *before* it is broadcast), was included, was refused or was
-//! skipped. It is a small JSON file, rewritten atomically (a temporary file in the same
-//! folder, synced, renamed over the old one, the folder synced), so a crash at any moment
-//! leaves either the old or the new file; and it is locked, so two processes cannot share
-//! it.
+//! skipped; and, on commit–reveal topics, the payloads committed to and not revealed yet.
+//! It is a small JSON file, rewritten atomically (a temporary file in the same folder,
+//! synced, renamed over the old one, the folder synced), so a crash at any moment leaves
+//! either the old or the new file; and it is locked, so two processes cannot share it. It
+//! is created readable by its owner only (a pending payload is not public until its
+//! reveal).
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use cosmwasm_std::{HexBinary, SignedDecimal};
+use nous_types::clock::HeightWindow;
+use nous_types::synthesis::ForecastElement;
 use serde::{Deserialize, Serialize};
 
 /// The file format's version.
@@ -61,9 +66,28 @@ impl NonceState {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A payload of a commit–reveal topic, kept from before its commitment is broadcast until
+/// it is revealed (or its reveal window has passed): the reveal must show exactly what was
+/// committed to, whatever the sources would answer later. Its salt is not stored: it is
+/// derived again from the key when the reveal is sent (src/reveal.rs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingReveal {
+    pub inference: Option<SignedDecimal>,
+    /// As committed to (and as it will be revealed): before synthesis's deduplication.
+    pub forecast: Option<Vec<ForecastElement>>,
+    /// The commitment sent with `CommitWorkerPayload` (compared with the chain's).
+    pub commitment: HexBinary,
+    /// The nonce's reveal window `[start, end)`.
+    pub reveal_window: HeightWindow,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RoleState {
     pub nonces: BTreeMap<u64, NonceState>,
+    /// Commit–reveal topics (worker keys): committed payloads waiting for their reveal, by
+    /// nonce. Absent from files without any (and from files of older nodes).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reveals: BTreeMap<u64, PendingReveal>,
 }
 
 impl RoleState {
@@ -77,7 +101,7 @@ impl RoleState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub version: u32,
     pub chain_id: String,
@@ -210,6 +234,50 @@ impl StateFile {
         self.save()
     }
 
+    /// The pending reveal of (`key`, `nonce`).
+    pub fn reveal(&self, key: &str, nonce: u64) -> Option<&PendingReveal> {
+        self.state.roles.get(key)?.reveals.get(&nonce)
+    }
+
+    /// Every pending reveal of `key`, oldest nonce first.
+    pub fn reveals(&self, key: &str) -> Vec<(u64, PendingReveal)> {
+        self.state
+            .roles
+            .get(key)
+            .map(|r| r.reveals.iter().map(|(n, p)| (*n, p.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    /// Records the payload committed to for (`key`, `nonce`) and writes the file before
+    /// returning (so before the commitment is broadcast).
+    pub fn set_reveal(
+        &mut self,
+        key: &str,
+        nonce: u64,
+        pending: PendingReveal,
+    ) -> Result<(), StateError> {
+        let role = self.state.roles.entry(key.to_string()).or_default();
+        role.reveals.insert(nonce, pending);
+        while role.reveals.len() > KEEP_NONCES {
+            role.reveals.pop_first();
+        }
+        self.save()
+    }
+
+    /// Forgets the pending reveal of (`key`, `nonce`) (revealed, or its window has passed)
+    /// and writes the file.
+    pub fn drop_reveal(&mut self, key: &str, nonce: u64) -> Result<(), StateError> {
+        let removed = self
+            .state
+            .roles
+            .get_mut(key)
+            .and_then(|r| r.reveals.remove(&nonce));
+        if removed.is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
     /// Writes the whole state atomically.
     pub fn save(&self) -> Result<(), StateError> {
         let bytes = serde_json::to_vec_pretty(&self.state).map_err(|e| StateError::Format {
@@ -233,7 +301,22 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     tmp_name.push(path.file_name().unwrap_or_default());
     tmp_name.push(".tmp");
     let tmp = path.with_file_name(tmp_name);
-    let mut f = File::create(&tmp).map_err(io(&tmp))?;
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // owner only: the file may hold payloads committed to and not revealed yet
+        options.mode(0o600);
+    }
+    let mut f = options.open(&tmp).map_err(io(&tmp))?;
+    #[cfg(unix)]
+    {
+        // a leftover temporary file keeps its mode when opened: set it (best effort: a
+        // file system without modes must not stop the node)
+        use std::os::unix::fs::PermissionsExt;
+        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+    }
     f.write_all(bytes).map_err(io(&tmp))?;
     f.sync_all().map_err(io(&tmp))?;
     drop(f);
@@ -301,6 +384,45 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn pending_reveals_survive_a_restart_and_older_files_still_load() {
+        use std::str::FromStr;
+        let d = dir("reveals");
+        let p = d.join("state.json");
+        // a file of a node before commit–reveal: no `reveals`
+        std::fs::write(
+            &p,
+            br#"{"version": 1, "chain_id": "c", "address": "a", "roles": {"worker/1":
+                {"nonces": {"3": {"status": "submitted", "tx": "AB", "height": 9}}}}}"#,
+        )
+        .unwrap();
+        let pending = PendingReveal {
+            inference: Some(SignedDecimal::from_str("-1.5").unwrap()),
+            forecast: Some(vec![ForecastElement {
+                inferer: 2,
+                value: SignedDecimal::from_str("0.25").unwrap(),
+            }]),
+            commitment: HexBinary::from(vec![9u8; 32]),
+            reveal_window: HeightWindow { start: 8, end: 11 },
+        };
+        {
+            let mut s = StateFile::open(&p, "c", "a").unwrap();
+            assert_eq!(s.role("worker/1").unwrap().last_submitted(), Some(3));
+            assert!(s.reveals("worker/1").is_empty());
+            s.set_reveal("worker/1", 4, pending.clone()).unwrap();
+        }
+        let mut s = StateFile::open(&p, "c", "a").unwrap();
+        assert_eq!(s.reveal("worker/1", 4), Some(&pending));
+        assert_eq!(s.reveals("worker/1"), vec![(4, pending)]);
+        s.drop_reveal("worker/1", 4).unwrap();
+        drop(s);
+        let s = StateFile::open(&p, "c", "a").unwrap();
+        assert!(s.reveals("worker/1").is_empty());
+        // nothing of it is left in the file
+        assert!(!std::fs::read_to_string(&p).unwrap().contains("reveals"));
         let _ = std::fs::remove_dir_all(&d);
     }
 

@@ -1,7 +1,7 @@
 //! The suite as the node sees it: the contracts of the deployment record and the typed
 //! queries the roles make, over any nous-chain [`Chain`].
 
-use cosmwasm_std::Addr;
+use cosmwasm_std::{Addr, HexBinary};
 use cw20::Denom;
 use nous_chain::{Chain, ChainError, ChainExt, Deployment, SuiteContract};
 use nous_types::reward_distribution as rd;
@@ -122,6 +122,26 @@ impl Suite {
             },
         )?;
         Ok(r.payload)
+    }
+
+    /// This worker's commitment for `nonce` on a commit–reveal topic, while it is not
+    /// revealed (`None`: none, or revealed already — then it is the `WorkerPayload`).
+    pub fn worker_commitment<C: Chain + ?Sized>(
+        &self,
+        c: &C,
+        topic_id: u64,
+        nonce: u64,
+        worker: u32,
+    ) -> Result<Option<HexBinary>, ChainError> {
+        let r: syn::WorkerCommitmentResponse = c.query(
+            &self.synthesis,
+            &syn::QueryMsg::WorkerCommitment {
+                topic_id,
+                nonce,
+                worker,
+            },
+        )?;
+        Ok(r.commitment)
     }
 
     pub fn loss_bundle<C: Chain + ?Sized>(

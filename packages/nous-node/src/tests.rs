@@ -1,6 +1,6 @@
 //! The node's roles against a fake [`Chain`]: a scripted chain that answers the suite's
-//! queries from a small model of one topic (its clock, our registrations, the payloads and
-//! bundles on chain) and whose transactions can be made to hit every failure the node
+//! queries from a small model of one topic (its clock, our registrations, the payloads,
+//! commitments and bundles on chain) and whose transactions can be made to hit every failure the node
 //! handles — sequence mismatch, out of gas, a result never seen, a connection lost after
 //! the signature, refusals — and a node killed and restarted in between.
 
@@ -12,8 +12,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Binary, Coin, Decimal, Event, SignedDecimal, Timestamp,
-    Uint128,
+    from_json, to_json_binary, Addr, Binary, Coin, Decimal, Event, HexBinary, SignedDecimal,
+    Timestamp, Uint128,
 };
 use cw20::Denom;
 use nous_chain::{
@@ -23,7 +23,8 @@ use nous_chain::{
 use nous_math::LossMethod;
 use nous_types::clock::{EpochClock, HeightWindow};
 use nous_types::synthesis::{
-    InferencePath, LossBundle, NetworkInference, OpenWindow, OpenWindowsResponse, WorkerValue,
+    payload_commitment, ForecastElement, InferencePath, LossBundle, NetworkInference, OpenWindow,
+    OpenWindowsResponse, WorkerValue,
 };
 use nous_types::topic_registry::{Registration, Role, Topic};
 use serde_json::{json, Value};
@@ -34,6 +35,7 @@ use crate::keeper::Keeper;
 use crate::log::{Captured, Level, Logger};
 use crate::metrics::Metrics;
 use crate::node::{Node, Role as NodeRole};
+use crate::reveal::SaltKey;
 use crate::source::Sources;
 use crate::state::{NonceState, StateFile};
 use crate::submit::Policy;
@@ -85,6 +87,10 @@ struct World {
     self_stake: u128,
     min_stake: u128,
     payloads: BTreeSet<u64>,
+    /// Commit–reveal topics: our commitments not revealed yet, by nonce.
+    commitments: BTreeMap<u64, HexBinary>,
+    /// Commit–reveal topics: what our reveals showed, by nonce (inference, forecast, salt).
+    revealed: BTreeMap<u64, Revealed>,
     bundles: BTreeMap<u64, LossBundle>,
     inferences: BTreeMap<u64, NetworkInference>,
     /// Windows due for CloseWindows (the keeper's work) and their gas each.
@@ -104,6 +110,14 @@ struct World {
     /// The simulations asked.
     simulations: Vec<Tx>,
     next_hash: u32,
+}
+
+/// What a reveal showed.
+#[derive(Clone, Debug)]
+struct Revealed {
+    inference: Option<SignedDecimal>,
+    forecast: Option<Vec<ForecastElement>>,
+    salt: HexBinary,
 }
 
 #[derive(Clone)]
@@ -128,6 +142,8 @@ impl FakeChain {
             self_stake: 100,
             min_stake: 100,
             payloads: BTreeSet::new(),
+            commitments: BTreeMap::new(),
+            revealed: BTreeMap::new(),
             bundles: BTreeMap::new(),
             inferences: BTreeMap::new(),
             due_closes: 0,
@@ -155,6 +171,11 @@ impl FakeChain {
         self.w().height = h;
     }
 
+    /// Makes the topic a commit–reveal topic with a reveal window of `blocks`.
+    fn commit_reveal(&self, blocks: u64) {
+        self.w().clock.reveal_window = blocks;
+    }
+
     /// The mempool's transactions are included now (in order).
     fn include_mempool(&self) {
         let pending = std::mem::take(&mut self.w().mempool);
@@ -176,8 +197,73 @@ impl FakeChain {
             let v: Value = from_json(msg).unwrap();
             if let Some(p) = v.get("submit_worker_payload") {
                 let nonce = p["nonce"].as_u64().unwrap();
-                if !w.payloads.insert(nonce) {
+                if w.clock.commit_reveal() {
+                    log = "topic 1 takes committed payloads: commit with CommitWorkerPayload in the worker window and reveal with RevealWorkerPayload after it".into();
+                } else if !w.payloads.insert(nonce) {
                     log = format!("failed to execute message; message index: 0: actor 3 already submitted for nonce {nonce} of topic 1: execute wasm contract failed");
+                }
+            } else if let Some(p) = v.get("commit_worker_payload") {
+                let nonce = p["nonce"].as_u64().unwrap();
+                let commitment = HexBinary::from_hex(p["commitment"].as_str().unwrap()).unwrap();
+                let open = w.clock.worker_window(nonce).unwrap();
+                if !w.clock.commit_reveal() {
+                    log = "topic 1 has no reveal window: submit payloads with SubmitWorkerPayload"
+                        .into();
+                } else if !open.contains(height) {
+                    log = format!("the worker window of nonce {nonce} (topic 1) is not open at height {height}");
+                } else if w.commitments.contains_key(&nonce) || w.payloads.contains(&nonce) {
+                    log = format!("worker 3 already committed for nonce {nonce} (topic 1)");
+                } else {
+                    assert_eq!(commitment.len(), 32);
+                    w.commitments.insert(nonce, commitment);
+                }
+            } else if let Some(p) = v.get("reveal_worker_payload") {
+                let nonce = p["nonce"].as_u64().unwrap();
+                let inference: Option<SignedDecimal> =
+                    serde_json::from_value(p["inference"].clone()).unwrap();
+                let forecast: Option<Vec<ForecastElement>> =
+                    serde_json::from_value(p["forecast"].clone()).unwrap();
+                let salt = HexBinary::from_hex(p["salt"].as_str().unwrap()).unwrap();
+                // synthesis's own hash, of the payload as sent, with the sender's address
+                let hash = payload_commitment(
+                    TOPIC,
+                    nonce,
+                    tx.sender.as_str(),
+                    inference,
+                    forecast.as_deref(),
+                    &salt,
+                );
+                let open = w.clock.reveal_window(nonce);
+                if !w.clock.commit_reveal() {
+                    log = "topic 1 has no reveal window: submit payloads with SubmitWorkerPayload"
+                        .into();
+                } else if !open.unwrap().contains(height) {
+                    log = format!("the reveal window of nonce {nonce} (topic 1) is not open at height {height}; open reveal nonce: None");
+                } else if w.payloads.contains(&nonce) {
+                    log = format!("actor 3 already submitted for nonce {nonce} of topic 1");
+                } else {
+                    match w.commitments.get(&nonce) {
+                        None => {
+                            log = format!(
+                                "worker 3 has no commitment to reveal for nonce {nonce} (topic 1)"
+                            )
+                        }
+                        Some(c) if c.as_slice() != hash.as_slice() => {
+                            log = format!("the revealed payload and salt of worker 3 do not hash to its commitment for nonce {nonce} (topic 1)")
+                        }
+                        Some(_) => {
+                            w.commitments.remove(&nonce);
+                            w.payloads.insert(nonce);
+                            w.revealed.insert(
+                                nonce,
+                                Revealed {
+                                    inference,
+                                    forecast,
+                                    salt,
+                                },
+                            );
+                        }
+                    }
                 }
             } else if let Some(p) = v.get("submit_loss_bundle") {
                 let nonce = p["nonce"].as_u64().unwrap();
@@ -270,10 +356,10 @@ impl FakeChain {
                 let mut params = nous_types::topic_registry::TopicParams {
                     metadata: "t".into(),
                     loss_method: w.loss_method.clone(),
-                    epoch_length: 12,
-                    worker_submission_window: 8,
-                    ground_truth_lag: 12,
-                    reveal_window: 0,
+                    epoch_length: w.clock.epoch_length,
+                    worker_submission_window: w.clock.worker_window,
+                    ground_truth_lag: w.clock.ground_truth_lag,
+                    reveal_window: w.clock.reveal_window,
                     p_norm: Decimal::from_str("3").unwrap(),
                     alpha_regret: Decimal::percent(10),
                     allow_negative: false,
@@ -289,7 +375,7 @@ impl FakeChain {
                     id: TOPIC,
                     creator: addr("wasm1creator"),
                     params,
-                    start_height: 100,
+                    start_height: w.clock.start_height,
                 })
                 .unwrap()
             }
@@ -305,6 +391,9 @@ impl FakeChain {
                         "inference": "1", "forecast": null})
                 });
                 json!({ "payload": p })
+            }
+            ("wasm1synthesis", "worker_commitment") => {
+                json!({"commitment": w.commitments.get(&n("nonce"))})
             }
             ("wasm1synthesis", "loss_bundle") => json!({"bundle": w.bundles.get(&n("nonce"))}),
             ("wasm1synthesis", "topic_state") => {
@@ -540,6 +629,8 @@ impl Harness {
             history: 4,
             block_gas: None,
             pause: Box::new(|_| {}),
+            // the same key across restarts: the same salts
+            salt_key: SaltKey::from_bytes([7; 32]),
         };
         Harness {
             chain,
@@ -1230,4 +1321,386 @@ truth = { command = ["sh", "-c", "echo 100"] }
         "{:?}",
         h.events()
     );
+}
+
+// ------------------------------------------------------------------ commit–reveal topics
+
+/// The worker messages sent, as (action, nonce).
+fn worker_actions(h: &Harness) -> Vec<(String, u64)> {
+    h.chain
+        .0
+        .borrow()
+        .sends
+        .iter()
+        .filter_map(|(tx, _)| match &tx.msgs[0] {
+            Msg::Execute { msg, .. } => {
+                let v: Value = from_json(msg).ok()?;
+                let (action, body) = v.as_object()?.iter().next()?;
+                Some((action.clone(), body.get("nonce")?.as_u64()?))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn actions(list: &[(&str, u64)]) -> Vec<(String, u64)> {
+    list.iter().map(|(a, n)| (a.to_string(), *n)).collect()
+}
+
+fn sd(s: &str) -> SignedDecimal {
+    SignedDecimal::from_str(s).unwrap()
+}
+
+/// A commit–reveal topic: a reveal window of 3 blocks after each worker window. Nonce 0
+/// commits in [100, 108) and reveals in [108, 111); nonce 1 in [112, 120) and [120, 123).
+const REVEAL_BLOCKS: u64 = 3;
+
+#[test]
+fn a_worker_on_a_commit_reveal_topic_commits_then_reveals() {
+    let mut h = Harness::new("commit-reveal", WORKER);
+    h.chain.commit_reveal(REVEAL_BLOCKS);
+    h.at(101);
+    // a commitment, nothing in the clear
+    assert_eq!(worker_actions(&h), actions(&[("commit_worker_payload", 0)]));
+    let committed = h.chain.0.borrow().commitments.get(&0).cloned().unwrap();
+    assert!(matches!(
+        h.state("commit/1", 0),
+        Some(NonceState::Submitted { .. })
+    ));
+    assert_eq!(h.state("worker/1", 0), None, "not revealed yet");
+    let pending = h.node.ctx.state.reveal("worker/1", 0).cloned().unwrap();
+    assert_eq!(pending.inference, Some(sd("101.5")));
+    assert_eq!(pending.forecast, None);
+    assert_eq!(pending.commitment, committed);
+    assert_eq!(
+        pending.reveal_window,
+        HeightWindow {
+            start: 108,
+            end: 111
+        }
+    );
+    // the salt is not in the state file
+    let file = std::fs::read_to_string(h.dir.join("state.json")).unwrap();
+    let salt = HexBinary::from(h.node.ctx.salt(TOPIC, 0).to_vec());
+    assert!(!file.to_lowercase().contains(&salt.to_hex()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(h.dir.join("state.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the state file is its owner's only");
+    }
+    // the rest of the worker window: nothing
+    for b in 102..108 {
+        h.at(b);
+    }
+    assert_eq!(h.sends(), 1);
+    // the reveal window opens: the stored payload and the salt
+    h.at(108);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[("commit_worker_payload", 0), ("reveal_worker_payload", 0)])
+    );
+    {
+        let w = h.chain.0.borrow();
+        let r = w.revealed.get(&0).unwrap();
+        assert_eq!(r.inference, Some(sd("101.5")));
+        assert_eq!(r.salt, salt);
+        assert_eq!(r.salt.len(), 32);
+        // what the contract re-hashes is what was committed to
+        let again = payload_commitment(TOPIC, 0, ME, r.inference, r.forecast.as_deref(), &r.salt);
+        assert_eq!(again.as_slice(), committed.as_slice());
+        assert!(w.payloads.contains(&0));
+        // the reveal's timeout is the reveal window's last block
+        assert_eq!(w.sends[1].1.timeout_height, 110);
+    }
+    assert!(matches!(
+        h.state("worker/1", 0),
+        Some(NonceState::Submitted { .. })
+    ));
+    assert!(
+        h.node.ctx.state.reveals("worker/1").is_empty(),
+        "dropped once revealed"
+    );
+    h.at(109);
+    h.at(110);
+    assert_eq!(h.sends(), 2, "revealed once");
+    // the next epoch: nonce 1, with its own salt
+    h.at(112);
+    h.at(120);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[
+            ("commit_worker_payload", 0),
+            ("reveal_worker_payload", 0),
+            ("commit_worker_payload", 1),
+            ("reveal_worker_payload", 1),
+        ])
+    );
+    {
+        let w = h.chain.0.borrow();
+        assert_ne!(w.revealed[&0].salt, w.revealed[&1].salt);
+        assert_eq!(w.payloads.len(), 2);
+    }
+    let count = |kind: &str| {
+        h.metric(
+            "nous_node_submissions_total",
+            &[("topic", "1"), ("role", "worker"), ("kind", kind)],
+        )
+    };
+    assert_eq!(count("commitment"), 2);
+    assert_eq!(count("reveal"), 2);
+    assert_eq!(count("payload"), 0);
+    assert_eq!(
+        h.metric(
+            "nous_node_last_nonce",
+            &[("topic", "1"), ("role", "worker")]
+        ),
+        1
+    );
+    let events = h.events();
+    assert!(events.contains(&"commit_reveal".to_string()));
+    assert_eq!(events.iter().filter(|e| *e == "committed").count(), 2);
+    assert_eq!(events.iter().filter(|e| *e == "revealed").count(), 2);
+    assert!(!events.contains(&"submitted".to_string()));
+    assert!(!events.contains(&"role_failed".to_string()), "{events:?}");
+}
+
+#[test]
+fn a_worker_restarted_between_commit_and_reveal_reveals_the_stored_payload() {
+    // the source's answer changes while the node is down: the reveal must still show the
+    // payload committed to
+    let dir = folder("reveal-restart");
+    let value = dir.join("value");
+    std::fs::write(&value, "5").unwrap();
+    let roles = format!(
+        "[[worker]]\ntopic = 1\ninference = {{ command = [\"cat\", \"{}\"] }}\n",
+        value.display()
+    );
+    let chain = FakeChain::new();
+    chain.commit_reveal(REVEAL_BLOCKS);
+    {
+        let mut h = Harness::open(chain.clone(), dir.clone(), &roles);
+        chain.script(&[Step::NotIncluded]);
+        h.at(101);
+        assert!(matches!(
+            h.state("commit/1", 0),
+            Some(NonceState::InFlight { .. })
+        ));
+        // killed here: the commitment is in flight, its payload in the state file
+    }
+    std::fs::write(&value, "7").unwrap();
+    chain.include_mempool();
+    {
+        let mut h = Harness::open(chain.clone(), dir.clone(), &roles);
+        h.at(103);
+        assert_eq!(h.sends(), 1, "looked up, not sent again");
+        assert!(matches!(
+            h.state("commit/1", 0),
+            Some(NonceState::Submitted { .. })
+        ));
+        // killed again before the reveal window
+    }
+    let mut h = Harness::open(chain.clone(), dir.clone(), &roles);
+    h.at(108);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[("commit_worker_payload", 0), ("reveal_worker_payload", 0)])
+    );
+    let w = h.chain.0.borrow();
+    assert_eq!(
+        w.revealed[&0].inference,
+        Some(sd("5")),
+        "the stored payload"
+    );
+    assert!(w.payloads.contains(&0), "and it matched the commitment");
+    drop(w);
+    assert!(h.node.ctx.state.reveals("worker/1").is_empty());
+    assert!(matches!(
+        h.state("worker/1", 0),
+        Some(NonceState::Submitted { .. })
+    ));
+}
+
+#[test]
+fn a_reveal_window_that_passed_drops_the_pending_reveal() {
+    let mut h = Harness::new("reveal-missed", WORKER);
+    h.chain.commit_reveal(REVEAL_BLOCKS);
+    h.at(101);
+    assert_eq!(h.node.ctx.state.reveals("worker/1").len(), 1);
+    // the node is down for [102, 110): at 110, a reveal would land at 111, past [108, 111)
+    h.at(110);
+    assert_eq!(h.sends(), 1, "no reveal sent too late");
+    assert!(h.node.ctx.state.reveals("worker/1").is_empty(), "dropped");
+    assert!(matches!(
+        h.state("worker/1", 0),
+        Some(NonceState::Skipped { .. })
+    ));
+    assert_eq!(
+        h.metric("nous_node_missed_reveals_total", &[("topic", "1")]),
+        1
+    );
+    let missed = h
+        .logs
+        .lines()
+        .into_iter()
+        .find(|l| l["event"] == "reveal_missed")
+        .unwrap();
+    assert_eq!(missed["level"], "error");
+    assert_eq!(missed["nonce"], 0);
+    // the worker goes on with the next nonce
+    h.at(112);
+    h.at(120);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[
+            ("commit_worker_payload", 0),
+            ("commit_worker_payload", 1),
+            ("reveal_worker_payload", 1),
+        ])
+    );
+    assert_eq!(
+        h.metric("nous_node_missed_reveals_total", &[("topic", "1")]),
+        1
+    );
+}
+
+#[test]
+fn an_already_committed_refusal_counts_as_committed() {
+    // the commitment landed but the node did not see it, and the check before the resend
+    // did not either: the contract's refusal says it is there
+    let mut h = Harness::new("already-committed", WORKER);
+    h.chain.commit_reveal(REVEAL_BLOCKS);
+    h.chain.script(&[Step::Refuse(
+        5,
+        "worker 3 already committed for nonce 0 (topic 1)",
+    )]);
+    h.at(101);
+    assert!(matches!(
+        h.state("commit/1", 0),
+        Some(NonceState::Submitted { .. })
+    ));
+    let pending = h.node.ctx.state.reveal("worker/1", 0).cloned().unwrap();
+    assert!(h.events().contains(&"already_on_chain".to_string()));
+    assert!(!h.events().contains(&"refused".to_string()));
+    h.at(102);
+    assert_eq!(h.sends(), 1, "not sent again");
+    // it was there: the reveal goes through
+    h.chain.w().commitments.insert(0, pending.commitment);
+    h.at(108);
+    assert!(h.chain.0.borrow().payloads.contains(&0));
+    assert!(matches!(
+        h.state("worker/1", 0),
+        Some(NonceState::Submitted { .. })
+    ));
+}
+
+#[test]
+fn a_reveal_the_chain_refuses_is_not_sent_again() {
+    let mut h = Harness::new("reveal-refused", WORKER);
+    h.chain.commit_reveal(REVEAL_BLOCKS);
+    h.at(101);
+    // the commitment is gone from the chain
+    h.chain.w().commitments.clear();
+    h.at(108);
+    h.at(109);
+    assert_eq!(h.sends(), 2, "one reveal, refused, not retried");
+    assert!(matches!(
+        h.state("worker/1", 0),
+        Some(NonceState::Refused { .. })
+    ));
+    assert!(h.node.ctx.state.reveals("worker/1").is_empty());
+    assert_eq!(
+        h.metric(
+            "nous_node_refusals_total",
+            &[
+                ("topic", "1"),
+                ("role", "worker"),
+                ("error", "no_commitment")
+            ]
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_lost_state_file_reveals_only_a_commitment_it_can_reproduce() {
+    let chain = FakeChain::new();
+    chain.commit_reveal(REVEAL_BLOCKS);
+    {
+        let mut h = Harness::open(chain.clone(), folder("lost-commit-a"), WORKER);
+        h.at(101);
+    }
+    // a new state file, the same key and a source that answers the same: the commitment on
+    // chain is reproduced, recognised, not sent again, and revealed
+    let mut h = Harness::open(chain.clone(), folder("lost-commit-b"), WORKER);
+    h.at(102);
+    assert_eq!(h.sends(), 1);
+    assert!(h.events().contains(&"already_on_chain".to_string()));
+    h.at(108);
+    assert!(chain.0.borrow().payloads.contains(&0));
+
+    // a source that answers something else cannot reveal the commitment on chain: the
+    // nonce is skipped, nothing is sent
+    let chain = FakeChain::new();
+    chain.commit_reveal(REVEAL_BLOCKS);
+    {
+        let mut h = Harness::open(chain.clone(), folder("lost-commit-c"), WORKER);
+        h.at(101);
+    }
+    let other = "[[worker]]\ntopic = 1\ninference = { command = [\"sh\", \"-c\", \"echo 99\"] }\n";
+    let mut h = Harness::open(chain.clone(), folder("lost-commit-d"), other);
+    h.at(102);
+    h.at(108);
+    assert_eq!(h.sends(), 1, "the first node's commitment only");
+    assert!(h.events().contains(&"unknown_commitment".to_string()));
+    assert!(matches!(
+        h.state("commit/1", 0),
+        Some(NonceState::Skipped { .. })
+    ));
+    assert!(h.node.ctx.state.reveals("worker/1").is_empty());
+}
+
+#[test]
+fn a_commitment_that_never_lands_is_sent_again_with_the_same_payload() {
+    // the first commitment is dropped from the mempool; the resend after its timeout
+    // commits to the payload kept in the state file, not to a new answer of the source
+    let dir = folder("commit-resend");
+    let value = dir.join("value");
+    std::fs::write(&value, "5").unwrap();
+    let roles = format!(
+        "[[worker]]\ntopic = 1\ninference = {{ command = [\"cat\", \"{}\"] }}\n",
+        value.display()
+    );
+    let chain = FakeChain::new();
+    chain.commit_reveal(REVEAL_BLOCKS);
+    let mut h = Harness::open(chain.clone(), dir, &roles);
+    chain.script(&[Step::NotIncluded]);
+    h.at(101);
+    chain.w().mempool.clear();
+    std::fs::write(&value, "7").unwrap();
+    h.at(106);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[("commit_worker_payload", 0), ("commit_worker_payload", 0)])
+    );
+    h.at(108);
+    assert_eq!(chain.0.borrow().revealed[&0].inference, Some(sd("5")));
+}
+
+#[test]
+fn a_plain_topic_never_commits() {
+    let mut h = Harness::new("plain", WORKER);
+    h.at(101);
+    h.at(108);
+    h.at(112);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[("submit_worker_payload", 0), ("submit_worker_payload", 1)])
+    );
+    assert!(h.node.ctx.state.reveals("worker/1").is_empty());
+    assert!(h.node.ctx.state.role("commit/1").is_none());
+    assert!(!h.events().contains(&"commit_reveal".to_string()));
 }

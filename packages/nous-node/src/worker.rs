@@ -1,41 +1,91 @@
 //! The worker role: when synthesis says a worker window is open (the `OpenWindows` query —
 //! never a guess from block times), ask the inference and forecast sources and submit one
 //! payload for that nonce, once.
+//!
+//! On a commit–reveal topic (its clock has a reveal window, read once from the registry:
+//! the timing fields of a topic cannot change after its creation) the payload goes out in
+//! two transactions, each tracked in the state file like a plain submission:
+//! 1. in the worker window, `CommitWorkerPayload` with `payload_commitment(topic, nonce,
+//!    address, payload, salt)`, under the state key `commit/<topic>`. The payload is
+//!    written to the state file (a [`PendingReveal`]) *before* the commitment is
+//!    broadcast; an attempt that does not land is sent again with that same payload;
+//! 2. in the reveal window, when synthesis says it is open, `RevealWorkerPayload` with the
+//!    stored payload and the salt, under `worker/<topic>` (where a plain topic's payload
+//!    is recorded). The salt is never stored: it is derived again from the key
+//!    (src/reveal.rs), after a restart too.
+//!
+//! The pending payload is dropped once revealed (or refused for good), when its commitment
+//! was refused or never landed, and when the reveal window passed without a reveal: that
+//! last one is a `reveal_missed` error and `nous_node_missed_reveals_total` (the chain
+//! drops the commitment; the worker takes no part in that nonce). `SubmitWorkerPayload` is
+//! never sent to a commit–reveal topic.
 
 use std::collections::BTreeMap;
 
+use cosmwasm_std::{HexBinary, SignedDecimal};
 use nous_chain::{Chain, Msg};
-use nous_types::synthesis::{self as syn, LossBundle, NetworkInference, OpenWindow};
+use nous_types::clock::{EpochClock, HeightWindow};
+use nous_types::synthesis::{
+    self as syn, payload_commitment, ForecastElement, LossBundle, NetworkInference, OpenWindow,
+    OpenWindowsResponse,
+};
 use nous_types::topic_registry::Role;
 use serde_json::{json, Value};
 
 use crate::config::WorkerConfig;
-use crate::ctx::{Ctx, Next};
+use crate::ctx::{Ctx, Next, KIND_COMMITMENT, KIND_REVEAL};
 use crate::ops::{ensure_registered, Registration};
 use crate::source::{parse_forecast, parse_number};
+use crate::state::{NonceState, PendingReveal};
+
+/// What the sources gave for one nonce (at least one of the two).
+struct Payload {
+    inference: Option<SignedDecimal>,
+    forecast: Option<Vec<ForecastElement>>,
+}
+
+/// What the node knows of the topic from the registry.
+struct TopicInfo {
+    loss_method: String,
+    clock: EpochClock,
+}
 
 pub struct Worker {
     pub cfg: WorkerConfig,
+    /// `worker/<topic>`: the payloads (plain, or revealed), and the pending reveals.
     key: String,
+    /// `commit/<topic>`: the commitments of a commit–reveal topic.
+    commit_key: String,
     registration: Registration,
-    loss_method: Option<String>,
+    /// Read once: the loss method for the sources' context, the clock for commit–reveal.
+    topic: Option<TopicInfo>,
     /// Recent network inferences and their losses (once scored), by nonce.
     recent: BTreeMap<u64, (NetworkInference, Option<LossBundle>)>,
+}
+
+fn state_err(e: crate::state::StateError) -> String {
+    e.to_string()
 }
 
 impl Worker {
     pub fn new(cfg: WorkerConfig) -> Worker {
         Worker {
             key: format!("worker/{}", cfg.topic),
+            commit_key: format!("commit/{}", cfg.topic),
             cfg,
             registration: Registration::default(),
-            loss_method: None,
+            topic: None,
             recent: BTreeMap::new(),
         }
     }
 
     pub fn key(&self) -> &str {
         &self.key
+    }
+
+    /// The state key of this worker's commitments (commit–reveal topics).
+    pub fn commit_key(&self) -> &str {
+        &self.commit_key
     }
 
     pub fn tick<C: Chain>(&mut self, ctx: &mut Ctx<C>, height: u64) -> Result<(), String> {
@@ -56,16 +106,62 @@ impl Worker {
             .suite
             .open_windows(&ctx.chain, topic)
             .map_err(|e| e.to_string())?;
+        let clock = self.topic_info(ctx, topic)?.clock;
+        if clock.commit_reveal() {
+            self.reveal_pending(ctx, topic, index, &open)?;
+            if let Some(window) = &open.worker {
+                self.commit(ctx, topic, index, window, open.height, &clock)?;
+            }
+            return Ok(());
+        }
         let Some(window) = open.worker else {
             return Ok(());
         };
+        self.submit(ctx, topic, index, &window, open.height)
+    }
+
+    /// The topic's loss method and clock, read from the registry the first time.
+    fn topic_info<C: Chain>(&mut self, ctx: &mut Ctx<C>, topic: u64) -> Result<&TopicInfo, String> {
+        if self.topic.is_none() {
+            let t = ctx
+                .suite
+                .topic(&ctx.chain, topic)
+                .map_err(|e| e.to_string())?;
+            let clock = t.clock();
+            if clock.commit_reveal() {
+                ctx.log.info(
+                    "commit_reveal",
+                    json!({"role": "worker", "topic": topic,
+                        "worker_window": clock.worker_window, "reveal_window": clock.reveal_window,
+                        "action": "payloads are committed in the worker window and revealed after it"}),
+                );
+            }
+            self.topic = Some(TopicInfo {
+                loss_method: t.params.loss_method,
+                clock,
+            });
+        }
+        self.topic
+            .as_ref()
+            .ok_or_else(|| "the topic is not known".to_string())
+    }
+
+    /// A plain topic: one `SubmitWorkerPayload` in the worker window.
+    fn submit<C: Chain>(
+        &mut self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        window: &OpenWindow,
+        height: u64,
+    ) -> Result<(), String> {
         let nonce = window.nonce;
         match ctx.resolve_nonce("worker", topic, &self.key, nonce)? {
             Next::Done | Next::Wait => return Ok(()),
             Next::Retry => {}
         }
         // A transaction sent now lands in the next block at the earliest.
-        if open.height + 1 >= window.window.end {
+        if height + 1 >= window.window.end {
             return ctx.skip(
                 "worker",
                 topic,
@@ -76,29 +172,389 @@ impl Worker {
         }
         // The chain is the authority: a payload there (sent before a lost state file, or
         // by an earlier run) is never sent again.
-        if let Some(p) = ctx
+        if self.payload_on_chain(ctx, topic, index, nonce)? {
+            return Ok(());
+        }
+        let Some(payload) = self.ask(ctx, topic, index, window, height, None)? else {
+            return ctx.skip("worker", topic, &self.key, nonce, "no source gave a value");
+        };
+        let msg = Msg::execute(
+            &ctx.suite.synthesis,
+            &syn::ExecuteMsg::SubmitWorkerPayload {
+                topic_id: topic,
+                nonce,
+                inference: payload.inference,
+                forecast: payload.forecast,
+            },
+            vec![],
+        )
+        .map_err(|e| e.to_string())?;
+        let timeout = ctx.timeout_in_window(height, window.window.end);
+        let sent = ctx.send_for_nonce("worker", &self.key, nonce, vec![msg], timeout);
+        ctx.record_sent("worker", topic, &self.key, nonce, sent)
+    }
+
+    /// `true` (and the nonce recorded as submitted) when this worker's payload for `nonce`
+    /// is on the chain already.
+    fn payload_on_chain<C: Chain>(
+        &self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        nonce: u64,
+    ) -> Result<bool, String> {
+        let Some(p) = ctx
             .suite
             .worker_payload(&ctx.chain, topic, nonce, index)
             .map_err(|e| e.to_string())?
-        {
-            ctx.log.warn(
-                "already_on_chain",
-                json!({"role": "worker", "topic": topic, "nonce": nonce,
-                    "submitted_at": p.submitted_at}),
+        else {
+            return Ok(false);
+        };
+        ctx.log.warn(
+            "already_on_chain",
+            json!({"role": "worker", "topic": topic, "nonce": nonce,
+                "submitted_at": p.submitted_at}),
+        );
+        ctx.state
+            .set(
+                &self.key,
+                nonce,
+                NonceState::Submitted {
+                    tx: String::new(),
+                    height: p.submitted_at,
+                },
+            )
+            .map_err(state_err)?;
+        Ok(true)
+    }
+
+    /// A commit–reveal topic, in the worker window: one `CommitWorkerPayload`, its payload
+    /// kept in the state file before it leaves.
+    fn commit<C: Chain>(
+        &mut self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        window: &OpenWindow,
+        height: u64,
+        clock: &EpochClock,
+    ) -> Result<(), String> {
+        let nonce = window.nonce;
+        match ctx.resolve_nonce_as("worker", KIND_COMMITMENT, topic, &self.commit_key, nonce)? {
+            Next::Done | Next::Wait => return Ok(()),
+            Next::Retry => {}
+        }
+        if height + 1 >= window.window.end {
+            // nothing of this nonce is committed: a payload kept from an attempt that did
+            // not land goes too
+            ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+            return ctx.skip(
+                "worker",
+                topic,
+                &self.commit_key,
+                nonce,
+                "the window closes before a transaction could be included",
             );
-            return ctx
+        }
+        let reveal_window = clock
+            .reveal_window(nonce)
+            .ok_or_else(|| format!("nonce {nonce} of topic {topic} has no reveal window"))?;
+        // An earlier attempt's payload (its commitment did not land, or is not known to
+        // have): the commitment must not change, the sources are not asked again.
+        let payload = match ctx.state.reveal(&self.key, nonce) {
+            Some(p) => Payload {
+                inference: p.inference,
+                forecast: p.forecast.clone(),
+            },
+            None => match self.ask(ctx, topic, index, window, height, Some(reveal_window))? {
+                Some(p) => p,
+                None => {
+                    return ctx.skip(
+                        "worker",
+                        topic,
+                        &self.commit_key,
+                        nonce,
+                        "no source gave a value",
+                    )
+                }
+            },
+        };
+        let salt = ctx.salt(topic, nonce);
+        let commitment = HexBinary::from(
+            payload_commitment(
+                topic,
+                nonce,
+                ctx.me.as_str(),
+                payload.inference,
+                payload.forecast.as_deref(),
+                &salt,
+            )
+            .to_vec(),
+        );
+        let pending = PendingReveal {
+            inference: payload.inference,
+            forecast: payload.forecast,
+            commitment: commitment.clone(),
+            reveal_window,
+        };
+        // The chain is the authority: a commitment there is never sent again. It is ours
+        // when this payload and salt hash to it (an earlier attempt, or a deterministic
+        // source asked again after a lost state file).
+        if let Some(on_chain) = ctx
+            .suite
+            .worker_commitment(&ctx.chain, topic, nonce, index)
+            .map_err(|e| e.to_string())?
+        {
+            if on_chain == commitment {
+                ctx.log.warn(
+                    "already_on_chain",
+                    json!({"role": "worker", "topic": topic, "nonce": nonce,
+                        "kind": KIND_COMMITMENT}),
+                );
+                ctx.state
+                    .set_reveal(&self.key, nonce, pending)
+                    .map_err(state_err)?;
+                return ctx
+                    .state
+                    .set(
+                        &self.commit_key,
+                        nonce,
+                        NonceState::Submitted {
+                            tx: String::new(),
+                            height: 0,
+                        },
+                    )
+                    .map_err(state_err);
+            }
+            ctx.log.error(
+                "unknown_commitment",
+                json!({"role": "worker", "topic": topic, "nonce": nonce,
+                    "on_chain": on_chain, "ours": commitment,
+                    "action": "a commitment of this key that this node cannot reveal (its payload is not in the state file): the nonce is skipped"}),
+            );
+            ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+            return ctx.skip(
+                "worker",
+                topic,
+                &self.commit_key,
+                nonce,
+                "a commitment this node cannot reveal is on the chain",
+            );
+        }
+        // Kept before the commitment leaves: the reveal shows this payload, after a
+        // restart too.
+        ctx.state
+            .set_reveal(&self.key, nonce, pending)
+            .map_err(state_err)?;
+        let msg = Msg::execute(
+            &ctx.suite.synthesis,
+            &syn::ExecuteMsg::CommitWorkerPayload {
+                topic_id: topic,
+                nonce,
+                commitment,
+            },
+            vec![],
+        )
+        .map_err(|e| e.to_string())?;
+        let timeout = ctx.timeout_in_window(height, window.window.end);
+        let sent = ctx.send_for_nonce("worker", &self.commit_key, nonce, vec![msg], timeout);
+        ctx.record_sent_as(
+            "worker",
+            KIND_COMMITMENT,
+            topic,
+            &self.commit_key,
+            nonce,
+            sent,
+        )?;
+        if matches!(
+            ctx.state.get(&self.commit_key, nonce),
+            Some(NonceState::Refused { .. } | NonceState::Skipped { .. })
+        ) {
+            // refused for good: nothing will be revealed
+            ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+        }
+        Ok(())
+    }
+
+    /// A commit–reveal topic, every block: each pending payload whose commitment is on the
+    /// chain is revealed once synthesis says its reveal window is open, or given up once
+    /// that window has passed.
+    fn reveal_pending<C: Chain>(
+        &mut self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        open: &OpenWindowsResponse,
+    ) -> Result<(), String> {
+        let height = open.height;
+        for (nonce, pending) in ctx.state.reveals(&self.key) {
+            if !self.committed(ctx, topic, index, nonce, &pending, open)? {
+                continue;
+            }
+            match ctx.resolve_nonce_as("worker", KIND_REVEAL, topic, &self.key, nonce)? {
+                Next::Wait => continue,
+                Next::Done => {
+                    // revealed, or refused for good
+                    ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+                    continue;
+                }
+                Next::Retry => {}
+            }
+            let window = pending.reveal_window;
+            // A transaction sent now lands in the next block at the earliest.
+            if height + 1 >= window.end {
+                self.missed(ctx, topic, index, nonce, window, height)?;
+                continue;
+            }
+            // synthesis says when
+            if open.reveal.as_ref().is_none_or(|r| r.nonce != nonce) {
+                continue;
+            }
+            if self.payload_on_chain(ctx, topic, index, nonce)? {
+                ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+                continue;
+            }
+            let msg = Msg::execute(
+                &ctx.suite.synthesis,
+                &syn::ExecuteMsg::RevealWorkerPayload {
+                    topic_id: topic,
+                    nonce,
+                    inference: pending.inference,
+                    forecast: pending.forecast.clone(),
+                    salt: HexBinary::from(ctx.salt(topic, nonce).to_vec()),
+                },
+                vec![],
+            )
+            .map_err(|e| e.to_string())?;
+            let timeout = ctx.timeout_in_window(height, window.end);
+            let sent = ctx.send_for_nonce("worker", &self.key, nonce, vec![msg], timeout);
+            ctx.record_sent_as("worker", KIND_REVEAL, topic, &self.key, nonce, sent)?;
+            if ctx
                 .state
+                .get(&self.key, nonce)
+                .is_some_and(NonceState::is_final)
+            {
+                ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the commitment of a pending payload is on the chain (as far as the node can
+    /// tell); a payload whose commitment was refused or never landed is dropped.
+    fn committed<C: Chain>(
+        &mut self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        nonce: u64,
+        pending: &PendingReveal,
+        open: &OpenWindowsResponse,
+    ) -> Result<bool, String> {
+        match ctx.resolve_nonce_as("worker", KIND_COMMITMENT, topic, &self.commit_key, nonce)? {
+            Next::Wait => Ok(false),
+            Next::Done => {
+                if matches!(
+                    ctx.state.get(&self.commit_key, nonce),
+                    Some(NonceState::Submitted { .. })
+                ) {
+                    return Ok(true);
+                }
+                // refused or skipped: nothing to reveal
+                ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+                Ok(false)
+            }
+            Next::Retry => {
+                // Nothing landed as far as the state file knows. While the worker window
+                // is open the commit step sends it (again).
+                if open.worker.as_ref().is_some_and(|w| w.nonce == nonce) {
+                    return Ok(false);
+                }
+                // After it, the chain is the authority: a commitment that landed without
+                // the node seeing it (a lost result past its timeout) is revealed.
+                let on_chain = ctx
+                    .suite
+                    .worker_commitment(&ctx.chain, topic, nonce, index)
+                    .map_err(|e| e.to_string())?;
+                if on_chain.as_ref() == Some(&pending.commitment) {
+                    ctx.log.warn(
+                        "already_on_chain",
+                        json!({"role": "worker", "topic": topic, "nonce": nonce,
+                            "kind": KIND_COMMITMENT}),
+                    );
+                    ctx.state
+                        .set(
+                            &self.commit_key,
+                            nonce,
+                            NonceState::Submitted {
+                                tx: String::new(),
+                                height: 0,
+                            },
+                        )
+                        .map_err(state_err)?;
+                    return Ok(true);
+                }
+                ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)?;
+                ctx.skip(
+                    "worker",
+                    topic,
+                    &self.commit_key,
+                    nonce,
+                    "the commitment did not land in the worker window",
+                )?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// The reveal window of a committed payload has passed without its reveal: logged,
+    /// counted, recorded and dropped (the chain drops the commitment).
+    fn missed<C: Chain>(
+        &mut self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        nonce: u64,
+        window: HeightWindow,
+        height: u64,
+    ) -> Result<(), String> {
+        // a reveal that landed without the node seeing it is not missed
+        if !self.payload_on_chain(ctx, topic, index, nonce)? {
+            ctx.metrics.inc(
+                "nous_node_missed_reveals_total",
+                &[("topic", &topic.to_string())],
+            );
+            ctx.log.error(
+                "reveal_missed",
+                json!({"role": "worker", "topic": topic, "nonce": nonce, "height": height,
+                    "reveal_window": window,
+                    "action": "the chain drops the commitment: this worker takes no part in this nonce"}),
+            );
+            ctx.state
                 .set(
                     &self.key,
                     nonce,
-                    crate::state::NonceState::Submitted {
-                        tx: String::new(),
-                        height: p.submitted_at,
+                    NonceState::Skipped {
+                        reason: "the reveal window passed before the payload was revealed".into(),
                     },
                 )
-                .map_err(|e| e.to_string());
+                .map_err(state_err)?;
         }
-        let context = self.context(ctx, topic, index, &window, open.height)?;
+        ctx.state.drop_reveal(&self.key, nonce).map_err(state_err)
+    }
+
+    /// Asks the inference and forecast sources; `None` when neither gave a value.
+    fn ask<C: Chain>(
+        &mut self,
+        ctx: &mut Ctx<C>,
+        topic: u64,
+        index: u32,
+        window: &OpenWindow,
+        height: u64,
+        reveal_window: Option<HeightWindow>,
+    ) -> Result<Option<Payload>, String> {
+        let nonce = window.nonce;
+        let context = self.context(ctx, topic, index, window, reveal_window, height)?;
         let inference = match &self.cfg.inference {
             Some(src) => match ctx
                 .sources
@@ -133,42 +589,28 @@ impl Worker {
             None => None,
         };
         if inference.is_none() && forecast.is_none() {
-            return ctx.skip("worker", topic, &self.key, nonce, "no source gave a value");
+            return Ok(None);
         }
-        let msg = Msg::execute(
-            &ctx.suite.synthesis,
-            &syn::ExecuteMsg::SubmitWorkerPayload {
-                topic_id: topic,
-                nonce,
-                inference,
-                forecast,
-            },
-            vec![],
-        )
-        .map_err(|e| e.to_string())?;
-        let timeout = ctx.timeout_in_window(open.height, window.window.end);
-        let sent = ctx.send_for_nonce("worker", &self.key, nonce, vec![msg], timeout);
-        ctx.record_sent("worker", topic, &self.key, nonce, sent)
+        Ok(Some(Payload {
+            inference,
+            forecast,
+        }))
     }
 
-    /// The JSON a source reads on stdin: the topic, the nonce and its window, this
-    /// worker's actor index, the topic's loss method, and the recent network inferences
-    /// with their network losses once scored (newest first).
+    /// The JSON a source reads on stdin: the topic, the nonce and its window (and its
+    /// reveal window on a commit–reveal topic), this worker's actor index, the topic's loss
+    /// method, and the recent network inferences with their network losses once scored
+    /// (newest first).
     fn context<C: Chain>(
         &mut self,
         ctx: &mut Ctx<C>,
         topic: u64,
         index: u32,
         window: &OpenWindow,
+        reveal_window: Option<HeightWindow>,
         height: u64,
     ) -> Result<Value, String> {
-        if self.loss_method.is_none() {
-            let t = ctx
-                .suite
-                .topic(&ctx.chain, topic)
-                .map_err(|e| e.to_string())?;
-            self.loss_method = Some(t.params.loss_method);
-        }
+        let loss_method = self.topic_info(ctx, topic)?.loss_method.clone();
         let latest = ctx
             .suite
             .latest_inference_nonce(&ctx.chain, topic)
@@ -201,14 +643,18 @@ impl Worker {
                 }
             }
         }
-        Ok(json!({
+        let mut context = json!({
             "topic_id": topic,
             "nonce": window.nonce,
             "height": height,
             "worker_window": window.window,
             "worker": index,
-            "loss_method": self.loss_method,
+            "loss_method": loss_method,
             "recent": recent,
-        }))
+        });
+        if let Some(w) = reveal_window {
+            context["reveal_window"] = json!(w);
+        }
+        Ok(context)
     }
 }

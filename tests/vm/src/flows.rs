@@ -27,7 +27,7 @@ use nous_types::{fee_vault as vault_msg, staking as staking_msg};
 use serde::Serialize;
 
 use crate::chain::funds;
-use crate::floor::{self, Size};
+use crate::floor::{self, Floor, Size};
 use crate::report::{Phase, Row};
 use crate::storage::Meter;
 use crate::suite::{topic_params, Deploy, VmSuite, DENOM};
@@ -165,6 +165,10 @@ pub const STEADY_NONCES: usize = 16;
 /// The synthesis operation names of the report (shared by the rows and the tests).
 pub mod op {
     pub const PAYLOAD: &str = "worker payload (inference + 12-element forecast)";
+    /// On a commit–reveal topic: the commitment in the worker window, then the payload
+    /// revealed (the same payload as [`PAYLOAD`], checked against the commitment).
+    pub const COMMIT: &str = "worker commitment (commit–reveal topic)";
+    pub const REVEAL: &str = "worker reveal (inference + 12-element forecast)";
     pub const WORKER_CLOSE: &str = "close of a worker window";
     pub const BUNDLE: &str = "reputer bundle";
     pub const REPUTER_CLOSE: &str = "close of a reputer window";
@@ -240,11 +244,16 @@ pub struct Net {
     keeper: Addr,
     rd_checked: bool,
     activated: bool,
+    /// The topic's reveal window (0: payloads in the clear).
+    reveal_window: u64,
 }
 
 /// The meters of one nonce's operations when it is measured.
 pub struct NonceMeters {
+    /// The payload, or on a commit–reveal topic its reveal.
     pub payload: (Meter, u64),
+    /// The commitment, on a commit–reveal topic.
+    pub commit: Option<(Meter, u64)>,
     pub worker_close: (Meter, u64),
     pub bundle: (Meter, u64),
     pub reputer_close: (Meter, u64),
@@ -258,7 +267,16 @@ impl Net {
     }
 
     /// [`Net::deploy`] with a topic under the given rules.
-    pub fn deploy_with((ni, nf, nr): (u32, u32, u32), rules: Rules) -> Result<Net> {
+    pub fn deploy_with(size: (u32, u32, u32), rules: Rules) -> Result<Net> {
+        Net::deploy_topic(size, rules, 0)
+    }
+
+    /// [`Net::deploy_with`] on a commit–reveal topic when `reveal_window > 0`.
+    pub fn deploy_topic(
+        (ni, nf, nr): (u32, u32, u32),
+        rules: Rules,
+        reveal_window: u64,
+    ) -> Result<Net> {
         let size = format!("{ni}/{nf}/{nr}");
         let mut deploy = Deploy::default();
         deploy.params.synthesis.max_top_inferers_to_reward = ni;
@@ -334,6 +352,7 @@ impl Net {
         tp.active_forecaster_quantile = cosmwasm_std::Decimal::percent(99);
         tp.active_reputer_quantile = cosmwasm_std::Decimal::percent(99);
         tp.rules = rules;
+        tp.reveal_window = reveal_window;
         let t = s.create_topic("creator", tp)?;
         let min = s.params()?.staking.required_minimum_stake.u128();
         let workers: Vec<String> = (0..ni).map(|i| format!("w{i}")).collect();
@@ -392,6 +411,7 @@ impl Net {
             keeper,
             rd_checked,
             activated,
+            reveal_window,
         })
     }
 
@@ -440,30 +460,81 @@ impl Net {
         let nonce = w.nonce;
         self.nonces.push(nonce);
         let elements = 12.min(self.actors.len());
+        let payloads: Vec<(
+            Addr,
+            Option<SignedDecimal>,
+            Option<Vec<syn::ForecastElement>>,
+        )> = (0..self.workers.len())
+            .rev()
+            .map(|i| {
+                let forecast = (i < nf as usize).then(|| {
+                    (0..elements)
+                        .map(|e| syn::ForecastElement {
+                            inferer: self.actors[(i + 1 + e) % self.actors.len()],
+                            value: dec(((i * 7 + e * 13 + round * 5) % 50) as i128 + 1),
+                        })
+                        .collect::<Vec<_>>()
+                });
+                let inference = Some(dec(((i * 37 + round * 11) % 200) as i128 - 100));
+                (self.s.account(&self.workers[i]), inference, forecast)
+            })
+            .collect();
+        // the last one sent is worker 0's: the one measured
+        let last = payloads.len().saturating_sub(1);
+        let salt = |sender: &Addr| -> Vec<u8> {
+            let mut salt = format!("{sender}/{nonce}").into_bytes();
+            salt.resize(32, 7);
+            salt
+        };
+        let mut commit = None;
+        if self.reveal_window > 0 {
+            for (i, (sender, inference, forecast)) in payloads.iter().enumerate() {
+                let commitment = syn::payload_commitment(
+                    self.topic,
+                    nonce,
+                    sender.as_str(),
+                    *inference,
+                    forecast.as_deref(),
+                    &salt(sender),
+                );
+                let msg = syn::ExecuteMsg::CommitWorkerPayload {
+                    topic_id: self.topic,
+                    nonce,
+                    commitment: commitment.to_vec().into(),
+                };
+                if i == last && measure {
+                    commit = Some(measure_req(&self.s, sender, &self.synthesis, &msg, 0)?);
+                } else {
+                    self.s.chain.execute(sender, &self.synthesis, &msg, &[])?;
+                }
+            }
+            self.s.chain.set_height(w.window.end);
+        }
         let mut payload = None;
-        for i in (0..self.workers.len()).rev() {
-            let sender = self.s.account(&self.workers[i]);
-            let forecast = (i < nf as usize).then(|| {
-                (0..elements)
-                    .map(|e| syn::ForecastElement {
-                        inferer: self.actors[(i + 1 + e) % self.actors.len()],
-                        value: dec(((i * 7 + e * 13 + round * 5) % 50) as i128 + 1),
-                    })
-                    .collect::<Vec<_>>()
-            });
-            let msg = syn::ExecuteMsg::SubmitWorkerPayload {
-                topic_id: self.topic,
-                nonce,
-                inference: Some(dec(((i * 37 + round * 11) % 200) as i128 - 100)),
-                forecast,
+        for (i, (sender, inference, forecast)) in payloads.into_iter().enumerate() {
+            let msg = if self.reveal_window > 0 {
+                syn::ExecuteMsg::RevealWorkerPayload {
+                    topic_id: self.topic,
+                    nonce,
+                    inference,
+                    forecast,
+                    salt: salt(&sender).into(),
+                }
+            } else {
+                syn::ExecuteMsg::SubmitWorkerPayload {
+                    topic_id: self.topic,
+                    nonce,
+                    inference,
+                    forecast,
+                }
             };
-            if i == 0 && measure {
+            if i == last && measure {
                 payload = Some(measure_req(&self.s, &sender, &self.synthesis, &msg, 0)?);
             } else {
                 self.s.chain.execute(&sender, &self.synthesis, &msg, &[])?;
             }
         }
-        self.s.chain.set_height(w.window.end);
+        self.s.chain.set_height(w.window.end + self.reveal_window);
         let mut probes = probes;
         let close = self.close_msg();
         let worker_close = if measure {
@@ -562,6 +633,7 @@ impl Net {
             (Some(payload), Some(worker_close), Some(bundle), Some(reputer_close)) => {
                 Some(NonceMeters {
                     payload,
+                    commit,
                     worker_close,
                     bundle,
                     reputer_close,
@@ -705,6 +777,25 @@ impl Net {
         Ok(found)
     }
 
+    /// The rows of a measured nonce's worker messages: the payload, or on a commit–reveal
+    /// topic the commitment and the reveal (the floor is the plain payload's).
+    fn payload_rows(&self, rows: &mut Vec<Row>, m: &NonceMeters, payload_floor: Option<Floor>) {
+        let size = &self.label;
+        if let Some((meter, bytes)) = &m.commit {
+            rows.push(Row::new(op::COMMIT, size, meter.clone()).request(*bytes));
+        }
+        let name = if m.commit.is_some() {
+            op::REVEAL
+        } else {
+            op::PAYLOAD
+        };
+        let mut row = Row::new(name, size, m.payload.0.clone()).request(m.payload.1);
+        if let Some(f) = payload_floor {
+            row = row.floor(f);
+        }
+        rows.push(row);
+    }
+
     /// The first phase as the report has always measured it: [`FIRST_NONCES`] nonces, the
     /// first one measured; the settlement of the first rewarded epoch; a claim; at the
     /// smallest size a registration with synthesis wired and a dApp's read.
@@ -713,7 +804,7 @@ impl Net {
         let (ni, nf, nr) = self.size;
         for round in 0..FIRST_NONCES {
             if let (_, Some(m)) = self.run_nonce(round, round == 0, None)? {
-                rows.push(Row::new(op::PAYLOAD, &size, m.payload.0).request(m.payload.1));
+                self.payload_rows(rows, &m, None);
                 rows.push(
                     Row::new(op::WORKER_CLOSE, &size, m.worker_close.0).request(m.worker_close.1),
                 );
@@ -929,11 +1020,7 @@ impl Net {
                     path == syn::InferencePath::Full { all_new: false },
                     "the measured nonce ran the {path:?} path, not the weighted one"
                 );
-                rows.push(
-                    Row::new(op::PAYLOAD, &size, m.payload.0)
-                        .request(m.payload.1)
-                        .floor(floor::worker_payload(fs)),
-                );
+                self.payload_rows(rows, &m, Some(floor::worker_payload(fs)));
                 rows.push(
                     Row::new(op::WORKER_CLOSE, &size, m.worker_close.0)
                         .request(m.worker_close.1)
@@ -1094,7 +1181,16 @@ pub fn steady_run(size: (u32, u32, u32)) -> Result<SizeRun> {
 
 /// [`steady_run`] with a topic under the given rules.
 pub fn steady_run_with(size: (u32, u32, u32), rules: Rules) -> Result<SizeRun> {
-    let mut net = Net::deploy_with(size, rules)?;
+    steady_run_topic(size, rules, 0)
+}
+
+/// [`steady_run_with`] on a commit–reveal topic when `reveal_window > 0`.
+pub fn steady_run_topic(
+    size: (u32, u32, u32),
+    rules: Rules,
+    reveal_window: u64,
+) -> Result<SizeRun> {
+    let mut net = Net::deploy_topic(size, rules, reveal_window)?;
     let mut first = vec![];
     net.first_phase(&mut first)?;
     let mut steady = vec![];

@@ -8,7 +8,7 @@ use nous_types::params::Rules;
 use nous_types::synthesis::{EpochScoresResponse, QueryMsg as SynthesisQuery};
 use nous_vm_tests::chain_cost::INSTANCE_LOAD_DISCOUNTED;
 use nous_vm_tests::flows::{
-    op, probe, steady_run, steady_run_with, Net, FIRST_NONCES, STEADY_NONCES,
+    op, probe, steady_run, steady_run_topic, steady_run_with, Net, FIRST_NONCES, STEADY_NONCES,
 };
 use nous_vm_tests::report::Phase;
 use nous_vm_tests::storage::price;
@@ -146,6 +146,49 @@ fn every_improved_switch_runs_to_the_steady_state_in_the_vm() {
         )
         .expect("the scores of the last nonce");
     assert_eq!(scores.scores.expect("scored").rules, Rules::EVERY_SWITCH);
+    net.s.assert_conservation();
+}
+
+/// A commit–reveal topic under the improved rules in the VM: every worker commits in the
+/// worker window and reveals after it (SHA-256 of the commitment run in wasm), the topic
+/// reaches the weighted path, every revealed payload is in the inference, and the steady
+/// table measures the commitment and the reveal in place of the clear payload.
+#[test]
+fn a_commit_reveal_topic_runs_to_the_steady_state_in_the_vm() {
+    let run = steady_run_topic((8, 2, 2), Rules::IMPROVED, 3).expect("the steady run");
+    assert!(run.extras.missing.is_empty(), "{:?}", run.extras.missing);
+    assert_eq!(run.extras.path, "Full { all_new: false }");
+    let row = |name: &str| run.steady.iter().find(|r| r.operation == name);
+    assert!(
+        row(op::PAYLOAD).is_none(),
+        "no payload is sent in the clear"
+    );
+    for name in [op::COMMIT, op::REVEAL, op::WORKER_CLOSE, op::SETTLEMENT] {
+        let r = row(name).unwrap_or_else(|| panic!("no steady `{name}` row"));
+        assert!(r.meter.vm_gas > 0, "{name} ran no code");
+    }
+    // the commitment stores 32 bytes; the reveal does a payload's work on top of the hash
+    assert!(row(op::COMMIT).unwrap().per_call() < row(op::REVEAL).unwrap().per_call());
+    let net: &Net = &run.net;
+    let last = *net.nonces.last().expect("a nonce");
+    let inference: nous_types::synthesis::NetworkInferenceResponse = net
+        .s
+        .chain
+        .query(
+            &net.synthesis,
+            &SynthesisQuery::NetworkInference {
+                topic_id: net.topic,
+                nonce: last,
+            },
+        )
+        .expect("the inference of the last nonce");
+    let inference = inference.inference;
+    assert_eq!(inference.inferences.len(), 8, "every worker revealed");
+    assert_eq!(
+        inference.worker_window.end - inference.worker_window.start,
+        4 + 3,
+        "the close waited for the reveal window"
+    );
     net.s.assert_conservation();
 }
 

@@ -189,4 +189,32 @@ mod tests {
         );
         assert_eq!(prune(&mut st, 1, &mut t, 100).unwrap(), 0);
     }
+
+    #[test]
+    fn unrevealed_commitments_go_with_their_nonce() {
+        let mut st = MockStorage::new();
+        let epoch = EpochRecord {
+            status: EpochStatus::Skipped,
+            failure: None,
+            topic_active: None,
+        };
+        for nonce in 0..2u64 {
+            EPOCHS.save(&mut st, (1, nonce), &epoch).unwrap();
+            for w in 0..3u32 {
+                let c = cosmwasm_std::HexBinary::from(vec![w as u8; 32]);
+                COMMITMENTS.save(&mut st, (1, nonce, w), &c).unwrap();
+            }
+        }
+        // only nonce 0 is old enough
+        let mut t = topic(RETAINED_EPOCHS + 1);
+        assert_eq!(prune(&mut st, 1, &mut t, 100).unwrap(), 3 + FIXED_KEYS);
+        let left = |nonce| {
+            COMMITMENTS
+                .prefix((1, nonce))
+                .keys(&st, None, None, Order::Ascending)
+                .count()
+        };
+        assert_eq!((left(0), left(1)), (0, 3));
+        assert_eq!(t.pruned_below, 1);
+    }
 }

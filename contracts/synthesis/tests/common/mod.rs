@@ -300,16 +300,84 @@ impl Suite {
             topic_id: TOPIC,
             nonce,
             inference: inference.map(sd),
-            forecast: forecast.map(|f| {
-                f.into_iter()
-                    .map(|(inferer, v)| ForecastElement {
-                        inferer,
-                        value: sd(v),
-                    })
-                    .collect()
-            }),
+            forecast: Self::forecast_of(forecast),
         };
         self.exec(sender, &msg)
+    }
+
+    /// The elements of a forecast written as (inferer, value) pairs.
+    pub fn forecast_of(forecast: Option<Vec<(u32, &str)>>) -> Option<Vec<ForecastElement>> {
+        forecast.map(|f| {
+            f.into_iter()
+                .map(|(inferer, v)| ForecastElement {
+                    inferer,
+                    value: sd(v),
+                })
+                .collect()
+        })
+    }
+
+    /// Worker `worker`'s commitment to a payload with `salt` (commit–reveal topics).
+    pub fn commit(
+        &mut self,
+        worker: usize,
+        nonce: u64,
+        inference: Option<&str>,
+        forecast: Option<Vec<(u32, &str)>>,
+        salt: &[u8],
+    ) -> Result<AppResponse, ContractError> {
+        let sender = self.workers[worker].clone();
+        let forecast = Self::forecast_of(forecast);
+        let commitment = payload_commitment(
+            TOPIC,
+            nonce,
+            sender.as_str(),
+            inference.map(sd),
+            forecast.as_deref(),
+            salt,
+        );
+        self.exec(
+            &sender,
+            &ExecuteMsg::CommitWorkerPayload {
+                topic_id: TOPIC,
+                nonce,
+                commitment: commitment.to_vec().into(),
+            },
+        )
+    }
+
+    /// Worker `worker` reveals a payload with `salt` (commit–reveal topics).
+    pub fn reveal(
+        &mut self,
+        worker: usize,
+        nonce: u64,
+        inference: Option<&str>,
+        forecast: Option<Vec<(u32, &str)>>,
+        salt: &[u8],
+    ) -> Result<AppResponse, ContractError> {
+        let sender = self.workers[worker].clone();
+        self.exec(
+            &sender,
+            &ExecuteMsg::RevealWorkerPayload {
+                topic_id: TOPIC,
+                nonce,
+                inference: inference.map(sd),
+                forecast: Self::forecast_of(forecast),
+                salt: salt.to_vec().into(),
+            },
+        )
+    }
+
+    /// Worker `worker`'s stored, not yet revealed commitment.
+    pub fn commitment(&self, nonce: u64, worker: u32) -> Option<Vec<u8>> {
+        let r: WorkerCommitmentResponse = self
+            .query(&QueryMsg::WorkerCommitment {
+                topic_id: TOPIC,
+                nonce,
+                worker,
+            })
+            .unwrap();
+        r.commitment.map(|c| c.to_vec())
     }
 
     pub fn submit_bundle(

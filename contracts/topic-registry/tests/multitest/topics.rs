@@ -150,6 +150,16 @@ fn invalid_topic_params_are_refused_at_the_entry_point() {
         }),
     );
     let mut p = topic_params();
+    p.reveal_window = 9; // 4 + 9 > 12
+    assert_err(
+        suite.create_topic_paying(&alice, p, 10_000),
+        ContractError::Param(ParamError::RevealWindowOutOfRange {
+            epoch_length: 12,
+            worker_window: 4,
+            got: 9,
+        }),
+    );
+    let mut p = topic_params();
     p.epoch_length = 11;
     p.worker_submission_window = 11;
     assert_err(
@@ -427,6 +437,38 @@ fn update_topic_is_refused_while_a_worker_window_is_open() {
 }
 
 #[test]
+fn update_topic_is_refused_while_a_reveal_window_is_open() {
+    let mut suite = SuiteBuilder::default().build();
+    let alice = suite.addr("alice");
+    suite.set_height(1_000);
+    let mut p = topic_params();
+    p.reveal_window = 3;
+    let fee = suite.create_topic_fee().amount.u128();
+    let r = suite.create_topic_paying(&alice, p.clone(), fee).unwrap();
+    assert_eq!(attr(&r, "reveal_window").as_deref(), Some("3"));
+    assert_eq!(suite.topic(1).unwrap().params.reveal_window, 3);
+    let s = 1_001;
+    let update = ExecuteMsg::UpdateTopic {
+        topic_id: 1,
+        params: p.clone(),
+    };
+    // worker window [s, s + 4), reveal window [s + 4, s + 7): payloads arrive in both
+    for h in [s + 4, s + 6] {
+        suite.set_height(h);
+        assert_err(
+            suite.execute(&alice, &update),
+            ContractError::WorkerWindowOpen {
+                topic_id: 1,
+                epoch: 0,
+                window_end: s + 7,
+            },
+        );
+    }
+    suite.set_height(s + 7);
+    suite.execute(&alice, &update).unwrap();
+}
+
+#[test]
 fn update_topic_checks_creator_timing_and_params() {
     let (mut suite, s) = clock_suite();
     let alice = suite.addr("alice");
@@ -455,10 +497,11 @@ fn update_topic_checks_creator_timing_and_params() {
         ContractError::TopicNotFound { topic_id: 7 },
     );
     type Change = fn(&mut nous_types::topic_registry::TopicParams);
-    let timing: [Change; 3] = [
+    let timing: [Change; 4] = [
         |p| p.epoch_length = 24,
         |p| p.worker_submission_window = 5,
         |p| p.ground_truth_lag = 36,
+        |p| p.reveal_window = 2,
     ];
     for change in timing {
         let mut q = p.clone();

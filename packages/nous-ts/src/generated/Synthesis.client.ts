@@ -7,7 +7,7 @@
 import { CosmWasmClient as ICosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { SigningCosmWasmClient as ISigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, SignedDecimal, Addr, Role, Action, Expiration, Timestamp, Uint64, ForecastElement, LossBundle, WorkerValue, WithheldValue, Registration, QueryMsg, ActorClass, MigrateMsg, ConfigResponse, EpochStatus, EpochResponse, ActiveMember, HeightWindow, Decimal, Uint128, ScoresStatus, EpochScoresResponse, EpochScores, WorkerScore, ReputerScore, Rules, InferencePath, NetworkInferenceResponse, NetworkInference, PercentileValue, LatestValue, LatestValuesResponse, LossBundleResponse, NetworkLossesResponse, ReputerWeight, OpenWindowsResponse, OpenWindow, OwnershipForString, ScoreEmaResponse, TopicStateResponse, EpochClock, CachedTopicParams, ClassQuantile, WorkerPayloadResponse, WorkerPayload, WorkerPayloadsResponse } from "./Synthesis.types";
+import { InstantiateMsg, ExecuteMsg, SignedDecimal, HexBinary, Addr, Role, Action, Expiration, Timestamp, Uint64, ForecastElement, LossBundle, WorkerValue, WithheldValue, Registration, QueryMsg, ActorClass, MigrateMsg, ConfigResponse, EpochStatus, EpochResponse, ActiveMember, HeightWindow, Decimal, Uint128, ScoresStatus, EpochScoresResponse, EpochScores, WorkerScore, ReputerScore, Rules, InferencePath, NetworkInferenceResponse, NetworkInference, PercentileValue, LatestValue, LatestValuesResponse, LossBundleResponse, NetworkLossesResponse, ReputerWeight, OpenWindowsResponse, OpenWindow, OwnershipForString, PayloadCommitmentResponse, ScoreEmaResponse, TopicStateResponse, EpochClock, CachedTopicParams, ClassQuantile, WorkerCommitmentResponse, WorkerPayloadResponse, WorkerPayload, WorkerPayloadsResponse } from "./Synthesis.types";
 export interface SynthesisReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -49,6 +49,30 @@ export interface SynthesisReadOnlyInterface {
     startAfter?: number;
     topicId: number;
   }) => Promise<WorkerPayloadsResponse>;
+  workerCommitment: ({
+    nonce,
+    topicId,
+    worker
+  }: {
+    nonce: number;
+    topicId: number;
+    worker: number;
+  }) => Promise<WorkerCommitmentResponse>;
+  payloadCommitment: ({
+    address,
+    forecast,
+    inference,
+    nonce,
+    salt,
+    topicId
+  }: {
+    address: string;
+    forecast?: ForecastElement[];
+    inference?: SignedDecimal;
+    nonce: number;
+    salt: HexBinary;
+    topicId: number;
+  }) => Promise<PayloadCommitmentResponse>;
   networkInference: ({
     nonce,
     topicId
@@ -122,6 +146,8 @@ export class SynthesisQueryClient implements SynthesisReadOnlyInterface {
     this.epoch = this.epoch.bind(this);
     this.workerPayload = this.workerPayload.bind(this);
     this.workerPayloads = this.workerPayloads.bind(this);
+    this.workerCommitment = this.workerCommitment.bind(this);
+    this.payloadCommitment = this.payloadCommitment.bind(this);
     this.networkInference = this.networkInference.bind(this);
     this.latestNetworkInference = this.latestNetworkInference.bind(this);
     this.latestValue = this.latestValue.bind(this);
@@ -211,6 +237,49 @@ export class SynthesisQueryClient implements SynthesisReadOnlyInterface {
         limit,
         nonce,
         start_after: startAfter,
+        topic_id: topicId
+      }
+    });
+  };
+  workerCommitment = async ({
+    nonce,
+    topicId,
+    worker
+  }: {
+    nonce: number;
+    topicId: number;
+    worker: number;
+  }): Promise<WorkerCommitmentResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      worker_commitment: {
+        nonce,
+        topic_id: topicId,
+        worker
+      }
+    });
+  };
+  payloadCommitment = async ({
+    address,
+    forecast,
+    inference,
+    nonce,
+    salt,
+    topicId
+  }: {
+    address: string;
+    forecast?: ForecastElement[];
+    inference?: SignedDecimal;
+    nonce: number;
+    salt: HexBinary;
+    topicId: number;
+  }): Promise<PayloadCommitmentResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      payload_commitment: {
+        address,
+        forecast,
+        inference,
+        nonce,
+        salt,
         topic_id: topicId
       }
     });
@@ -356,6 +425,28 @@ export interface SynthesisInterface extends SynthesisReadOnlyInterface {
     nonce: number;
     topicId: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  commitWorkerPayload: ({
+    commitment,
+    nonce,
+    topicId
+  }: {
+    commitment: HexBinary;
+    nonce: number;
+    topicId: number;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  revealWorkerPayload: ({
+    forecast,
+    inference,
+    nonce,
+    salt,
+    topicId
+  }: {
+    forecast?: ForecastElement[];
+    inference?: SignedDecimal;
+    nonce: number;
+    salt: HexBinary;
+    topicId: number;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   submitLossBundle: ({
     bundle,
     nonce,
@@ -400,6 +491,8 @@ export class SynthesisClient extends SynthesisQueryClient implements SynthesisIn
     this.sender = sender;
     this.contractAddress = contractAddress;
     this.submitWorkerPayload = this.submitWorkerPayload.bind(this);
+    this.commitWorkerPayload = this.commitWorkerPayload.bind(this);
+    this.revealWorkerPayload = this.revealWorkerPayload.bind(this);
     this.submitLossBundle = this.submitLossBundle.bind(this);
     this.closeWindows = this.closeWindows.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
@@ -422,6 +515,46 @@ export class SynthesisClient extends SynthesisQueryClient implements SynthesisIn
         forecast,
         inference,
         nonce,
+        topic_id: topicId
+      }
+    }, fee_, memo_, funds_);
+  };
+  commitWorkerPayload = async ({
+    commitment,
+    nonce,
+    topicId
+  }: {
+    commitment: HexBinary;
+    nonce: number;
+    topicId: number;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      commit_worker_payload: {
+        commitment,
+        nonce,
+        topic_id: topicId
+      }
+    }, fee_, memo_, funds_);
+  };
+  revealWorkerPayload = async ({
+    forecast,
+    inference,
+    nonce,
+    salt,
+    topicId
+  }: {
+    forecast?: ForecastElement[];
+    inference?: SignedDecimal;
+    nonce: number;
+    salt: HexBinary;
+    topicId: number;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      reveal_worker_payload: {
+        forecast,
+        inference,
+        nonce,
+        salt,
         topic_id: topicId
       }
     }, fee_, memo_, funds_);

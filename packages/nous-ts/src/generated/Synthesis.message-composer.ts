@@ -8,7 +8,7 @@ import { Coin } from "@cosmjs/amino";
 import { EncodeObject } from "@cosmjs/proto-signing";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@cosmjs/encoding";
-import { InstantiateMsg, ExecuteMsg, SignedDecimal, Addr, Role, Action, Expiration, Timestamp, Uint64, ForecastElement, LossBundle, WorkerValue, WithheldValue, Registration, QueryMsg, ActorClass, MigrateMsg, ConfigResponse, EpochStatus, EpochResponse, ActiveMember, HeightWindow, Decimal, Uint128, ScoresStatus, EpochScoresResponse, EpochScores, WorkerScore, ReputerScore, Rules, InferencePath, NetworkInferenceResponse, NetworkInference, PercentileValue, LatestValue, LatestValuesResponse, LossBundleResponse, NetworkLossesResponse, ReputerWeight, OpenWindowsResponse, OpenWindow, OwnershipForString, ScoreEmaResponse, TopicStateResponse, EpochClock, CachedTopicParams, ClassQuantile, WorkerPayloadResponse, WorkerPayload, WorkerPayloadsResponse } from "./Synthesis.types";
+import { InstantiateMsg, ExecuteMsg, SignedDecimal, HexBinary, Addr, Role, Action, Expiration, Timestamp, Uint64, ForecastElement, LossBundle, WorkerValue, WithheldValue, Registration, QueryMsg, ActorClass, MigrateMsg, ConfigResponse, EpochStatus, EpochResponse, ActiveMember, HeightWindow, Decimal, Uint128, ScoresStatus, EpochScoresResponse, EpochScores, WorkerScore, ReputerScore, Rules, InferencePath, NetworkInferenceResponse, NetworkInference, PercentileValue, LatestValue, LatestValuesResponse, LossBundleResponse, NetworkLossesResponse, ReputerWeight, OpenWindowsResponse, OpenWindow, OwnershipForString, PayloadCommitmentResponse, ScoreEmaResponse, TopicStateResponse, EpochClock, CachedTopicParams, ClassQuantile, WorkerCommitmentResponse, WorkerPayloadResponse, WorkerPayload, WorkerPayloadsResponse } from "./Synthesis.types";
 export interface SynthesisMsg {
   contractAddress: string;
   sender: string;
@@ -21,6 +21,28 @@ export interface SynthesisMsg {
     forecast?: ForecastElement[];
     inference?: SignedDecimal;
     nonce: number;
+    topicId: number;
+  }, funds_?: Coin[]) => EncodeObject;
+  commitWorkerPayload: ({
+    commitment,
+    nonce,
+    topicId
+  }: {
+    commitment: HexBinary;
+    nonce: number;
+    topicId: number;
+  }, funds_?: Coin[]) => EncodeObject;
+  revealWorkerPayload: ({
+    forecast,
+    inference,
+    nonce,
+    salt,
+    topicId
+  }: {
+    forecast?: ForecastElement[];
+    inference?: SignedDecimal;
+    nonce: number;
+    salt: HexBinary;
     topicId: number;
   }, funds_?: Coin[]) => EncodeObject;
   submitLossBundle: ({
@@ -64,6 +86,8 @@ export class SynthesisMsgComposer implements SynthesisMsg {
     this.sender = sender;
     this.contractAddress = contractAddress;
     this.submitWorkerPayload = this.submitWorkerPayload.bind(this);
+    this.commitWorkerPayload = this.commitWorkerPayload.bind(this);
+    this.revealWorkerPayload = this.revealWorkerPayload.bind(this);
     this.submitLossBundle = this.submitLossBundle.bind(this);
     this.closeWindows = this.closeWindows.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
@@ -91,6 +115,62 @@ export class SynthesisMsgComposer implements SynthesisMsg {
             forecast,
             inference,
             nonce,
+            topic_id: topicId
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  commitWorkerPayload = ({
+    commitment,
+    nonce,
+    topicId
+  }: {
+    commitment: HexBinary;
+    nonce: number;
+    topicId: number;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          commit_worker_payload: {
+            commitment,
+            nonce,
+            topic_id: topicId
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  revealWorkerPayload = ({
+    forecast,
+    inference,
+    nonce,
+    salt,
+    topicId
+  }: {
+    forecast?: ForecastElement[];
+    inference?: SignedDecimal;
+    nonce: number;
+    salt: HexBinary;
+    topicId: number;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          reveal_worker_payload: {
+            forecast,
+            inference,
+            nonce,
+            salt,
             topic_id: topicId
           }
         })),

@@ -17,6 +17,20 @@ export type ExecuteMsg = {
     topic_id: number;
   };
 } | {
+  commit_worker_payload: {
+    commitment: HexBinary;
+    nonce: number;
+    topic_id: number;
+  };
+} | {
+  reveal_worker_payload: {
+    forecast?: ForecastElement[] | null;
+    inference?: SignedDecimal | null;
+    nonce: number;
+    salt: HexBinary;
+    topic_id: number;
+  };
+} | {
   submit_loss_bundle: {
     bundle: LossBundle;
     nonce: number;
@@ -42,6 +56,7 @@ export type ExecuteMsg = {
   update_ownership: Action;
 };
 export type SignedDecimal = string;
+export type HexBinary = string;
 export type Addr = string;
 export type Role = "worker" | "reputer";
 export type Action = {
@@ -122,6 +137,21 @@ export type QueryMsg = {
     topic_id: number;
   };
 } | {
+  worker_commitment: {
+    nonce: number;
+    topic_id: number;
+    worker: number;
+  };
+} | {
+  payload_commitment: {
+    address: string;
+    forecast?: ForecastElement[] | null;
+    inference?: SignedDecimal | null;
+    nonce: number;
+    salt: HexBinary;
+    topic_id: number;
+  };
+} | {
   network_inference: {
     nonce: number;
     topic_id: number;
@@ -182,6 +212,7 @@ export interface EpochResponse {
   nonce: number;
   reputer_window: HeightWindow;
   reputers: ActiveMember[];
+  reveal_window?: HeightWindow | null;
   status: EpochStatus;
   topic_id: number;
   worker_window: HeightWindow;
@@ -297,6 +328,7 @@ export interface ReputerWeight {
 export interface OpenWindowsResponse {
   height: number;
   reputer?: OpenWindow | null;
+  reveal?: OpenWindow | null;
   topic_id: number;
   worker?: OpenWindow | null;
 }
@@ -308,6 +340,9 @@ export interface OwnershipForString {
   owner?: string | null;
   pending_expiry?: Expiration | null;
   pending_owner?: string | null;
+}
+export interface PayloadCommitmentResponse {
+  commitment: HexBinary;
 }
 export interface ScoreEmaResponse {
   actor: number;
@@ -330,6 +365,7 @@ export interface TopicStateResponse {
 export interface EpochClock {
   epoch_length: number;
   ground_truth_lag: number;
+  reveal_window?: number;
   start_height: number;
   worker_window: number;
 }
@@ -352,6 +388,9 @@ export interface CachedTopicParams {
 export interface ClassQuantile {
   class: ActorClass;
   value: SignedDecimal;
+}
+export interface WorkerCommitmentResponse {
+  commitment?: HexBinary | null;
 }
 export interface WorkerPayloadResponse {
   payload?: WorkerPayload | null;

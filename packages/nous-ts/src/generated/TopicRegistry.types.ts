@@ -174,6 +174,7 @@ export interface TopicParams {
   merit_sortition_alpha: Decimal;
   metadata: string;
   p_norm: Decimal;
+  reveal_window?: number;
   rules?: Rules;
   worker_submission_window: number;
 }

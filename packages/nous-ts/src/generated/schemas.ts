@@ -5,7 +5,7 @@ export const SCHEMAS = [
     "contract": "topic-registry",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "93eba62c3c370247f66cf1162cbe75752b910205ecb6fef143486e7a7d66f1d9"
+    "sha256": "1088a4e642233ba690bfb4476f45cfc2a41c322961980bfc7c6c1dddb036ddc7"
   },
   {
     "contract": "fee-vault",
@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "2a940200c6a3d71b955b08c97b455d920cbadd88cfecb0fed814d3f22f112a66"
+    "sha256": "8a073bedf89941bf3256fc027b5e3af599c1e4c02f95c6d98453e6c448cd560c"
   },
   {
     "contract": "reward-distribution",
