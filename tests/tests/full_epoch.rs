@@ -17,7 +17,9 @@ use nous_math::consensus::listening_coefficients;
 use nous_math::epoch::{reward_payouts, reward_split, RewardState};
 use nous_math::inference::synthesize;
 use nous_math::losses::{listened_network_losses, network_losses, ReputerLosses, ReputerReport};
-use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
+use nous_math::regrets::{
+    experienced_regrets, topic_initial_regret, update_regrets, RegretAlphas, RegretState,
+};
 use nous_math::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
 use nous_math::sortition::score_ema;
 use nous_math::stats::quantile;
@@ -414,7 +416,7 @@ impl SynthShadow {
             network_losses(&reports, &p).unwrap()
         };
         let before = self.regrets.clone();
-        let mut after = update_regrets(&losses, &before, p.alpha_regret).unwrap();
+        let mut after = update_regrets(&losses, &before, RegretAlphas::of(&p)).unwrap();
         let x = experienced_regrets(
             &before,
             &after,
@@ -801,6 +803,8 @@ struct Options {
     /// The topics' reveal window (0: payloads in the clear). Workers commit at
     /// WORKER_OFFSET and reveal at the reveal window's first block.
     reveal_window: u64,
+    /// The topics' forecaster regret smoothing (None: `alpha_regret`).
+    alpha_regret_forecasters: Option<cosmwasm_std::Decimal>,
 }
 
 struct Run {
@@ -882,6 +886,7 @@ fn run_world(o: Options) -> Run {
     let params = TopicParams {
         rules: o.rules,
         reveal_window: o.reveal_window,
+        alpha_regret_forecasters: o.alpha_regret_forecasters,
         ..topic_params(LEN, WINDOW, LAG)
     };
     let topics: Vec<u64> = (0..3)
@@ -1277,6 +1282,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
         late_delegation: false,
         rules: Rules::REFERENCE,
         reveal_window: 0,
+        alpha_regret_forecasters: None,
     });
     let c = &on_time.checked;
     eprintln!("on time: {c:?}");
@@ -1304,6 +1310,7 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
             late_delegation: false,
             rules: Rules::REFERENCE,
             reveal_window: 0,
+            alpha_regret_forecasters: None,
         });
         eprintln!(
             "late, cap {cap}: {:?} settle calls {:?}",
@@ -1336,10 +1343,11 @@ fn full_epochs_match_the_maths_and_late_crank_pays_the_same() {
     }
 }
 
-/// The same world with every topic under every improved switch: synthesis's inferences, losses,
-/// scores and coefficients and reward-distribution's payouts still equal the maths run by
-/// the test on the same inputs (which now runs the improved branches), and every epoch is
-/// scored and settled.
+/// The same world with every topic under every improved switch and forecasters' regrets
+/// smoothed at their own rate (0.3 where inferers' move at 0.1): synthesis's inferences,
+/// losses, scores and coefficients and reward-distribution's payouts still equal the maths
+/// run by the test on the same inputs (which now runs the improved branches), and every
+/// epoch is scored and settled.
 #[test]
 fn full_epochs_match_the_maths_with_every_improved_switch_on() {
     let mut run = run_world(Options {
@@ -1348,6 +1356,7 @@ fn full_epochs_match_the_maths_with_every_improved_switch_on() {
         late_delegation: false,
         rules: Rules::EVERY_SWITCH,
         reveal_window: 0,
+        alpha_regret_forecasters: Some(cosmwasm_std::Decimal::percent(30)),
     });
     let c = &run.checked;
     let scored = (LAST_NONCE - ACTIVATE_EPOCH + 1) as usize * 3;
@@ -1363,6 +1372,15 @@ fn full_epochs_match_the_maths_with_every_improved_switch_on() {
             scores.rules,
             Rules::EVERY_SWITCH,
             "the record carries the topic's rules"
+        );
+        // synthesis closes with the topic's forecaster smoothing (the shadow reads it there)
+        let ts: TopicStateResponse = run
+            .s
+            .query_synthesis(&QueryMsg::TopicState { topic_id: *t })
+            .unwrap();
+        assert_eq!(
+            ts.params.alpha_regret_forecasters,
+            Some(cosmwasm_std::Decimal::percent(30))
         );
     }
     claims_are_payable(&mut run);
@@ -1380,6 +1398,7 @@ fn commit_reveal_epochs_pay_what_clear_payloads_pay() {
         late_delegation: false,
         rules: Rules::IMPROVED,
         reveal_window: 3,
+        alpha_regret_forecasters: None,
     };
     let mut committed = run_world(options);
     let clear = run_world(Options {
@@ -1414,6 +1433,7 @@ fn a_late_delegator_gets_nothing_and_a_leaver_keeps_its_rewards() {
         late_delegation: true,
         rules: Rules::REFERENCE,
         reveal_window: 0,
+        alpha_regret_forecasters: None,
     });
     assert_eq!(
         run.checked.rewarded_epochs,

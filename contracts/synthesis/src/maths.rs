@@ -22,6 +22,10 @@ pub fn maths_params(
     p.p_norm = Fixed::try_from(t.p_norm)?;
     p.epsilon_topic = Fixed::try_from(t.epsilon)?;
     p.alpha_regret = Fixed::try_from(t.alpha_regret)?;
+    p.alpha_regret_forecasters = t
+        .alpha_regret_forecasters
+        .map(Fixed::try_from)
+        .transpose()?;
     p.merit_sortition_alpha = Fixed::try_from(t.merit_sortition_alpha)?;
     p.active_quantile = Fixed::try_from(quantile)?;
     p.rules = t.rules;

@@ -27,6 +27,7 @@ pub fn cached_params(topic: &Topic, globals: &CachedGlobals) -> CachedTopicParam
     CachedTopicParams {
         p_norm: p.p_norm,
         alpha_regret: p.alpha_regret,
+        alpha_regret_forecasters: p.alpha_regret_forecasters,
         allow_negative: p.allow_negative,
         epsilon: p.epsilon,
         merit_sortition_alpha: p.merit_sortition_alpha,

@@ -10,7 +10,9 @@ use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::losses::{listened_network_losses, network_losses, NetworkLosses, ReputerReport};
 use crate::params::Params;
-use crate::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
+use crate::regrets::{
+    experienced_regrets, topic_initial_regret, update_regrets, RegretAlphas, RegretState,
+};
 use crate::rewards::{
     class_budgets, class_reward_split, floored_worker_reward_fractions, forecasting_utility,
     payout, reputer_reward_fractions, score_sample, smoothed_entropy, worker_reward_fractions,
@@ -54,7 +56,7 @@ pub fn loss_epoch(
     } else {
         network_losses(reports, params)?
     };
-    let mut new = update_regrets(&losses, regrets, params.alpha_regret)?;
+    let mut new = update_regrets(&losses, regrets, RegretAlphas::of(params))?;
     let experienced = experienced_regrets(
         regrets,
         &new,

@@ -240,6 +240,12 @@ pub struct Params {
     /// The topic's rules (reference or improved, switch by switch).
     #[serde(default)]
     pub rules: Rules,
+    /// The EMA rate of the regrets whose subject is a forecaster (§6.2: `R_k` and its
+    /// one-out and one-in variants); `None` is `alpha_regret`, as in the reference design.
+    /// A forecast is a fresh estimate each epoch where an inference's quality is a slowly
+    /// moving trait, so a topic may let forecasters' regrets move faster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha_regret_forecasters: Option<Fixed>,
 }
 
 impl Params {
@@ -284,6 +290,7 @@ impl Params {
             min_epoch_length: 12,
             required_minimum_stake: 10_000,
             rules: Rules::REFERENCE,
+            alpha_regret_forecasters: None,
         }
     }
 
@@ -401,10 +408,14 @@ impl Params {
             ("blocks_per_month", self.blocks_per_month, BLOCKS),
             ("min_epoch_length", self.min_epoch_length, BLOCKS),
         ];
+        let forecasters_alpha = self
+            .alpha_regret_forecasters
+            .map(|x| ("alpha_regret_forecasters", ALPHA_REGRET.contains(x)));
         let bad = fixed
             .iter()
             .map(|(name, x, b)| (*name, b.contains(*x)))
             .chain(counts.iter().map(|(name, x, b)| (*name, b.contains(*x))))
+            .chain(forecasters_alpha)
             .find(|(_, ok)| !ok);
         match bad {
             Some((name, _)) => Err(MathError::InvalidParam(name)),
@@ -484,6 +495,14 @@ mod tests {
         assert_eq!(
             p.validate(),
             Err(MathError::InvalidParam("p_norm_safe_div"))
+        );
+        let p = Params {
+            alpha_regret_forecasters: Some(Fixed::from_raw(Fixed::SCALE + 1)),
+            ..Params::chain_defaults()
+        };
+        assert_eq!(
+            p.validate(),
+            Err(MathError::InvalidParam("alpha_regret_forecasters"))
         );
         let p = Params {
             max_top_inferers_to_reward: 129,

@@ -136,21 +136,56 @@ impl RegretState {
     }
 }
 
+/// The EMA rates of §6.2: one for the regrets whose subject is an inferer (`R_j`, the
+/// naive `R⁻_j` and the one-out and one-in regrets of inferers), one for those whose subject
+/// is a forecaster (`R_k`, its one-out regrets and `R⁺_k`). The reference design uses one
+/// rate for both: a plain `Fixed` converts to that.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegretAlphas {
+    pub inferers: Fixed,
+    pub forecasters: Fixed,
+}
+
+impl From<Fixed> for RegretAlphas {
+    fn from(alpha: Fixed) -> RegretAlphas {
+        RegretAlphas {
+            inferers: alpha,
+            forecasters: alpha,
+        }
+    }
+}
+
+impl RegretAlphas {
+    /// A topic's rates: `alpha_regret`, and `alpha_regret_forecasters` when it is set.
+    pub fn of(params: &Params) -> RegretAlphas {
+        RegretAlphas {
+            inferers: params.alpha_regret,
+            forecasters: params
+                .alpha_regret_forecasters
+                .unwrap_or(params.alpha_regret),
+        }
+    }
+}
+
 /// §6.2: every regret becomes `EMA_α(difference, prev)` with `prev` the stored
-/// regret or the topic initial regret (always blended). Entries not touched
-/// this epoch keep their stored value; results are clamped to
-/// `±MAX_ABS_REGRET`. A `L⁻_{j'ik}` or `L_ik` missing for a listed pair is
-/// skipped (the chain would read 0 there; see MATH.md §6.2).
+/// regret or the topic initial regret (always blended), `α` the rate of the regret's
+/// subject ([`RegretAlphas`]). Entries not touched this epoch keep their stored value;
+/// results are clamped to `±MAX_ABS_REGRET`. A `L⁻_{j'ik}` or `L_ik` missing for a listed
+/// pair is skipped (the chain would read 0 there; see MATH.md §6.2).
 pub fn update_regrets(
     losses: &NetworkLosses,
     prev: &RegretState,
-    alpha: Fixed,
+    alphas: impl Into<RegretAlphas>,
 ) -> MathResult<RegretState> {
     prev.validate()?;
+    let alphas = alphas.into();
     let mut new = prev.clone();
     let init = prev.initial;
     let upd = |diff: Fixed, old: Fixed| -> MathResult<Fixed> {
-        Ok(clamp_regret(ema(alpha, diff, Some(old))?))
+        Ok(clamp_regret(ema(alphas.inferers, diff, Some(old))?))
+    };
+    let upd_forecaster = |diff: Fixed, old: Fixed| -> MathResult<Fixed> {
+        Ok(clamp_regret(ema(alphas.forecasters, diff, Some(old))?))
     };
     let l = losses.combined;
     let ln = losses.naive;
@@ -162,7 +197,7 @@ pub fn update_regrets(
     }
     for (k, v) in &losses.forecaster {
         new.forecaster
-            .insert(*k, upd(l.checked_sub(*v)?, prev.forecaster(*k))?);
+            .insert(*k, upd_forecaster(l.checked_sub(*v)?, prev.forecaster(*k))?);
     }
     for (jw, lo) in &losses.one_out_inferer {
         for (j, v) in &losses.inferer {
@@ -175,7 +210,7 @@ pub fn update_regrets(
             if jw2 == jw {
                 new.one_out_inferer_forecaster.insert(
                     (*jw, *k),
-                    upd(
+                    upd_forecaster(
                         lo.checked_sub(*v)?,
                         prev.one_out_inferer_forecaster(*jw, *k),
                     )?,
@@ -196,7 +231,7 @@ pub fn update_regrets(
         for (k, v) in &losses.forecaster {
             new.one_out_forecaster_forecaster.insert(
                 (*kw, *k),
-                upd(
+                upd_forecaster(
                     lo.checked_sub(*v)?,
                     prev.one_out_forecaster_forecaster(*kw, *k),
                 )?,
@@ -211,8 +246,10 @@ pub fn update_regrets(
             );
         }
         if let Some(lk) = losses.forecaster.get(k) {
-            new.one_in_self
-                .insert(*k, upd(lin.checked_sub(*lk)?, prev.one_in_self(*k))?);
+            new.one_in_self.insert(
+                *k,
+                upd_forecaster(lin.checked_sub(*lk)?, prev.one_in_self(*k))?,
+            );
         }
     }
     let _ = init;

@@ -7,7 +7,7 @@ use nous_math::consensus::{adjusted_stakes, listening_coefficients};
 use nous_math::epoch::loss_epoch;
 use nous_math::forecast::forecast_implied_inferences;
 use nous_math::losses::{listened_network_losses, network_losses, ReputerReport};
-use nous_math::regrets::RegretState;
+use nous_math::regrets::{update_regrets, RegretAlphas, RegretState};
 use nous_math::rewards::{floored_worker_reward_fractions, worker_reward_fractions};
 use nous_math::{Fixed, Params, Rules};
 
@@ -162,6 +162,81 @@ fn the_loss_epoch_weighs_network_losses_by_listened_stake_when_asked() {
     let honest_mean = f("-1.0025");
     let gap = |x: Fixed| x.checked_sub(honest_mean).unwrap().checked_abs().unwrap();
     assert!(gap(both.losses.combined) < gap(reference.losses.combined));
+}
+
+#[test]
+fn forecasters_regrets_move_at_their_own_rate_when_the_topic_sets_one() {
+    // the honest-and-mirror reports, with two forecasters and the one-out and one-in losses
+    let mut reports = honest_and_mirror();
+    for r in reports.values_mut() {
+        r.losses.forecaster = map(&[(0, "-1.1"), (1, "-0.95")]);
+        r.losses.one_in = map(&[(0, "-1.05"), (1, "-1.0")]);
+        r.losses.one_out_forecaster = map(&[(0, "-1.02"), (1, "-0.99")]);
+        r.losses.one_out_inferer = map(&[(0, "-1.03")]);
+    }
+    let losses = network_losses(&reports, &with(Rules::REFERENCE)).unwrap();
+    assert!(!losses.forecaster.is_empty() && !losses.inferer.is_empty());
+    let mut before = RegretState::new();
+    before.initial = f("0.3");
+    let slow = update_regrets(&losses, &before, f("0.1")).unwrap();
+    let fast = update_regrets(&losses, &before, f("0.5")).unwrap();
+    let p = Params {
+        alpha_regret_forecasters: Some(f("0.5")),
+        ..with(Rules::REFERENCE)
+    };
+    let own = update_regrets(&losses, &before, RegretAlphas::of(&p)).unwrap();
+    // every regret of an inferer at α, of a forecaster at its own rate
+    assert_eq!(
+        (
+            &own.inferer,
+            &own.naive,
+            &own.one_out_inferer_inferer,
+            &own.one_in_inferer
+        ),
+        (
+            &slow.inferer,
+            &slow.naive,
+            &slow.one_out_inferer_inferer,
+            &slow.one_in_inferer
+        )
+    );
+    assert_eq!(
+        own.one_out_forecaster_inferer,
+        slow.one_out_forecaster_inferer
+    );
+    assert_eq!(
+        (
+            &own.forecaster,
+            &own.one_in_self,
+            &own.one_out_forecaster_forecaster
+        ),
+        (
+            &fast.forecaster,
+            &fast.one_in_self,
+            &fast.one_out_forecaster_forecaster
+        )
+    );
+    assert_eq!(
+        own.one_out_inferer_forecaster,
+        fast.one_out_inferer_forecaster
+    );
+    assert_ne!(own.forecaster, slow.forecaster);
+    // unset, the rate is alpha_regret: the loss epoch runs the reference update
+    assert_eq!(RegretAlphas::of(&with(Rules::REFERENCE)), f("0.1").into());
+    let epoch = |p: &Params| {
+        loss_epoch(
+            &reports,
+            &before,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            p,
+        )
+        .unwrap()
+        .regrets
+    };
+    assert_eq!(epoch(&with(Rules::REFERENCE)).forecaster, slow.forecaster);
+    assert_eq!(epoch(&p).forecaster, fast.forecaster);
 }
 
 #[test]

@@ -109,6 +109,7 @@ fn main() -> Result<()> {
         reveal_window: a.reveal,
         p_norm: Decimal::from_ratio(3u128, 1u128),
         alpha_regret: Decimal::percent(10),
+        alpha_regret_forecasters: None,
         allow_negative: false,
         epsilon: Decimal::percent(1),
         merit_sortition_alpha: Decimal::percent(10),

@@ -362,6 +362,7 @@ impl FakeChain {
                     reveal_window: w.clock.reveal_window,
                     p_norm: Decimal::from_str("3").unwrap(),
                     alpha_regret: Decimal::percent(10),
+                    alpha_regret_forecasters: None,
                     allow_negative: false,
                     epsilon: Decimal::percent(1),
                     merit_sortition_alpha: Decimal::percent(10),

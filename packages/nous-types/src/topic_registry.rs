@@ -228,6 +228,8 @@ pub enum ExecuteMsg {
 
 /// Hook messages of a cw20 `Send` to the registry (cw20 deployments). The cw20 sender is
 /// the creator / operator.
+// `CreateTopic` carries a whole topic parameter set; a message is decoded once per call.
+#[allow(clippy::large_enum_variant)]
 #[cw_serde]
 pub enum ReceiveMsg {
     CreateTopic {

@@ -104,6 +104,7 @@ mod tests {
             params: CachedTopicParams {
                 p_norm: Decimal::percent(300),
                 alpha_regret: Decimal::percent(10),
+                alpha_regret_forecasters: None,
                 allow_negative: true,
                 epsilon: Decimal::percent(1),
                 merit_sortition_alpha: Decimal::percent(10),

@@ -118,6 +118,7 @@ impl TopicParams {
             reveal_window: 0,
             p_norm: dec(m.p_norm),
             alpha_regret: dec(m.alpha_regret),
+            alpha_regret_forecasters: None,
             allow_negative: false,
             epsilon: dec(m.epsilon_topic),
             merit_sortition_alpha: dec(m.merit_sortition_alpha),

@@ -157,6 +157,11 @@ pub struct TopicParams {
     pub reveal_window: u64,
     pub p_norm: Decimal,
     pub alpha_regret: Decimal,
+    /// The regret smoothing of forecasters (their `R_k`, one-out and one-in regrets), when
+    /// it should differ from `alpha_regret` (docs/PROTOCOL.md §7.2); absent, it is
+    /// `alpha_regret`, as in the reference design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha_regret_forecasters: Option<Decimal>,
     pub allow_negative: bool,
     pub epsilon: Decimal,
     pub merit_sortition_alpha: Decimal,

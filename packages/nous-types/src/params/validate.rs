@@ -370,6 +370,9 @@ impl TopicParams {
         let t = Of::Topic;
         decimal(t, "p_norm", self.p_norm, P_NORM)?;
         decimal(t, "alpha_regret", self.alpha_regret, ALPHA_REGRET)?;
+        if let Some(alpha) = self.alpha_regret_forecasters {
+            decimal(t, "alpha_regret_forecasters", alpha, ALPHA_REGRET)?;
+        }
         decimal(t, "epsilon", self.epsilon, EPSILON)?;
         decimal(
             t,
@@ -421,6 +424,7 @@ mod tests {
             reveal_window: 0,
             p_norm: dec("3"),
             alpha_regret: dec("0.1"),
+            alpha_regret_forecasters: None,
             allow_negative: false,
             epsilon: dec("0.01"),
             merit_sortition_alpha: dec("0.1"),
@@ -491,6 +495,29 @@ mod tests {
                 })
             );
         }
+    }
+
+    #[test]
+    fn a_forecaster_regret_smoothing_has_alpha_regrets_bounds() {
+        check(|t| t.alpha_regret_forecasters = Some(dec("0.5"))).unwrap();
+        check(|t| t.alpha_regret_forecasters = Some(dec("1"))).unwrap();
+        for bad in ["0", "1.01"] {
+            assert_eq!(
+                check(|t| t.alpha_regret_forecasters = Some(dec(bad))),
+                Err(ParamError::InvalidTopicParam {
+                    field: "alpha_regret_forecasters".into(),
+                    value: dec(bad).to_string(),
+                    expected: ALPHA_REGRET.to_string(),
+                })
+            );
+        }
+        // absent from the JSON: the field is optional (topics stored before it existed)
+        let json = cosmwasm_std::to_json_string(&topic()).unwrap();
+        assert!(!json.contains("alpha_regret_forecasters"), "{json}");
+        assert_eq!(
+            cosmwasm_std::from_json::<TopicParams>(json.as_bytes()).unwrap(),
+            topic()
+        );
     }
 
     #[test]

@@ -313,6 +313,9 @@ pub struct ConfigResponse {
 pub struct CachedTopicParams {
     pub p_norm: Decimal,
     pub alpha_regret: Decimal,
+    /// The topic's forecaster regret smoothing (absent: `alpha_regret`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha_regret_forecasters: Option<Decimal>,
     pub allow_negative: bool,
     pub epsilon: Decimal,
     pub merit_sortition_alpha: Decimal,
