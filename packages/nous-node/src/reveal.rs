@@ -28,7 +28,8 @@
 //! - the mnemonic itself is not kept: `salt_key` is a one-way image of it (the signing key
 //!   proper stays inside nous-rpc).
 
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 /// Domain of the salt key (the HMAC key of the extraction from the mnemonic).
 const SALT_KEY_DOMAIN: &[u8] = b"nous-node/commit-reveal/salt-key/v1";
@@ -39,23 +40,12 @@ pub const SALT_BYTES: usize = 32;
 
 /// HMAC-SHA-256 (RFC 2104) of the concatenation of `parts` under `key`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut k = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha256::new();
-    inner.update(k.map(|b| b ^ 0x36));
+    // HMAC takes a key of any length (a long one is hashed first)
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
     for p in parts {
-        inner.update(p);
+        mac.update(p);
     }
-    let inner = inner.finalize();
-    let mut outer = Sha256::new();
-    outer.update(k.map(|b| b ^ 0x5c));
-    outer.update(inner);
-    outer.finalize().into()
+    mac.finalize().into_bytes().into()
 }
 
 fn len(s: &str) -> [u8; 4] {

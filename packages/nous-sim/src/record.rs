@@ -48,6 +48,9 @@ pub struct TopicRun {
     pub start: u64,
     pub epochs: u64,
     pub window: u64,
+    /// Blocks of the reveal window after the worker window (0: payloads in the clear, no
+    /// commit–reveal).
+    pub reveal_window: u64,
     /// The ground-truth lag, in blocks.
     pub lag: u64,
     pub series: Series,

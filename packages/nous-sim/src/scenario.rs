@@ -31,6 +31,12 @@ pub struct Scenario {
     /// scorecard also runs the scenario under each preset, side by side.
     #[serde(default)]
     pub rules: Rules,
+    /// Commit–reveal for every topic (docs/PROTOCOL.md "Commit–reveal"): workers commit to
+    /// their payloads in the worker window and reveal them in the `reveal_window` blocks
+    /// after it; 0 (the default) sends payloads in the clear. A topic's own
+    /// `reveal_window` overrides it. The scorecard's presets set it too.
+    #[serde(default)]
+    pub reveal_window: u64,
 }
 
 #[derive(Deserialize, Clone, Debug)]
@@ -88,6 +94,10 @@ pub struct TopicSpec {
     /// regimes above are not used for this topic.
     #[serde(default)]
     pub csv: Option<String>,
+    /// This topic's reveal window in blocks, instead of the scenario's `reveal_window`
+    /// (0: payloads in the clear). `worker_window + reveal_window <= epoch_length`.
+    #[serde(default)]
+    pub reveal_window: Option<u64>,
 }
 
 /// Inferer models. Every model sees the series up to the previous epoch; `signal` models
@@ -112,7 +122,9 @@ pub enum Model {
     },
     /// The value `lag` epochs stale.
     Lagging { lag: usize },
-    /// Copies another inferer's submission of the same epoch (plus a tiny jitter).
+    /// Copies another inferer's submission (plus a tiny jitter): the one of the same epoch
+    /// when payloads are public during the window, the last one revealed (the previous
+    /// epoch's) on a commit–reveal topic.
     Copycat { of: String, jitter: f64 },
 }
 
@@ -220,6 +232,11 @@ impl InfererSpec {
 }
 
 impl Scenario {
+    /// The reveal window of topic `t` in blocks (0: payloads in the clear).
+    pub fn reveal_window_of(&self, t: &TopicSpec) -> u64 {
+        t.reveal_window.unwrap_or(self.reveal_window)
+    }
+
     pub fn default_scenario() -> Scenario {
         Scenario::parse(DEFAULT_TOML).expect("the built-in scenario parses")
     }
@@ -293,6 +310,18 @@ impl Scenario {
                 "topic {}: 1 <= worker_window < epoch_length",
                 t.name
             );
+            let reveal = self.reveal_window_of(t);
+            anyhow::ensure!(
+                t.worker_window
+                    .checked_add(reveal)
+                    .is_some_and(|b| b <= t.epoch_length),
+                "topic {}: reveal_window {reveal} does not fit the epoch: worker_window ({}) + \
+                 reveal_window must be at most epoch_length ({}) (commit–reveal: the reveal \
+                 window follows the worker window inside the epoch)",
+                t.name,
+                t.worker_window,
+                t.epoch_length
+            );
         }
         for i in &self.inferers {
             if let Model::Copycat { of, .. } = &i.model {
@@ -363,5 +392,42 @@ fn set_in(node: &mut toml::Value, keys: &[&str], value: toml::Value) -> anyhow::
         Ok(())
     } else {
         set_in(child, rest, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reveal_window_is_set_for_the_run_or_a_topic_and_must_fit_its_epoch() {
+        let sc = Scenario::default_scenario();
+        assert!(sc.topics.iter().all(|t| sc.reveal_window_of(t) == 0));
+        let set = |o: &[&str]| {
+            let o: Vec<String> = o.iter().map(|s| s.to_string()).collect();
+            Scenario::default_with(&o)
+        };
+        let sc = set(&["reveal_window=2", "topics.1.reveal_window=5"]).expect("they fit");
+        let windows: Vec<u64> = sc.topics.iter().map(|t| sc.reveal_window_of(t)).collect();
+        assert_eq!(windows, vec![2, 5, 2]);
+        // topic 1: 12-block epochs, a 4-block worker window: at most 8 blocks to reveal
+        set(&["topics.0.reveal_window=8"]).expect("4 + 8 = 12 fits");
+        let err = set(&["topics.0.reveal_window=9"]).unwrap_err().to_string();
+        assert!(
+            err.contains("topic ETH/USD 1 epoch ahead: reveal_window 9 does not fit the epoch")
+                && err.contains(
+                    "worker_window (4) + reveal_window must be at most epoch_length (12)"
+                ),
+            "{err}"
+        );
+        // the run's window must fit every topic that does not set its own
+        let err = set(&["reveal_window=10"]).unwrap_err().to_string();
+        assert!(err.contains("reveal_window 10 does not fit"), "{err}");
+        set(&[
+            "reveal_window=10",
+            "topics.0.reveal_window=0",
+            "topics.2.reveal_window=1",
+        ])
+        .expect("the BTC topic's 24-block epochs leave it 18 blocks");
     }
 }

@@ -1,6 +1,7 @@
 //! The command line as a user runs it: `--set` overrides reach the run (and a wrong path
 //! is refused before anything runs), `--seeds` writes one folder per seed and the averaged
-//! scorecard, whose every key appears once with each seed's value.
+//! scorecard, whose every key appears once with each seed's value; commit–reveal set alone
+//! is measured beside the presets.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -119,4 +120,42 @@ fn set_overrides_reach_the_run_and_a_wrong_path_is_refused() {
         assert!(!o.status.success(), "{bad} was accepted");
         assert!(err.contains(says), "{bad}: {err}");
     }
+}
+
+#[test]
+fn commit_reveal_alone_is_an_ablation_beside_the_presets_and_must_fit_the_epoch() {
+    let out = out_dir("reveal");
+    let o = sim(&[
+        "-q",
+        "--epochs",
+        "8",
+        "--set",
+        "reveal_window=2",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = std::fs::read_to_string(out.join("report.txt")).expect("report");
+    assert!(
+        report.contains("\npayloads: commit–reveal (committed in the worker window, revealed in the 2 blocks after it)\n"),
+        "{report}"
+    );
+    // reference rules with commit–reveal is neither preset: its own column comes first
+    assert!(
+        report.contains("4. SCORECARD (key = this run | reference | improved;"),
+        "{report}"
+    );
+    assert!(
+        report.contains("improved = improved rules, commit–reveal (2-block reveal window)"),
+        "{report}"
+    );
+    let _ = std::fs::remove_dir_all(out);
+
+    let o = sim(&["-q", "--epochs", "8", "--set", "topics.0.reveal_window=9"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "a 9-block reveal window was accepted");
+    assert!(
+        err.contains("reveal_window 9 does not fit the epoch: worker_window (4) + reveal_window must be at most epoch_length (12)"),
+        "{err}"
+    );
 }

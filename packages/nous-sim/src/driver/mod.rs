@@ -1,7 +1,8 @@
 //! The driver: creates topics and participants from a scenario on a deployed suite, then
-//! steps block by block — workers submit when a worker window opens, the keeper closes
-//! windows and settles, reputers report once the ground truth is out, consumers pay —
-//! and records everything the report needs ([`Run`]).
+//! steps block by block — workers submit when a worker window opens (on a commit–reveal
+//! topic: commit, then reveal when it ends), the keeper closes windows and settles,
+//! reputers report once the ground truth is out, consumers pay — and records everything
+//! the report needs ([`Run`]).
 
 mod finish;
 mod keeper;
@@ -10,6 +11,8 @@ mod reputers;
 pub mod schedule;
 mod setup;
 mod workers;
+
+use std::collections::BTreeMap;
 
 use anyhow::Result;
 use indicatif::ProgressBar;
@@ -54,6 +57,7 @@ pub fn drive<C: Chain>(
                     Step::CloseReputerWindow(k) => d.close_reputer_window(ti, k),
                     Step::CloseWorkerWindow(k) => d.close_worker_window(ti, k),
                     Step::RevealTruth(k) => d.reveal_truth(ti, k)?,
+                    Step::RevealPayloads(k) => d.reveal_payloads(ti, k),
                     Step::OpenEpoch(k) => d.open_epoch(ti, k)?,
                 }
             }
@@ -78,6 +82,9 @@ struct Driver<'a, C: Chain> {
     flows: Flows,
     streams: Streams,
     refusals: Vec<Refusal>,
+    /// Commit–reveal topics: the payloads committed for (topic index, epoch), until their
+    /// reveal.
+    committed: BTreeMap<(usize, u64), Vec<workers::ClassedPayload>>,
 }
 
 impl<'a, C: Chain> Driver<'a, C> {
@@ -92,6 +99,7 @@ impl<'a, C: Chain> Driver<'a, C> {
             flows: Flows::default(),
             streams: Streams::new(sc.seed),
             refusals: vec![],
+            committed: BTreeMap::new(),
         }
     }
 

@@ -1,11 +1,12 @@
 //! Deliberate refusals (scenario `chain.refusals_at_epoch`): a payload for a closed
-//! window, a payload from an account that never registered, a read paying the wrong fee.
+//! window, a payload from an account that never registered (on a commit–reveal topic:
+//! commitments), a read paying the wrong fee.
 //! Each is sent as a real transaction (on a node: without simulation, so a block includes
 //! it and it pays its fee) and must fail with the contract's own error text and change
 //! nothing but the sender's balance by the fee.
 
 use anyhow::Result;
-use cosmwasm_std::Binary;
+use cosmwasm_std::{Addr, Binary, HexBinary};
 use nous_chain::{pay, Chain, ChainError, Msg, SuiteContract};
 use nous_types::{fee_vault, synthesis as syn};
 
@@ -67,22 +68,35 @@ fn q<M: serde::Serialize>(m: &M) -> Result<Binary> {
     Ok(cosmwasm_std::to_json_binary(m)?)
 }
 
+/// A worker's message for `nonce` in the worker window, as topic `t` takes it: a payload
+/// in the clear, or on a commit–reveal topic a commitment (to no payload in particular: it
+/// is refused before it is read).
+fn worker_msg(t: &TopicRun, synthesis: &Addr, nonce: u64) -> Result<Msg> {
+    let msg = if t.reveal_window > 0 {
+        syn::ExecuteMsg::CommitWorkerPayload {
+            topic_id: t.id,
+            nonce,
+            commitment: HexBinary::from(vec![0u8; syn::commitment::COMMITMENT_BYTES]),
+        }
+    } else {
+        syn::ExecuteMsg::SubmitWorkerPayload {
+            topic_id: t.id,
+            nonce,
+            inference: Some(dec(1.0)),
+            forecast: None,
+        }
+    };
+    Ok(Msg::execute(synthesis, &msg, vec![])?)
+}
+
 /// Sends the three refusals during epoch `k` of topic `t` (its worker window open).
 pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Result<Vec<Refusal>> {
     let synthesis = net.contract(SuiteContract::Synthesis)?;
+    let commits = t.reveal_window > 0;
     let mut out = vec![];
-    // 1. An account that never registered submits in the open window (first: the window
-    //    check comes before the registration check, so it must land inside the window).
-    let msg = Msg::execute(
-        &synthesis,
-        &syn::ExecuteMsg::SubmitWorkerPayload {
-            topic_id: t.id,
-            nonce: k,
-            inference: Some(dec(1.0)),
-            forecast: None,
-        },
-        vec![],
-    )?;
+    // 1. An account that never registered submits (commits) in the open window (first: the
+    //    window check comes before the registration check, so it must land inside it).
+    let msg = worker_msg(t, &synthesis, k)?;
     let watched = [(
         SuiteContract::Synthesis,
         q(&syn::QueryMsg::WorkerPayloads {
@@ -95,7 +109,11 @@ pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Resu
     let intruder = net.addr(INTRUDER)?;
     out.push(one(
         net,
-        "payload from an unregistered account",
+        if commits {
+            "commitment from an unregistered account"
+        } else {
+            "payload from an unregistered account"
+        },
         INTRUDER,
         msg,
         format!("{intruder} is not registered as a worker in topic {}", t.id),
@@ -132,19 +150,11 @@ pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Resu
         format!("the read fee is {fee} but {} was attached", fee + 1),
         &watched,
     )?);
-    // 3. A registered worker submits for the previous nonce, whose window has closed.
+    // 3. A registered worker submits (commits) for the previous nonce, whose window has
+    //    closed.
     if let (Some(prev), Some((worker, &index))) = (k.checked_sub(1), t.worker_index.iter().next()) {
-        let msg = Msg::execute(
-            &synthesis,
-            &syn::ExecuteMsg::SubmitWorkerPayload {
-                topic_id: t.id,
-                nonce: prev,
-                inference: Some(dec(1.0)),
-                forecast: None,
-            },
-            vec![],
-        )?;
-        let watched = [(
+        let msg = worker_msg(t, &synthesis, prev)?;
+        let mut watched = vec![(
             SuiteContract::Synthesis,
             q(&syn::QueryMsg::WorkerPayload {
                 topic_id: t.id,
@@ -152,9 +162,23 @@ pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Resu
                 worker: index,
             })?,
         )];
+        if commits {
+            watched.push((
+                SuiteContract::Synthesis,
+                q(&syn::QueryMsg::WorkerCommitment {
+                    topic_id: t.id,
+                    nonce: prev,
+                    worker: index,
+                })?,
+            ));
+        }
         out.push(one(
             net,
-            "payload outside its worker window",
+            if commits {
+                "commitment outside its worker window"
+            } else {
+                "payload outside its worker window"
+            },
             worker,
             msg,
             format!(

@@ -40,9 +40,11 @@ impl<C: Chain> Driver<'_, C> {
         let total_blocks = self.sc.epochs * min_len;
         for (ti, spec) in self.sc.topics.iter().enumerate() {
             let lag = spec.lag_epochs * spec.epoch_length;
-            let (id, start) = self
-                .net
-                .create_topic("topic-creator", params(spec, lag, self.sc.rules)?)?;
+            let reveal_window = self.sc.reveal_window_of(spec);
+            let (id, start) = self.net.create_topic(
+                "topic-creator",
+                params(spec, lag, reveal_window, self.sc.rules)?,
+            )?;
             self.flows.creation_fees += fees.registry.create_topic_fee.u128();
             let epochs = total_blocks / spec.epoch_length;
             let mut t = TopicRun {
@@ -52,6 +54,7 @@ impl<C: Chain> Driver<'_, C> {
                 start,
                 epochs,
                 window: spec.worker_window,
+                reveal_window,
                 lag,
                 series: world::generate(self.sc, ti, spec, epochs)?,
                 records: vec![],
@@ -143,17 +146,19 @@ impl<C: Chain> Driver<'_, C> {
     }
 }
 
-/// A topic's parameters: the scenario's timing, p-norm, regret smoothing and rules over the
-/// simulator's defaults.
-fn params(spec: &TopicSpec, lag: u64, rules: Rules) -> Result<TopicParams> {
+/// A topic's parameters: the scenario's timing (reveal window included), p-norm, regret
+/// smoothing and rules over the simulator's defaults.
+fn params(spec: &TopicSpec, lag: u64, reveal_window: u64, rules: Rules) -> Result<TopicParams> {
     Ok(TopicParams {
         metadata: spec.name.clone(),
         loss_method: reputers::LOSS_METHOD.into(),
         epoch_length: spec.epoch_length,
         worker_submission_window: spec.worker_window,
         ground_truth_lag: lag,
+        reveal_window,
         p_norm: decimal(&spec.p_norm)?,
         alpha_regret: decimal(&spec.alpha_regret)?,
+        alpha_regret_forecasters: None,
         rules,
         ..topic_params(spec.epoch_length, spec.worker_window, lag)
     })

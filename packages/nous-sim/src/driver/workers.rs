@@ -1,17 +1,29 @@
 //! An epoch opens: the consumer pays its funding and every worker submits, all in one
-//! batch (on a node they share blocks); the deliberate refusals go out here too.
+//! batch (on a node they share blocks); the deliberate refusals go out here too. On a
+//! commit–reveal topic the workers commit to their payloads here and reveal them when the
+//! worker window ends.
 
 use anyhow::Result;
 use nous_chain::Chain;
 
 use super::{refusals, Driver};
-use crate::actors::inferers::epoch_values;
-use crate::network::Payload;
+use crate::actors::inferers::{epoch_values, Public};
+use crate::network::{Delivery, Payload};
 use crate::record::EpochRecord;
 use crate::units::TOKEN;
 
 /// A worker's payload with its forecast owned (see [`Payload`]).
 type OwnedPayload = (&'static str, Option<f64>, Vec<(u32, f64)>);
+
+/// A worker's payload for one epoch and its class ("worker" for an inferer, "forecaster").
+pub(super) type ClassedPayload = (&'static str, OwnedPayload);
+
+fn borrowed(payloads: &[ClassedPayload]) -> Vec<Payload<'_>> {
+    payloads
+        .iter()
+        .map(|(_, (n, i, f))| (*n, *i, f.as_slice()))
+        .collect()
+}
 
 impl<C: Chain> Driver<'_, C> {
     /// The worker window of epoch `k` of topic `ti` opens.
@@ -27,26 +39,45 @@ impl<C: Chain> Driver<'_, C> {
         Ok(())
     }
 
-    /// The consumer's funding and every worker's payload for epoch `k`; records what was
-    /// submitted.
-    fn submit_workers(&mut self, ti: usize, k: u64) {
-        let spec = &self.sc.topics[ti];
-        let funding = (spec.fund_per_epoch > 0).then_some(spec.fund_per_epoch * TOKEN);
+    /// What each inferer revealed in epoch `k - 1` (the first identity's submission of
+    /// each inferer of the scenario, by its index): what a copycat can copy on a
+    /// commit–reveal topic.
+    fn revealed_before(&self, ti: usize, k: u64) -> Vec<Option<f64>> {
+        let mut revealed = vec![None; self.sc.inferers.len()];
+        let last = k
+            .checked_sub(1)
+            .and_then(|e| self.topics[ti].records.get(e as usize));
+        if let Some(rec) = last {
+            // backwards, so that the first identity of a cloned inferer is read last
+            for (name, spec_index) in self.roster.inferers.iter().rev() {
+                revealed[*spec_index] = rec.submitted.get(name).copied();
+            }
+        }
+        revealed
+    }
+
+    /// Every worker's payload for epoch `k`, inferers first, then forecasters, in scenario
+    /// order.
+    fn payloads(&mut self, ti: usize, k: u64) -> Vec<ClassedPayload> {
         let t = &self.topics[ti];
-        let mut rec = EpochRecord {
-            epoch: k,
-            regime: t.series.regime(k),
-            truth: t.series.truth(k),
-            ..Default::default()
+        let revealed = self.revealed_before(ti, k);
+        let public = if t.reveal_window > 0 {
+            Public::Revealed(&revealed)
+        } else {
+            Public::SameEpoch
         };
-        let values = epoch_values(&self.sc.inferers, t.id, &t.series, k, &mut self.streams);
-        // (class, payload): inferers first, then forecasters, in scenario order.
-        let mut owned: Vec<OwnedPayload> = vec![];
-        let mut classes: Vec<&'static str> = vec![];
+        let values = epoch_values(
+            &self.sc.inferers,
+            t.id,
+            &t.series,
+            k,
+            public,
+            &mut self.streams,
+        );
+        let mut payloads: Vec<ClassedPayload> = vec![];
         for (name, spec_index) in &self.roster.inferers {
             if let Some(v) = values[*spec_index] {
-                owned.push((name, Some(v), vec![]));
-                classes.push("worker");
+                payloads.push(("worker", (name, Some(v), vec![])));
             }
         }
         for (fi, f) in self.sc.forecasters.iter().enumerate() {
@@ -59,33 +90,92 @@ impl<C: Chain> Driver<'_, C> {
             if forecast.is_empty() && inference.is_none() {
                 continue;
             }
-            owned.push((self.roster.forecasters[fi], inference, forecast));
-            classes.push("forecaster");
+            payloads.push((
+                "forecaster",
+                (self.roster.forecasters[fi], inference, forecast),
+            ));
         }
-        let payloads: Vec<Payload> = owned
-            .iter()
-            .map(|(n, i, f)| (*n, *i, f.as_slice()))
-            .collect();
+        payloads
+    }
+
+    /// The consumer's funding and every worker's payload for epoch `k` — in the clear, or
+    /// on a commit–reveal topic its commitment (the payloads committed are kept for the
+    /// reveal); records what was submitted.
+    fn submit_workers(&mut self, ti: usize, k: u64) {
+        let spec = &self.sc.topics[ti];
+        let funding = (spec.fund_per_epoch > 0).then_some(spec.fund_per_epoch * TOKEN);
+        let t = &self.topics[ti];
+        let rec = EpochRecord {
+            epoch: k,
+            regime: t.series.regime(k),
+            truth: t.series.truth(k),
+            ..Default::default()
+        };
+        let commit = t.reveal_window > 0;
+        let (id, nonce) = (t.id, t.nonce0 + k);
+        let payloads = self.payloads(ti, k);
+        let streams = &self.streams;
         let (funded, results) = self.net.submit_workers(
-            t.id,
-            t.nonce0 + k,
+            id,
+            nonce,
             funding.map(|a| ("consumer", a)),
-            &payloads,
+            &borrowed(&payloads),
+            |p| {
+                if commit {
+                    Delivery::Commit(streams.salt(id, p.0, nonce))
+                } else {
+                    Delivery::Clear
+                }
+            },
         );
         if let (Some(amount), Some(Ok(()))) = (funding, funded) {
             self.flows.topic_funding += amount;
             self.topics[ti].funding += amount;
         }
-        for ((class, p), r) in classes.iter().zip(&payloads).zip(results) {
+        self.topics[ti].records.push(rec);
+        let mut committed = vec![];
+        for (p, r) in payloads.into_iter().zip(results) {
             match r {
-                Ok(()) => {
-                    if let (&"worker", Some(v)) = (class, p.1) {
-                        rec.submitted.insert(p.0, v);
-                    }
-                }
-                Err(e) => self.count_rejected(class, &e),
+                Ok(()) if commit => committed.push(p),
+                Ok(()) => self.record_submitted(ti, k, &p),
+                Err(e) => self.count_rejected(p.0, &e),
             }
         }
-        self.topics[ti].records.push(rec);
+        if commit {
+            self.committed.insert((ti, k), committed);
+        }
+    }
+
+    /// Commit–reveal topics: the reveal window of epoch `k` opened; every worker that
+    /// committed reveals its payload and salt; records what was submitted.
+    pub(super) fn reveal_payloads(&mut self, ti: usize, k: u64) {
+        let payloads = self.committed.remove(&(ti, k)).unwrap_or_default();
+        let (id, nonce) = (self.topics[ti].id, self.topics[ti].nonce0 + k);
+        let streams = &self.streams;
+        let (_, results) = self
+            .net
+            .submit_workers(id, nonce, None, &borrowed(&payloads), |p| {
+                Delivery::Reveal(streams.salt(id, p.0, nonce))
+            });
+        for (p, r) in payloads.into_iter().zip(results) {
+            match r {
+                Ok(()) => self.record_submitted(ti, k, &p),
+                Err(e) => self.count_rejected(p.0, &e),
+            }
+        }
+    }
+
+    /// An inferer's payload of epoch `k` reached synthesis (in the clear or revealed).
+    fn record_submitted(
+        &mut self,
+        ti: usize,
+        k: u64,
+        (class, (name, inference, _)): &ClassedPayload,
+    ) {
+        if let (&"worker", Some(v)) = (class, inference) {
+            if let Some(rec) = self.topics[ti].records.get_mut(k as usize) {
+                rec.submitted.insert(name, *v);
+            }
+        }
     }
 }

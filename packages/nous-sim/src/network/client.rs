@@ -24,6 +24,19 @@ pub struct TxStat {
 /// A worker's payload: (name, inference, forecast elements (inferer index, value)).
 pub type Payload<'a> = (&'static str, Option<f64>, &'a [(u32, f64)]);
 
+/// How a worker's payload goes to synthesis (docs/PROTOCOL.md "Commit–reveal").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// `SubmitWorkerPayload`: in the clear, in the worker window (a topic without
+    /// commit–reveal).
+    Clear,
+    /// `CommitWorkerPayload`: the payload's commitment with this secret salt (and the
+    /// sender's address), in the worker window.
+    Commit([u8; 32]),
+    /// `RevealWorkerPayload`: the payload committed to and its salt, in the reveal window.
+    Reveal([u8; 32]),
+}
+
 /// The suite deployed on a chain, and the simulated actors' accounts.
 pub struct Network<C: Chain> {
     pub chain: C,

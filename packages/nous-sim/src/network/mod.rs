@@ -13,5 +13,5 @@ pub mod rewards;
 pub mod staking;
 pub mod synthesis;
 
-pub use client::{refusal_reason, Network, Payload, TxStat};
+pub use client::{refusal_reason, Delivery, Network, Payload, TxStat};
 pub use rewards::Credit;

@@ -2,60 +2,109 @@
 //! and scores.
 
 use anyhow::Result;
+use cosmwasm_std::{HexBinary, SignedDecimal};
 use nous_chain::{Chain, Msg, SuiteContract, Tx};
 use nous_types::synthesis::{
     self as syn, ForecastElement, LossBundle, NetworkInference, NetworkLossesResponse,
 };
 
-use super::client::{Network, Payload};
+use super::client::{Delivery, Network, Payload};
 use crate::units::dec;
 
+/// The parts of a payload as synthesis' worker messages carry them, and the suffix of its
+/// transaction kind ("(inference)", "(8-element forecast)", ...).
+fn parts(p: &Payload) -> (String, Option<SignedDecimal>, Option<Vec<ForecastElement>>) {
+    let (_, inference, forecast) = *p;
+    let what = match (inference.is_some(), forecast.len()) {
+        (true, 0) => "(inference)".to_string(),
+        (false, n) => format!("({n}-element forecast)"),
+        (true, n) => format!("(inference + {n}-element forecast)"),
+    };
+    let forecast = (!forecast.is_empty()).then(|| {
+        forecast
+            .iter()
+            .map(|(j, v)| ForecastElement {
+                inferer: *j,
+                value: dec(*v),
+            })
+            .collect()
+    });
+    (what, inference.map(dec), forecast)
+}
+
 impl<C: Chain> Network<C> {
-    fn payload_tx(&self, topic: u64, nonce: u64, p: &Payload) -> Result<(String, Tx)> {
-        let (who, inference, forecast) = *p;
-        let kind = match (inference.is_some(), forecast.len()) {
-            (true, 0) => "worker payload (inference)".to_string(),
-            (false, n) => format!("worker payload ({n}-element forecast)"),
-            (true, n) => format!("worker payload (inference + {n}-element forecast)"),
+    /// One worker's transaction for `nonce`: its payload in the clear, its commitment, or its
+    /// reveal (see [`Delivery`]).
+    fn worker_tx(
+        &self,
+        topic: u64,
+        nonce: u64,
+        p: &Payload,
+        delivery: Delivery,
+    ) -> Result<(String, Tx)> {
+        let who = self.addr(p.0)?;
+        let (what, inference, forecast) = parts(p);
+        let (kind, msg) = match delivery {
+            Delivery::Clear => (
+                format!("worker payload {what}"),
+                syn::ExecuteMsg::SubmitWorkerPayload {
+                    topic_id: topic,
+                    nonce,
+                    inference,
+                    forecast,
+                },
+            ),
+            Delivery::Commit(salt) => {
+                let commitment = syn::payload_commitment(
+                    topic,
+                    nonce,
+                    who.as_str(),
+                    inference,
+                    forecast.as_deref(),
+                    &salt,
+                );
+                (
+                    "worker commitment".to_string(),
+                    syn::ExecuteMsg::CommitWorkerPayload {
+                        topic_id: topic,
+                        nonce,
+                        commitment: HexBinary::from(commitment.to_vec()),
+                    },
+                )
+            }
+            Delivery::Reveal(salt) => (
+                format!("worker reveal {what}"),
+                syn::ExecuteMsg::RevealWorkerPayload {
+                    topic_id: topic,
+                    nonce,
+                    inference,
+                    forecast,
+                    salt: HexBinary::from(salt.to_vec()),
+                },
+            ),
         };
-        let forecast = (!forecast.is_empty()).then(|| {
-            forecast
-                .iter()
-                .map(|(j, v)| ForecastElement {
-                    inferer: *j,
-                    value: dec(*v),
-                })
-                .collect()
-        });
-        let m = Msg::execute(
-            &self.contract(SuiteContract::Synthesis)?,
-            &syn::ExecuteMsg::SubmitWorkerPayload {
-                topic_id: topic,
-                nonce,
-                inference: inference.map(dec),
-                forecast,
-            },
-            vec![],
-        )?;
-        Ok((kind, Tx::new(&self.addr(who)?, vec![m])))
+        let m = Msg::execute(&self.contract(SuiteContract::Synthesis)?, &msg, vec![])?;
+        Ok((kind, Tx::new(&who, vec![m])))
     }
 
-    /// Every worker's payload for `nonce`, one transaction each, sent together; first the
-    /// topic funding of `funding` (payer, amount) if given. Returns the funding's result and
-    /// one result per payload.
+    /// Every worker's transaction for `nonce` — `delivery_of` says how each payload goes: in the
+    /// clear, as a commitment or as a reveal — one transaction each, sent together; first
+    /// the topic funding of `funding` (payer, amount) if given. Returns the funding's result
+    /// and one result per payload.
     pub fn submit_workers(
         &mut self,
         topic: u64,
         nonce: u64,
         funding: Option<(&str, u128)>,
         payloads: &[Payload],
+        delivery_of: impl Fn(&Payload) -> Delivery,
     ) -> (Option<Result<()>>, Vec<Result<()>>) {
         let mut batch = vec![];
         if let Some((payer, amount)) = funding {
             batch.push(self.fund_topic_tx(payer, topic, amount));
         }
         for p in payloads {
-            batch.push(self.payload_tx(topic, nonce, p));
+            batch.push(self.worker_tx(topic, nonce, p, delivery_of(p)));
         }
         let mut results = self.send_batch(batch);
         let funded = funding.map(|_| results.remove(0));

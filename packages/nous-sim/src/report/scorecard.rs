@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::metrics::losses;
+use crate::counterfactual::PRESETS;
 use crate::record::{Metric, Run, Scorecard};
 use crate::scenario::{Behaviour, Model};
 
@@ -152,11 +153,12 @@ fn value(v: Option<f64>) -> String {
 }
 
 /// The scorecard as the report's last section: `key = value` lines, one value per column
-/// (rules preset) separated by `|`.
+/// (design preset) separated by `|`.
 pub fn scorecard_text(cards: &[Scorecard]) -> String {
     let mut s = format!(
-        "\n4. SCORECARD (key = {}; losses in log10, rewards per token of stake)\n",
-        header(cards)
+        "\n4. SCORECARD (key = {}; losses in log10, rewards per token of stake)\n{}",
+        header(cards),
+        columns(cards)
     );
     for (i, key) in keys(cards).iter().enumerate() {
         let values: Vec<String> = cards.iter().map(|(_, c)| value(at(c, i))).collect();
@@ -173,9 +175,10 @@ pub fn averaged_text(seeds: &[u64], runs: &[Vec<Scorecard>]) -> String {
         return format!("scorecard, mean over seeds {}\n", seeds_text.join(", "));
     };
     let mut s = format!(
-        "scorecard, mean over seeds {} (each seed's value in brackets); key = {}\n",
+        "scorecard, mean over seeds {} (each seed's value in brackets); key = {}\n{}",
         seeds_text.join(", "),
-        header(first)
+        header(first),
+        columns(first)
     );
     for (i, key) in keys(first).iter().enumerate() {
         let columns: Vec<String> = (0..first.len())
@@ -192,6 +195,22 @@ pub fn averaged_text(seeds: &[u64], runs: &[Vec<Scorecard>]) -> String {
         let _ = writeln!(s, "{key} = {}", columns.join(" | "));
     }
     s
+}
+
+/// What each column is run under: `   reference = reference rules, payloads in the clear;
+/// improved = …` (a line).
+fn columns(cards: &[Scorecard]) -> String {
+    let what: Vec<String> = cards
+        .iter()
+        .map(|(name, _)| {
+            let design = match PRESETS.iter().find(|p| p.name == name) {
+                Some(p) => p.summary(),
+                None => "the scenario's own rules and reveal windows".into(),
+            };
+            format!("{name} = {design}")
+        })
+        .collect();
+    format!("   {}\n", what.join("; "))
 }
 
 /// "reference | improved": the columns' names.

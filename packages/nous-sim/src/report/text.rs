@@ -13,6 +13,32 @@ use super::scorecard::{scorecard, scorecard_text};
 use crate::record::{Run, THIS_RUN};
 use crate::stats::log_loss;
 
+/// How the workers' payloads reached synthesis: in the clear, or by commit–reveal (one
+/// line; per topic when the topics differ).
+fn payloads(run: &Run) -> String {
+    let how = |w: u64| match w {
+        0 => "in the clear (no commit–reveal)".to_string(),
+        w => format!(
+            "commit–reveal (committed in the worker window, revealed in the {w} blocks after it)"
+        ),
+    };
+    let windows: Vec<u64> = run.topics.iter().map(|t| t.reveal_window).collect();
+    match windows.split_first() {
+        Some((w, rest)) if rest.iter().all(|x| x == w) => format!("payloads: {}", how(*w)),
+        _ => {
+            let each: Vec<String> = run
+                .topics
+                .iter()
+                .map(|t| match t.reveal_window {
+                    0 => format!("topic {} in the clear", t.id),
+                    w => format!("topic {} commit–reveal ({w}-block reveal window)", t.id),
+                })
+                .collect();
+            format!("payloads: {}", each.join(", "))
+        }
+    }
+}
+
 /// The summary of `run`.
 pub fn summary(run: &Run) -> String {
     let sc = &run.scenario;
@@ -31,6 +57,7 @@ pub fn summary(run: &Run) -> String {
         run.actors.iter().filter(|a| a.class == "delegator").count(),
         run.topics.len()
     );
+    let _ = writeln!(s, "{}", payloads(run));
     let _ = writeln!(s);
     let _ = writeln!(
         s,
