@@ -617,7 +617,7 @@ impl RewardShadow {
         params.rewards.apply(&mut rp).unwrap();
         rp.epsilon_topic = fxd(topic_rec.params.epsilon);
         // the registry's topic, not the scores record: the record must carry the same rules
-        rp.rules = topic_rec.params.rules;
+        rp.rules = topic_rec.params.rules_or_reference();
         let split = match reward_split(
             &scored(&scores.inferers),
             &scored(&scores.forecasters),
@@ -884,7 +884,7 @@ fn run_world(o: Options) -> Run {
     let mut c = Checked::default();
     s.assert_conservation();
     let params = TopicParams {
-        rules: o.rules,
+        rules: Some(o.rules),
         reveal_window: o.reveal_window,
         alpha_regret_forecasters: o.alpha_regret_forecasters,
         ..topic_params(LEN, WINDOW, LAG)

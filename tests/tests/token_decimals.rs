@@ -13,9 +13,12 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{Decimal, SignedDecimal};
 use nous_tests::{topic_params, Suite, SuiteBuilder};
+use nous_types::params::Rules;
 use nous_types::reward_distribution::{EpochOutcome, EpochReward};
 use nous_types::synthesis::{LossBundle, NetworkInference, WorkerValue};
-use nous_types::topic_registry::{GlobalParams, QueryMsg as RegistryQuery, Role, Topic};
+use nous_types::topic_registry::{
+    GlobalParams, QueryMsg as RegistryQuery, Role, Topic, TopicParams,
+};
 use nous_types::EpochClock;
 
 const INFERERS: [&str; 3] = ["inf0", "inf1", "inf2"];
@@ -115,9 +118,13 @@ fn run(decimals: u8) -> Outcome {
         .with_initial_balance(100_000_000 * u)
         .build();
     s.fund_treasury("foundation", 10_000_000 * u).unwrap();
-    let t = s
-        .create_topic("creator", topic_params(LEN, WINDOW, LAG))
-        .unwrap();
+    // the reference rules: with three inferers, the default's zero floor pays some of them
+    // nothing, and this test compares what every account earns under both decimals
+    let params = TopicParams {
+        rules: Some(Rules::REFERENCE),
+        ..topic_params(LEN, WINDOW, LAG)
+    };
+    let t = s.create_topic("creator", params).unwrap();
     for w in INFERERS {
         s.register(w, t, Role::Worker).unwrap();
     }

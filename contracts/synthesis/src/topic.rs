@@ -39,7 +39,7 @@ pub fn cached_params(topic: &Topic, globals: &CachedGlobals) -> CachedTopicParam
         max_reputers: globals.synthesis.max_top_reputers_to_reward,
         max_elements_per_forecast: globals.synthesis.max_elements_per_forecast,
         required_minimum_stake: globals.staking.required_minimum_stake,
-        rules: p.rules,
+        rules: topic.params.rules_or_reference(),
     }
 }
 

@@ -493,7 +493,7 @@ fn params_are_re_read_only_when_the_registry_version_moves() {
 
     let mut topic = default_topic(&s.owner);
     topic.params.epsilon = dec("0.02");
-    topic.params.rules = Rules::IMPROVED;
+    topic.params.rules = Some(Rules::IMPROVED);
     let (owner, registry) = (s.owner.clone(), s.registry.clone());
     s.app
         .execute_contract(owner, registry, &RegistryExec::SetTopic(topic), &[])

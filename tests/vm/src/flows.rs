@@ -351,7 +351,7 @@ impl Net {
         tp.active_inferer_quantile = cosmwasm_std::Decimal::percent(99);
         tp.active_forecaster_quantile = cosmwasm_std::Decimal::percent(99);
         tp.active_reputer_quantile = cosmwasm_std::Decimal::percent(99);
-        tp.rules = rules;
+        tp.rules = Some(rules);
         tp.reveal_window = reveal_window;
         let t = s.create_topic("creator", tp)?;
         let min = s.params()?.staking.required_minimum_stake.u128();

@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use nous_types::fee_vault::FeeVaultContract;
+use nous_types::params::Rules;
 use nous_types::topic_registry::{Topic, TopicParams, WhitelistKind};
 
 use crate::access::assert_whitelisted;
@@ -47,10 +48,16 @@ pub fn create_topic(
             height: env.block.height,
         })?;
 
+    // rules left out: the registry's default at creation, stored with the topic so that a
+    // later change of the default never changes a live topic
+    let rules = params.rules.unwrap_or(global.registry.default_rules);
     let topic = Topic {
         id: topic_id,
         creator: creator.clone(),
-        params,
+        params: TopicParams {
+            rules: Some(rules),
+            ..params
+        },
         start_height,
     };
     TOPICS.save(deps.storage, topic_id, &topic)?;
@@ -80,7 +87,26 @@ pub fn create_topic(
             "ground_truth_lag",
             topic.params.ground_truth_lag.to_string(),
         )
-        .add_attribute("reveal_window", topic.params.reveal_window.to_string()))
+        .add_attribute("reveal_window", topic.params.reveal_window.to_string())
+        .add_attribute("rules", rules_attribute(rules)))
+}
+
+/// The rules as an event attribute: the switches that are on, or `reference`.
+fn rules_attribute(rules: Rules) -> String {
+    let on: Vec<&str> = [
+        ("cap_then_listen", rules.cap_then_listen),
+        ("listened_network_losses", rules.listened_network_losses),
+        ("zero_floor_rewards", rules.zero_floor_rewards),
+        ("centred_forecast_regrets", rules.centred_forecast_regrets),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect();
+    if on.is_empty() {
+        "reference".to_string()
+    } else {
+        on.join(",")
+    }
 }
 
 /// Replaces a topic's parameters. Only the creator may; the timing fields (epoch_length,
@@ -125,7 +151,9 @@ pub fn update_topic(
     let global = PARAMS.load(deps.storage)?;
     params.validate(&global.registry)?;
 
-    topic.params = params;
+    // rules left out: the topic's rules stay as they are
+    let rules = params.rules.or(topic.params.rules);
+    topic.params = TopicParams { rules, ..params };
     TOPICS.save(deps.storage, topic_id, &topic)?;
     let version = bump_params_version(deps.storage)?;
 

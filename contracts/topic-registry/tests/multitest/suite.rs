@@ -43,6 +43,15 @@ pub fn topic_params() -> TopicParams {
     TopicParams::defaults("ETH/USD 1h", 12, 4, 24)
 }
 
+/// `p` as the registry stores it with the default parameters: rules left out become the
+/// default rules (`Rules::IMPROVED`).
+pub fn stored(p: &TopicParams) -> TopicParams {
+    TopicParams {
+        rules: Some(p.rules.unwrap_or(nous_types::params::Rules::IMPROVED)),
+        ..p.clone()
+    }
+}
+
 // ---- the suite ---------------------------------------------------------------------
 
 pub struct SuiteBuilder {

@@ -3,7 +3,7 @@
 use cosmwasm_std::{coin, coins, Uint128};
 use cw20::Denom;
 use nous_types::params::ParamError;
-use nous_types::topic_registry::{ExecuteMsg, GlobalParams};
+use nous_types::topic_registry::{ExecuteMsg, GlobalParams, TopicParams};
 use nous_types::{HeightWindow, PaymentError};
 use topic_registry::state::NEXT_TOPIC_ID;
 use topic_registry::ContractError;
@@ -39,7 +39,7 @@ fn create_topic_forwards_the_fee_and_numbers_topics_from_one() {
     assert_eq!(topic.id, 1);
     assert_eq!(topic.creator, alice);
     assert_eq!(topic.start_height, h + 1);
-    assert_eq!(topic.params, topic_params());
+    assert_eq!(topic.params, stored(&topic_params()));
 
     // The vault heard about the topic, with the fee, epoch length and start.
     let records = suite.vault_records();
@@ -421,7 +421,7 @@ fn update_topic_is_refused_while_a_worker_window_is_open() {
     suite.set_height(s + 4);
     p.alpha_regret = dec("0.2");
     suite.execute(&alice, &update(&p)).unwrap();
-    assert_eq!(suite.topic(1).unwrap().params, p);
+    assert_eq!(suite.topic(1).unwrap().params, stored(&p));
     // Last block before the next window: accepted; its first block: refused.
     suite.set_height(s + 11);
     suite.execute(&alice, &update(&p)).unwrap();
@@ -434,6 +434,70 @@ fn update_topic_is_refused_while_a_worker_window_is_open() {
             window_end: s + 16,
         },
     );
+}
+
+#[test]
+fn a_topic_without_rules_gets_the_registrys_default_and_keeps_it() {
+    use nous_types::params::Rules;
+    let mut suite = SuiteBuilder::default().build();
+    let alice = suite.addr("alice");
+    assert_eq!(suite.params().registry.default_rules, Rules::IMPROVED);
+    let fee = suite.create_topic_fee().amount.u128();
+    // left out: the default, written into the topic (and said in the event)
+    let r = suite
+        .create_topic_paying(&alice, topic_params(), fee)
+        .unwrap();
+    assert_eq!(
+        attr(&r, "rules").as_deref(),
+        Some("cap_then_listen,zero_floor_rewards")
+    );
+    assert_eq!(suite.topic(1).unwrap().params.rules, Some(Rules::IMPROVED));
+    // chosen: kept
+    let reference = TopicParams {
+        rules: Some(Rules::REFERENCE),
+        ..topic_params()
+    };
+    let r = suite.create_topic_paying(&alice, reference, fee).unwrap();
+    assert_eq!(attr(&r, "rules").as_deref(), Some("reference"));
+    assert_eq!(suite.topic(2).unwrap().params.rules, Some(Rules::REFERENCE));
+
+    // the owner moves the default: new topics follow, live ones keep theirs
+    let mut g = suite.params();
+    g.registry.default_rules = Rules::EVERY_SWITCH;
+    let admin = suite.admin.clone();
+    suite
+        .execute(&admin, &ExecuteMsg::UpdateParams { params: g })
+        .unwrap();
+    suite.create_topic(&alice, topic_params()).unwrap();
+    assert_eq!(
+        suite.topic(3).unwrap().params.rules,
+        Some(Rules::EVERY_SWITCH)
+    );
+    assert_eq!(suite.topic(1).unwrap().params.rules, Some(Rules::IMPROVED));
+
+    // an update that leaves the rules out keeps them; one that names them changes them
+    let update = |rules| ExecuteMsg::UpdateTopic {
+        topic_id: 2,
+        params: TopicParams {
+            rules,
+            p_norm: dec("3.5"),
+            ..topic_params()
+        },
+    };
+    suite.execute(&alice, &update(None)).unwrap();
+    let t = suite.topic(2).unwrap().params;
+    assert_eq!((t.rules, t.p_norm), (Some(Rules::REFERENCE), dec("3.5")));
+    suite
+        .execute(&alice, &update(Some(Rules::IMPROVED)))
+        .unwrap();
+    assert_eq!(suite.topic(2).unwrap().params.rules, Some(Rules::IMPROVED));
+
+    // parameters stored before the default existed read as the improved default
+    let mut json = cosmwasm_std::to_json_string(&GlobalParams::defaults(6)).unwrap();
+    json = json.replace(r#","default_rules":{"cap_then_listen":true,"listened_network_losses":false,"zero_floor_rewards":true,"centred_forecast_regrets":false}"#, "");
+    assert!(!json.contains("default_rules"), "{json}");
+    let old: GlobalParams = cosmwasm_std::from_json(json.as_bytes()).unwrap();
+    assert_eq!(old.registry.default_rules, Rules::IMPROVED);
 }
 
 #[test]
@@ -544,6 +608,6 @@ fn update_topic_checks_creator_timing_and_params() {
         ),
         ContractError::Payment(PaymentError::UnexpectedFunds {}),
     );
-    assert_eq!(suite.topic(1).unwrap().params, p);
+    assert_eq!(suite.topic(1).unwrap().params, stored(&p));
     suite.assert_conservation();
 }

@@ -159,7 +159,7 @@ fn params(spec: &TopicSpec, lag: u64, reveal_window: u64, rules: Rules) -> Resul
         p_norm: decimal(&spec.p_norm)?,
         alpha_regret: decimal(&spec.alpha_regret)?,
         alpha_regret_forecasters: None,
-        rules,
+        rules: Some(rules),
         ..topic_params(spec.epoch_length, spec.worker_window, lag)
     })
 }

@@ -68,10 +68,17 @@ export interface GlobalParams {
 }
 export interface RegistryParams {
   create_topic_fee: Uint128;
+  default_rules?: Rules;
   max_ground_truth_lag_epochs: number;
   max_string_bytes: number;
   min_epoch_length: number;
   registration_fee: Uint128;
+}
+export interface Rules {
+  cap_then_listen?: boolean;
+  centred_forecast_regrets?: boolean;
+  listened_network_losses?: boolean;
+  zero_floor_rewards?: boolean;
 }
 export interface RewardParams {
   beta_entropy: Decimal;

@@ -375,6 +375,7 @@ export interface CachedTopicParams {
   active_reputer_quantile: Decimal;
   allow_negative: boolean;
   alpha_regret: Decimal;
+  alpha_regret_forecasters?: Decimal | null;
   epsilon: Decimal;
   max_elements_per_forecast: number;
   max_forecasters: number;

@@ -7,7 +7,7 @@
 import { CosmWasmClient as ICosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { SigningCosmWasmClient as ISigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Denom, Addr, Uint128, Decimal, InstantiateMsg, GlobalParams, RegistryParams, RewardParams, StakingParams, SynthesisParams, WhitelistFlags, ExecuteMsg, Role, WhitelistKind, Binary, Action, Expiration, Timestamp, Uint64, TopicParams, Rules, Cw20ReceiveMsg, QueryMsg, RegistrationKey, MigrateMsg, ActorIndexResponse, ConfigResponse, FeeResponse, EpochInfoResponse, HeightWindow, FormerOwnerResponse, IsWhitelistedResponse, OwnershipForString, RegistrationResponse, Registration, RegistrationsResponse, Topic, TopicsResponse, WhitelistResponse } from "./TopicRegistry.types";
+import { Denom, Addr, Uint128, Decimal, InstantiateMsg, GlobalParams, RegistryParams, Rules, RewardParams, StakingParams, SynthesisParams, WhitelistFlags, ExecuteMsg, Role, WhitelistKind, Binary, Action, Expiration, Timestamp, Uint64, TopicParams, Cw20ReceiveMsg, QueryMsg, RegistrationKey, MigrateMsg, ActorIndexResponse, ConfigResponse, FeeResponse, EpochInfoResponse, HeightWindow, FormerOwnerResponse, IsWhitelistedResponse, OwnershipForString, RegistrationResponse, Registration, RegistrationsResponse, Topic, TopicsResponse, WhitelistResponse } from "./TopicRegistry.types";
 export interface TopicRegistryReadOnlyInterface {
   contractAddress: string;
   params: () => Promise<GlobalParams>;

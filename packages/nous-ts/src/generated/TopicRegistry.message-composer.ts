@@ -8,7 +8,7 @@ import { Coin } from "@cosmjs/amino";
 import { EncodeObject } from "@cosmjs/proto-signing";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@cosmjs/encoding";
-import { Denom, Addr, Uint128, Decimal, InstantiateMsg, GlobalParams, RegistryParams, RewardParams, StakingParams, SynthesisParams, WhitelistFlags, ExecuteMsg, Role, WhitelistKind, Binary, Action, Expiration, Timestamp, Uint64, TopicParams, Rules, Cw20ReceiveMsg, QueryMsg, RegistrationKey, MigrateMsg, ActorIndexResponse, ConfigResponse, FeeResponse, EpochInfoResponse, HeightWindow, FormerOwnerResponse, IsWhitelistedResponse, OwnershipForString, RegistrationResponse, Registration, RegistrationsResponse, Topic, TopicsResponse, WhitelistResponse } from "./TopicRegistry.types";
+import { Denom, Addr, Uint128, Decimal, InstantiateMsg, GlobalParams, RegistryParams, Rules, RewardParams, StakingParams, SynthesisParams, WhitelistFlags, ExecuteMsg, Role, WhitelistKind, Binary, Action, Expiration, Timestamp, Uint64, TopicParams, Cw20ReceiveMsg, QueryMsg, RegistrationKey, MigrateMsg, ActorIndexResponse, ConfigResponse, FeeResponse, EpochInfoResponse, HeightWindow, FormerOwnerResponse, IsWhitelistedResponse, OwnershipForString, RegistrationResponse, Registration, RegistrationsResponse, Topic, TopicsResponse, WhitelistResponse } from "./TopicRegistry.types";
 export interface TopicRegistryMsg {
   contractAddress: string;
   sender: string;

@@ -28,10 +28,17 @@ export interface GlobalParams {
 }
 export interface RegistryParams {
   create_topic_fee: Uint128;
+  default_rules?: Rules;
   max_ground_truth_lag_epochs: number;
   max_string_bytes: number;
   min_epoch_length: number;
   registration_fee: Uint128;
+}
+export interface Rules {
+  cap_then_listen?: boolean;
+  centred_forecast_regrets?: boolean;
+  listened_network_losses?: boolean;
+  zero_floor_rewards?: boolean;
 }
 export interface RewardParams {
   beta_entropy: Decimal;
@@ -167,6 +174,7 @@ export interface TopicParams {
   active_reputer_quantile: Decimal;
   allow_negative: boolean;
   alpha_regret: Decimal;
+  alpha_regret_forecasters?: Decimal | null;
   epoch_length: number;
   epsilon: Decimal;
   ground_truth_lag: number;
@@ -175,14 +183,8 @@ export interface TopicParams {
   metadata: string;
   p_norm: Decimal;
   reveal_window?: number;
-  rules?: Rules;
+  rules?: Rules | null;
   worker_submission_window: number;
-}
-export interface Rules {
-  cap_then_listen?: boolean;
-  centred_forecast_regrets?: boolean;
-  listened_network_losses?: boolean;
-  zero_floor_rewards?: boolean;
 }
 export interface Cw20ReceiveMsg {
   amount: Uint128;

@@ -326,6 +326,20 @@ export const DEPLOYMENT_SCHEMA: Readonly<Record<string, unknown>> = {
             }
           ]
         },
+        "default_rules": {
+          "description": "The rules a topic is created with when its `CreateTopic` leaves `rules` out: `Rules::IMPROVED` unless the owner chooses otherwise (absent from parameters stored before it existed: the same).",
+          "default": {
+            "cap_then_listen": true,
+            "centred_forecast_regrets": false,
+            "listened_network_losses": false,
+            "zero_floor_rewards": true
+          },
+          "allOf": [
+            {
+              "$ref": "#/definitions/Rules"
+            }
+          ]
+        },
         "max_ground_truth_lag_epochs": {
           "description": "Longest ground-truth lag, in epochs of the topic ([1, 10000]).",
           "type": "integer",
@@ -446,6 +460,33 @@ export const DEPLOYMENT_SCHEMA: Readonly<Record<string, unknown>> = {
               "$ref": "#/definitions/Decimal"
             }
           ]
+        }
+      },
+      "additionalProperties": false
+    },
+    "Rules": {
+      "description": "The improvements over the reference design, each off in [`Rules::REFERENCE`]. A switch left out of a message is off.",
+      "type": "object",
+      "properties": {
+        "cap_then_listen": {
+          "description": "Reputer consensus (§7.3): adjusted stake `a·min(1, N·S/ΣS)` — the raw stake capped, then the listening coefficient applied — instead of `min(1, N·a·S/Σa·S)`, whose cap pins every above-average stake at 1 whatever its coefficient, so the search cannot move a large reputer.",
+          "default": false,
+          "type": "boolean"
+        },
+        "centred_forecast_regrets": {
+          "description": "Forecast-implied regrets (§4): `mean(F) − F_j` over the forecast's own pool instead of `L_{i−1} − F_j`. The weight map is not shift-invariant, so measuring from one noisy past loss made the same forecast sharp or flat; centred, only the forecast decides.",
+          "default": false,
+          "type": "boolean"
+        },
+        "listened_network_losses": {
+          "description": "Network losses (§6.1), and so the regrets, weighted by listened stake `a·S` (this epoch's updated coefficients) instead of raw stake: a reputer the consensus stopped listening to stops moving the losses that pay the workers.",
+          "default": false,
+          "type": "boolean"
+        },
+        "zero_floor_rewards": {
+          "description": "Worker reward map (§8.1): `max(0, φ(t/d) − φ(0))` instead of `φ(t/d)`, so a score of zero or less earns nothing (a clone whose removal changes nothing is paid nothing).",
+          "default": false,
+          "type": "boolean"
         }
       },
       "additionalProperties": false

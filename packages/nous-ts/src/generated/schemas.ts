@@ -5,7 +5,7 @@ export const SCHEMAS = [
     "contract": "topic-registry",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "1088a4e642233ba690bfb4476f45cfc2a41c322961980bfc7c6c1dddb036ddc7"
+    "sha256": "2a3c3b88785e434200fd338ce58e7d2c7e008968e049106a6a2705e9a460bbb3"
   },
   {
     "contract": "fee-vault",
@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "8a073bedf89941bf3256fc027b5e3af599c1e4c02f95c6d98453e6c448cd560c"
+    "sha256": "2006e889eb5332a75dec0dbd7c183b1b0405934a5b119f64110b326208ddf334"
   },
   {
     "contract": "reward-distribution",

@@ -3,7 +3,7 @@
 //! tokens and scaled by the token's decimals.
 
 use cosmwasm_std::{Decimal, Uint128};
-use nous_math::{Fixed, Params};
+use nous_math::{Fixed, Params, Rules};
 
 use super::{
     GlobalParams, RegistryParams, RewardParams, StakingParams, SynthesisParams, TopicParams,
@@ -58,6 +58,7 @@ impl GlobalParams {
                 create_topic_fee: tokens(CREATE_TOPIC_FEE_TOKENS),
                 registration_fee: tokens(REGISTRATION_FEE_TOKENS),
                 max_string_bytes: MAX_STRING_BYTES,
+                default_rules: Rules::IMPROVED,
             },
             staking: StakingParams {
                 required_minimum_stake: tokens(REQUIRED_MINIMUM_STAKE_TOKENS),
@@ -101,7 +102,7 @@ impl TopicParams {
     /// A topic of the given timing with the maths' chain defaults for its parameters
     /// (MATH.md §2.2: `p_norm` 3, `epsilon` 0.01, `alpha_regret` 0.1, merit-sortition α 0.1,
     /// every active quantile 0.25), loss method `mse`, negative values refused, payloads in the
-    /// clear (no reveal window), the reference rules.
+    /// clear (no reveal window), and no rules of its own (the registry's `default_rules`).
     pub fn defaults(
         metadata: &str,
         epoch_length: u64,
@@ -125,7 +126,7 @@ impl TopicParams {
             active_inferer_quantile: dec(m.active_quantile),
             active_forecaster_quantile: dec(m.active_quantile),
             active_reputer_quantile: dec(m.active_quantile),
-            rules: m.rules,
+            rules: None,
         }
     }
 }

@@ -56,6 +56,15 @@ pub struct RegistryParams {
     pub registration_fee: Uint128,
     /// Longest topic metadata and loss method, in bytes ([1, 255]).
     pub max_string_bytes: u32,
+    /// The rules a topic is created with when its `CreateTopic` leaves `rules` out:
+    /// `Rules::IMPROVED` unless the owner chooses otherwise (absent from parameters stored
+    /// before it existed: the same).
+    #[serde(default = "improved_rules")]
+    pub default_rules: Rules,
+}
+
+fn improved_rules() -> Rules {
+    Rules::IMPROVED
 }
 
 /// What staking reads, and synthesis with it (a reputer's losses count only with this
@@ -169,10 +178,20 @@ pub struct TopicParams {
     pub active_forecaster_quantile: Decimal,
     pub active_reputer_quantile: Decimal,
     /// The epoch's rules: the reference design's or nous's improvements, switch by switch
-    /// (docs/PROTOCOL.md). Absent means the reference (a topic stored before the switches
-    /// existed keeps the rules it was created under).
+    /// (docs/PROTOCOL.md). Left out of `CreateTopic`, the registry's `default_rules`; left
+    /// out of `UpdateTopic`, the topic's rules stay as they are. A stored topic always has
+    /// them, except one stored before the switches existed: it keeps the reference rules it
+    /// was created under ([`TopicParams::rules_or_reference`]).
     #[serde(default)]
-    pub rules: Rules,
+    pub rules: Option<Rules>,
+}
+
+impl TopicParams {
+    /// The rules a stored topic runs by: its own, or the reference for a topic stored
+    /// before the field existed.
+    pub fn rules_or_reference(&self) -> Rules {
+        self.rules.unwrap_or(Rules::REFERENCE)
+    }
 }
 
 #[cfg(test)]
