@@ -2,8 +2,8 @@
 # nous-node on a real node, end to end (scripts/e2e-chain.sh runs it on its chain after the
 # chain-smoke scenario; it can also be run by hand on any local chain with a deployment):
 #   1. a topic creator and a funder (examples/e2e_setup): fund six operator keys, create a
-#      topic (mse; epochs of 16 blocks, worker windows of 10, ground truth 16 blocks later)
-#      and fund it;
+#      commit–reveal topic (mse; epochs of 16 blocks, worker windows of 10 followed by reveal
+#      windows of 4, ground truth 16 blocks later; the registry's default rules) and fund it;
 #   2. six `nous-node run` processes, each from a config derived from the complete example of
 #      docs/OPERATING.md (scripts/e2e-node-config.py): three workers (two model commands,
 #      one forecaster), two reputers (stake to the minimum), one keeper; the workers and
@@ -16,8 +16,9 @@
 #      refusal but out of gas (which the node answers by sending again with more gas); every worker and reputer has claimable rewards and `nous-node claim` pays
 #      them out; `status`, `query` and /metrics answer.
 # Every process it starts is stopped by PID on exit, failure included (trap).
-# NOUS_E2E_NODE_REVEAL=N (default 0) makes the topic a commit–reveal topic with a reveal window
-# of N blocks (10 + N <= 16): the workers then commit and reveal instead of submitting.
+# NOUS_E2E_NODE_REVEAL=N (default 4) is the topic's reveal window (10 + N <= 16): the workers
+# commit and reveal. 0 makes a plain topic, where they submit payloads in the clear (the
+# chain-smoke scenario before it also sends clear payloads, through nous-sim).
 #
 # Usage: scripts/e2e-node.sh <deployments/<chain-id>.json> <work folder>
 # Needs the chain's variables (eval "$(scripts/local-chain.sh env)"), and target/debug/nous-node
@@ -34,7 +35,7 @@ out=$(realpath "$out")
 scored_target=${NOUS_E2E_NODE_SCORED:-15}
 crash_at=$((scored_target / 3))
 deadline=${NOUS_E2E_NODE_TIMEOUT:-300}
-reveal=${NOUS_E2E_NODE_REVEAL:-0}
+reveal=${NOUS_E2E_NODE_REVEAL:-4}
 node_bin=$root/target/debug/nous-node
 examples=$root/packages/nous-node/examples
 metrics_addr=127.0.0.1:$((NOUS_CHAIN_PORT + 90))

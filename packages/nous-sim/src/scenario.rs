@@ -83,6 +83,10 @@ pub struct TopicSpec {
     pub lag_epochs: u64,
     pub p_norm: String,
     pub alpha_regret: String,
+    /// The forecasters' own regret smoothing (`TopicParams.alpha_regret_forecasters`);
+    /// absent: `alpha_regret`.
+    #[serde(default)]
+    pub alpha_regret_forecasters: Option<String>,
     pub start_value: f64,
     /// Multiplies every regime's drift and volatility for this topic.
     pub scale: f64,

@@ -1184,6 +1184,9 @@ pub fn steady_run_with(size: (u32, u32, u32), rules: Rules) -> Result<SizeRun> {
     steady_run_topic(size, rules, 0)
 }
 
+/// The reveal window of the bench's commit–reveal topic (its worker window is 4 of 12 blocks).
+pub const COMMIT_REVEAL_WINDOW: u64 = 3;
+
 /// [`steady_run_with`] on a commit–reveal topic when `reveal_window > 0`.
 pub fn steady_run_topic(
     size: (u32, u32, u32),

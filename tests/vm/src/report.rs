@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::chain_cost::{chain_adjusted, ChainAdjusted, BANK_SEND, SETUP_READS_PER_LOAD};
 use crate::floor::Floor;
-use crate::flows::{op, probe, Answer, SteadyExtras, STEADY_NONCES};
+use crate::flows::{op, probe, Answer, SteadyExtras, COMMIT_REVEAL_WINDOW, STEADY_NONCES};
 use crate::storage::{price, Meter, StoreCount};
 
 /// Which phase of a topic's life a row measures.
@@ -17,6 +17,8 @@ pub enum Phase {
     First,
     /// The last nonce of a long run, every actor experienced.
     Steady,
+    /// The same, on a commit–reveal topic under the improved rules.
+    CommitReveal,
 }
 
 impl Phase {
@@ -24,6 +26,7 @@ impl Phase {
         match self {
             Phase::First => "first",
             Phase::Steady => "steady",
+            Phase::CommitReveal => "commit-reveal",
         }
     }
 }
@@ -215,6 +218,8 @@ pub struct Report {
     pub first: Vec<Row>,
     pub steady: Vec<Row>,
     pub sizes: Vec<SizeExtras>,
+    /// The steady rows of a commit–reveal topic under the improved rules, at one size.
+    pub commit_reveal: Vec<Row>,
     pub missing: Vec<String>,
     pub artifacts: Vec<Artifact>,
     pub toolchain: String,
@@ -299,6 +304,7 @@ impl Report {
         self.breakdowns(&mut o);
         self.floor_notes(&mut o);
         self.chain_notes(&mut o);
+        self.commit_reveal_table(&mut o);
         self.first_table(&mut o);
         if !self.missing.is_empty() {
             let _ = writeln!(o, "\n## Not measured\n");
@@ -424,6 +430,47 @@ impl Report {
                     target
                 );
             }
+        }
+    }
+
+    /// The steady state of a commit–reveal topic beside the plain one of the same size.
+    fn commit_reveal_table(&self, o: &mut String) {
+        let Some(size) = self.commit_reveal.first().map(|r| r.size.clone()) else {
+            return;
+        };
+        let _ = writeln!(
+            o,
+            "\n## Commit–reveal topic\n\n\
+             The steady state again at {size}, on a topic with a reveal window of {COMMIT_REVEAL_WINDOW} blocks and the\n\
+             improved rules (a new topic's default): every worker commits in the worker window and\n\
+             reveals in the reveal window; the last nonce measured. Beside it, the plain topic's\n\
+             figure of the same operation (reference rules, payloads in the clear).\n\n\
+             | operation | SDK gas | compute | store | instances | request bytes | stored bytes | plain topic |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for r in &self.commit_reveal {
+            let plain_op = if r.operation == op::REVEAL {
+                op::PAYLOAD
+            } else {
+                r.operation.as_str()
+            };
+            let plain = self
+                .steady_row(plain_op, &size)
+                .map_or_else(|| "-".into(), |p| n(p.per_call()));
+            let m = &r.meter;
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} ({}) | {} | {} | {} |",
+                r.operation,
+                n(r.per_call()),
+                n(m.vm_sdk_gas()),
+                n(m.store.sdk_gas()),
+                n(m.instance_sdk_gas()),
+                m.instance_loads,
+                opt(r.request_bytes),
+                n(r.stored_bytes()),
+                plain
+            );
         }
     }
 
@@ -861,7 +908,12 @@ impl Report {
         let mut o = String::from(
             "operation,size,phase,sdk_gas,compute,store,instance,request_bytes,stored_bytes,floor,chain_adjusted\n",
         );
-        for r in self.first.iter().chain(&self.steady) {
+        for r in self
+            .first
+            .iter()
+            .chain(&self.steady)
+            .chain(&self.commit_reveal)
+        {
             let m = &r.meter;
             let _ = writeln!(
                 o,

@@ -147,7 +147,7 @@ impl<C: Chain> Driver<'_, C> {
 }
 
 /// A topic's parameters: the scenario's timing (reveal window included), p-norm, regret
-/// smoothing and rules over the simulator's defaults.
+/// smoothing (inferers' and, when set, forecasters') and rules over the simulator's defaults.
 fn params(spec: &TopicSpec, lag: u64, reveal_window: u64, rules: Rules) -> Result<TopicParams> {
     Ok(TopicParams {
         metadata: spec.name.clone(),
@@ -158,8 +158,36 @@ fn params(spec: &TopicSpec, lag: u64, reveal_window: u64, rules: Rules) -> Resul
         reveal_window,
         p_norm: decimal(&spec.p_norm)?,
         alpha_regret: decimal(&spec.alpha_regret)?,
-        alpha_regret_forecasters: None,
+        alpha_regret_forecasters: spec
+            .alpha_regret_forecasters
+            .as_deref()
+            .map(decimal)
+            .transpose()?,
         rules: Some(rules),
         ..topic_params(spec.epoch_length, spec.worker_window, lag)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn a_topics_parameters_carry_its_scenario_settings() {
+        let o = [
+            r#"topics.1.alpha_regret_forecasters="0.3""#.to_string(),
+            "reveal_window=2".to_string(),
+        ];
+        let sc = Scenario::default_with(&o).expect("a valid scenario");
+        let of = |i: usize| {
+            let t = &sc.topics[i];
+            params(t, 24, sc.reveal_window_of(t), Rules::IMPROVED).expect("parameters")
+        };
+        let (plain, fast) = (of(0), of(1));
+        assert_eq!(plain.alpha_regret_forecasters, None);
+        assert_eq!(fast.alpha_regret_forecasters, Some(decimal("0.3").unwrap()));
+        assert_eq!(fast.alpha_regret, decimal("0.2").unwrap());
+        assert_eq!((fast.reveal_window, fast.rules), (2, Some(Rules::IMPROVED)));
+    }
 }

@@ -14,9 +14,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
+use nous_types::params::Rules;
 use nous_vm_tests::chain::artifacts_dir;
-use nous_vm_tests::flows::{economic_rows, steady_run, SIZES};
-use nous_vm_tests::report::{over_budget, real_chain_section, Artifact, Report, SizeExtras};
+use nous_vm_tests::flows::{
+    economic_rows, op, steady_run, steady_run_topic, COMMIT_REVEAL_WINDOW, SIZES,
+};
+use nous_vm_tests::report::{over_budget, real_chain_section, Artifact, Phase, Report, SizeExtras};
 
 fn artifacts(twiggy: Option<&Path>) -> Result<Vec<Artifact>> {
     let mut out = vec![];
@@ -157,6 +160,37 @@ fn main() -> Result<()> {
             }
         }
         eprintln!("{label}: {:.0} s", t.elapsed().as_secs_f64());
+    }
+    // the commit–reveal topic at the second size (32/6/6 in the default list)
+    let chosen = sizes()?;
+    if let Some(size) = chosen.get(1).or(chosen.first()).copied() {
+        let t = Instant::now();
+        match steady_run_topic(size, Rules::IMPROVED, COMMIT_REVEAL_WINDOW) {
+            Ok(run) => {
+                report.commit_reveal = run
+                    .steady
+                    .into_iter()
+                    .filter(|r| {
+                        [
+                            op::COMMIT,
+                            op::REVEAL,
+                            op::WORKER_CLOSE,
+                            op::REPUTER_CLOSE,
+                            op::SETTLEMENT,
+                        ]
+                        .contains(&r.operation.as_str())
+                    })
+                    .map(|mut r| {
+                        r.phase = Phase::CommitReveal;
+                        r
+                    })
+                    .collect();
+            }
+            Err(e) => report
+                .missing
+                .push(format!("the commit–reveal topic: {e:#}")),
+        }
+        eprintln!("commit–reveal: {:.0} s", t.elapsed().as_secs_f64());
     }
     report.search = search(&report)?;
     let dir = artifacts_dir();
