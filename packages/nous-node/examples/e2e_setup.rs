@@ -116,7 +116,8 @@ fn main() -> Result<()> {
         active_inferer_quantile: Decimal::percent(25),
         active_forecaster_quantile: Decimal::percent(25),
         active_reputer_quantile: Decimal::percent(25),
-        rules: Default::default(),
+        // none: the registry's default rules (the improved ones)
+        rules: None,
     };
     let create = pay(
         &record.config.denom,
