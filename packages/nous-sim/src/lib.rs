@@ -16,6 +16,7 @@ pub mod driver;
 pub mod embedded;
 pub mod gas;
 pub mod network;
+pub mod presets;
 #[cfg(feature = "chain")]
 pub mod real;
 pub mod record;

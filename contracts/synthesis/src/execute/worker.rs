@@ -239,6 +239,29 @@ fn worker_response(
         .add_events(closes.events))
 }
 
+/// Admits a payload (sent in the clear or revealed) and answers with the admission
+/// attributes and the closes the message ran.
+fn admit_and_respond(
+    deps: &mut DepsMut,
+    (topic_id, topic): (u64, &TopicRecord),
+    (action, nonce): (&str, u64),
+    worker: (&Addr, &KnownActor),
+    height: u64,
+    checked: CheckedPayload,
+    closes: Closes,
+) -> Result<Response, ContractError> {
+    let attrs = admit(deps, (topic_id, topic), nonce, worker, height, checked)?;
+    let response = worker_response(
+        deps,
+        (topic_id, topic),
+        action,
+        nonce,
+        (worker.0, worker.1.actor_index),
+        closes,
+    )?;
+    Ok(response.add_attributes(attrs))
+}
+
 pub fn submit_worker_payload(
     mut deps: DepsMut,
     env: Env,
@@ -266,23 +289,15 @@ pub fn submit_worker_payload(
     let actor = registration.actor_index;
     not_submitted(&deps, topic_id, nonce, actor)?;
     open_nonce(&mut deps, topic_id, nonce)?;
-    let attrs = admit(
+    admit_and_respond(
         &mut deps,
         (topic_id, &topic),
-        nonce,
+        ("submit_worker_payload", nonce),
         (&info.sender, &registration),
         height,
         checked,
-    )?;
-    let response = worker_response(
-        &mut deps,
-        (topic_id, &topic),
-        "submit_worker_payload",
-        nonce,
-        (&info.sender, actor),
         closes,
-    )?;
-    Ok(response.add_attributes(attrs))
+    )
 }
 
 /// `CommitWorkerPayload`: stores the commitment inside the worker window.
@@ -403,23 +418,15 @@ pub fn reveal_worker_payload(
         });
     }
     COMMITMENTS.remove(deps.storage, key);
-    let attrs = admit(
+    admit_and_respond(
         &mut deps,
         (topic_id, &topic),
-        nonce,
+        ("reveal_worker_payload", nonce),
         (&info.sender, &registration),
         height,
         checked,
-    )?;
-    let response = worker_response(
-        &mut deps,
-        (topic_id, &topic),
-        "reveal_worker_payload",
-        nonce,
-        (&info.sender, actor),
         closes,
-    )?;
-    Ok(response.add_attributes(attrs))
+    )
 }
 
 #[cfg(test)]

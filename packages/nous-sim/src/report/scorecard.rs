@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::metrics::losses;
-use crate::counterfactual::PRESETS;
+use crate::presets::PRESETS;
 use crate::record::{Metric, Run, Scorecard};
 use crate::scenario::{Behaviour, Model};
 
