@@ -264,6 +264,7 @@ fn synth_params(s: &Suite, topic: u64) -> Params {
             synthesis: g.synthesis,
             staking: g.staking,
             read_at: 0,
+            payment: None,
         },
         &ts.params,
         ts.params.active_inferer_quantile,

@@ -32,8 +32,14 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
-    // No message of this contract takes funds.
-    nonpayable(&info)?;
+    // Only a worker's payload or commitment takes funds: the topic's payload fee, checked
+    // by its handler; every other message takes none.
+    if !matches!(
+        msg,
+        ExecuteMsg::SubmitWorkerPayload { .. } | ExecuteMsg::CommitWorkerPayload { .. }
+    ) {
+        nonpayable(&info)?;
+    }
     match msg {
         ExecuteMsg::SubmitWorkerPayload {
             topic_id,

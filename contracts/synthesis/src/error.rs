@@ -1,4 +1,4 @@
-use cosmwasm_std::StdError;
+use cosmwasm_std::{StdError, Uint128};
 use nous_math::MathError;
 use thiserror::Error;
 
@@ -57,6 +57,17 @@ pub enum ContractError {
         height: u64,
         open: Option<u64>,
     },
+
+    #[error("topic {topic_id} takes a payload fee of {expected}{denom} with each payload (or commitment); {got} was attached")]
+    PayloadFee {
+        topic_id: u64,
+        expected: Uint128,
+        got: Uint128,
+        denom: String,
+    },
+
+    #[error("payload fees cannot be paid: the registry names no fee-vault")]
+    PayloadFeeUnpayable {},
 
     #[error("topic {topic_id} takes committed payloads: commit with CommitWorkerPayload in the worker window and reveal with RevealWorkerPayload after it")]
     CommitRevealRequired { topic_id: u64 },

@@ -17,6 +17,7 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, HexBinary, Storage};
+use cw20::Denom;
 use cw_storage_plus::{Item, Map};
 use nous_math::Fixed;
 use nous_types::params::{StakingParams, SynthesisParams};
@@ -47,6 +48,17 @@ pub struct CachedGlobals {
     pub synthesis: SynthesisParams,
     pub staking: StakingParams,
     pub read_at: u64,
+    /// Where payload fees go: the suite's token and fee-vault, from the registry's config
+    /// (absent in a cache written before payload fees: read when first needed).
+    #[serde(default)]
+    pub payment: Option<PaymentTarget>,
+}
+
+/// The suite's token and fee-vault, as the registry names them.
+#[cw_serde]
+pub struct PaymentTarget {
+    pub denom: Denom,
+    pub fee_vault: Option<Addr>,
 }
 
 /// Everything synthesis keeps per topic in one record, so the hot path reads one key.

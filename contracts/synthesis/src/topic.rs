@@ -6,7 +6,9 @@ use nous_types::synthesis::CachedTopicParams;
 use nous_types::topic_registry::{Topic, TopicRegistryContract};
 
 use crate::error::ContractError;
-use crate::state::{CachedGlobals, TopicRecord, CONFIG, GLOBALS, PARAMS_SEEN, TOPICS};
+use crate::state::{
+    CachedGlobals, PaymentTarget, TopicRecord, CONFIG, GLOBALS, PARAMS_SEEN, TOPICS,
+};
 
 fn registry(deps: Deps) -> Result<TopicRegistryContract, ContractError> {
     Ok(TopicRegistryContract(
@@ -28,6 +30,7 @@ pub fn cached_params(topic: &Topic, globals: &CachedGlobals) -> CachedTopicParam
         p_norm: p.p_norm,
         alpha_regret: p.alpha_regret,
         alpha_regret_forecasters: p.alpha_regret_forecasters,
+        payload_fee: p.payload_fee,
         allow_negative: p.allow_negative,
         epsilon: p.epsilon,
         merit_sortition_alpha: p.merit_sortition_alpha,
@@ -54,14 +57,33 @@ pub fn load_globals(deps: &mut DepsMut, env: &Env) -> Result<CachedGlobals, Cont
 
 /// Re-reads the registry's global parameters and keeps synthesis's groups.
 pub fn refresh_globals(deps: &mut DepsMut, env: &Env) -> Result<CachedGlobals, ContractError> {
-    let read = registry(deps.as_ref())?.synthesis_groups(&deps.querier)?;
+    let reg = registry(deps.as_ref())?;
+    let read = reg.synthesis_groups(&deps.querier)?;
+    let config = reg.config(&deps.querier)?;
     let globals = CachedGlobals {
         synthesis: read.synthesis,
         staking: read.staking,
         read_at: env.block.height,
+        payment: Some(PaymentTarget {
+            denom: config.denom,
+            fee_vault: config.fee_vault,
+        }),
     };
     GLOBALS.save(deps.storage, &globals)?;
     Ok(globals)
+}
+
+/// Where payload fees go, as cached with the global parameters (read from the registry
+/// when the cache predates payload fees).
+pub fn payment_target(deps: &mut DepsMut, env: &Env) -> Result<PaymentTarget, ContractError> {
+    let cached = load_globals(deps, env)?.payment;
+    let target = match cached {
+        Some(t) => t,
+        None => refresh_globals(deps, env)?
+            .payment
+            .ok_or(ContractError::PayloadFeeUnpayable {})?,
+    };
+    Ok(target)
 }
 
 /// The topic's record, created from the registry at first use.

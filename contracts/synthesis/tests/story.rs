@@ -57,6 +57,7 @@ fn params(s: &Suite) -> Params {
             synthesis: g.synthesis,
             staking: g.staking,
             read_at: 0,
+            payment: None,
         },
         &st.params,
         st.params.active_inferer_quantile,

@@ -63,6 +63,9 @@ pub enum ContractError {
     #[error("topic {topic_id}: epoch_length, worker_submission_window, ground_truth_lag and reveal_window cannot change after creation (epoch numbering and in-flight windows depend on them)")]
     TimingFieldsImmutable { topic_id: u64 },
 
+    #[error("a payload fee needs a native-token deployment: workers pay it with the payload, and this suite's token is the cw20 {token}")]
+    PayloadFeeNeedsNativeToken { token: String },
+
     #[error("topic {topic_id} cannot be updated while the worker window of epoch {epoch} (or its reveal window) is open (it closes at block {window_end})")]
     WorkerWindowOpen {
         topic_id: u64,

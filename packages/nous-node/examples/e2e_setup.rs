@@ -107,6 +107,7 @@ fn main() -> Result<()> {
         worker_submission_window: a.window,
         ground_truth_lag: a.lag,
         reveal_window: a.reveal,
+        payload_fee: cosmwasm_std::Uint128::zero(),
         p_norm: Decimal::from_ratio(3u128, 1u128),
         alpha_regret: Decimal::percent(10),
         alpha_regret_forecasters: None,

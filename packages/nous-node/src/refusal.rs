@@ -21,6 +21,9 @@ pub enum Refusal {
     CommitRevealOff,
     /// synthesis: a commitment or a salt of the wrong length.
     MalformedCommitment,
+    /// synthesis: the payload fee attached is not the topic's (it changed between the
+    /// node's read and the inclusion: the next attempt reads it again).
+    PayloadFee,
     /// synthesis: the worker, reveal or reputer window is not open.
     WindowNotOpen,
     /// registry or synthesis: the key is not registered for this role.
@@ -77,6 +80,7 @@ const PATTERNS: &[(&str, Refusal)] = &[
     ("has no reveal window", Refusal::CommitRevealOff),
     ("a commitment is ", Refusal::MalformedCommitment),
     ("a salt is ", Refusal::MalformedCommitment),
+    ("takes a payload fee of", Refusal::PayloadFee),
     ("is not open at height", Refusal::WindowNotOpen),
     ("is already registered as", Refusal::AlreadyRegistered),
     ("is not registered as", Refusal::NotRegistered),
@@ -138,6 +142,7 @@ impl Refusal {
             Refusal::CommitRevealRequired => "commit_reveal_required",
             Refusal::CommitRevealOff => "commit_reveal_off",
             Refusal::MalformedCommitment => "malformed_commitment",
+            Refusal::PayloadFee => "payload_fee",
             Refusal::WindowNotOpen => "window_not_open",
             Refusal::NotRegistered => "not_registered",
             Refusal::TopicInactive => "topic_inactive",
@@ -184,6 +189,7 @@ impl Refusal {
                 | Refusal::InsufficientFunds
                 | Refusal::SequenceMismatch
                 | Refusal::OutOfGas
+                | Refusal::PayloadFee
         )
     }
 }
@@ -202,6 +208,7 @@ mod tests {
             ("reputer wasm1x has stake 5 in topic 1, below the minimum 100", Refusal::StakeBelowMinimum),
             ("self-stake would be 5, below the minimum stake of 100", Refusal::StakeBelowMinimum),
             ("nonce 4 of topic 1 has no network inference", Refusal::NoInference),
+            ("topic 2 takes a payload fee of 7000unous with each payload (or commitment); 0 was attached", Refusal::PayloadFee),
             ("the worker window of nonce 4 (topic 1) has ended but is not closed yet: send CloseWindows", Refusal::NotClosedYet),
             ("topic 1 has more due windows than one message closes: send CloseWindows first", Refusal::ClosesPending),
             ("topic 2 has not been used by synthesis yet", Refusal::TopicNotSeen),

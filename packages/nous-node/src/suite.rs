@@ -1,7 +1,7 @@
 //! The suite as the node sees it: the contracts of the deployment record and the typed
 //! queries the roles make, over any nous-chain [`Chain`].
 
-use cosmwasm_std::{Addr, HexBinary};
+use cosmwasm_std::{Addr, Coin, HexBinary};
 use cw20::Denom;
 use nous_chain::{Chain, ChainError, ChainExt, Deployment, SuiteContract};
 use nous_types::reward_distribution as rd;
@@ -86,6 +86,34 @@ impl Suite {
         topic_id: u64,
     ) -> Result<OpenWindowsResponse, ChainError> {
         c.query(&self.synthesis, &syn::QueryMsg::OpenWindows { topic_id })
+    }
+
+    /// The coins a worker attaches to a payload (or commitment) of `topic_id`: the payload
+    /// fee synthesis charges now — its cached topic parameters, or the registry's topic
+    /// before synthesis has seen the topic. Empty on a free topic.
+    pub fn payload_fee<C: Chain + ?Sized>(
+        &self,
+        c: &C,
+        topic_id: u64,
+    ) -> Result<Vec<Coin>, ChainError> {
+        let fee = match c.query::<syn::TopicStateResponse, _>(
+            &self.synthesis,
+            &syn::QueryMsg::TopicState { topic_id },
+        ) {
+            Ok(s) => s.params.payload_fee,
+            Err(ChainError::Query(log)) if log.contains("has not been used by synthesis") => {
+                self.topic(c, topic_id)?.params.payload_fee
+            }
+            Err(e) => return Err(e),
+        };
+        match (&self.denom, fee.is_zero()) {
+            (_, true) => Ok(vec![]),
+            (Denom::Native(d), false) => Ok(vec![Coin::new(fee, d)]),
+            // the registry refuses a payload fee on a cw20 deployment
+            (Denom::Cw20(token), false) => Err(ChainError::Query(format!(
+                "topic {topic_id} asks a payload fee in the cw20 {token}, which cannot ride along"
+            ))),
+        }
     }
 
     /// `None` before the topic's first payload (synthesis has not seen it).

@@ -103,6 +103,8 @@ struct World {
     signed: Vec<String>,
     /// Synthesis has seen no payload of the topic yet (its topic queries refuse).
     topic_unseen: bool,
+    /// The topic's payload fee (base units of unous), as the registry's topic says.
+    payload_fee: u128,
     /// Included transactions by hash.
     included: BTreeMap<String, TxOutcome>,
     /// Broadcast, not included yet: (hash, tx, timeout height).
@@ -152,6 +154,7 @@ impl FakeChain {
             sends: vec![],
             signed: vec![],
             topic_unseen: false,
+            payload_fee: 0,
             included: BTreeMap::new(),
             mempool: vec![],
             simulations: vec![],
@@ -360,6 +363,7 @@ impl FakeChain {
                     worker_submission_window: w.clock.worker_window,
                     ground_truth_lag: w.clock.ground_truth_lag,
                     reveal_window: w.clock.reveal_window,
+                    payload_fee: cosmwasm_std::Uint128::new(w.payload_fee),
                     p_norm: Decimal::from_str("3").unwrap(),
                     alpha_regret: Decimal::percent(10),
                     alpha_regret_forecasters: None,
@@ -1350,6 +1354,40 @@ fn actions(list: &[(&str, u64)]) -> Vec<(String, u64)> {
 
 fn sd(s: &str) -> SignedDecimal {
     SignedDecimal::from_str(s).unwrap()
+}
+
+/// The coins of the `i`-th transaction's first message.
+fn funds_of(h: &Harness, i: usize) -> Vec<Coin> {
+    match &h.chain.0.borrow().sends[i].0.msgs[0] {
+        Msg::Execute { funds, .. } => funds.clone(),
+        _ => vec![],
+    }
+}
+
+#[test]
+fn a_worker_attaches_the_topics_payload_fee() {
+    // a plain topic: the payload pays the fee
+    let mut h = Harness::new("fee", WORKER);
+    h.chain.0.borrow_mut().payload_fee = 5;
+    h.at(101);
+    assert_eq!(payload_nonces(&h), vec![0]);
+    assert_eq!(funds_of(&h, 0), vec![Coin::new(5u128, "unous")]);
+    // a commit–reveal topic: the commitment pays it, the reveal does not
+    let mut h = Harness::new("fee-committed", WORKER);
+    h.chain.commit_reveal(REVEAL_BLOCKS);
+    h.chain.0.borrow_mut().payload_fee = 5;
+    h.at(101);
+    h.at(108);
+    assert_eq!(
+        worker_actions(&h),
+        actions(&[("commit_worker_payload", 0), ("reveal_worker_payload", 0)])
+    );
+    assert_eq!(funds_of(&h, 0), vec![Coin::new(5u128, "unous")]);
+    assert_eq!(funds_of(&h, 1), vec![]);
+    // a free topic: nothing attached
+    let mut h = Harness::new("free", WORKER);
+    h.at(101);
+    assert_eq!(funds_of(&h, 0), vec![]);
 }
 
 /// A commit–reveal topic: a reveal window of 3 blocks after each worker window. Nonce 0

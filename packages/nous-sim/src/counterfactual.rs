@@ -9,24 +9,24 @@ use indicatif::ProgressBar;
 use crate::driver;
 use crate::presets::PRESETS;
 use crate::record::{Run, Scorecard, THIS_RUN};
-use crate::report::scorecard::{claimed, scorecard};
+use crate::report::scorecard::{earned, scorecard};
 use crate::scenario::Scenario;
 
 /// The first cloned inferer of `run`'s scenario: what its clones earned together ÷ what a
 /// single identity of it earns in the same scenario with `clones = 1` (same seed, same
-/// world). None when the scenario has no clones.
+/// world), both net of the payload fees they paid. None when the scenario has no clones.
 pub fn clones_over_one_identity(run: &Run, progress: &ProgressBar) -> Result<Option<f64>> {
     let sc = &run.scenario;
     let Some((at, spec)) = sc.inferers.iter().enumerate().find(|(_, i)| i.clones > 1) else {
         return Ok(None);
     };
-    let together: u128 = spec.identities().iter().map(|n| claimed(run, n)).sum();
+    let together: i128 = spec.identities().iter().map(|n| earned(run, n)).sum();
     let mut alone: Scenario = sc.clone();
     if let Some(i) = alone.inferers.get_mut(at) {
         i.clones = 1;
     }
     let single = driver::run(&alone, progress)?;
-    let one = claimed(&single, &spec.name);
+    let one = earned(&single, &spec.name);
     Ok(Some(together as f64 / one.max(1) as f64))
 }
 

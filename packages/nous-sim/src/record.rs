@@ -51,6 +51,8 @@ pub struct TopicRun {
     /// Blocks of the reveal window after the worker window (0: payloads in the clear, no
     /// commit–reveal).
     pub reveal_window: u64,
+    /// Base units a worker attaches to each payload (or commitment); 0: free.
+    pub payload_fee: u128,
     /// The ground-truth lag, in blocks.
     pub lag: u64,
     pub series: Series,
@@ -97,6 +99,9 @@ pub struct Flows {
     pub registration_fees: u128,
     pub topic_funding: u128,
     pub read_fees: u128,
+    /// Payload fees paid into topic revenue, in all and by worker.
+    pub payload_fees: u128,
+    pub payload_fees_by: BTreeMap<&'static str, u128>,
     pub reads: u64,
     pub failed_reads: u64,
     pub drawn: u128,

@@ -102,6 +102,10 @@ pub struct TopicSpec {
     /// (0: payloads in the clear). `worker_window + reveal_window <= epoch_length`.
     #[serde(default)]
     pub reveal_window: Option<u64>,
+    /// Whole tokens a worker attaches to each payload (or commitment), paid into the
+    /// topic's fee revenue (`TopicParams.payload_fee`); 0, the default, is free.
+    #[serde(default)]
+    pub payload_fee: u128,
 }
 
 /// Inferer models. Every model sees the series up to the previous epoch; `signal` models

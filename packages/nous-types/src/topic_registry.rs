@@ -435,6 +435,10 @@ impl TopicRegistryContract {
         querier.query_wasm_smart(&self.0, &QueryMsg::Params {})
     }
 
+    pub fn config(&self, querier: &QuerierWrapper) -> StdResult<ConfigResponse> {
+        querier.query_wasm_smart(&self.0, &QueryMsg::Config {})
+    }
+
     /// Staking's read of the parameters: the `staking` group alone (the answer's other
     /// groups are skipped, not decoded).
     pub fn staking_params(&self, querier: &QuerierWrapper) -> StdResult<StakingParams> {

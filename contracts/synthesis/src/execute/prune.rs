@@ -104,6 +104,7 @@ mod tests {
             params: CachedTopicParams {
                 p_norm: Decimal::percent(300),
                 alpha_regret: Decimal::percent(10),
+                payload_fee: cosmwasm_std::Uint128::zero(),
                 alpha_regret_forecasters: None,
                 allow_negative: true,
                 epsilon: Decimal::percent(1),

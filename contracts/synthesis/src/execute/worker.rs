@@ -3,8 +3,11 @@
 //! rules, merit sortition admission.
 
 use cosmwasm_std::{
-    Addr, Attribute, DepsMut, Env, HexBinary, MessageInfo, Response, SignedDecimal, StdError,
+    Addr, Attribute, CosmosMsg, DepsMut, Env, HexBinary, MessageInfo, Response, SignedDecimal,
+    StdError, Uint128,
 };
+use nous_types::fee_vault::FeeVaultContract;
+use nous_types::funds::{denom_label, native_payment, nonpayable};
 use nous_types::reward_distribution::RewardDistributionContract;
 use nous_types::synthesis::commitment::{COMMITMENT_BYTES, MAX_SALT_BYTES, MIN_SALT_BYTES};
 use nous_types::synthesis::{
@@ -17,7 +20,7 @@ use crate::error::ContractError;
 use crate::registrations::{registered_actor, KnownActor};
 use crate::sortition::enter;
 use crate::state::{EpochRecord, TopicRecord, COMMITMENTS, CONFIG, EPOCHS, PAYLOADS, TOPICS};
-use crate::topic::load_or_init_topic;
+use crate::topic::{load_or_init_topic, payment_target};
 use crate::windows::{advance, Closes, HOT_PATH_CLOSES};
 
 /// A payload that passed the stateless checks.
@@ -115,6 +118,40 @@ fn in_worker_window(
         });
     }
     Ok(())
+}
+
+/// The payload fee attached to `info` (exactly the topic's, in the suite's token), as the
+/// message that pays it into the topic's fee revenue; `None` on a free topic, which takes no
+/// funds.
+fn payload_fee(
+    deps: &mut DepsMut,
+    env: &Env,
+    info: &MessageInfo,
+    (topic_id, topic): (u64, &TopicRecord),
+) -> Result<Option<CosmosMsg>, ContractError> {
+    let fee = topic.params.payload_fee;
+    if fee.is_zero() {
+        nonpayable(info)?;
+        return Ok(None);
+    }
+    let target = payment_target(deps, env)?;
+    let paid = native_payment(info, &target.denom)?;
+    if paid != fee {
+        return Err(ContractError::PayloadFee {
+            topic_id,
+            expected: fee,
+            got: paid,
+            denom: denom_label(&target.denom),
+        });
+    }
+    let vault = target
+        .fee_vault
+        .ok_or(ContractError::PayloadFeeUnpayable {})?;
+    Ok(Some(FeeVaultContract(vault).fund_topic_msg(
+        &target.denom,
+        fee,
+        topic_id,
+    )?))
 }
 
 /// The nonce opens with its first payload (or commitment): the topic's activity is read
@@ -262,6 +299,16 @@ fn admit_and_respond(
     Ok(response.add_attributes(attrs))
 }
 
+/// The response, paying the payload fee on into the topic's revenue when there is one.
+fn with_fee(response: Response, fee: Option<CosmosMsg>, amount: Uint128) -> Response {
+    match fee {
+        Some(msg) => response
+            .add_message(msg)
+            .add_attribute("payload_fee", amount),
+        None => response,
+    }
+}
+
 pub fn submit_worker_payload(
     mut deps: DepsMut,
     env: Env,
@@ -276,6 +323,7 @@ pub fn submit_worker_payload(
     if topic.clock.commit_reveal() {
         return Err(ContractError::CommitRevealRequired { topic_id });
     }
+    let fee = payload_fee(&mut deps, &env, &info, (topic_id, &topic))?;
     let checked = check_payload(
         topic_id,
         topic.params.allow_negative,
@@ -289,7 +337,7 @@ pub fn submit_worker_payload(
     let actor = registration.actor_index;
     not_submitted(&deps, topic_id, nonce, actor)?;
     open_nonce(&mut deps, topic_id, nonce)?;
-    admit_and_respond(
+    let response = admit_and_respond(
         &mut deps,
         (topic_id, &topic),
         ("submit_worker_payload", nonce),
@@ -297,7 +345,8 @@ pub fn submit_worker_payload(
         height,
         checked,
         closes,
-    )
+    )?;
+    Ok(with_fee(response, fee, topic.params.payload_fee))
 }
 
 /// `CommitWorkerPayload`: stores the commitment inside the worker window.
@@ -314,6 +363,7 @@ pub fn commit_worker_payload(
     if !topic.clock.commit_reveal() {
         return Err(ContractError::CommitRevealOff { topic_id });
     }
+    let fee = payload_fee(&mut deps, &env, &info, (topic_id, &topic))?;
     if commitment.len() != COMMITMENT_BYTES {
         return Err(ContractError::CommitmentLength {
             expected: COMMITMENT_BYTES as u64,
@@ -341,7 +391,8 @@ pub fn commit_worker_payload(
         (&info.sender, actor),
         closes,
     )?;
-    Ok(response.add_attribute("commitment", commitment.to_hex()))
+    let response = response.add_attribute("commitment", commitment.to_hex());
+    Ok(with_fee(response, fee, topic.params.payload_fee))
 }
 
 /// `RevealWorkerPayload`: inside the reveal window, a payload that hashes to the sender's

@@ -51,6 +51,10 @@ pub fn update_config(
         let vault = deps.api.addr_validate(&vault)?;
         response = response.add_attribute("fee_vault", vault.as_str());
         config.fee_vault = Some(vault);
+        // synthesis caches the vault (where payload fees go) with the parameters: a new
+        // version makes it read them again
+        let version = bump_params_version(deps.storage)?;
+        response = response.add_attribute("params_version", version.to_string());
     }
     if let Some(synthesis) = synthesis {
         if let Some(current) = config.synthesis {

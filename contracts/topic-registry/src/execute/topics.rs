@@ -1,6 +1,7 @@
 //! Creating and updating topics.
 
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use cw20::Denom;
 use nous_types::fee_vault::FeeVaultContract;
 use nous_types::params::Rules;
 use nous_types::topic_registry::{Topic, TopicParams, WhitelistKind};
@@ -32,6 +33,7 @@ pub fn create_topic(
         &creator,
     )?;
     params.validate(&global.registry)?;
+    payload_fee_payable(&config.denom, &params)?;
     check_exact_fee(&config.denom, global.registry.create_topic_fee, paid)?;
     let vault = require_vault(&config.fee_vault)?;
 
@@ -88,7 +90,20 @@ pub fn create_topic(
             topic.params.ground_truth_lag.to_string(),
         )
         .add_attribute("reveal_window", topic.params.reveal_window.to_string())
+        .add_attribute("payload_fee", topic.params.payload_fee)
         .add_attribute("rules", rules_attribute(rules)))
+}
+
+/// Workers pay a payload fee with their message: only a native token can ride along.
+fn payload_fee_payable(denom: &Denom, params: &TopicParams) -> Result<(), ContractError> {
+    match denom {
+        Denom::Cw20(token) if !params.payload_fee.is_zero() => {
+            Err(ContractError::PayloadFeeNeedsNativeToken {
+                token: token.to_string(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The rules as an event attribute: the switches that are on, or `reference`.
@@ -150,6 +165,7 @@ pub fn update_topic(
     }
     let global = PARAMS.load(deps.storage)?;
     params.validate(&global.registry)?;
+    payload_fee_payable(&CONFIG.load(deps.storage)?.denom, &params)?;
 
     // rules left out: the topic's rules stay as they are
     let rules = params.rules.or(topic.params.rules);

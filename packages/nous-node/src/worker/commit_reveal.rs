@@ -131,6 +131,11 @@ impl Worker {
         ctx.state
             .set_reveal(&self.key, nonce, pending)
             .map_err(state_err)?;
+        // the commitment pays the topic's payload fee; the reveal pays nothing
+        let fee = ctx
+            .suite
+            .payload_fee(&ctx.chain, topic)
+            .map_err(|e| e.to_string())?;
         let msg = Msg::execute(
             &ctx.suite.synthesis,
             &syn::ExecuteMsg::CommitWorkerPayload {
@@ -138,7 +143,7 @@ impl Worker {
                 nonce,
                 commitment,
             },
-            vec![],
+            fee,
         )
         .map_err(|e| e.to_string())?;
         let timeout = ctx.timeout_in_window(height, window.window.end);

@@ -179,6 +179,10 @@ impl Worker {
         let Some(payload) = self.ask(ctx, topic, index, window, height, None)? else {
             return ctx.skip("worker", topic, &self.key, nonce, "no source gave a value");
         };
+        let fee = ctx
+            .suite
+            .payload_fee(&ctx.chain, topic)
+            .map_err(|e| e.to_string())?;
         let msg = Msg::execute(
             &ctx.suite.synthesis,
             &syn::ExecuteMsg::SubmitWorkerPayload {
@@ -187,7 +191,7 @@ impl Worker {
                 inference: payload.inference,
                 forecast: payload.forecast,
             },
-            vec![],
+            fee,
         )
         .map_err(|e| e.to_string())?;
         let timeout = ctx.timeout_in_window(height, window.window.end);

@@ -71,7 +71,12 @@ fn q<M: serde::Serialize>(m: &M) -> Result<Binary> {
 /// A worker's message for `nonce` in the worker window, as topic `t` takes it: a payload
 /// in the clear, or on a commit–reveal topic a commitment (to no payload in particular: it
 /// is refused before it is read).
-fn worker_msg(t: &TopicRun, synthesis: &Addr, nonce: u64) -> Result<Msg> {
+fn worker_msg<C: Chain>(
+    net: &Network<C>,
+    t: &TopicRun,
+    synthesis: &Addr,
+    nonce: u64,
+) -> Result<Msg> {
     let msg = if t.reveal_window > 0 {
         syn::ExecuteMsg::CommitWorkerPayload {
             topic_id: t.id,
@@ -86,7 +91,12 @@ fn worker_msg(t: &TopicRun, synthesis: &Addr, nonce: u64) -> Result<Msg> {
             forecast: None,
         }
     };
-    Ok(Msg::execute(synthesis, &msg, vec![])?)
+    // the topic's payload fee rides along, so the refusal is for the reason it tests
+    Ok(Msg::execute(
+        synthesis,
+        &msg,
+        net.payload_fee_coins(t.payload_fee)?,
+    )?)
 }
 
 /// Sends the three refusals during epoch `k` of topic `t` (its worker window open).
@@ -96,7 +106,7 @@ pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Resu
     let mut out = vec![];
     // 1. An account that never registered submits (commits) in the open window (first: the
     //    window check comes before the registration check, so it must land inside it).
-    let msg = worker_msg(t, &synthesis, k)?;
+    let msg = worker_msg(net, t, &synthesis, k)?;
     let watched = [(
         SuiteContract::Synthesis,
         q(&syn::QueryMsg::WorkerPayloads {
@@ -153,7 +163,7 @@ pub(super) fn send<C: Chain>(net: &mut Network<C>, t: &TopicRun, k: u64) -> Resu
     // 3. A registered worker submits (commits) for the previous nonce, whose window has
     //    closed.
     if let (Some(prev), Some((worker, &index))) = (k.checked_sub(1), t.worker_index.iter().next()) {
-        let msg = worker_msg(t, &synthesis, prev)?;
+        let msg = worker_msg(net, t, &synthesis, prev)?;
         let mut watched = vec![(
             SuiteContract::Synthesis,
             q(&syn::QueryMsg::WorkerPayload {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use cosmwasm_std::Uint128;
 use nous_chain::Chain;
 use nous_math::Rules;
 use nous_types::topic_registry::{Role, TopicParams};
@@ -55,6 +56,7 @@ impl<C: Chain> Driver<'_, C> {
                 epochs,
                 window: spec.worker_window,
                 reveal_window,
+                payload_fee: payload_fee(spec)?,
                 lag,
                 series: world::generate(self.sc, ti, spec, epochs)?,
                 records: vec![],
@@ -163,9 +165,17 @@ fn params(spec: &TopicSpec, lag: u64, reveal_window: u64, rules: Rules) -> Resul
             .as_deref()
             .map(decimal)
             .transpose()?,
+        payload_fee: Uint128::new(payload_fee(spec)?),
         rules: Some(rules),
         ..topic_params(spec.epoch_length, spec.worker_window, lag)
     })
+}
+
+/// A topic's payload fee in base units.
+fn payload_fee(spec: &TopicSpec) -> Result<u128> {
+    spec.payload_fee
+        .checked_mul(TOKEN)
+        .ok_or_else(|| anyhow::anyhow!("topic {}: payload_fee is too large", spec.name))
 }
 
 #[cfg(test)]

@@ -112,11 +112,11 @@ impl<C: Chain> Driver<'_, C> {
             ..Default::default()
         };
         let commit = t.reveal_window > 0;
-        let (id, nonce) = (t.id, t.nonce0 + k);
+        let (id, nonce, fee) = (t.id, t.nonce0 + k, t.payload_fee);
         let payloads = self.payloads(ti, k);
         let streams = &self.streams;
         let (funded, results) = self.net.submit_workers(
-            id,
+            (id, fee),
             nonce,
             funding.map(|a| ("consumer", a)),
             &borrowed(&payloads),
@@ -135,6 +135,9 @@ impl<C: Chain> Driver<'_, C> {
         self.topics[ti].records.push(rec);
         let mut committed = vec![];
         for (p, r) in payloads.into_iter().zip(results) {
+            if r.is_ok() {
+                self.record_payload_fee(p.1 .0, fee);
+            }
             match r {
                 Ok(()) if commit => committed.push(p),
                 Ok(()) => self.record_submitted(ti, k, &p),
@@ -152,16 +155,25 @@ impl<C: Chain> Driver<'_, C> {
         let payloads = self.committed.remove(&(ti, k)).unwrap_or_default();
         let (id, nonce) = (self.topics[ti].id, self.topics[ti].nonce0 + k);
         let streams = &self.streams;
-        let (_, results) = self
-            .net
-            .submit_workers(id, nonce, None, &borrowed(&payloads), |p| {
-                Delivery::Reveal(streams.salt(id, p.0, nonce))
-            });
+        // the commitment paid the fee; a reveal carries none
+        let (_, results) =
+            self.net
+                .submit_workers((id, 0), nonce, None, &borrowed(&payloads), |p| {
+                    Delivery::Reveal(streams.salt(id, p.0, nonce))
+                });
         for (p, r) in payloads.into_iter().zip(results) {
             match r {
                 Ok(()) => self.record_submitted(ti, k, &p),
                 Err(e) => self.count_rejected(p.0, &e),
             }
+        }
+    }
+
+    /// A worker's payload (or commitment) paid the topic's fee into its revenue.
+    fn record_payload_fee(&mut self, worker: &'static str, fee: u128) {
+        if fee > 0 {
+            self.flows.payload_fees += fee;
+            *self.flows.payload_fees_by.entry(worker).or_default() += fee;
         }
     }
 

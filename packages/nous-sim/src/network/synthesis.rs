@@ -1,8 +1,9 @@
 //! synthesis: worker payloads, loss bundles, the window crank, stored inferences, losses
 //! and scores.
 
-use anyhow::Result;
-use cosmwasm_std::{HexBinary, SignedDecimal};
+use anyhow::{bail, Result};
+use cosmwasm_std::{coins, Coin, HexBinary, SignedDecimal};
+use cw20::Denom;
 use nous_chain::{Chain, Msg, SuiteContract, Tx};
 use nous_types::synthesis::{
     self as syn, ForecastElement, LossBundle, NetworkInference, NetworkLossesResponse,
@@ -33,11 +34,22 @@ fn parts(p: &Payload) -> (String, Option<SignedDecimal>, Option<Vec<ForecastElem
 }
 
 impl<C: Chain> Network<C> {
+    /// The coins a payload (or commitment) of a topic with this fee carries.
+    pub(crate) fn payload_fee_coins(&self, fee: u128) -> Result<Vec<Coin>> {
+        match self.denom() {
+            _ if fee == 0 => Ok(vec![]),
+            Denom::Native(d) => Ok(coins(fee, d)),
+            Denom::Cw20(_) => {
+                bail!("payload fees need a native token (the registry refuses them on cw20)")
+            }
+        }
+    }
+
     /// One worker's transaction for `nonce`: its payload in the clear, its commitment, or its
-    /// reveal (see [`Delivery`]).
+    /// reveal (see [`Delivery`]); a payload or commitment carries the topic's `fee`.
     fn worker_tx(
         &self,
-        topic: u64,
+        (topic, fee): (u64, u128),
         nonce: u64,
         p: &Payload,
         delivery: Delivery,
@@ -83,17 +95,22 @@ impl<C: Chain> Network<C> {
                 },
             ),
         };
-        let m = Msg::execute(&self.contract(SuiteContract::Synthesis)?, &msg, vec![])?;
+        let funds = match delivery {
+            Delivery::Reveal(_) => vec![],
+            Delivery::Clear | Delivery::Commit(_) => self.payload_fee_coins(fee)?,
+        };
+        let m = Msg::execute(&self.contract(SuiteContract::Synthesis)?, &msg, funds)?;
         Ok((kind, Tx::new(&who, vec![m])))
     }
 
     /// Every worker's transaction for `nonce` — `delivery_of` says how each payload goes: in the
-    /// clear, as a commitment or as a reveal — one transaction each, sent together; first
-    /// the topic funding of `funding` (payer, amount) if given. Returns the funding's result
-    /// and one result per payload.
+    /// clear, as a commitment or as a reveal; each payload or commitment carries the topic's
+    /// payload `fee` — one transaction each, sent together; first the topic funding of
+    /// `funding` (payer, amount) if given. Returns the funding's result and one result per
+    /// payload.
     pub fn submit_workers(
         &mut self,
-        topic: u64,
+        (topic, fee): (u64, u128),
         nonce: u64,
         funding: Option<(&str, u128)>,
         payloads: &[Payload],
@@ -104,7 +121,7 @@ impl<C: Chain> Network<C> {
             batch.push(self.fund_topic_tx(payer, topic, amount));
         }
         for p in payloads {
-            batch.push(self.worker_tx(topic, nonce, p, delivery_of(p)));
+            batch.push(self.worker_tx((topic, fee), nonce, p, delivery_of(p)));
         }
         let mut results = self.send_batch(batch);
         let funded = funding.map(|_| results.remove(0));

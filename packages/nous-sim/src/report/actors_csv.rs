@@ -1,4 +1,5 @@
-//! `actors.csv`: one row per participant — what it claimed, and what its class is judged
+//! `actors.csv`: one row per participant — what it claimed (and, for a worker, the payload
+//! fees it paid, base units), and what its class is judged
 //! by: an inferer's submissions and mean loss after warm-up, a reputer's stake (with its
 //! delegators', whole tokens), what that stake earned (base units), per token of stake (in
 //! tokens), and its mean listening coefficient.
@@ -10,11 +11,12 @@ use crate::record::Run;
 use crate::stats::log_loss;
 use crate::units::TOKEN;
 
-const HEADER: [&str; 10] = [
+const HEADER: [&str; 11] = [
     "name",
     "class",
     "kind",
     "claimed",
+    "payload_fees",
     "submitted_epochs",
     "mean_loss",
     "stake",
@@ -45,6 +47,12 @@ pub fn actors_csv(run: &Run) -> anyhow::Result<String> {
             a.class.to_string(),
             a.kind.clone(),
             claimed(run, a.name).to_string(),
+            run.flows
+                .payload_fees_by
+                .get(a.name)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
             if a.class == "inferer" {
                 n.to_string()
             } else {

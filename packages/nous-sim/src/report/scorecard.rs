@@ -14,6 +14,13 @@ pub fn claimed(run: &Run, name: &str) -> u128 {
     run.flows.claimed.get(name).copied().unwrap_or(0)
 }
 
+/// What a worker earned net of the payload fees it paid (negative when the fees were more).
+pub fn earned(run: &Run, name: &str) -> i128 {
+    let paid = run.flows.payload_fees_by.get(name).copied().unwrap_or(0);
+    // both are far below i128::MAX: token supplies are u128 but bounded by the scenario
+    claimed(run, name) as i128 - paid as i128
+}
+
 /// A reputer's stake: its own and what its delegators put behind it.
 pub fn stake_of(run: &Run, reputer: &str) -> u128 {
     let sc = &run.scenario;
@@ -120,7 +127,7 @@ pub fn scorecard(run: &Run) -> Vec<Metric> {
         .iter()
         .filter_map(|i| match &i.model {
             Model::Copycat { of, .. } => {
-                Some(claimed(run, &i.name) as f64 / claimed(run, of).max(1) as f64)
+                Some(earned(run, &i.name) as f64 / earned(run, of).max(1) as f64)
             }
             _ => None,
         })

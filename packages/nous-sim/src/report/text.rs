@@ -234,7 +234,8 @@ pub fn summary(run: &Run) -> String {
     let fl = &run.flows;
     let _ = writeln!(s);
     let _ = writeln!(s, "3. TREASURY, FEES AND EMISSION");
-    let fees_in = fl.creation_fees + fl.registration_fees + fl.topic_funding + fl.read_fees;
+    let fees_in =
+        fl.creation_fees + fl.registration_fees + fl.topic_funding + fl.read_fees + fl.payload_fees;
     let _ = writeln!(
         s,
         "   treasury at start (after genesis funding) {:>16}",
@@ -262,6 +263,13 @@ pub fn summary(run: &Run) -> String {
         fl.failed_reads,
         tok(fl.read_fees)
     );
+    if fl.payload_fees > 0 {
+        let _ = writeln!(
+            s,
+            "   + worker payload fees                     {:>16}",
+            tok(fl.payload_fees)
+        );
+    }
     let _ = writeln!(
         s,
         "   - emission drawn by reward-distribution   {:>16}",

@@ -1,5 +1,6 @@
-//! A topic-registry that answers `Params`, `Topic` and `Registration` — what synthesis,
-//! staking and reward-distribution ask the registry — from state the test sets.
+//! A topic-registry that answers `Params`, `Topic`, `Registration` and `Config` — what
+//! synthesis, staking and reward-distribution ask the registry — from state the test sets
+//! (its `Config` names the token `unous` and no fee-vault).
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
@@ -11,8 +12,11 @@ use cw_storage_plus::{Item, Map};
 
 use super::instantiate;
 use nous_types::topic_registry::{
-    GlobalParams, QueryMsg, Registration, RegistrationResponse, Role, Topic,
+    ConfigResponse, GlobalParams, QueryMsg, Registration, RegistrationResponse, Role, Topic,
 };
+
+/// The token the mock's `Config` names.
+pub const MOCK_DENOM: &str = "unous";
 
 /// The test's commands (anyone may send them).
 // Each built once per test: their size does not matter.
@@ -100,6 +104,13 @@ fn query(deps: Deps, _: Env, msg: QueryMsg) -> StdResult<Binary> {
         } => to_json_binary(&RegistrationResponse {
             registration: REGISTRATIONS
                 .may_load(deps.storage, (topic_id, role.as_str(), &operator))?,
+        }),
+        QueryMsg::Config {} => to_json_binary(&ConfigResponse {
+            denom: cw20::Denom::Native(MOCK_DENOM.to_string()),
+            fee_vault: None,
+            synthesis: None,
+            whitelists_enabled: Default::default(),
+            next_topic_id: 1,
         }),
         _ => Err(StdError::generic_err("not answered by the mock registry")),
     }

@@ -383,6 +383,7 @@ export interface CachedTopicParams {
   max_reputers: number;
   merit_sortition_alpha: Decimal;
   p_norm: Decimal;
+  payload_fee?: Uint128;
   required_minimum_stake: Uint128;
   rules?: Rules;
 }

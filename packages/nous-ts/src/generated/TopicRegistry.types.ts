@@ -182,6 +182,7 @@ export interface TopicParams {
   merit_sortition_alpha: Decimal;
   metadata: string;
   p_norm: Decimal;
+  payload_fee?: Uint128;
   reveal_window?: number;
   rules?: Rules | null;
   worker_submission_window: number;

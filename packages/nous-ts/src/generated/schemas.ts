@@ -5,7 +5,7 @@ export const SCHEMAS = [
     "contract": "topic-registry",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "2a3c3b88785e434200fd338ce58e7d2c7e008968e049106a6a2705e9a460bbb3"
+    "sha256": "e8922f8d879c8c65b02958de599caf9f028f22d4811adc13a8e3fb8a6e63229b"
   },
   {
     "contract": "fee-vault",
@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "2006e889eb5332a75dec0dbd7c183b1b0405934a5b119f64110b326208ddf334"
+    "sha256": "ba0446fd1757a6c9946c71ef96cf6421996360dabd015e3f9964bcde36e2ba7f"
   },
   {
     "contract": "reward-distribution",

@@ -117,6 +117,7 @@ impl TopicParams {
             worker_submission_window,
             ground_truth_lag,
             reveal_window: 0,
+            payload_fee: Uint128::zero(),
             p_norm: dec(m.p_norm),
             alpha_regret: dec(m.alpha_regret),
             alpha_regret_forecasters: None,

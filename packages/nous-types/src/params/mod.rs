@@ -164,6 +164,12 @@ pub struct TopicParams {
     /// in the clear. `worker_submission_window + reveal_window <= epoch_length`.
     #[serde(default)]
     pub reveal_window: u64,
+    /// Base units of the suite's token a worker attaches to each payload (on a commit–reveal
+    /// topic, to each commitment), paid into the topic's fee revenue: every identity a
+    /// worker runs pays it every epoch. 0, the default, is free. Native-token deployments
+    /// only (the registry refuses it on a cw20 deployment).
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
+    pub payload_fee: Uint128,
     pub p_norm: Decimal,
     pub alpha_regret: Decimal,
     /// The regret smoothing of forecasters (their `R_k`, one-out and one-in regrets), when

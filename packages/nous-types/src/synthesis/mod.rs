@@ -316,6 +316,9 @@ pub struct CachedTopicParams {
     /// The topic's forecaster regret smoothing (absent: `alpha_regret`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alpha_regret_forecasters: Option<Decimal>,
+    /// What a worker attaches to each payload (or commitment); absent: nothing.
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
+    pub payload_fee: Uint128,
     pub allow_negative: bool,
     pub epsilon: Decimal,
     pub merit_sortition_alpha: Decimal,

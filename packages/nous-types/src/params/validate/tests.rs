@@ -19,6 +19,7 @@ fn topic() -> TopicParams {
         worker_submission_window: 4,
         ground_truth_lag: 24,
         reveal_window: 0,
+        payload_fee: cosmwasm_std::Uint128::zero(),
         p_norm: dec("3"),
         alpha_regret: dec("0.1"),
         alpha_regret_forecasters: None,
