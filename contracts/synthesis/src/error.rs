@@ -66,7 +66,7 @@ pub enum ContractError {
         denom: String,
     },
 
-    #[error("payload fees cannot be paid: the registry names no fee-vault")]
+    #[error("payload fees cannot be paid: the registry names no fee-vault, or the suite's token is a cw20")]
     PayloadFeeUnpayable {},
 
     #[error("topic {topic_id} takes committed payloads: commit with CommitWorkerPayload in the worker window and reveal with RevealWorkerPayload after it")]

@@ -17,7 +17,6 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, HexBinary, Storage};
-use cw20::Denom;
 use cw_storage_plus::{Item, Map};
 use nous_math::Fixed;
 use nous_types::params::{StakingParams, SynthesisParams};
@@ -57,7 +56,8 @@ pub struct CachedGlobals {
 /// The suite's token and fee-vault, as the registry names them.
 #[cw_serde]
 pub struct PaymentTarget {
-    pub denom: Denom,
+    /// The native token; `None` on a cw20 deployment (no payload fee can be paid there).
+    pub native_denom: Option<String>,
     pub fee_vault: Option<Addr>,
 }
 

@@ -1,6 +1,7 @@
 //! The topic cache: what synthesis keeps of the registry's topic and global parameters.
 
 use cosmwasm_std::{Deps, DepsMut, Env, StdError};
+use cw20::Denom;
 use nous_math::Fixed;
 use nous_types::synthesis::CachedTopicParams;
 use nous_types::topic_registry::{Topic, TopicRegistryContract};
@@ -59,13 +60,16 @@ pub fn load_globals(deps: &mut DepsMut, env: &Env) -> Result<CachedGlobals, Cont
 pub fn refresh_globals(deps: &mut DepsMut, env: &Env) -> Result<CachedGlobals, ContractError> {
     let reg = registry(deps.as_ref())?;
     let read = reg.synthesis_groups(&deps.querier)?;
-    let config = reg.config(&deps.querier)?;
+    let config = reg.payment_config(&deps.querier)?;
     let globals = CachedGlobals {
         synthesis: read.synthesis,
         staking: read.staking,
         read_at: env.block.height,
         payment: Some(PaymentTarget {
-            denom: config.denom,
+            native_denom: match config.denom {
+                Denom::Native(d) => Some(d),
+                Denom::Cw20(_) => None,
+            },
             fee_vault: config.fee_vault,
         }),
     };

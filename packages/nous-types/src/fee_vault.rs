@@ -12,7 +12,9 @@
 //! once that epoch has ended.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, CosmosMsg, QuerierWrapper, StdResult, Uint128};
+use cosmwasm_std::{
+    to_json_binary, Addr, Coin, CosmosMsg, QuerierWrapper, StdResult, Uint128, WasmMsg,
+};
 use cw20::{Cw20ReceiveMsg, Denom};
 
 use crate::funds::pay_contract_msg;
@@ -247,6 +249,29 @@ impl FeeVaultContract {
         )
     }
 
+    /// [`FeeVaultContract::fund_topic_msg`] for a native token only: the same message, with
+    /// no cw20 path and no serializer of the whole `ExecuteMsg` linked in (synthesis pays
+    /// payload fees with it; they exist on native-token deployments only).
+    pub fn fund_topic_native_msg(
+        &self,
+        denom: &str,
+        amount: Uint128,
+        topic_id: u64,
+    ) -> StdResult<CosmosMsg> {
+        /// `ExecuteMsg::FundTopic` alone, the same JSON.
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum FundTopicOnly {
+            FundTopic { topic_id: u64 },
+        }
+        Ok(WasmMsg::Execute {
+            contract_addr: self.0.to_string(),
+            msg: to_json_binary(&FundTopicOnly::FundTopic { topic_id })?,
+            funds: vec![Coin::new(amount, denom)],
+        }
+        .into())
+    }
+
     pub fn draw_emission_msg(&self, amount: Uint128) -> StdResult<CosmosMsg> {
         Ok(cosmwasm_std::WasmMsg::Execute {
             contract_addr: self.0.to_string(),
@@ -303,5 +328,21 @@ impl FeeVaultContract {
         let r: ReadFeeResponse =
             querier.query_wasm_smart(&self.0, &QueryMsg::ReadFee { topic_id })?;
         Ok(r.amount)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_native_fund_topic_message_is_the_execute_msg() {
+        let vault = FeeVaultContract(Addr::unchecked("vault"));
+        let amount = Uint128::new(7);
+        let denom = Denom::Native("unous".into());
+        assert_eq!(
+            vault.fund_topic_native_msg("unous", amount, 3).unwrap(),
+            vault.fund_topic_msg(&denom, amount, 3).unwrap()
+        );
     }
 }

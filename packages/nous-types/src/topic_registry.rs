@@ -331,6 +331,13 @@ pub struct ConfigResponse {
     pub next_topic_id: u64,
 }
 
+/// What a peer that passes payments on decodes of the `Config` answer.
+#[derive(serde::Deserialize)]
+pub struct PaymentConfig {
+    pub denom: Denom,
+    pub fee_vault: Option<Addr>,
+}
+
 #[cw_serde]
 pub struct FeeResponse {
     pub denom: Denom,
@@ -435,7 +442,8 @@ impl TopicRegistryContract {
         querier.query_wasm_smart(&self.0, &QueryMsg::Params {})
     }
 
-    pub fn config(&self, querier: &QuerierWrapper) -> StdResult<ConfigResponse> {
+    /// The suite's token and fee-vault, from the `Config` answer (its other fields skipped).
+    pub fn payment_config(&self, querier: &QuerierWrapper) -> StdResult<PaymentConfig> {
         querier.query_wasm_smart(&self.0, &QueryMsg::Config {})
     }
 

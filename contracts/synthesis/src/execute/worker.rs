@@ -6,8 +6,9 @@ use cosmwasm_std::{
     Addr, Attribute, CosmosMsg, DepsMut, Env, HexBinary, MessageInfo, Response, SignedDecimal,
     StdError, Uint128,
 };
+use cw20::Denom;
 use nous_types::fee_vault::FeeVaultContract;
-use nous_types::funds::{denom_label, native_payment, nonpayable};
+use nous_types::funds::{native_payment, nonpayable};
 use nous_types::reward_distribution::RewardDistributionContract;
 use nous_types::synthesis::commitment::{COMMITMENT_BYTES, MAX_SALT_BYTES, MIN_SALT_BYTES};
 use nous_types::synthesis::{
@@ -135,23 +136,21 @@ fn payload_fee(
         return Ok(None);
     }
     let target = payment_target(deps, env)?;
-    let paid = native_payment(info, &target.denom)?;
+    let (Some(denom), Some(vault)) = (target.native_denom, target.fee_vault) else {
+        return Err(ContractError::PayloadFeeUnpayable {});
+    };
+    let paid = native_payment(info, &Denom::Native(denom.clone()))?;
     if paid != fee {
         return Err(ContractError::PayloadFee {
             topic_id,
             expected: fee,
             got: paid,
-            denom: denom_label(&target.denom),
+            denom,
         });
     }
-    let vault = target
-        .fee_vault
-        .ok_or(ContractError::PayloadFeeUnpayable {})?;
-    Ok(Some(FeeVaultContract(vault).fund_topic_msg(
-        &target.denom,
-        fee,
-        topic_id,
-    )?))
+    Ok(Some(
+        FeeVaultContract(vault).fund_topic_native_msg(&denom, fee, topic_id)?,
+    ))
 }
 
 /// The nonce opens with its first payload (or commitment): the topic's activity is read
