@@ -88,6 +88,22 @@ impl Suite {
         c.query(&self.synthesis, &syn::QueryMsg::OpenWindows { topic_id })
     }
 
+    /// What synthesis keeps of `topic_id`; `None` before the topic's first payload
+    /// (synthesis has not seen it).
+    fn topic_state<C: Chain + ?Sized>(
+        &self,
+        c: &C,
+        topic_id: u64,
+    ) -> Result<Option<syn::TopicStateResponse>, ChainError> {
+        match c.query(&self.synthesis, &syn::QueryMsg::TopicState { topic_id }) {
+            Ok(s) => Ok(Some(s)),
+            Err(ChainError::Query(log)) if log.contains("has not been used by synthesis") => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// The coins a worker attaches to a payload (or commitment) of `topic_id`: the payload
     /// fee synthesis charges now — its cached topic parameters, or the registry's topic
     /// before synthesis has seen the topic. Empty on a free topic.
@@ -96,15 +112,9 @@ impl Suite {
         c: &C,
         topic_id: u64,
     ) -> Result<Vec<Coin>, ChainError> {
-        let fee = match c.query::<syn::TopicStateResponse, _>(
-            &self.synthesis,
-            &syn::QueryMsg::TopicState { topic_id },
-        ) {
-            Ok(s) => s.params.payload_fee,
-            Err(ChainError::Query(log)) if log.contains("has not been used by synthesis") => {
-                self.topic(c, topic_id)?.params.payload_fee
-            }
-            Err(e) => return Err(e),
+        let fee = match self.topic_state(c, topic_id)? {
+            Some(s) => s.params.payload_fee,
+            None => self.topic(c, topic_id)?.params.payload_fee,
         };
         match (&self.denom, fee.is_zero()) {
             (_, true) => Ok(vec![]),
@@ -122,16 +132,9 @@ impl Suite {
         c: &C,
         topic_id: u64,
     ) -> Result<Option<u64>, ChainError> {
-        match c.query::<syn::TopicStateResponse, _>(
-            &self.synthesis,
-            &syn::QueryMsg::TopicState { topic_id },
-        ) {
-            Ok(s) => Ok(s.latest_inference_nonce),
-            Err(ChainError::Query(log)) if log.contains("has not been used by synthesis") => {
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        }
+        Ok(self
+            .topic_state(c, topic_id)?
+            .and_then(|s| s.latest_inference_nonce))
     }
 
     pub fn worker_payload<C: Chain + ?Sized>(

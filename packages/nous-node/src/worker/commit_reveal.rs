@@ -8,7 +8,7 @@ use nous_types::clock::{EpochClock, HeightWindow};
 use nous_types::synthesis::{self as syn, payload_commitment, OpenWindow, OpenWindowsResponse};
 use serde_json::json;
 
-use super::{state_err, Payload, Worker};
+use super::{paid_msg, state_err, Payload, Worker};
 use crate::ctx::{Ctx, Next, KIND_COMMITMENT, KIND_REVEAL};
 use crate::state::{NonceState, PendingReveal};
 
@@ -132,20 +132,15 @@ impl Worker {
             .set_reveal(&self.key, nonce, pending)
             .map_err(state_err)?;
         // the commitment pays the topic's payload fee; the reveal pays nothing
-        let fee = ctx
-            .suite
-            .payload_fee(&ctx.chain, topic)
-            .map_err(|e| e.to_string())?;
-        let msg = Msg::execute(
-            &ctx.suite.synthesis,
+        let msg = paid_msg(
+            ctx,
+            topic,
             &syn::ExecuteMsg::CommitWorkerPayload {
                 topic_id: topic,
                 nonce,
                 commitment,
             },
-            fee,
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let timeout = ctx.timeout_in_window(height, window.window.end);
         let sent = ctx.send_for_nonce("worker", &self.commit_key, nonce, vec![msg], timeout);
         ctx.record_sent_as(

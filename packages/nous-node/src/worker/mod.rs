@@ -64,6 +64,15 @@ pub struct Worker {
     recent: BTreeMap<u64, (NetworkInference, Option<LossBundle>)>,
 }
 
+/// A payload or commitment to synthesis, carrying the fee synthesis charges now.
+fn paid_msg<C: Chain>(ctx: &Ctx<C>, topic: u64, msg: &syn::ExecuteMsg) -> Result<Msg, String> {
+    let fee = ctx
+        .suite
+        .payload_fee(&ctx.chain, topic)
+        .map_err(|e| e.to_string())?;
+    Msg::execute(&ctx.suite.synthesis, msg, fee).map_err(|e| e.to_string())
+}
+
 fn state_err(e: crate::state::StateError) -> String {
     e.to_string()
 }
@@ -179,21 +188,16 @@ impl Worker {
         let Some(payload) = self.ask(ctx, topic, index, window, height, None)? else {
             return ctx.skip("worker", topic, &self.key, nonce, "no source gave a value");
         };
-        let fee = ctx
-            .suite
-            .payload_fee(&ctx.chain, topic)
-            .map_err(|e| e.to_string())?;
-        let msg = Msg::execute(
-            &ctx.suite.synthesis,
+        let msg = paid_msg(
+            ctx,
+            topic,
             &syn::ExecuteMsg::SubmitWorkerPayload {
                 topic_id: topic,
                 nonce,
                 inference: payload.inference,
                 forecast: payload.forecast,
             },
-            fee,
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let timeout = ctx.timeout_in_window(height, window.window.end);
         let sent = ctx.send_for_nonce("worker", &self.key, nonce, vec![msg], timeout);
         ctx.record_sent("worker", topic, &self.key, nonce, sent)
