@@ -98,6 +98,22 @@ impl Row {
 }
 
 /// Thousands separators.
+/// A row's cost cells: SDK gas per call, compute, store, instances (loads), request bytes,
+/// stored bytes.
+fn cost_cells(r: &Row) -> String {
+    let m = &r.meter;
+    format!(
+        "{} | {} | {} | {} ({}) | {} | {}",
+        n(r.per_call()),
+        n(m.vm_sdk_gas()),
+        n(m.store.sdk_gas()),
+        n(m.instance_sdk_gas()),
+        m.instance_loads,
+        opt(r.request_bytes),
+        n(r.stored_bytes())
+    )
+}
+
 pub fn n(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::new();
@@ -404,23 +420,16 @@ impl Report {
                 let Some(r) = self.steady_row(opn, &size) else {
                     continue;
                 };
-                let m = &r.meter;
                 let target = match target(opn, &size) {
                     Some(t) => format!("< {} {}", n(t), yes_no(r.per_call() < t)),
                     None => String::new(),
                 };
                 let _ = writeln!(
                     o,
-                    "| {} | {} | {} | {} | {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} |",
                     r.operation,
                     r.size,
-                    n(r.per_call()),
-                    n(m.vm_sdk_gas()),
-                    n(m.store.sdk_gas()),
-                    n(m.instance_sdk_gas()),
-                    m.instance_loads,
-                    opt(r.request_bytes),
-                    n(r.stored_bytes()),
+                    cost_cells(r),
                     r.floor
                         .as_ref()
                         .map_or_else(|| "-".into(), |f| n(f.sdk_gas())),
@@ -457,20 +466,7 @@ impl Report {
             let plain = self
                 .steady_row(plain_op, &size)
                 .map_or_else(|| "-".into(), |p| n(p.per_call()));
-            let m = &r.meter;
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} ({}) | {} | {} | {} |",
-                r.operation,
-                n(r.per_call()),
-                n(m.vm_sdk_gas()),
-                n(m.store.sdk_gas()),
-                n(m.instance_sdk_gas()),
-                m.instance_loads,
-                opt(r.request_bytes),
-                n(r.stored_bytes()),
-                plain
-            );
+            let _ = writeln!(o, "| {} | {} | {} |", r.operation, cost_cells(r), plain);
         }
     }
 
