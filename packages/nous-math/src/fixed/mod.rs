@@ -76,34 +76,97 @@ fn mul_shr(a: u128, b: u128, s: u32) -> Option<u128> {
     U256::mul(a, b).shr(s).to_u128()
 }
 
-/// e^x for x at the HP scale: returns (m, k) with e^x ≈ m·2^k / 2^BIN,
-/// m in about [0.7, 1.42]·2^BIN. Range reduction x = k·ln2 + r, |r| ≤ ln2/2,
-/// then a Taylor series in r evaluated in binary fixed point (2^-100).
-fn exp_parts(x_hp: i128) -> Option<(u128, i32)> {
-    let half = LN2_HP / 2;
-    let k = if x_hp >= 0 {
-        (x_hp + half) / LN2_HP
-    } else {
-        (x_hp - half) / LN2_HP
-    };
-    let r_hp = x_hp.checked_sub(k.checked_mul(LN2_HP)?)?;
-    let r_neg = r_hp < 0;
-    let r = mul_shr(r_hp.unsigned_abs(), HP_TO_BIN, 127)?;
-    // Σ r^n/n! with |term| tracked unsigned; odd powers negative when r < 0
-    let mut pos: u128 = BIN_ONE;
-    let mut neg: u128 = 0;
-    let mut term: u128 = BIN_ONE;
-    let mut n: u128 = 1;
-    while term != 0 && n < 60 {
-        term = mul_shr(term, r, BIN)? / n;
-        if r_neg && n % 2 == 1 {
-            neg = neg.checked_add(term)?;
-        } else {
-            pos = pos.checked_add(term)?;
+/// ln 2 / 32 · 10^30, rounded: the step of the table reduction in [`exp_parts`].
+const LN2_32ND_HP: i128 = 21_660_849_392_498_290_919_288_503_796;
+/// The same step · 10^36, rounded: the reduction subtracts q steps at this precision,
+/// so its error does not grow with q (up to 3,700 steps).
+const LN2_32ND_E36: i128 = 21_660_849_392_498_290_919_288_503_795_568_018;
+
+/// 2^(j/32) for j = 0..32 in binary fixed point (· 2^BIN), rounded (computed to 80
+/// digits; `tests::exp2_table_is_two_to_the_j_32nds` checks it).
+const EXP2_32NDS: [u128; 32] = [
+    1_267_650_600_228_229_401_496_703_205_376,
+    1_295_408_533_862_907_174_262_462_278_505,
+    1_323_774_287_096_714_591_494_552_121_732,
+    1_352_761_169_445_768_680_626_187_857_299,
+    1_382_382_781_866_639_398_002_081_157_355,
+    1_412_653_023_138_064_550_485_909_735_825,
+    1_443_586_096_382_406_077_374_420_163_606,
+    1_475_196_515_729_907_629_957_926_836_773,
+    1_507_499_113_128_880_389_969_770_996_486,
+    1_540_509_045_305_012_539_264_524_809_300,
+    1_574_241_800_873_067_763_483_740_987_709,
+    1_608_713_207_604_309_675_039_730_474_480,
+    1_643_939_439_853_062_109_021_974_031_427,
+    1_679_937_026_145_889_913_891_757_268_359,
+    1_716_722_856_936_961_162_113_612_847_391,
+    1_754_314_192_533_229_679_979_478_318_382,
+    1_792_728_671_193_156_477_399_422_023_279,
+    1_831_984_317_402_770_084_748_776_894_219,
+    1_872_099_550_332_949_013_181_654_890_190,
+    1_913_093_192_481_894_586_187_800_095_541,
+    1_954_984_478_506_849_283_481_206_921_517,
+    1_997_793_064_249_204_534_336_156_542_273,
+    2_041_539_035_957_232_637_893_359_464_947,
+    2_086_242_919_710_770_215_322_108_676_856,
+    2_131_925_691_052_275_356_552_421_013_298,
+    2_178_608_784_828_777_457_045_465_049_940,
+    2_226_314_105_249_337_693_186_110_431_378,
+    2_275_064_036_162_739_204_788_050_848_074,
+    2_324_881_451_560_229_387_346_197_263_982,
+    2_375_789_726_308_242_293_538_399_952_595,
+    2_427_812_747_116_137_052_616_221_888_350,
+    2_480_974_923_744_098_488_364_578_595_462,
+];
+
+/// Degree of the Taylor polynomial of e^s for |s| ≤ ln2/64: the first term left out,
+/// s^13/13!, is below 2^-117.
+const EXP_DEGREE: usize = 12;
+
+/// 1/n! in binary fixed point (· 2^BIN), truncated, n = 0..=EXP_DEGREE.
+const INV_FACTORIALS: [u128; EXP_DEGREE + 1] = {
+    let mut out = [0u128; EXP_DEGREE + 1];
+    let mut factorial: u128 = 1;
+    let mut n = 0;
+    while n <= EXP_DEGREE {
+        if n > 0 {
+            factorial *= n as u128;
         }
+        out[n] = BIN_ONE / factorial;
         n += 1;
     }
-    Some((pos.checked_sub(neg)?, i32::try_from(k).ok()?))
+    out
+};
+
+/// e^x for x at the HP scale: returns (m, k) with e^x ≈ m·2^k / 2^BIN,
+/// m in about [0.98, 1.98]·2^BIN. Table reduction x = (32k + j)·ln2/32 + s with
+/// |s| ≤ ln2/64, so e^x = 2^k · 2^(j/32) · e^s; e^s by Horner's rule on its Taylor
+/// polynomial in binary fixed point (2^-100). No division: each step is one
+/// widening multiply (in wasm a division of u128 is a long library routine).
+fn exp_parts(x_hp: i128) -> Option<(u128, i32)> {
+    let half = LN2_32ND_HP / 2;
+    let q = if x_hp >= 0 {
+        x_hp.checked_add(half)? / LN2_32ND_HP
+    } else {
+        x_hp.checked_sub(half)? / LN2_32ND_HP
+    };
+    let s_hp = x_hp.checked_sub(q.checked_mul(LN2_32ND_E36)? / 1_000_000)?;
+    let s_neg = s_hp < 0;
+    let s = mul_shr(s_hp.unsigned_abs(), HP_TO_BIN, 127)?;
+    // Σ s^n/n! as c0 + s(c1 + s(c2 + …)); with s < 0 every step subtracts, and never
+    // below zero (each inner sum is below 1.02·c_n and |s| < 1/90)
+    let mut acc = INV_FACTORIALS[EXP_DEGREE];
+    for c in INV_FACTORIALS[..EXP_DEGREE].iter().rev() {
+        let t = mul_shr(acc, s, BIN)?;
+        acc = if s_neg {
+            c.checked_sub(t)?
+        } else {
+            c.checked_add(t)?
+        };
+    }
+    let j = usize::try_from(q.rem_euclid(32)).ok()?;
+    let k = i32::try_from(q.div_euclid(32)).ok()?;
+    Some((mul_shr(acc, *EXP2_32NDS.get(j)?, BIN)?, k))
 }
 
 /// `m·2^k / 2^BIN` rescaled to `unit` (10^18 or 10^30), truncated.
@@ -532,6 +595,51 @@ mod tests {
     fn close(a: Fixed, b: &str, ulps: i128) {
         let b = f(b);
         assert!((a.raw() - b.raw()).abs() <= ulps, "{a} vs {b}");
+    }
+
+    /// e^x at the HP scale against values computed to 90 digits (truncated): the table
+    /// reduction and Horner's rule keep the error within a few units of 10^-30.
+    #[test]
+    fn exp_at_the_internal_scale_keeps_its_digits() {
+        let cases: [(&str, i128); 12] = [
+            ("0", 1_000_000_000_000_000_000_000_000_000_000),
+            ("-0.0108", 989_258_110_613_648_160_532_255_320_205),
+            ("-0.25", 778_800_783_071_404_868_245_170_266_978),
+            ("-0.5", 606_530_659_712_633_423_603_799_534_991),
+            (
+                "-0.6931471805599453",
+                500_000_000_000_000_004_708_616_060_729,
+            ),
+            ("-1", 367_879_441_171_442_321_595_523_770_161),
+            ("-3.75", 23_517_745_856_009_108_236_151_185_100),
+            ("-10.8303", 19_790_668_880_646_004_303_707_610),
+            ("-17.25", 32_241_867_372_567_333_106_747),
+            ("-31.4159", 22_711_613_348_298_464),
+            ("-50.5", 116_984_591),
+            ("-69.0776", 0),
+        ];
+        for (x, want) in cases {
+            let got = exp_hp_nonpositive(f(x).raw() * GUARD).unwrap();
+            assert!((got - want).abs() <= 30, "e^{x}: {got} vs {want}");
+        }
+    }
+
+    /// The table of 2^(j/32): every product of two entries is the entry of the sum of
+    /// their indices (times 2 past 32), within the product's rounding; with entry 0 at 1
+    /// this pins each entry to 2^(j/32).
+    #[test]
+    fn exp2_table_is_two_to_the_j_32nds() {
+        assert_eq!(EXP2_32NDS[0], BIN_ONE);
+        for (a, ta) in EXP2_32NDS.iter().enumerate() {
+            for (b, tb) in EXP2_32NDS.iter().enumerate() {
+                let got = mul_shr(*ta, *tb, BIN).unwrap();
+                let want = EXP2_32NDS[(a + b) % 32] << ((a + b) / 32);
+                assert!(
+                    got.abs_diff(want) <= 4,
+                    "2^({a}/32)·2^({b}/32): {got} vs {want}"
+                );
+            }
+        }
     }
 
     #[test]
