@@ -106,6 +106,10 @@ fn migrate_converts_records_of_the_old_layout() {
     assert_eq!(attribute("score_records_converted").as_deref(), Some("2"));
     assert_eq!(attribute("regret_records_converted").as_deref(), Some("1"));
     assert_eq!(attribute("bundle_bodies_converted").as_deref(), Some("0"));
+    assert_eq!(
+        attribute("inference_bodies_converted").as_deref(),
+        Some("0")
+    );
     let r: ScoreEmaResponse = s
         .query(&QueryMsg::ScoreEma {
             topic_id: TOPIC,
@@ -132,6 +136,7 @@ fn migrate_converts_records_of_the_old_layout() {
         "score_records_converted",
         "regret_records_converted",
         "bundle_bodies_converted",
+        "inference_bodies_converted",
         "scores_converted",
     ] {
         let v = again

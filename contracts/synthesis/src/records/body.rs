@@ -1,13 +1,16 @@
 //! The binary bodies of the per-nonce records: the list codecs (worker values, withheld
-//! values, error bars), the loss bundle body in its compact form, and the fixed-width form
-//! before it with the `migrate` that converts it.
+//! values, error bars), the loss bundle and network inference bodies in their compact form,
+//! and the fixed-width forms before it with the `migrate` that converts them.
 
 use cosmwasm_std::{Decimal, Order, SignedDecimal, StdError, Storage};
-use nous_types::synthesis::{LossBundle, PercentileValue, WithheldValue, WorkerValue};
+use nous_types::synthesis::{
+    LossBundle, NetworkInference, PercentileValue, WithheldValue, WorkerValue,
+};
 
 use crate::codec::{Reader, Writer};
 use crate::error::ContractError;
 
+#[cfg(test)]
 pub(super) fn write_values(w: &mut Writer, values: &[WorkerValue]) {
     w.list(values, |w, v| {
         w.u32(v.worker);
@@ -24,6 +27,7 @@ pub(super) fn read_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractEr
     })
 }
 
+#[cfg(test)]
 pub(super) fn write_withheld(w: &mut Writer, values: &[WithheldValue]) {
     w.list(values, |w, v| {
         w.u32(v.withheld);
@@ -184,30 +188,162 @@ fn decode_fixed_width_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> 
     Ok(b)
 }
 
-/// `migrate`: rewrites the stored bundle bodies and network-loss bodies from the
-/// fixed-width format into [`encode_bundle`]'s (every record at once: nothing is deployed
-/// yet, and bundles live only until their nonce is pruned); a body that already reads in
-/// the current format is left alone, so migrating twice changes nothing. Returns the
-/// number converted.
-pub fn migrate_bundle_bodies(storage: &mut dyn Storage) -> Result<usize, ContractError> {
-    let mut converted = 0;
+/// The values of a network inference below its JSON head (`NetworkInference` without the
+/// head's fields), in stored order.
+#[derive(Debug, PartialEq)]
+pub(super) struct InferenceBody {
+    pub combined: SignedDecimal,
+    pub naive: SignedDecimal,
+    pub inferences: Vec<WorkerValue>,
+    pub forecast_implied: Vec<WorkerValue>,
+    pub one_out_inferers: Vec<WorkerValue>,
+    pub one_out_forecasters: Vec<WorkerValue>,
+    pub one_in_forecasters: Vec<WorkerValue>,
+    pub one_out_implied: Vec<WithheldValue>,
+    pub error_bars: Vec<PercentileValue>,
+}
+
+/// A network inference's body as stored: varints throughout, as a loss bundle's (see
+/// [`write_compact_values`]), then the error bars (the percentile's atomics as a varint, the
+/// value as a zigzag varint). About half the fixed-width form: the worker close writes it
+/// and every later reader loads it.
+pub(super) fn encode_inference_body(ni: &NetworkInference) -> Vec<u8> {
+    write_inference_body(
+        (ni.combined, ni.naive),
+        [
+            &ni.inferences,
+            &ni.forecast_implied,
+            &ni.one_out_inferers,
+            &ni.one_out_forecasters,
+            &ni.one_in_forecasters,
+        ],
+        &ni.one_out_implied,
+        &ni.error_bars,
+    )
+}
+
+fn write_inference_body(
+    (combined, naive): (SignedDecimal, SignedDecimal),
+    lists: [&[WorkerValue]; 5],
+    withheld: &[WithheldValue],
+    error_bars: &[PercentileValue],
+) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.zigzag(combined.atomics().i128());
+    w.zigzag(naive.atomics().i128());
+    for list in lists {
+        write_compact_values(&mut w, list);
+    }
+    write_compact_withheld(&mut w, withheld);
+    w.varint(error_bars.len() as u128);
+    for bar in error_bars {
+        w.varint(bar.percentile.atomics().u128());
+        w.zigzag(bar.value.atomics().i128());
+    }
+    w.into_bytes()
+}
+
+impl InferenceBody {
+    fn encode(&self) -> Vec<u8> {
+        write_inference_body(
+            (self.combined, self.naive),
+            [
+                &self.inferences,
+                &self.forecast_implied,
+                &self.one_out_inferers,
+                &self.one_out_forecasters,
+                &self.one_in_forecasters,
+            ],
+            &self.one_out_implied,
+            &self.error_bars,
+        )
+    }
+}
+
+pub(super) fn decode_inference_body(bytes: &[u8]) -> Result<InferenceBody, ContractError> {
+    let mut r = Reader::new(bytes);
+    let body = InferenceBody {
+        combined: SignedDecimal::raw(r.zigzag()?),
+        naive: SignedDecimal::raw(r.zigzag()?),
+        inferences: read_compact_values(&mut r)?,
+        forecast_implied: read_compact_values(&mut r)?,
+        one_out_inferers: read_compact_values(&mut r)?,
+        one_out_forecasters: read_compact_values(&mut r)?,
+        one_in_forecasters: read_compact_values(&mut r)?,
+        one_out_implied: read_compact_withheld(&mut r)?,
+        error_bars: {
+            let n = read_len(&mut r)?;
+            let mut bars = Vec::with_capacity(n);
+            for _ in 0..n {
+                bars.push(PercentileValue {
+                    percentile: Decimal::raw(r.varint()?),
+                    value: SignedDecimal::raw(r.zigzag()?),
+                });
+            }
+            bars
+        },
+    };
+    r.end()?;
+    Ok(body)
+}
+
+/// The fixed-width inference body before [`encode_inference_body`]'s (16-byte values,
+/// 4-byte ids and list lengths), read by `migrate`.
+fn decode_fixed_width_inference_body(bytes: &[u8]) -> Result<InferenceBody, ContractError> {
+    let mut r = Reader::new(bytes);
+    let body = InferenceBody {
+        combined: r.dec()?,
+        naive: r.dec()?,
+        inferences: read_values(&mut r)?,
+        forecast_implied: read_values(&mut r)?,
+        one_out_inferers: read_values(&mut r)?,
+        one_out_forecasters: read_values(&mut r)?,
+        one_in_forecasters: read_values(&mut r)?,
+        one_out_implied: read_withheld(&mut r)?,
+        error_bars: read_error_bars(&mut r)?,
+    };
+    r.end()?;
+    Ok(body)
+}
+
+/// Every record of one raw namespace: `(full key, value)`, ascending.
+fn records_of(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
+    start.extend_from_slice(namespace);
+    let mut end = start.clone();
+    end.push(0xff);
+    storage
+        .range(Some(&start), Some(&end), Order::Ascending)
+        .collect()
+}
+
+/// `migrate`: rewrites the stored bundle bodies, network-loss bodies and network
+/// inference bodies from their fixed-width formats into the compact ones (every record at
+/// once: nothing is deployed yet, and these records live only until their nonce is
+/// pruned); a body that already reads in the current format is left alone, so migrating
+/// twice changes nothing. Returns the numbers converted: (bundle and loss bodies,
+/// inference bodies).
+pub fn migrate_bodies(storage: &mut dyn Storage) -> Result<(usize, usize), ContractError> {
+    let mut bundles = 0;
     for namespace in [&b"bundle_body"[..], b"net_losses_body"] {
-        let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
-        start.extend_from_slice(namespace);
-        let mut end = start.clone();
-        end.push(0xff);
-        let old: Vec<(Vec<u8>, Vec<u8>)> = storage
-            .range(Some(&start), Some(&end), Order::Ascending)
-            .collect();
-        for (key, value) in old {
+        for (key, value) in records_of(storage, namespace) {
             // already in the current format (a second migrate, or a body written since)
             if decode_bundle(&value).is_ok() {
                 continue;
             }
             let bundle = decode_fixed_width_bundle(&value)?;
             storage.set(&key, &encode_bundle(&bundle));
-            converted += 1;
+            bundles += 1;
         }
     }
-    Ok(converted)
+    let mut inferences = 0;
+    for (key, value) in records_of(storage, b"inference_body") {
+        if decode_inference_body(&value).is_ok() {
+            continue;
+        }
+        let body = decode_fixed_width_inference_body(&value)?;
+        storage.set(&key, &body.encode());
+        inferences += 1;
+    }
+    Ok((bundles, inferences))
 }

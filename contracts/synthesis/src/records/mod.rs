@@ -29,10 +29,10 @@ use crate::error::ContractError;
 
 mod body;
 
-pub use body::migrate_bundle_bodies;
+pub use body::migrate_bodies;
 use body::{
-    decode_bundle, encode_bundle, read_error_bars, read_values, read_withheld, write_error_bars,
-    write_values, write_withheld,
+    decode_bundle, decode_inference_body, encode_bundle, encode_inference_body, read_error_bars,
+    write_error_bars,
 };
 
 // ---------------------------------------------------------------- network inference
@@ -63,21 +63,7 @@ pub fn save_inference(
         path: ni.path,
     };
     INFERENCE_HEAD.save(storage, key, &head)?;
-    let mut w = Writer::default();
-    w.dec(ni.combined);
-    w.dec(ni.naive);
-    for list in [
-        &ni.inferences,
-        &ni.forecast_implied,
-        &ni.one_out_inferers,
-        &ni.one_out_forecasters,
-        &ni.one_in_forecasters,
-    ] {
-        write_values(&mut w, list);
-    }
-    write_withheld(&mut w, &ni.one_out_implied);
-    write_error_bars(&mut w, &ni.error_bars);
-    INFERENCE_BODY.set(storage, key, &w.into_bytes());
+    INFERENCE_BODY.set(storage, key, &encode_inference_body(ni));
     Ok(())
 }
 
@@ -93,8 +79,8 @@ pub fn load_inference(
     let bytes = INFERENCE_BODY
         .get(storage, key)
         .ok_or_else(|| StdError::not_found("network inference body"))?;
-    let mut r = Reader::new(&bytes);
-    let ni = NetworkInference {
+    let body = decode_inference_body(&bytes)?;
+    Ok(Some(NetworkInference {
         topic_id,
         nonce,
         epoch_start: head.epoch_start,
@@ -102,18 +88,16 @@ pub fn load_inference(
         computed_at: head.computed_at,
         computed_at_time: head.computed_at_time,
         path: head.path,
-        combined: r.dec()?,
-        naive: r.dec()?,
-        inferences: read_values(&mut r)?,
-        forecast_implied: read_values(&mut r)?,
-        one_out_inferers: read_values(&mut r)?,
-        one_out_forecasters: read_values(&mut r)?,
-        one_in_forecasters: read_values(&mut r)?,
-        one_out_implied: read_withheld(&mut r)?,
-        error_bars: read_error_bars(&mut r)?,
-    };
-    r.end()?;
-    Ok(Some(ni))
+        combined: body.combined,
+        naive: body.naive,
+        inferences: body.inferences,
+        forecast_implied: body.forecast_implied,
+        one_out_inferers: body.one_out_inferers,
+        one_out_forecasters: body.one_out_forecasters,
+        one_in_forecasters: body.one_in_forecasters,
+        one_out_implied: body.one_out_implied,
+        error_bars: body.error_bars,
+    }))
 }
 
 // ---------------------------------------------------------------- latest value
@@ -339,6 +323,7 @@ pub fn load_network_losses(
 
 #[cfg(test)]
 mod tests {
+    use super::body::{write_values, write_withheld};
     use super::*;
     use cosmwasm_std::testing::MockStorage;
     use cosmwasm_std::{Decimal, SignedDecimal};
@@ -366,6 +351,55 @@ mod tests {
                 value: SignedDecimal::raw(7),
             }],
         }
+    }
+
+    fn inference() -> NetworkInference {
+        NetworkInference {
+            topic_id: 1,
+            nonce: 2,
+            epoch_start: 10,
+            worker_window: HeightWindow { start: 10, end: 14 },
+            computed_at: 14,
+            computed_at_time: 1_700_000_070,
+            path: InferencePath::Full { all_new: false },
+            combined: SignedDecimal::raw(1),
+            naive: SignedDecimal::raw(i128::MIN),
+            inferences: vec![v(1, 1), v(0, 4)],
+            forecast_implied: vec![v(3, 3)],
+            one_out_inferers: vec![v(0, 5), v(1, i128::MAX)],
+            one_out_forecasters: vec![],
+            one_in_forecasters: vec![],
+            one_out_implied: bundle().one_out_implied,
+            error_bars: vec![
+                PercentileValue {
+                    percentile: Decimal::percent(50),
+                    value: SignedDecimal::raw(-9),
+                },
+                PercentileValue {
+                    percentile: Decimal::MAX,
+                    value: SignedDecimal::raw(0),
+                },
+            ],
+        }
+    }
+
+    /// The fixed-width inference body before the compact one (for the migration test).
+    fn encode_fixed_width_inference_body(ni: &NetworkInference) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.dec(ni.combined);
+        w.dec(ni.naive);
+        for list in [
+            &ni.inferences,
+            &ni.forecast_implied,
+            &ni.one_out_inferers,
+            &ni.one_out_forecasters,
+            &ni.one_in_forecasters,
+        ] {
+            write_values(&mut w, list);
+        }
+        write_withheld(&mut w, &ni.one_out_implied);
+        write_error_bars(&mut w, &ni.error_bars);
+        w.into_bytes()
     }
 
     /// The fixed-width bundle format before the compact one (for the migration test).
@@ -438,13 +472,35 @@ mod tests {
             reputers: vec![],
         };
         save_network_losses(&mut st, &losses).unwrap();
+        let ni = inference();
+        save_inference(&mut st, &ni).unwrap();
+        // a second inference written by the current code, left alone
+        let current = NetworkInference {
+            nonce: 3,
+            ..inference()
+        };
+        save_inference(&mut st, &current).unwrap();
         // as the code before wrote them
         BUNDLE_BODY.set(&mut st, (1, 2, 7), &encode_fixed_width_bundle(&b));
         LOSSES_BODY.set(&mut st, (1, 2), &encode_fixed_width_bundle(&b));
+        let old_body = encode_fixed_width_inference_body(&ni);
+        INFERENCE_BODY.set(&mut st, (1, 2), &old_body);
         assert!(load_bundle(&st, (1, 2, 7)).is_err());
-        assert_eq!(migrate_bundle_bodies(&mut st).unwrap(), 2);
+        assert!(load_inference(&st, 1, 2).is_err());
+        assert_eq!(migrate_bodies(&mut st).unwrap(), (2, 1));
         assert_eq!(load_bundle(&st, (1, 2, 7)).unwrap(), Some(stored));
         assert_eq!(load_network_losses(&st, 1, 2).unwrap(), Some(losses));
+        assert_eq!(load_inference(&st, 1, 2).unwrap(), Some(ni));
+        assert_eq!(load_inference(&st, 1, 3).unwrap(), Some(current));
+        let new_body = INFERENCE_BODY.get(&st, (1, 2)).unwrap();
+        assert!(
+            new_body.len() < old_body.len() / 2,
+            "{} vs {}",
+            new_body.len(),
+            old_body.len()
+        );
+        // migrating again converts nothing
+        assert_eq!(migrate_bodies(&mut st).unwrap(), (0, 0));
     }
 
     #[test]
@@ -454,27 +510,7 @@ mod tests {
         assert_eq!(decode_bundle(&encode_bundle(&b)).unwrap(), b);
         assert!(decode_bundle(&encode_bundle(&b)[1..]).is_err());
 
-        let ni = NetworkInference {
-            topic_id: 1,
-            nonce: 2,
-            epoch_start: 10,
-            worker_window: HeightWindow { start: 10, end: 14 },
-            computed_at: 14,
-            computed_at_time: 1_700_000_070,
-            path: InferencePath::Full { all_new: false },
-            combined: SignedDecimal::raw(1),
-            naive: SignedDecimal::raw(2),
-            inferences: vec![v(1, 1), v(0, 4)],
-            forecast_implied: vec![v(3, 3)],
-            one_out_inferers: vec![v(0, 5), v(1, 6)],
-            one_out_forecasters: vec![],
-            one_in_forecasters: vec![],
-            one_out_implied: b.one_out_implied.clone(),
-            error_bars: vec![PercentileValue {
-                percentile: Decimal::percent(50),
-                value: SignedDecimal::raw(-9),
-            }],
-        };
+        let ni = inference();
         save_inference(&mut st, &ni).unwrap();
         assert_eq!(load_inference(&st, 1, 2).unwrap(), Some(ni.clone()));
         assert_eq!(load_inference(&st, 1, 3).unwrap(), None);
