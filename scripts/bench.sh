@@ -32,17 +32,14 @@ if [ "${NOUS_SKIP_TWIGGY:-0}" != "1" ]; then
     cargo install twiggy --version "=$twiggy_version" --locked --root "$tools" >&2
   fi
   largest=$(ls -S artifacts/*.wasm | head -n 2 | xargs -n1 basename | sed 's/\.wasm$//')
-  cargo_home=${CARGO_HOME:-$HOME/.cargo}
   pkgs=()
   for c in $largest; do pkgs+=(-p "$c"); done
-  # build-wasm.sh's flags, without `-C link-arg=-s` (which strips the names)
-  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-  RUSTFLAGS="-C target-cpu=mvp -C link-arg=--allow-undefined \
--Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
---remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/nous" \
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_TARGET_DIR="$root/target/wasm-names" \
-    /usr/bin/cargo build --release --lib --locked --target wasm32-unknown-unknown \
-      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${pkgs[@]}" >&2
+  # build-wasm.sh's settings, without `-C link-arg=-s` (which strips the names); in a
+  # subshell, so the native build below keeps its own
+  (
+    . scripts/wasm-flags.sh
+    CARGO_TARGET_DIR="$root/target/wasm-names" "${wasm_cargo_build[@]}" "${pkgs[@]}" >&2
+  )
   for c in $largest; do
     in="$root/target/wasm-names/wasm32-unknown-unknown/release/${c//-/_}.wasm"
     wasm-opt -Oz --one-caller-inline-max-function-size 500 -g --strip-producers "$in" \

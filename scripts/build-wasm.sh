@@ -53,33 +53,10 @@ fi
 pkgs=()
 for c in "${contracts[@]}"; do pkgs+=(-p "$c"); done
 
-cargo_home=${CARGO_HOME:-$HOME/.cargo}
-export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
-# - target-cpu=mvp: MVP Wasm only (every CosmWasm VM, and binaryen 108, accept it);
-# - -s: no name section; --allow-undefined: the VM's imports (db_read, ...);
-# - panic=immediate-abort: a panic traps at once, without formatting a message (removes
-#   core::fmt / demangling machinery from every artifact; contracts do not panic by design,
-#   and a trap reverts the transaction just as an abort does);
-# - location-detail=none: no file/line strings for panic locations (nothing prints them);
-# - path remapping: no machine's home or checkout folder leaks into the bytes.
-export RUSTFLAGS="-C target-cpu=mvp -C link-arg=-s -C link-arg=--allow-undefined \
--Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
---remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/nous"
-# Size over speed for the artifacts only (native builds keep the workspace profile): Wasm
-# execution is a small part of an operation's gas next to storage (DESIGN.md).
-# Measured alternatives, not taken (bytes per artifact, 6 artifacts):
-# opt-level s: +10k .. +28k; -Zfmt-debug=none: -4k .. -2k, but it blanks the `{:?}` parts of
-# error texts; binaryen 132 (npm `binaryen`, wasm-opt compiled to JS): -4.8k .. -2.6k, at
-# 2-3x the optimiser time; -Zvirtual-function-elimination: LLVM aborts on wasm32.
-# std's backtrace printer and rustc-demangle (~25 KB per artifact) stay in: cosmwasm-std boxes
-# a disabled std Backtrace in every StdError on wasm32, and removing it would mean shipping a
-# patched copy of cosmwasm-std; not done (a fork to maintain for 4-6% of size).
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+. scripts/wasm-flags.sh
+RUSTFLAGS="$RUSTFLAGS -C link-arg=-s"
 export CARGO_TARGET_DIR="$root/target/wasm"
-# std's `optimize_for_size`: the standard library's own small variants (e.g. one compact
-# stable sort instead of driftsort per element type); same results, fewer bytes.
-/usr/bin/cargo build --release --lib --locked --target wasm32-unknown-unknown \
-  -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${pkgs[@]}"
+"${wasm_cargo_build[@]}" "${pkgs[@]}"
 
 mkdir -p artifacts
 for c in "${contracts[@]}"; do
