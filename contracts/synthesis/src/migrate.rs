@@ -5,10 +5,11 @@
 //!   reputers' owners and delegated stake (reward-distribution then read every payload and
 //!   loss bundle, and asked staking again). An old record gets them from the records the
 //!   query used to read (payloads, bundle heads) and from staking as of the reputer window's
-//!   first block — the snapshot the close weighted the losses with.
+//!   first block — the snapshot the close weighted the losses with. Every JSON record, old
+//!   or current, is rewritten in the binary form of `EpochScores::to_record`.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{from_json, to_json_vec, Addr, Order, SignedDecimal, Storage, Uint128};
+use cosmwasm_std::{from_json, Addr, Order, SignedDecimal, Storage, Uint128};
 use cosmwasm_std::{Decimal, DepsMut};
 use nous_math::Rules;
 use nous_types::staking::StakingContract;
@@ -16,7 +17,7 @@ use nous_types::synthesis::{EpochScores, ReputerScore, WorkerScore, WorkerValue}
 
 use crate::error::ContractError;
 use crate::records::load_bundle;
-use crate::state::{CONFIG, PAYLOADS, SCORES, TOPICS};
+use crate::state::{save_scores_record, CONFIG, PAYLOADS, SCORES, TOPICS};
 
 #[cw_serde]
 struct OldReputerScore {
@@ -71,7 +72,13 @@ pub fn migrate_scores(deps: &mut DepsMut) -> Result<u64, ContractError> {
         let Some(bytes) = deps.storage.get(&raw_key) else {
             continue;
         };
-        if from_json::<EpochScores>(&bytes).is_ok() {
+        // the binary record: nothing to do; the JSON record before it: rewritten
+        if bytes.first() != Some(&b'{') {
+            continue;
+        }
+        if let Ok(scores) = from_json::<EpochScores>(&bytes) {
+            save_scores_record(deps.storage, &scores);
+            converted += 1;
             continue;
         }
         let old: OldEpochScores = from_json(&bytes)?;
@@ -117,7 +124,7 @@ pub fn migrate_scores(deps: &mut DepsMut) -> Result<u64, ContractError> {
             epsilon: old.epsilon,
             rules: Rules::REFERENCE,
         };
-        deps.storage.set(&raw_key, &to_json_vec(&new)?);
+        save_scores_record(deps.storage, &new);
         converted += 1;
     }
     Ok(converted)

@@ -17,7 +17,9 @@ use nous_types::EpochClock;
 use crate::actor_scores::load_actor_score;
 use crate::error::ContractError;
 use crate::records::{load_bundle, load_inference, load_latest_value, load_network_losses};
-use crate::state::{load_set, CLASSES, COMMITMENTS, CONFIG, EPOCHS, PAYLOADS, SCORES, TOPICS};
+use crate::state::{
+    load_scores_record, load_set, CLASSES, COMMITMENTS, CONFIG, EPOCHS, PAYLOADS, TOPICS,
+};
 use crate::topic::load_topic;
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
@@ -378,13 +380,11 @@ pub fn network_losses(
 }
 
 pub fn scores(deps: Deps, topic_id: u64, nonce: u64) -> Result<EpochScores, ContractError> {
-    SCORES
-        .may_load(deps.storage, (topic_id, nonce))?
-        .ok_or(ContractError::NotScored {
-            topic_id,
-            nonce,
-            what: "scores".to_string(),
-        })
+    load_scores_record(deps.storage, topic_id, nonce)?.ok_or(ContractError::NotScored {
+        topic_id,
+        nonce,
+        what: "scores".to_string(),
+    })
 }
 
 pub fn score_ema(
@@ -435,9 +435,6 @@ pub fn epoch_scores(
             response(ScoresStatus::Pending, None)
         }
         EpochStatus::Skipped => response(ScoresStatus::Empty, None),
-        EpochStatus::Scored => response(
-            ScoresStatus::Scored,
-            Some(SCORES.load(deps.storage, (topic_id, nonce))?),
-        ),
+        EpochStatus::Scored => response(ScoresStatus::Scored, Some(scores(deps, topic_id, nonce)?)),
     })
 }

@@ -20,7 +20,9 @@ use cosmwasm_std::{Addr, HexBinary, Storage};
 use cw_storage_plus::{Item, Map};
 use nous_math::Fixed;
 use nous_types::params::{StakingParams, SynthesisParams};
-use nous_types::synthesis::{ActorClass, CachedTopicParams, EpochStatus, WorkerPayload};
+use nous_types::synthesis::{
+    ActorClass, CachedTopicParams, EpochScores, EpochStatus, WorkerPayload,
+};
 use nous_types::EpochClock;
 
 use crate::codec::{decode_fixed, encode_fixed, IdRecords};
@@ -214,5 +216,28 @@ pub const PAYLOADS: Map<(u64, u64, u32), WorkerPayload> = Map::new("payloads");
 /// Commit–reveal topics: a worker's commitment for a nonce, until it is revealed (then it
 /// becomes the worker's payload) or pruned with the nonce.
 pub const COMMITMENTS: Map<(u64, u64, u32), HexBinary> = Map::new("commitments");
-/// The scores records: defined by nous-types, whose reader (reward-distribution) reads them raw.
+/// The scores records' keys: defined by nous-types, whose reader (reward-distribution) reads
+/// them raw; each record is `EpochScores::to_record`'s binary form.
 pub use nous_types::synthesis::SCORES;
+
+pub fn save_scores_record(storage: &mut dyn Storage, scores: &EpochScores) {
+    storage.set(
+        &SCORES.key((scores.topic_id, scores.nonce)),
+        &scores.to_record(),
+    );
+}
+
+pub fn load_scores_record(
+    storage: &dyn Storage,
+    topic_id: u64,
+    nonce: u64,
+) -> Result<Option<EpochScores>, ContractError> {
+    match storage.get(&SCORES.key((topic_id, nonce))) {
+        Some(record) => Ok(Some(EpochScores::from_record(&record)?)),
+        None => Ok(None),
+    }
+}
+
+pub fn remove_scores_record(storage: &mut dyn Storage, topic_id: u64, nonce: u64) {
+    storage.remove(&SCORES.key((topic_id, nonce)));
+}

@@ -372,6 +372,28 @@ fn migrate_converts_scores_records_of_the_old_format() {
         .flat_map(|e| &e.attributes)
         .any(|a| a.key == "scores_converted" && a.value == "1"));
     assert_eq!(scores(&s), new);
+    let stored = s
+        .app
+        .contract_storage(&addr)
+        .get(&nous_types::synthesis::SCORES.key((TOPIC, 3)))
+        .unwrap();
+    assert_eq!(stored, record.to_record(), "the binary form");
+    // a JSON record of the current fields (written before the binary form) reads as it
+    // is, and the migration rewrites it too
+    cw_storage_plus::Map::<(u64, u64), nous_types::synthesis::EpochScores>::new("scores")
+        .save(&mut *s.app.contract_storage_mut(&addr), (TOPIC, 3), &record)
+        .unwrap();
+    assert_eq!(scores(&s), new);
+    let res = s
+        .app
+        .migrate_contract(owner.clone(), addr.clone(), &MigrateMsg {}, code)
+        .unwrap();
+    assert!(res
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .any(|a| a.key == "scores_converted" && a.value == "1"));
+    assert_eq!(scores(&s), new);
     // a second run finds nothing left to convert
     let res = s
         .app

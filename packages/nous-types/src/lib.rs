@@ -5,6 +5,7 @@
 //! helpers (`*Contract(Addr)` newtypes) build the `WasmMsg`s and run the smart queries.
 
 pub mod clock;
+pub mod codec;
 pub mod funds;
 #[cfg(feature = "loss-bundle")]
 mod loss_bundle;

@@ -7,7 +7,7 @@ use cw_storage_plus::Bound;
 
 use crate::error::ContractError;
 use crate::records::{bundle_reputers, remove_bundle, remove_results};
-use crate::state::{remove_sets, TopicRecord, COMMITMENTS, EPOCHS, PAYLOADS, SCORES};
+use crate::state::{remove_scores_record, remove_sets, TopicRecord, COMMITMENTS, EPOCHS, PAYLOADS};
 
 /// Nonces kept after their reputer window closed: twice reward-distribution's window of
 /// unsettled epochs (`reward_distribution::MAX_UNSETTLED_EPOCHS`), so nothing it may still
@@ -74,7 +74,7 @@ pub fn prune(
             break; // the rest of this nonce next call
         }
         remove_results(storage, topic_id, nonce);
-        SCORES.remove(storage, (topic_id, nonce));
+        remove_scores_record(storage, topic_id, nonce);
         EPOCHS.remove(storage, (topic_id, nonce));
         budget -= FIXED_KEYS;
         topic.pruned_below = nonce.saturating_add(1);

@@ -24,7 +24,9 @@ use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
 use crate::regret_store::{load_regrets, save_regrets};
-use crate::state::{load_set, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, PAYLOADS, SCORES};
+use crate::state::{
+    load_set, save_scores_record, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, PAYLOADS,
+};
 use crate::topic::load_globals;
 
 /// What one reputer brought to the close.
@@ -376,6 +378,6 @@ fn save_scores(
         epsilon,
         rules,
     };
-    SCORES.save(storage, (topic_id, nonce), &scores)?;
+    save_scores_record(storage, &scores);
     Ok(())
 }

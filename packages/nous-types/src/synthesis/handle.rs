@@ -77,12 +77,13 @@ impl SynthesisContract {
         topic_id: u64,
         nonce: u64,
     ) -> StdResult<EpochScoresResponse> {
-        if let Some(scores) = SCORES.query(querier, self.0.clone(), (topic_id, nonce))? {
+        let key = SCORES.key((topic_id, nonce));
+        if let Some(record) = querier.query_wasm_raw(&self.0, key.to_vec())? {
             return Ok(EpochScoresResponse {
                 topic_id,
                 nonce,
                 status: ScoresStatus::Scored,
-                scores: Some(scores),
+                scores: Some(EpochScores::from_record(&record)?),
             });
         }
         querier.query_wasm_smart(&self.0, &EpochScoresQuery::EpochScores { topic_id, nonce })

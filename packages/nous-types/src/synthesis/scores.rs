@@ -3,9 +3,10 @@
 //! and the stake synthesis weighted its losses with.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
+use cosmwasm_std::{from_json, Addr, Decimal, SignedDecimal, StdError, StdResult, Uint128};
 use cw_storage_plus::Map;
 
+use crate::codec::{Reader, Writer};
 use crate::params::Rules;
 
 /// One worker's instant score in one class (MATH.md §7.1–7.2), with the owner its reward
@@ -57,9 +58,13 @@ pub struct EpochScoresResponse {
     pub scores: Option<EpochScores>,
 }
 
-/// Synthesis's scores records, by (topic, nonce): part of its interface, since
-/// reward-distribution reads them raw ([`super::SynthesisContract::epoch_scores`]).
-pub const SCORES: Map<(u64, u64), EpochScores> = Map::new("scores");
+/// The keys of synthesis's scores records, by (topic, nonce), each in the binary form of
+/// [`EpochScores::to_record`]: part of its interface, since reward-distribution reads them
+/// raw ([`super::SynthesisContract::epoch_scores`]). The `Map` only builds keys.
+pub const SCORES: Map<(u64, u64), ()> = Map::new("scores");
+
+/// The first byte of a binary scores record (the JSON record before it starts with `{`).
+const SCORES_RECORD_V1: u8 = 1;
 
 /// Instant scores of one scored nonce (MATH.md §7), read by reward-distribution: each list
 /// in ascending actor index.
@@ -82,4 +87,222 @@ pub struct EpochScores {
     /// rewards by them); absent in a record written before they existed: the reference.
     #[serde(default)]
     pub rules: Rules,
+}
+
+impl EpochScores {
+    /// The stored form: a format byte, then varints throughout (ids delta-coded, values as
+    /// zigzag varints of their atomics, addresses as text), about half the JSON record:
+    /// the reputer close writes it and settlement reads it.
+    pub fn to_record(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u8(SCORES_RECORD_V1);
+        w.varint(u128::from(self.topic_id));
+        w.varint(u128::from(self.nonce));
+        w.varint(u128::from(self.scored_at));
+        w.varint(self.epsilon.atomics().u128());
+        w.u8(rule_bits(&self.rules));
+        w.zigzag(self.forecasting_task.atomics().i128());
+        for list in [&self.inferers, &self.forecasters] {
+            w.varint(list.len() as u128);
+            let mut previous = 0u32;
+            for s in list {
+                w.zigzag(i128::from(s.worker) - i128::from(previous));
+                w.text(s.owner.as_str());
+                w.zigzag(s.value.atomics().i128());
+                previous = s.worker;
+            }
+        }
+        w.varint(self.reputers.len() as u128);
+        let mut previous = 0u32;
+        for r in &self.reputers {
+            w.zigzag(i128::from(r.reputer) - i128::from(previous));
+            w.text(r.address.as_str());
+            w.text(r.owner.as_str());
+            w.varint(r.stake.u128());
+            w.varint(r.delegated.u128());
+            w.zigzag(r.score.atomics().i128());
+            w.zigzag(r.listening_coefficient.atomics().i128());
+            previous = r.reputer;
+        }
+        w.into_bytes()
+    }
+
+    /// Reads a stored scores record: the binary form of [`Self::to_record`], or the JSON
+    /// form before it (a record `migrate` has not converted yet).
+    pub fn from_record(bytes: &[u8]) -> StdResult<EpochScores> {
+        if bytes.first() == Some(&b'{') {
+            return from_json(bytes);
+        }
+        let mut r = Reader::new(bytes);
+        if r.u8()? != SCORES_RECORD_V1 {
+            return Err(StdError::generic_err("unknown scores record format"));
+        }
+        let topic_id = read_u64(&mut r)?;
+        let nonce = read_u64(&mut r)?;
+        let scored_at = read_u64(&mut r)?;
+        let epsilon = Decimal::raw(r.varint()?);
+        let rules = rules_of(r.u8()?)?;
+        let forecasting_task = SignedDecimal::raw(r.zigzag()?);
+        let mut workers = [vec![], vec![]];
+        for list in &mut workers {
+            let n = read_len(&mut r)?;
+            let mut previous = 0u32;
+            for _ in 0..n {
+                let worker = read_id(&mut r, previous)?;
+                list.push(WorkerScore {
+                    worker,
+                    owner: Addr::unchecked(r.text()?),
+                    value: SignedDecimal::raw(r.zigzag()?),
+                });
+                previous = worker;
+            }
+        }
+        let [inferers, forecasters] = workers;
+        let n = read_len(&mut r)?;
+        let mut reputers = Vec::with_capacity(n);
+        let mut previous = 0u32;
+        for _ in 0..n {
+            let reputer = read_id(&mut r, previous)?;
+            reputers.push(ReputerScore {
+                reputer,
+                address: Addr::unchecked(r.text()?),
+                owner: Addr::unchecked(r.text()?),
+                stake: Uint128::new(r.varint()?),
+                delegated: Uint128::new(r.varint()?),
+                score: SignedDecimal::raw(r.zigzag()?),
+                listening_coefficient: SignedDecimal::raw(r.zigzag()?),
+            });
+            previous = reputer;
+        }
+        r.end()?;
+        Ok(EpochScores {
+            topic_id,
+            nonce,
+            inferers,
+            forecasters,
+            forecasting_task,
+            reputers,
+            scored_at,
+            epsilon,
+            rules,
+        })
+    }
+}
+
+fn corrupt() -> StdError {
+    StdError::generic_err("corrupt scores record")
+}
+
+fn read_u64(r: &mut Reader) -> StdResult<u64> {
+    u64::try_from(r.varint()?).map_err(|_| corrupt())
+}
+
+/// A list's announced length, trusted only as far as bytes remain (an entry takes at
+/// least three).
+fn read_len(r: &mut Reader) -> StdResult<usize> {
+    usize::try_from(r.varint()?)
+        .ok()
+        .filter(|n| *n <= r.remaining() / 3)
+        .ok_or_else(corrupt)
+}
+
+/// The next id of a delta-coded list.
+fn read_id(r: &mut Reader, previous: u32) -> StdResult<u32> {
+    i128::from(previous)
+        .checked_add(r.zigzag()?)
+        .and_then(|id| u32::try_from(id).ok())
+        .ok_or_else(corrupt)
+}
+
+fn rule_bits(rules: &Rules) -> u8 {
+    u8::from(rules.cap_then_listen)
+        | u8::from(rules.listened_network_losses) << 1
+        | u8::from(rules.zero_floor_rewards) << 2
+        | u8::from(rules.centred_forecast_regrets) << 3
+}
+
+fn rules_of(bits: u8) -> StdResult<Rules> {
+    if bits >> 4 != 0 {
+        return Err(corrupt());
+    }
+    Ok(Rules {
+        cap_then_listen: bits & 1 != 0,
+        listened_network_losses: bits & 2 != 0,
+        zero_floor_rewards: bits & 4 != 0,
+        centred_forecast_regrets: bits & 8 != 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::to_json_vec;
+
+    fn scores() -> EpochScores {
+        EpochScores {
+            topic_id: u64::MAX,
+            nonce: 7,
+            inferers: vec![
+                WorkerScore {
+                    worker: 3,
+                    owner: Addr::unchecked("nous1owner"),
+                    value: SignedDecimal::raw(-12),
+                },
+                WorkerScore {
+                    worker: 1,
+                    owner: Addr::unchecked("nous1other"),
+                    value: SignedDecimal::MAX,
+                },
+            ],
+            forecasters: vec![],
+            forecasting_task: SignedDecimal::MIN,
+            reputers: vec![ReputerScore {
+                reputer: u32::MAX,
+                address: Addr::unchecked("nous1reputer"),
+                owner: Addr::unchecked("nous1owner"),
+                stake: Uint128::MAX,
+                delegated: Uint128::new(5),
+                score: SignedDecimal::percent(150),
+                listening_coefficient: SignedDecimal::one(),
+            }],
+            scored_at: 99,
+            epsilon: Decimal::permille(1),
+            rules: Rules::IMPROVED,
+        }
+    }
+
+    #[test]
+    fn scores_records_round_trip_and_read_the_json_before_them() {
+        let s = scores();
+        let record = s.to_record();
+        assert_eq!(EpochScores::from_record(&record).unwrap(), s);
+        let json = to_json_vec(&s).unwrap();
+        assert!(
+            record.len() * 2 < json.len() + 100,
+            "{} vs {}",
+            record.len(),
+            json.len()
+        );
+        assert_eq!(EpochScores::from_record(&json).unwrap(), s);
+        for rules in [Rules::REFERENCE, Rules::IMPROVED] {
+            let r = EpochScores { rules, ..scores() };
+            assert_eq!(EpochScores::from_record(&r.to_record()).unwrap(), r);
+        }
+    }
+
+    #[test]
+    fn corrupt_scores_records_are_refused() {
+        let record = scores().to_record();
+        // truncated at every length, a trailing byte, an unknown format or rule bit
+        for n in 0..record.len() {
+            assert!(EpochScores::from_record(&record[..n]).is_err(), "{n}");
+        }
+        let mut longer = record.clone();
+        longer.push(0);
+        assert!(EpochScores::from_record(&longer).is_err());
+        let mut other = record.clone();
+        other[0] = 2;
+        assert!(EpochScores::from_record(&other).is_err());
+        assert!(rules_of(16).is_err());
+    }
 }
