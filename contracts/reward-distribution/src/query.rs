@@ -3,7 +3,6 @@
 use cosmwasm_std::{
     to_json_binary, Binary, Decimal, Deps, Env, Order, StdError, StdResult, Uint128,
 };
-use cw_storage_plus::Bound;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{
     ClaimableResponse, ClaimablesResponse, Config, EmissionResponse, LastSettledResponse, QueryMsg,
@@ -95,15 +94,10 @@ pub fn topics(
     limit: Option<u32>,
 ) -> StdResult<TopicsResponse> {
     let topics = TOPICS
-        .range(
-            deps.storage,
-            start_after.map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(page_size(limit))
-        .map(|r| r.map(|(id, t)| status(id, t)))
-        .collect::<StdResult<_>>()?;
+        .page(deps.storage, start_after, page_size(limit))?
+        .into_iter()
+        .map(|(id, t)| status(id, t))
+        .collect();
     Ok(TopicsResponse { topics })
 }
 

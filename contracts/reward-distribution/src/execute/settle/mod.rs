@@ -72,13 +72,19 @@ pub fn settle(
     };
 
     // ---- which topics -----------------------------------------------------------------
+    // the one topic asked for is read here once and handed to its plan
+    let mut asked = None;
     let selection = match topic_id {
         Some(id) => match TOPICS.may_load(deps.storage, id)? {
-            Some(s) if s.active => Selection {
-                due: vec![(s.weight.atomics().u128(), id)],
-                last_scanned: None,
-                full_round: true,
-            },
+            Some(s) if s.active => {
+                let due = vec![(s.weight.atomics().u128(), id)];
+                asked = Some(s);
+                Selection {
+                    due,
+                    last_scanned: None,
+                    full_round: true,
+                }
+            }
             _ => return Err(ContractError::TopicNotActive { topic_id: id }),
         },
         None => select_due_topics(deps.storage, &ctx)?,
@@ -92,7 +98,14 @@ pub fn settle(
     } else {
         let mut last_turn = None;
         for key in &selection.due {
-            plan_topic(deps.storage, &deps.querier, &mut ctx, key.1, u32::MAX)?;
+            plan_topic(
+                deps.storage,
+                &deps.querier,
+                &mut ctx,
+                key.1,
+                u32::MAX,
+                asked.take(),
+            )?;
             last_turn = Some(*key);
         }
         last_turn

@@ -22,14 +22,19 @@ use crate::smoothed;
 use crate::state::{Class, TopicState, TOPICS};
 
 /// Phase 1 for one topic: its due epochs in order, while the call has epochs left.
+/// `loaded`: the topic's record if the caller has just read it.
 pub fn plan_topic(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,
     ctx: &mut Ctx,
     topic_id: u64,
     max_epochs: u32,
+    loaded: Option<TopicState>,
 ) -> Result<(), ContractError> {
-    let mut state = TOPICS.load(storage, topic_id)?;
+    let mut state = match loaded {
+        Some(state) => state,
+        None => TOPICS.load(storage, topic_id)?,
+    };
     let Some(last_closed) = state.clock.last_closed_reputer_epoch(ctx.height) else {
         return Ok(());
     };

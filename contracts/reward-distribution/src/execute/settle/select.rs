@@ -48,7 +48,7 @@ pub fn plan_crank(
         let Some((_, i)) = first else { break };
         let key = open[i];
         let before = (ctx.epochs_left, ctx.skipped_topics.len());
-        plan_topic(storage, querier, ctx, key.1, 1)?;
+        plan_topic(storage, querier, ctx, key.1, 1, None)?;
         last_turn = Some(key);
         // a topic that settled nothing (pending scores, a failing peer) or has nothing
         // more due leaves this call
