@@ -84,8 +84,10 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
     let rewritten = crate::smoothed::migrate_fixed_width_records(deps.storage)?;
     let credits = execute::ledger::migrate_claimable(deps.storage, deps.api)?;
     let topics = crate::state::TOPICS.migrate_json_records(deps.storage)?;
+    let months = crate::state::MONTHS.migrate_json_records(deps.storage)?;
     Ok(res
         .add_attribute("topic_records_rewritten", topics.to_string())
+        .add_attribute("month_records_rewritten", months.to_string())
         .add_attribute("smoothed_values_packed", moved.to_string())
         .add_attribute("smoothed_records_rewritten", rewritten.to_string())
         .add_attribute("claimable_balances_moved", credits.to_string()))

@@ -10,6 +10,7 @@ mod instantiate;
 pub mod maths;
 pub mod msg;
 mod query;
+mod records;
 mod smoothed;
 pub mod state;
 mod validate;

@@ -120,9 +120,7 @@ pub fn epoch_reward(deps: Deps, topic_id: u64, epoch: u64) -> Binary {
 
 pub fn emission(deps: Deps) -> StdResult<EmissionResponse> {
     let latest = MONTHS
-        .range(deps.storage, None, None, Order::Descending)
-        .next()
-        .transpose()?
+        .first(deps.storage, None, None, Order::Descending)?
         .map(|(_, m)| m);
     Ok(EmissionResponse { latest })
 }

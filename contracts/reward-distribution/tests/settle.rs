@@ -218,6 +218,7 @@ fn many_epochs_carry_dust_and_smoothing() {
         }
     }
     assert_eq!(s.status(1).last_settled_epoch, Some(4));
+    assert_month_totals(&s, 5);
 }
 
 #[test]
@@ -486,6 +487,29 @@ fn smoothing_state_carries_across_epochs_of_one_call() {
     for (owner, amount) in &gross {
         assert_eq!(s.claimable(owner), *amount, "{owner}");
     }
+    assert_month_totals(&s, 3);
+}
+
+/// The month's record adds up what the settled epochs `0..epochs` of topic 1 paid (the
+/// reputer share of the next month is computed from it, §10).
+fn assert_month_totals(s: &Suite, epochs: u64) {
+    let em: EmissionResponse = s
+        .app
+        .wrap()
+        .query_wasm_smart(&s.contract, &QueryMsg::Emission {})
+        .unwrap();
+    let em = em.latest.unwrap();
+    let (mut topic, mut reputation) = (Uint128::zero(), Uint128::zero());
+    for k in 0..epochs {
+        let r = s.epoch_reward(1, k).unwrap();
+        topic += r.topic_reward;
+        reputation += r.reputation;
+    }
+    assert!(!topic.is_zero() && !reputation.is_zero());
+    assert_eq!(
+        (em.topic_rewards_paid, em.reputer_rewards_paid),
+        (topic, reputation)
+    );
 }
 
 #[test]

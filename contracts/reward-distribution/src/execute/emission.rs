@@ -1,6 +1,8 @@
 //! The monthly emission state (MATH.md §10) as a contract keeps it: one record per month,
 //! opened by the first settlement of an epoch ending in that month.
 
+use std::collections::BTreeMap;
+
 use cosmwasm_std::{Decimal, Order, QuerierWrapper, Storage, Uint128};
 use cw_storage_plus::Bound;
 use nous_math::Fixed;
@@ -66,21 +68,16 @@ pub fn month_record(
         return Ok(r);
     }
     let latest = MONTHS
-        .range(storage, None, None, Order::Descending)
-        .next()
-        .transpose()?
+        .first(storage, None, None, Order::Descending)?
         .map(|(_, r)| r);
     if let Some(l) = &latest {
         if l.month > month {
-            let before = MONTHS
-                .range(
-                    storage,
-                    None,
-                    Some(Bound::exclusive(month)),
-                    Order::Descending,
-                )
-                .next()
-                .transpose()?;
+            let before = MONTHS.first(
+                storage,
+                None,
+                Some(Bound::exclusive(month)),
+                Order::Descending,
+            )?;
             return Ok(before.map_or_else(|| l.clone(), |(_, r)| r));
         }
     }
@@ -133,7 +130,7 @@ pub fn month_record(
     // Keep the last MAX_MONTH_RECORDS months.
     if let Some(oldest_kept) = month.checked_sub(MAX_MONTH_RECORDS) {
         let stale: Vec<u64> = MONTHS
-            .keys(
+            .ids(
                 storage,
                 None,
                 Some(Bound::inclusive(oldest_kept)),
@@ -147,17 +144,32 @@ pub fn month_record(
     Ok(record)
 }
 
-/// Adds an epoch's payout to the month record that served it.
-pub fn record_paid(
-    storage: &mut dyn Storage,
-    month: u64,
+/// Adds an epoch's payout to its month's record (`month`: the record as the plan read or
+/// opened it), kept in `months` until [`save_paid`]: one write per month and call, and no
+/// second read.
+pub fn add_paid(
+    months: &mut BTreeMap<u64, MonthEmission>,
+    month: &MonthEmission,
     topic_reward: Uint128,
     reputer_reward: Uint128,
 ) -> Result<(), ContractError> {
-    if let Some(mut r) = MONTHS.may_load(storage, month)? {
-        r.topic_rewards_paid = r.topic_rewards_paid.checked_add(topic_reward)?;
-        r.reputer_rewards_paid = r.reputer_rewards_paid.checked_add(reputer_reward)?;
-        MONTHS.save(storage, month, &r)?;
+    let r = months.entry(month.month).or_insert_with(|| month.clone());
+    r.topic_rewards_paid = r.topic_rewards_paid.checked_add(topic_reward)?;
+    r.reputer_rewards_paid = r.reputer_rewards_paid.checked_add(reputer_reward)?;
+    Ok(())
+}
+
+/// Stores the month records [`add_paid`] updated, except a month that opening a newer one
+/// in this call pruned (at least `MAX_MONTH_RECORDS` older than the newest here).
+pub fn save_paid(
+    storage: &mut dyn Storage,
+    months: BTreeMap<u64, MonthEmission>,
+) -> Result<(), ContractError> {
+    let newest = months.keys().next_back().copied().unwrap_or(0);
+    for (month, record) in months {
+        if month.saturating_add(MAX_MONTH_RECORDS) > newest {
+            MONTHS.save(storage, month, &record)?;
+        }
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Decimal, Uint128};
 use nous_math::epoch::RewardSplit;
-use nous_types::reward_distribution::{Config, EpochReward, Totals};
+use nous_types::reward_distribution::{Config, EpochReward, MonthEmission, Totals};
 use nous_types::synthesis::EpochScores;
 use nous_types::topic_registry::RewardGroups;
 
@@ -16,7 +16,8 @@ pub struct Planned {
     pub weight: Decimal,
     pub weight_sum: Decimal,
     pub target: Uint128,
-    pub month: u64,
+    /// The record of the month whose emission funds the epoch, as the plan read it.
+    pub month: MonthEmission,
     pub split: RewardSplit,
     /// Synthesis's scores record: owners, and the reputers' stakes as of `stakes_at`.
     pub scores: EpochScores,

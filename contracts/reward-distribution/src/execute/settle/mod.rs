@@ -32,7 +32,7 @@ use cosmwasm_std::{DepsMut, Env, Event, Response, Uint128};
 use nous_types::staking::ReputerReward;
 
 use crate::error::ContractError;
-use crate::execute::emission::{record_paid, TreasuryView};
+use crate::execute::emission::{add_paid, save_paid, TreasuryView};
 use crate::execute::payout::{pay_epoch, PaidEpoch};
 use crate::execute::payouts::{self, Outgoing};
 use crate::state::{CONFIG, CRANK_CURSOR, TOPICS, TOTALS};
@@ -139,6 +139,7 @@ pub fn settle(
     // deposits in snapshot order)
     let mut deposits: BTreeMap<u64, (Uint128, Vec<ReputerReward>)> = BTreeMap::new();
     let mut events = vec![];
+    let mut months = BTreeMap::new();
     let share = ctx.params.rewards.chain_security_share;
     for (planned, alloc) in ctx.planned.iter().zip(allocations) {
         let cs = alloc.mul_floor(share);
@@ -154,9 +155,9 @@ pub fn settle(
             cs,
             ctx.height,
         )?;
-        record_paid(
-            deps.storage,
-            planned.month,
+        add_paid(
+            &mut months,
+            &planned.month,
             record.topic_reward,
             record.reputation,
         )?;
@@ -171,6 +172,7 @@ pub fn settle(
         events.push(event);
         save_record(deps.storage, record)?;
     }
+    save_paid(deps.storage, months)?;
     for record in std::mem::take(&mut ctx.finished) {
         events.push(epoch_event(&record));
         save_record(deps.storage, record)?;

@@ -145,7 +145,7 @@ pub fn plan_topic(
             weight,
             weight_sum: ctx.totals.weight_sum,
             target: Uint128::new(target),
-            month: record.month,
+            month: record,
             split,
             scores,
             // §8.7: synthesis scored the reputers with the stakes as of the first block of
