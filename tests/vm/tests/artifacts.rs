@@ -7,6 +7,7 @@ use cosmwasm_vm::capabilities_from_csv;
 use cosmwasm_vm::internals::{check_wasm, Logger};
 use cosmwasm_vm::WasmLimits;
 use nous_vm_tests::chain::{artifact, artifacts_dir, CAPABILITIES};
+use nous_vm_tests::report::UPLOAD_LIMIT;
 
 fn contracts() -> Vec<String> {
     let dir = artifacts_dir().join("../contracts");
@@ -55,9 +56,6 @@ fn every_artifact_needs_only_the_iterator_capability() {
         failures.join("\n")
     );
 }
-
-/// wasmd's default `MaxWasmSize` (800 KiB): a larger artifact cannot be stored at all.
-const UPLOAD_LIMIT: u64 = 800 * 1024;
 
 #[test]
 fn every_artifact_fits_the_upload_limit() {
