@@ -53,10 +53,6 @@ fn corrupt() -> StdError {
     StdError::generic_err("corrupt binary record")
 }
 
-fn read_u64(r: &mut Reader) -> StdResult<u64> {
-    u64::try_from(r.varint()?).map_err(|_| corrupt())
-}
-
 /// Binary records by a `u64` id (the `Map` only builds keys).
 pub struct BinaryRecords<T> {
     keys: Map<u64, ()>,
@@ -191,13 +187,13 @@ impl BinaryRecord for TopicState {
 
     fn read(r: &mut Reader) -> StdResult<TopicState> {
         let clock = EpochClock {
-            start_height: read_u64(r)?,
-            epoch_length: read_u64(r)?,
-            worker_window: read_u64(r)?,
-            ground_truth_lag: read_u64(r)?,
-            reveal_window: read_u64(r)?,
+            start_height: r.varint_u64()?,
+            epoch_length: r.varint_u64()?,
+            worker_window: r.varint_u64()?,
+            ground_truth_lag: r.varint_u64()?,
+            reveal_window: r.varint_u64()?,
         };
-        let next_epoch = read_u64(r)?;
+        let next_epoch = r.varint_u64()?;
         let flags = r.u8()?;
         if flags >> 2 != 0 {
             return Err(corrupt());
@@ -254,7 +250,7 @@ impl BinaryRecord for MonthEmission {
     }
 
     fn read(r: &mut Reader) -> StdResult<MonthEmission> {
-        let month = read_u64(r)?;
+        let month = r.varint_u64()?;
         let emission_per_token = Decimal::raw(r.varint()?);
         let reputer_share = Decimal::raw(r.varint()?);
         let mut amounts = [Uint128::zero(); 6];

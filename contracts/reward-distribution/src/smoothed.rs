@@ -49,14 +49,11 @@ fn decode(bytes: &[u8]) -> Result<BTreeMap<u32, Fixed>, ContractError> {
         return Ok(entries.into_iter().collect());
     }
     let mut r = Reader::new(&bytes[1..]);
-    let n = r.varint()?;
+    // each entry takes two bytes at least
+    let n = r.count(2)?;
     let mut out = BTreeMap::new();
     let mut previous = 0u32;
     for i in 0..n {
-        // each entry takes two bytes at least: a larger count is not trusted
-        if r.remaining() < 2 {
-            return Err(corrupt("truncated"));
-        }
         let step = u32::try_from(r.varint()?).map_err(|_| corrupt("actor index"))?;
         let actor = previous
             .checked_add(step)

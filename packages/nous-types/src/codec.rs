@@ -141,6 +141,28 @@ impl<'a> Reader<'a> {
         String::from_utf8(head.to_vec()).map_err(|_| corrupt())
     }
 
+    /// A varint that must fit a u64 (heights, epochs, ids of topics).
+    pub fn varint_u64(&mut self) -> StdResult<u64> {
+        u64::try_from(self.varint()?).map_err(|_| corrupt())
+    }
+
+    /// The next id of a delta-coded id list: `previous` plus a zigzag varint, within u32.
+    pub fn next_id(&mut self, previous: u32) -> StdResult<u32> {
+        i128::from(previous)
+            .checked_add(self.zigzag()?)
+            .and_then(|id| u32::try_from(id).ok())
+            .ok_or_else(corrupt)
+    }
+
+    /// A list's length as a varint, trusted only as far as the bytes left hold that many
+    /// entries of at least `min_entry_bytes` each (a corrupt count allocates nothing).
+    pub fn count(&mut self, min_entry_bytes: usize) -> StdResult<usize> {
+        usize::try_from(self.varint()?)
+            .ok()
+            .filter(|n| n.saturating_mul(min_entry_bytes.max(1)) <= self.0.len())
+            .ok_or_else(corrupt)
+    }
+
     /// Whether every byte has been read.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -256,6 +278,26 @@ mod tests {
         assert_eq!(Reader::new(&long).varint().unwrap(), u128::MAX);
         long[18] = 0x04;
         assert!(Reader::new(&long).varint().is_err());
+        // delta-coded ids and counts: an id past u32 or below 0, a count beyond the bytes
+        let mut w = Writer::default();
+        w.zigzag(5);
+        w.zigzag(-5);
+        w.zigzag(-1);
+        w.varint(2);
+        w.u8(0);
+        w.u8(0);
+        w.varint(u128::from(u64::MAX) + 1);
+        let bytes = w.into_bytes();
+        let mut r = Reader::new(&bytes);
+        assert_eq!(r.next_id(0).unwrap(), 5);
+        assert_eq!(r.next_id(5).unwrap(), 0);
+        assert!(r.next_id(0).is_err());
+        assert_eq!(r.count(1).unwrap(), 2);
+        r.u8().unwrap();
+        r.u8().unwrap();
+        assert!(r.varint_u64().is_err());
+        assert!(Reader::new(&[3, 0, 0]).count(1).is_err());
+        assert!(Reader::new(&[1, 0]).count(2).is_err());
         let mut w = Writer::default();
         w.text("nous1é");
         w.text("");

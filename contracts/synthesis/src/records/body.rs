@@ -2,7 +2,7 @@
 //! values, error bars), the loss bundle and network inference bodies in their compact form,
 //! and the fixed-width forms before it with the `migrate` that converts them.
 
-use cosmwasm_std::{Decimal, Order, SignedDecimal, StdError, Storage};
+use cosmwasm_std::{Decimal, Order, SignedDecimal, Storage};
 use nous_types::synthesis::{
     LossBundle, NetworkInference, PercentileValue, WithheldValue, WorkerValue,
 };
@@ -76,28 +76,12 @@ fn write_compact_values(w: &mut Writer, values: &[WorkerValue]) {
     }
 }
 
-/// The next id of a delta-coded list.
-fn read_id(r: &mut Reader, previous: u32) -> Result<u32, ContractError> {
-    i128::from(previous)
-        .checked_add(r.zigzag()?)
-        .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| StdError::generic_err("corrupt loss bundle record").into())
-}
-
-/// A list's announced length, trusted only as far as bytes remain (each entry takes two).
-fn read_len(r: &mut Reader) -> Result<usize, ContractError> {
-    usize::try_from(r.varint()?)
-        .ok()
-        .filter(|n| *n <= r.remaining() / 2)
-        .ok_or_else(|| StdError::generic_err("corrupt loss bundle record").into())
-}
-
 fn read_compact_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractError> {
-    let n = read_len(r)?;
+    let n = r.count(2)?;
     let mut out = Vec::with_capacity(n);
     let mut previous = 0u32;
     for _ in 0..n {
-        let worker = read_id(r, previous)?;
+        let worker = r.next_id(previous)?;
         out.push(WorkerValue {
             worker,
             value: SignedDecimal::raw(r.zigzag()?),
@@ -120,12 +104,12 @@ fn write_compact_withheld(w: &mut Writer, values: &[WithheldValue]) {
 }
 
 fn read_compact_withheld(r: &mut Reader) -> Result<Vec<WithheldValue>, ContractError> {
-    let n = read_len(r)?;
+    let n = r.count(3)?;
     let mut out = Vec::with_capacity(n);
     let (mut withheld, mut forecaster) = (0u32, 0u32);
     for _ in 0..n {
-        withheld = read_id(r, withheld)?;
-        forecaster = read_id(r, forecaster)?;
+        withheld = r.next_id(withheld)?;
+        forecaster = r.next_id(forecaster)?;
         out.push(WithheldValue {
             withheld,
             forecaster,
@@ -272,7 +256,7 @@ pub(super) fn decode_inference_body(bytes: &[u8]) -> Result<InferenceBody, Contr
         one_in_forecasters: read_compact_values(&mut r)?,
         one_out_implied: read_compact_withheld(&mut r)?,
         error_bars: {
-            let n = read_len(&mut r)?;
+            let n = r.count(2)?;
             let mut bars = Vec::with_capacity(n);
             for _ in 0..n {
                 bars.push(PercentileValue {

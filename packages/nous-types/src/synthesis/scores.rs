@@ -137,18 +137,18 @@ impl EpochScores {
         if r.u8()? != SCORES_RECORD_V1 {
             return Err(StdError::generic_err("unknown scores record format"));
         }
-        let topic_id = read_u64(&mut r)?;
-        let nonce = read_u64(&mut r)?;
-        let scored_at = read_u64(&mut r)?;
+        let topic_id = r.varint_u64()?;
+        let nonce = r.varint_u64()?;
+        let scored_at = r.varint_u64()?;
         let epsilon = Decimal::raw(r.varint()?);
         let rules = rules_of(r.u8()?)?;
         let forecasting_task = SignedDecimal::raw(r.zigzag()?);
         let mut workers = [vec![], vec![]];
         for list in &mut workers {
-            let n = read_len(&mut r)?;
+            let n = r.count(3)?;
             let mut previous = 0u32;
             for _ in 0..n {
-                let worker = read_id(&mut r, previous)?;
+                let worker = r.next_id(previous)?;
                 list.push(WorkerScore {
                     worker,
                     owner: Addr::unchecked(r.text()?),
@@ -158,11 +158,11 @@ impl EpochScores {
             }
         }
         let [inferers, forecasters] = workers;
-        let n = read_len(&mut r)?;
+        let n = r.count(3)?;
         let mut reputers = Vec::with_capacity(n);
         let mut previous = 0u32;
         for _ in 0..n {
-            let reputer = read_id(&mut r, previous)?;
+            let reputer = r.next_id(previous)?;
             reputers.push(ReputerScore {
                 reputer,
                 address: Addr::unchecked(r.text()?),
@@ -191,27 +191,6 @@ impl EpochScores {
 
 fn corrupt() -> StdError {
     StdError::generic_err("corrupt scores record")
-}
-
-fn read_u64(r: &mut Reader) -> StdResult<u64> {
-    u64::try_from(r.varint()?).map_err(|_| corrupt())
-}
-
-/// A list's announced length, trusted only as far as bytes remain (an entry takes at
-/// least three).
-fn read_len(r: &mut Reader) -> StdResult<usize> {
-    usize::try_from(r.varint()?)
-        .ok()
-        .filter(|n| *n <= r.remaining() / 3)
-        .ok_or_else(corrupt)
-}
-
-/// The next id of a delta-coded list.
-fn read_id(r: &mut Reader, previous: u32) -> StdResult<u32> {
-    i128::from(previous)
-        .checked_add(r.zigzag()?)
-        .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(corrupt)
 }
 
 fn rule_bits(rules: &Rules) -> u8 {
