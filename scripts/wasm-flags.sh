@@ -17,7 +17,7 @@ export RUSTFLAGS="-C target-cpu=mvp -C link-arg=--allow-undefined \
 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
 --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/nous"
 # Size over speed for the artifacts only (native builds keep the workspace profile): Wasm
-# execution is a small part of an operation's gas next to storage (DESIGN.md).
+# execution is a small part of an operation's gas next to storage (BENCHMARKS.md).
 # Measured alternatives, not taken (bytes per artifact, 6 artifacts):
 # opt-level s: +10k .. +28k; -Zfmt-debug=none: -4k .. -2k, but it blanks the `{:?}` parts of
 # error texts; binaryen 132 (npm `binaryen`, wasm-opt compiled to JS): -4.8k .. -2.6k, at

@@ -1,5 +1,6 @@
-//! The byte codec of the suite's compact binary records (DESIGN.md "Gas"): fixed-width
-//! big-endian fields, LEB128 varints, zigzag for signed values and length-prefixed lists.
+//! The byte codec of the suite's compact binary records (every byte a transaction writes
+//! costs 30 gas, BENCHMARKS.md "Where the cost goes"): fixed-width big-endian fields,
+//! LEB128 varints, zigzag for signed values, texts and length-prefixed lists.
 //! Synthesis writes its per-nonce records with it, and reward-distribution reads the scores
 //! record synthesis writes ([`crate::synthesis::EpochScores::from_record`]) with the same
 //! code.
