@@ -3,6 +3,7 @@
 //! each participant (§8.7), pull-based claims, and the delegators' part sent to staking.
 //! See README.md for the rules and every message.
 
+mod binary;
 pub mod contract;
 mod error;
 mod execute;

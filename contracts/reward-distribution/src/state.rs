@@ -32,7 +32,7 @@ use cw_storage_plus::{Item, Map};
 use nous_types::clock::EpochClock;
 use nous_types::reward_distribution::{Config, EpochReward, MonthEmission, ParkedPayout, Totals};
 
-use crate::records::BinaryRecords;
+use crate::binary::BinaryRecords;
 
 /// The cw2 name and version this code records at instantiate and checks at migrate.
 pub const CONTRACT_NAME: &str = "crates.io:reward-distribution";

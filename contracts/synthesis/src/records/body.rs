@@ -1,6 +1,6 @@
 //! The binary bodies of the per-nonce records: the list codecs (worker values, withheld
 //! values, error bars), the loss bundle and network inference bodies in their compact form,
-//! and the fixed-width forms before it with the `migrate` that converts them.
+//! and the fixed-width forms before them with the `migrate` that converts them.
 
 use cosmwasm_std::{Decimal, Order, SignedDecimal, Storage};
 use nous_types::synthesis::{
