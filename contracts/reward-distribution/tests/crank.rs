@@ -10,9 +10,7 @@ use cosmwasm_std::{coins, Decimal, Uint128};
 use cw_multi_test::Executor;
 use nous_math::topic::{topic_rewards, TopicEntry};
 use nous_math::Fixed;
-use nous_types::reward_distribution::{
-    EmissionResponse, EpochOutcome, QueryMsg, MAX_UNSETTLED_EPOCHS,
-};
+use nous_types::reward_distribution::{EpochOutcome, MAX_UNSETTLED_EPOCHS};
 use reward_distribution::ContractError;
 
 const STAKE: u128 = 1_000_000 * TOKEN;
@@ -127,12 +125,7 @@ fn emission_is_recomputed_per_month() {
     s.close_epoch(95, EPOCH);
     s.settle(Some(1), None).unwrap();
     s.settle(Some(1), None).unwrap();
-    let em: EmissionResponse = s
-        .app
-        .wrap()
-        .query_wasm_smart(&s.contract, &QueryMsg::Emission {})
-        .unwrap();
-    let m1 = em.latest.unwrap();
+    let m1 = s.latest_month().unwrap();
     assert_eq!(m1.month, 1);
     // Month 1: EMA 0.1 of the new capped target with month 0's e = 0.0125.
     let target = dec("0.025")

@@ -9,7 +9,7 @@ use common::*;
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use nous_math::rewards;
 use nous_math::{Fixed, Rules};
-use nous_types::reward_distribution::{EmissionResponse, EpochOutcome, QueryMsg};
+use nous_types::reward_distribution::{EpochOutcome, QueryMsg};
 
 const STAKE: u128 = 1_000_000 * TOKEN;
 const REVENUE: u128 = 100 * TOKEN;
@@ -127,12 +127,7 @@ fn one_epoch_pays_what_nous_math_computes() {
     assert_eq!(r.chain_security.u128(), cs);
     assert_eq!(s.balance(&s.security), cs);
     assert_eq!(r.topic_reward.u128(), target - cs);
-    let em: EmissionResponse = s
-        .app
-        .wrap()
-        .query_wasm_smart(&s.contract, &QueryMsg::Emission {})
-        .unwrap();
-    let em = em.latest.unwrap();
+    let em = s.latest_month().unwrap();
     assert_eq!(em.month_emission.u128(), e_month);
     assert_eq!(em.emission_per_token, dec("0.0125"));
 
@@ -493,12 +488,7 @@ fn smoothing_state_carries_across_epochs_of_one_call() {
 /// The month's record adds up what the settled epochs `0..epochs` of topic 1 paid (the
 /// reputer share of the next month is computed from it, §10).
 fn assert_month_totals(s: &Suite, epochs: u64) {
-    let em: EmissionResponse = s
-        .app
-        .wrap()
-        .query_wasm_smart(&s.contract, &QueryMsg::Emission {})
-        .unwrap();
-    let em = em.latest.unwrap();
+    let em = s.latest_month().unwrap();
     let (mut topic, mut reputation) = (Uint128::zero(), Uint128::zero());
     for k in 0..epochs {
         let r = s.epoch_reward(1, k).unwrap();

@@ -12,9 +12,9 @@ use cw_multi_test::{
 use nous_chain::SuiteContract;
 use nous_testing::{suite_code, TestToken};
 use nous_types::reward_distribution::{
-    ClaimableResponse, EmissionParams, EpochReward, EpochRewardResponse, ExecuteMsg,
-    InstantiateMsg, ParkedPayout, ParkedResponse, QueryMsg, TopicStatusResponse, TopicsResponse,
-    Totals,
+    ClaimableResponse, EmissionParams, EmissionResponse, EpochReward, EpochRewardResponse,
+    ExecuteMsg, InstantiateMsg, MonthEmission, ParkedPayout, ParkedResponse, QueryMsg,
+    TopicStatusResponse, TopicsResponse, Totals,
 };
 pub use nous_types::synthesis::ScoresStatus;
 use nous_types::topic_registry::{GlobalParams, Topic, TopicParams};
@@ -496,6 +496,16 @@ impl Suite {
             }
             topics.extend(page.topics);
         }
+    }
+
+    /// The newest month's emission record (`QueryMsg::Emission`).
+    pub fn latest_month(&self) -> Option<MonthEmission> {
+        let r: EmissionResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.contract, &QueryMsg::Emission {})
+            .expect("emission");
+        r.latest
     }
 
     pub fn epoch_reward(&self, topic_id: u64, epoch: u64) -> Option<EpochReward> {
