@@ -3,30 +3,22 @@
 //! the chain checks (refusals included) pass, and a copycat can only copy what its source
 //! revealed in the previous epoch.
 
+mod common;
+
 use indicatif::ProgressBar;
 use nous_chain::{ChainExt, SuiteContract};
 use nous_sim::actors::roster::roster;
 use nous_sim::units::num;
-use nous_sim::{driver, embedded::embedded, report, scenario::Scenario};
+use nous_sim::{driver, report, scenario::Scenario};
 use nous_types::synthesis as syn;
 
 #[test]
 fn committed_payloads_are_revealed_and_the_network_infers_from_them() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/chain-smoke.toml"
-    ))
-    .expect("read");
-    let sc = Scenario::parse_with(&text, &["reveal_window=4".into()]).expect("parse");
-    let roster = roster(&sc);
-    let workers = roster.inferers.len() + roster.forecasters.len();
-    let mut net = embedded(&sc, &roster.names).expect("deploy");
-    let run = driver::drive(&mut net, &sc, roster, &ProgressBar::hidden()).expect("run");
-    let left = net.reward_totals().expect("totals").claimable.u128();
     // scored nonces, rewards claimed, books balanced, nothing failed or refused but the
     // deliberate refusals, which now send commitments
-    let checks = nous_sim::checks::check(&run, left, 15);
-    assert!(checks.passed, "{}", checks.text);
+    let (net, run) = common::chain_smoke(&["reveal_window=4".into()]);
+    let roster = roster(&run.scenario);
+    let workers = roster.inferers.len() + roster.forecasters.len();
     let whats: Vec<&str> = run.refusals.iter().map(|r| r.what).collect();
     assert_eq!(
         whats,

@@ -2,9 +2,10 @@
 //! balance (conservation, treasury flow, emission split), and the network produced
 //! inferences and rewards.
 
+mod common;
+
 use indicatif::ProgressBar;
-use nous_sim::actors::roster::roster;
-use nous_sim::{driver, embedded::embedded, report, scenario::Scenario};
+use nous_sim::{driver, report, scenario::Scenario};
 
 fn run(sc: &Scenario) -> nous_sim::record::Run {
     driver::run(sc, &ProgressBar::hidden()).expect("run")
@@ -120,18 +121,7 @@ fn every_shipped_scenario_parses() {
 
 #[test]
 fn chain_smoke_passes_its_chain_checks_on_the_embedded_chain() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/chain-smoke.toml"
-    ))
-    .expect("read");
-    let sc = Scenario::parse(&text).expect("parse");
-    let roster = roster(&sc);
-    let mut net = embedded(&sc, &roster.names).expect("deploy");
-    let run = driver::drive(&mut net, &sc, roster, &ProgressBar::hidden()).expect("run");
-    let left = net.reward_totals().expect("totals").claimable.u128();
-    let checks = nous_sim::checks::check(&run, left, 15);
-    assert!(checks.passed, "{}", checks.text);
+    let (_, run) = common::chain_smoke(&[]);
     // The three refusals failed with the contracts' own errors and changed nothing.
     assert_eq!(run.refusals.len(), 3);
     for r in &run.refusals {

@@ -2,27 +2,15 @@
 //! with each payload, the fees land in the treasury as topic revenue (the books balance with
 //! them), and the deliberate refusals are still refused for their own reasons.
 
-use indicatif::ProgressBar;
-use nous_sim::actors::roster::roster;
+mod common;
+
 use nous_sim::report::scorecard::{claimed, earned};
 use nous_sim::units::TOKEN;
-use nous_sim::{driver, embedded::embedded, scenario::Scenario};
 
 #[test]
 fn workers_pay_the_fee_with_each_payload_and_it_is_topic_revenue() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/chain-smoke.toml"
-    ))
-    .expect("read");
-    let sc = Scenario::parse_with(&text, &["topics.0.payload_fee=3".into()]).expect("parse");
-    let roster = roster(&sc);
-    let mut net = embedded(&sc, &roster.names).expect("deploy");
-    let run = driver::drive(&mut net, &sc, roster, &ProgressBar::hidden()).expect("run");
-    let left = net.reward_totals().expect("totals").claimable.u128();
     // the books balance with the fees counted in, and the refusals are the usual three
-    let checks = nous_sim::checks::check(&run, left, 15);
-    assert!(checks.passed, "{}", checks.text);
+    let (_, run) = common::chain_smoke(&["topics.0.payload_fee=3".into()]);
     assert_eq!(run.refusals.len(), 3);
     // one fee per payload that landed
     let payloads = run
