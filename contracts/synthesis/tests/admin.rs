@@ -361,16 +361,22 @@ fn migrate_converts_scores_records_of_the_old_format() {
         })
         .is_err());
     let code = s.app.store_code(synthesis_contract());
-    let owner = s.owner.clone();
-    let res = s
-        .app
-        .migrate_contract(owner.clone(), addr.clone(), &MigrateMsg {}, code)
-        .unwrap();
-    assert!(res
-        .events
-        .iter()
-        .flat_map(|e| &e.attributes)
-        .any(|a| a.key == "scores_converted" && a.value == "1"));
+    // migrates the contract; how many scores records the run converted
+    let migrate = |s: &mut Suite| -> String {
+        let owner = s.owner.clone();
+        let addr = s.synthesis.clone();
+        let res = s
+            .app
+            .migrate_contract(owner, addr, &MigrateMsg {}, code)
+            .unwrap();
+        res.events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == "scores_converted")
+            .map(|a| a.value.clone())
+            .expect("scores_converted")
+    };
+    assert_eq!(migrate(&mut s), "1");
     assert_eq!(scores(&s), new);
     let stored = s
         .app
@@ -384,26 +390,10 @@ fn migrate_converts_scores_records_of_the_old_format() {
         .save(&mut *s.app.contract_storage_mut(&addr), (TOPIC, 3), &record)
         .unwrap();
     assert_eq!(scores(&s), new);
-    let res = s
-        .app
-        .migrate_contract(owner.clone(), addr.clone(), &MigrateMsg {}, code)
-        .unwrap();
-    assert!(res
-        .events
-        .iter()
-        .flat_map(|e| &e.attributes)
-        .any(|a| a.key == "scores_converted" && a.value == "1"));
+    assert_eq!(migrate(&mut s), "1");
     assert_eq!(scores(&s), new);
     // a second run finds nothing left to convert
-    let res = s
-        .app
-        .migrate_contract(owner, addr, &MigrateMsg {}, code)
-        .unwrap();
-    assert!(res
-        .events
-        .iter()
-        .flat_map(|e| &e.attributes)
-        .any(|a| a.key == "scores_converted" && a.value == "0"));
+    assert_eq!(migrate(&mut s), "0");
 }
 
 #[test]
