@@ -9,8 +9,6 @@
 //! smaller than the backlog (same per-epoch rewards), nonce k / k+1 isolation, the activity
 //! gate, reputer stakes as of the reputer window, and the example consumer end to end.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
 use cw_multi_test::Executor;
 use nous_math::consensus::listening_coefficients;
@@ -21,6 +19,7 @@ use nous_math::regrets::{
     experienced_regrets, topic_initial_regret, update_regrets, RegretAlphas, RegretState,
 };
 use nous_math::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
+use nous_math::sorted_map::SortedMap;
 use nous_math::sortition::score_ema;
 use nous_math::stats::quantile;
 use nous_math::{Fixed, Params, Rules};
@@ -143,10 +142,10 @@ fn f(d: SignedDecimal) -> Fixed {
 fn sd(x: Fixed) -> SignedDecimal {
     SignedDecimal::raw(x.raw())
 }
-fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {
+fn map(v: &[WorkerValue]) -> SortedMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
-fn scored(v: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
+fn scored(v: &[WorkerScore]) -> SortedMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
 
@@ -213,9 +212,9 @@ fn to_losses(b: &LossBundle) -> ReputerLosses {
 struct SynthShadow {
     regrets: RegretState,
     latest_loss: Option<Fixed>,
-    listening: BTreeMap<u32, Fixed>,
-    inclusions: [BTreeMap<u32, u64>; 3],
-    emas: [BTreeMap<u32, Fixed>; 3],
+    listening: SortedMap<u32, Fixed>,
+    inclusions: [SortedMap<u32, u64>; 3],
+    emas: [SortedMap<u32, Fixed>; 3],
     worker_closed_below: u64,
     reputer_closed_below: u64,
 }
@@ -224,7 +223,7 @@ struct SynthShadow {
 #[derive(Default, Clone)]
 struct RewardShadow {
     weight: Option<Fixed>,
-    smoothed: [BTreeMap<u32, Fixed>; 3],
+    smoothed: [SortedMap<u32, Fixed>; 3],
     inferer_samples: Vec<Fixed>,
     forecaster_samples: Vec<Fixed>,
     score_ratio: Fixed,
@@ -287,12 +286,12 @@ impl SynthShadow {
                 limit: Some(100),
             })
             .unwrap();
-        let inf: BTreeMap<u32, Fixed> = payloads
+        let inf: SortedMap<u32, Fixed> = payloads
             .payloads
             .iter()
             .filter_map(|p| p.inference.map(|v| (p.worker, f(v))))
             .collect();
-        let fc: BTreeMap<u32, Vec<(u32, Fixed)>> = payloads
+        let fc: SortedMap<u32, Vec<(u32, Fixed)>> = payloads
             .payloads
             .iter()
             .filter_map(|p| {
@@ -326,7 +325,7 @@ impl SynthShadow {
             want.one_in_forecaster,
             "{ctx}"
         );
-        let ooi: BTreeMap<(u32, u32), Fixed> = got
+        let ooi: SortedMap<(u32, u32), Fixed> = got
             .one_out_implied
             .iter()
             .map(|x| ((x.forecaster, x.withheld), f(x.value)))
@@ -369,7 +368,7 @@ impl SynthShadow {
             )
             .unwrap();
         let ni = s.network_inference(topic, nonce).unwrap();
-        let mut reports = BTreeMap::new();
+        let mut reports = SortedMap::new();
         for (r, stake) in got_losses.reputers.iter().zip(&stakes.stakes) {
             assert_eq!(r.address, stake.reputer);
             assert_eq!(
@@ -453,13 +452,13 @@ impl SynthShadow {
         assert_eq!(scored(&scores.inferers), ti, "{ctx}: inferer scores");
         assert_eq!(scored(&scores.forecasters), tf, "{ctx}: forecaster scores");
         assert_eq!(f(scores.forecasting_task), task, "{ctx}");
-        let rs: BTreeMap<u32, Fixed> = scores
+        let rs: SortedMap<u32, Fixed> = scores
             .reputers
             .iter()
             .map(|r| (r.reputer, f(r.score)))
             .collect();
         assert_eq!(rs, cons.scores, "{ctx}: reputer scores");
-        let rc: BTreeMap<u32, Fixed> = scores
+        let rc: SortedMap<u32, Fixed> = scores
             .reputers
             .iter()
             .map(|r| (r.reputer, f(r.listening_coefficient)))
@@ -535,7 +534,7 @@ impl SynthShadow {
 struct Settled {
     reward: rd::EpochReward,
     /// Credits per owner (workers' and reputers' owners, delegators' part excluded).
-    credits: BTreeMap<Addr, u128>,
+    credits: SortedMap<Addr, u128>,
 }
 
 /// §9.1 with the registry's parameters.
@@ -569,7 +568,7 @@ impl RewardShadow {
         let w = shadow_weight(s, stake, revenue, self.weight);
         assert_eq!(fxd(r.weight), w, "{ctx}: topic weight");
         self.weight = Some(w);
-        let mut credits = BTreeMap::new();
+        let mut credits = SortedMap::new();
         if epoch < ACTIVATE_EPOCH {
             assert_eq!(r.outcome, rd::EpochOutcome::NoScores, "{ctx}");
             assert!(r.drawn.is_zero());
@@ -594,14 +593,14 @@ impl RewardShadow {
             .scores
             .expect("a settled scored epoch has its scores");
         let nl = s.network_losses(topic, epoch).unwrap();
-        let stake_of: BTreeMap<u32, Uint128> =
+        let stake_of: SortedMap<u32, Uint128> =
             nl.reputers.iter().map(|r| (r.reputer, r.stake)).collect();
-        let rstakes: BTreeMap<u32, u128> = scores
+        let rstakes: SortedMap<u32, u128> = scores
             .reputers
             .iter()
             .map(|a| (a.reputer, stake_of[&a.reputer].u128()))
             .collect();
-        let rscores: BTreeMap<u32, Fixed> = scores
+        let rscores: SortedMap<u32, Fixed> = scores
             .reputers
             .iter()
             .map(|a| (a.reputer, f(a.score)))
@@ -768,7 +767,7 @@ impl RewardShadow {
         s: &Suite,
         topic: u64,
         c: &mut Checked,
-        out: &mut BTreeMap<(u64, u64), Settled>,
+        out: &mut SortedMap<(u64, u64), Settled>,
     ) {
         let status = s.topic_status(topic);
         let Some(last) = status.last_settled_epoch else {
@@ -811,7 +810,7 @@ struct Options {
 struct Run {
     s: Suite,
     topics: Vec<u64>,
-    settled: BTreeMap<(u64, u64), Settled>,
+    settled: SortedMap<(u64, u64), Settled>,
     checked: Checked,
     settle_calls: Vec<u32>,
     /// Windows the returning keeper closed with `CloseWindows { limit: 1 }`.
@@ -944,7 +943,7 @@ fn run_world(o: Options) -> Run {
 
     let mut synth: Vec<SynthShadow> = vec![SynthShadow::default(); 3];
     let mut rew: Vec<RewardShadow> = vec![RewardShadow::default(); 3];
-    let mut settled = BTreeMap::new();
+    let mut settled = SortedMap::new();
     let mut calls = vec![];
     let silent = |k: u64| o.silent_from.is_some_and(|q| k >= q);
 
@@ -1204,7 +1203,7 @@ fn check_isolation(s: &Suite, _topics: &[u64], before: Snapshot) -> usize {
 
 fn claims_are_payable(run: &mut Run) {
     let s = &mut run.s;
-    let mut expected: BTreeMap<Addr, u128> = BTreeMap::new();
+    let mut expected: SortedMap<Addr, u128> = SortedMap::new();
     for st in run.settled.values() {
         for (a, v) in &st.credits {
             *expected.entry(a.clone()).or_default() += v;

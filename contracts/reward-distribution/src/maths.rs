@@ -11,11 +11,10 @@
 //! No storage here: plain data in, plain data out, so tests can run the same functions on
 //! the same inputs and compare with what the contract paid.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::Decimal;
 use nous_math::convert::as_18_decimals;
 use nous_math::rewards;
+use nous_math::sorted_map::SortedMap;
 use nous_math::topic::{self, TopicEntry};
 use nous_math::{emission, Fixed, MathResult, Params, Rules};
 use nous_types::params::RewardParams;
@@ -82,7 +81,7 @@ pub fn topic_epoch_reward(
     if !weight_sum.is_positive() || !weight.is_positive() {
         return Ok(0);
     }
-    let topics: BTreeMap<u32, TopicEntry> = [(
+    let topics: SortedMap<u32, TopicEntry> = [(
         0,
         TopicEntry {
             weight,

@@ -8,11 +8,10 @@
 //! it (`nous_math::serde_maps::id_bytes`, 20 bytes an actor, its first byte the top byte of
 //! an actor index, 0 below 2^24) is still read, and `migrate` rewrites it.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{Order, SignedDecimal, StdError, Storage};
 use cw_storage_plus::Map;
 use nous_math::serde_maps::id_bytes;
+use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 use nous_types::codec::{Reader, Writer};
 
@@ -25,7 +24,7 @@ const SMOOTHED: Map<(u64, u8), ()> = Map::new("smoothed_class");
 /// The first byte of the varint form.
 const VARINT_FORM: u8 = 1;
 
-fn encode(values: &BTreeMap<u32, Fixed>) -> Vec<u8> {
+fn encode(values: &SortedMap<u32, Fixed>) -> Vec<u8> {
     let mut w = Writer::default();
     w.u8(VARINT_FORM);
     w.varint(values.len() as u128);
@@ -43,7 +42,7 @@ fn corrupt(detail: impl std::fmt::Display) -> ContractError {
     StdError::generic_err(format!("corrupt smoothed-fractions record: {detail}")).into()
 }
 
-fn decode(bytes: &[u8]) -> Result<BTreeMap<u32, Fixed>, ContractError> {
+fn decode(bytes: &[u8]) -> Result<SortedMap<u32, Fixed>, ContractError> {
     if bytes.first() != Some(&VARINT_FORM) {
         let entries = id_bytes::decode(bytes).map_err(corrupt)?;
         return Ok(entries.into_iter().collect());
@@ -51,7 +50,7 @@ fn decode(bytes: &[u8]) -> Result<BTreeMap<u32, Fixed>, ContractError> {
     let mut r = Reader::new(&bytes[1..]);
     // each entry takes two bytes at least
     let n = r.count(2)?;
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     let mut previous = 0u32;
     for i in 0..n {
         let step = u32::try_from(r.varint()?).map_err(|_| corrupt("actor index"))?;
@@ -71,16 +70,21 @@ pub fn load(
     storage: &dyn Storage,
     topic_id: u64,
     class: Class,
-) -> Result<BTreeMap<u32, Fixed>, ContractError> {
+) -> Result<SortedMap<u32, Fixed>, ContractError> {
     match storage.get(&SMOOTHED.key((topic_id, class.key()))) {
         Some(bytes) => decode(&bytes),
-        None => Ok(BTreeMap::new()),
+        None => Ok(SortedMap::new()),
     }
 }
 
 /// Stores `values` as the class's fractions (callers pass the loaded map with this epoch's
 /// values merged in).
-pub fn save(storage: &mut dyn Storage, topic_id: u64, class: Class, values: &BTreeMap<u32, Fixed>) {
+pub fn save(
+    storage: &mut dyn Storage,
+    topic_id: u64,
+    class: Class,
+    values: &SortedMap<u32, Fixed>,
+) {
     storage.set(&SMOOTHED.key((topic_id, class.key())), &encode(values));
 }
 
@@ -93,7 +97,7 @@ pub fn migrate_per_actor_values(storage: &mut dyn Storage) -> Result<u64, Contra
     let old: Vec<((u64, u8, u32), SignedDecimal)> = OLD_SMOOTHED
         .range(storage, None, None, Order::Ascending)
         .collect::<Result<_, _>>()?;
-    let mut grouped: BTreeMap<(u64, u8), BTreeMap<u32, Fixed>> = BTreeMap::new();
+    let mut grouped: SortedMap<(u64, u8), SortedMap<u32, Fixed>> = SortedMap::new();
     for ((topic_id, class, actor), value) in &old {
         grouped
             .entry((*topic_id, *class))
@@ -104,7 +108,7 @@ pub fn migrate_per_actor_values(storage: &mut dyn Storage) -> Result<u64, Contra
         let key = SMOOTHED.key((topic_id, class));
         let mut record = match storage.get(&key) {
             Some(bytes) => decode(&bytes)?,
-            None => BTreeMap::new(),
+            None => SortedMap::new(),
         };
         // a value the new format already holds is newer than the old one
         for (actor, value) in values {
@@ -147,14 +151,14 @@ mod tests {
     #[test]
     fn records_round_trip_and_refuse_corrupt_bytes() {
         let mut storage = MockStorage::new();
-        let values: BTreeMap<u32, Fixed> = [(0, Fixed::from_raw(-5)), (7, Fixed::ONE)].into();
+        let values: SortedMap<u32, Fixed> = [(0, Fixed::from_raw(-5)), (7, Fixed::ONE)].into();
         save(&mut storage, 3, Class::Forecaster, &values);
         assert_eq!(load(&storage, 3, Class::Forecaster).unwrap(), values);
         assert!(load(&storage, 3, Class::Inferer).unwrap().is_empty());
         assert!(decode(&[0; 21]).is_err());
         // the varint form: about half the fixed width; truncated, trailing bytes, a count
         // beyond the bytes, a repeated actor are refused
-        let many: BTreeMap<u32, Fixed> = (0..32)
+        let many: SortedMap<u32, Fixed> = (0..32)
             .map(|a| {
                 (
                     a * 3,
@@ -173,14 +177,14 @@ mod tests {
         assert!(decode(&longer).is_err());
         assert!(decode(&[VARINT_FORM, 0xff, 0x01, 0, 0]).is_err());
         assert!(decode(&[VARINT_FORM, 2, 5, 0, 0, 0]).is_err());
-        let extremes: BTreeMap<u32, Fixed> = [(u32::MAX, Fixed::MIN), (0, Fixed::MAX)].into();
+        let extremes: SortedMap<u32, Fixed> = [(u32::MAX, Fixed::MIN), (0, Fixed::MAX)].into();
         assert_eq!(decode(&encode(&extremes)).unwrap(), extremes);
     }
 
     #[test]
     fn migrate_rewrites_fixed_width_records() {
         let mut storage = MockStorage::new();
-        let values: BTreeMap<u32, Fixed> = [(2, Fixed::from_raw(-5)), (9, Fixed::ONE)].into();
+        let values: SortedMap<u32, Fixed> = [(2, Fixed::from_raw(-5)), (9, Fixed::ONE)].into();
         // as the code before wrote it, and one already in the varint form
         storage.set(
             &SMOOTHED.key((1, Class::Inferer.key())),

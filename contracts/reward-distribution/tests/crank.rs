@@ -3,11 +3,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use cosmwasm_std::{coins, Decimal, Uint128};
 use cw_multi_test::Executor;
+use nous_math::sorted_map::SortedMap;
 use nous_math::topic::{topic_rewards, TopicEntry};
 use nous_math::Fixed;
 use nous_types::reward_distribution::{EpochOutcome, MAX_UNSETTLED_EPOCHS};
@@ -216,7 +215,7 @@ fn treasury_cap_shares_by_weight_and_epoch_length() {
         weight: Fixed::try_from(w).unwrap(),
         epoch_length: EPOCH,
     };
-    let topics: BTreeMap<u32, TopicEntry> = [(1, entry(r1.weight)), (2, entry(r2.weight))]
+    let topics: SortedMap<u32, TopicEntry> = [(1, entry(r1.weight)), (2, entry(r2.weight))]
         .into_iter()
         .collect();
     let expected = topic_rewards(

@@ -3,11 +3,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use nous_math::rewards;
+use nous_math::sorted_map::SortedMap;
 use nous_math::{Fixed, Rules};
 use nous_types::reward_distribution::{EpochOutcome, QueryMsg};
 
@@ -37,9 +36,9 @@ fn story() -> (Suite, MockScores) {
 }
 
 /// What nous-math pays for a first epoch (no smoothing history) with budget `e`.
-fn expected_first_epoch(scores: &MockScores, e: u128, stakes: &[u128]) -> BTreeMap<Addr, u128> {
+fn expected_first_epoch(scores: &MockScores, e: u128, stakes: &[u128]) -> SortedMap<Addr, u128> {
     let p = global_params().rewards;
-    let map = |xs: &[ActorScore]| -> BTreeMap<u32, Fixed> {
+    let map = |xs: &[ActorScore]| -> SortedMap<u32, Fixed> {
         xs.iter().map(|a| (a.actor_index, f(a.score))).collect()
     };
     let (inf, fc, rep) = (
@@ -66,14 +65,14 @@ fn expected_first_epoch(scores: &MockScores, e: u128, stakes: &[u128]) -> BTreeM
         eps,
     )
     .unwrap();
-    let stake_map: BTreeMap<u32, u128> = scores
+    let stake_map: SortedMap<u32, u128> = scores
         .reputers
         .iter()
         .zip(stakes)
         .map(|(r, s)| (r.actor_index, *s))
         .collect();
     let w = rewards::reputer_reward_fractions(&stake_map, &rep, fd(p.p_reward_reputer)).unwrap();
-    let none = BTreeMap::new();
+    let none = SortedMap::new();
     let (a, b) = (fd(p.task_reward_alpha), fd(p.beta_entropy));
     let hf = rewards::smoothed_entropy(&u, &none, a, b).unwrap().entropy;
     let hg = rewards::smoothed_entropy(&v, &none, a, b).unwrap().entropy;
@@ -83,7 +82,7 @@ fn expected_first_epoch(scores: &MockScores, e: u128, stakes: &[u128]) -> BTreeM
             .unwrap();
     let split = rewards::class_reward_split(hf, hg, hh, chi).unwrap();
     let budgets = rewards::class_budgets(e, &split).unwrap();
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (actors, fractions, budget) in [
         (&scores.inferers, &u, budgets.inference),
         (&scores.forecasters, &v, budgets.forecasting),
@@ -346,7 +345,7 @@ fn queries_answer_what_was_settled() {
 /// The §8 state a topic carries between epochs, replayed with nous-math in the test.
 #[derive(Default)]
 struct Model {
-    smoothed: [BTreeMap<u32, Fixed>; 3],
+    smoothed: [SortedMap<u32, Fixed>; 3],
     inferer_samples: Vec<Fixed>,
     forecaster_samples: Vec<Fixed>,
     ratio: Fixed,
@@ -358,10 +357,10 @@ impl Model {
         &mut self,
         scores: &MockScores,
         e: u128,
-        stakes: &BTreeMap<u32, u128>,
-    ) -> BTreeMap<Addr, u128> {
+        stakes: &SortedMap<u32, u128>,
+    ) -> SortedMap<Addr, u128> {
         let p = global_params().rewards;
-        let map = |xs: &[ActorScore]| -> BTreeMap<u32, Fixed> {
+        let map = |xs: &[ActorScore]| -> SortedMap<u32, Fixed> {
             xs.iter().map(|a| (a.actor_index, f(a.score))).collect()
         };
         let (inf, fc, rep) = (
@@ -416,7 +415,7 @@ impl Model {
         let split =
             rewards::class_reward_split(entropies[0], entropies[1], entropies[2], chi).unwrap();
         let budgets = rewards::class_budgets(e, &split).unwrap();
-        let mut out = BTreeMap::new();
+        let mut out = SortedMap::new();
         for (actors, fractions, budget) in [
             (&scores.inferers, &u, budgets.inference),
             (&scores.forecasters, &v, budgets.forecasting),
@@ -462,8 +461,8 @@ fn smoothing_state_carries_across_epochs_of_one_call() {
     s.assert_invariants();
 
     let mut model = Model::default();
-    let mut gross: BTreeMap<Addr, u128> = BTreeMap::new();
-    let stakes: BTreeMap<u32, u128> = [(200, 1_000_000 * TOKEN), (201, 500_000 * TOKEN)]
+    let mut gross: SortedMap<Addr, u128> = SortedMap::new();
+    let stakes: SortedMap<u32, u128> = [(200, 1_000_000 * TOKEN), (201, 500_000 * TOKEN)]
         .into_iter()
         .collect();
     for (k, sc) in epochs.iter().enumerate() {

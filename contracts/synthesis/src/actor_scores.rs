@@ -118,10 +118,10 @@ fn old_records(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>
 /// into the packed records (every topic at once: nothing is deployed yet, the state is
 /// small). Returns the number of old records converted.
 pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, ContractError> {
-    use std::collections::BTreeMap;
-    let mut records: BTreeMap<(u64, u8, u32), ActorScore> = BTreeMap::new();
-    let mut inclusions: BTreeMap<(u64, u8, u32), u64> = BTreeMap::new();
-    let mut listening: BTreeMap<(u64, u32), Fixed> = BTreeMap::new();
+    use nous_math::sorted_map::SortedMap;
+    let mut records: SortedMap<(u64, u8, u32), ActorScore> = SortedMap::new();
+    let mut inclusions: SortedMap<(u64, u8, u32), u64> = SortedMap::new();
+    let mut listening: SortedMap<(u64, u32), Fixed> = SortedMap::new();
     let mut old_keys = vec![];
     // (topic u64, class u8) length-prefixed, the actor last
     let class_key = |rest: &[u8]| -> Result<(u64, u8, u32), ContractError> {

@@ -1,9 +1,8 @@
 //! Stateless validation of a reputer's loss bundle against the network inference of its
 //! nonce: run on submit (so an inconsistent bundle is refused) and again at the close.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use nous_math::losses::ReputerLosses;
+use nous_math::sorted_map::{SortedMap, SortedSet};
 use nous_math::Fixed;
 use nous_types::synthesis::{LossBundle, NetworkInference, WithheldValue, WorkerValue};
 
@@ -13,10 +12,10 @@ use crate::error::ContractError;
 fn worker_map(
     list_name: &str,
     list: &[WorkerValue],
-    allowed: &BTreeSet<u32>,
+    allowed: &SortedSet<u32>,
     nonce: u64,
-) -> Result<BTreeMap<u32, Fixed>, ContractError> {
-    let mut out = BTreeMap::new();
+) -> Result<SortedMap<u32, Fixed>, ContractError> {
+    let mut out = SortedMap::new();
     for wv in list {
         if !allowed.contains(&wv.worker) {
             return Err(ContractError::UnknownWorker {
@@ -36,13 +35,13 @@ fn worker_map(
     Ok(out)
 }
 
-fn keys(values: &[WorkerValue]) -> BTreeSet<u32> {
+fn keys(values: &[WorkerValue]) -> SortedSet<u32> {
     values.iter().map(|v| v.worker).collect()
 }
 
 /// The non-empty lists of one class must name the same workers.
-fn same_workers(lists: &[(&str, &BTreeMap<u32, Fixed>)]) -> Result<(), ContractError> {
-    let mut first: Option<(&str, &BTreeMap<u32, Fixed>)> = None;
+fn same_workers(lists: &[(&str, &SortedMap<u32, Fixed>)]) -> Result<(), ContractError> {
+    let mut first: Option<(&str, &SortedMap<u32, Fixed>)> = None;
     for (name, m) in lists.iter().filter(|(_, m)| !m.is_empty()) {
         match first {
             None => first = Some((name, m)),
@@ -88,7 +87,7 @@ pub fn reported_losses(
 fn checked(
     bundle: &LossBundle,
     ni: &NetworkInference,
-) -> Result<(ReputerLosses, BTreeSet<(u32, u32)>), ContractError> {
+) -> Result<(ReputerLosses, SortedSet<(u32, u32)>), ContractError> {
     let nonce = ni.nonce;
     let combined = checked_value("combined", bundle.combined)?;
     let naive = checked_value("naive", bundle.naive)?;
@@ -117,12 +116,12 @@ fn checked(
         &keys(&ni.one_in_forecasters),
         nonce,
     )?;
-    let pairs: BTreeSet<(u32, u32)> = ni
+    let pairs: SortedSet<(u32, u32)> = ni
         .one_out_implied
         .iter()
         .map(|v| (v.forecaster, v.withheld))
         .collect();
-    let mut one_out_inferer_forecaster = BTreeMap::new();
+    let mut one_out_inferer_forecaster = SortedMap::new();
     for WithheldValue {
         withheld,
         forecaster: k,

@@ -2,10 +2,9 @@
 //! maps of values in their message form. `SignedDecimal`/`Decimal` ↔ `Fixed` are the
 //! exact conversions of `nous_math::convert` (`From` / `TryFrom`).
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::SignedDecimal;
 use nous_math::params::check_value;
+use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 use nous_types::synthesis::{WorkerValue, MAX_ABS_VALUE};
 
@@ -22,7 +21,7 @@ pub fn checked_value(field: &str, d: SignedDecimal) -> Result<Fixed, ContractErr
 }
 
 /// A map of values per worker in its message form (ascending worker).
-pub fn worker_values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {
+pub fn worker_values(m: &SortedMap<u32, Fixed>) -> Vec<WorkerValue> {
     m.iter()
         .map(|(w, v)| WorkerValue {
             worker: *w,

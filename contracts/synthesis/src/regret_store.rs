@@ -20,10 +20,9 @@
 //! Only the records of a nonce's active actors are read or written, so one close touches
 //! O(active²) bytes whatever the topic's history.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{Order, Storage};
 use nous_math::regrets::RegretState;
+use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 
 use crate::codec::{decode_fixed, decode_pairs, RawMap, Reader, Writer};
@@ -62,7 +61,7 @@ fn role_of(table: u8) -> Option<(u8, bool)> {
 
 /// One actor's entries of one role, by table: `(column, value)` ascending by column; a
 /// single table's one value has the actor as its column.
-type Record = BTreeMap<u8, Vec<(u32, Fixed)>>;
+type Record = SortedMap<u8, Vec<(u32, Fixed)>>;
 
 fn encode(record: &Record) -> Vec<u8> {
     let mut w = Writer::default();
@@ -136,8 +135,8 @@ fn read(
 }
 
 /// The tables of `state` as `(table, its map)`, singles and pairs apart.
-type Singles<'a> = [(u8, &'a BTreeMap<u32, Fixed>); 4];
-type Pairs<'a> = [(u8, &'a BTreeMap<(u32, u32), Fixed>); 5];
+type Singles<'a> = [(u8, &'a SortedMap<u32, Fixed>); 4];
+type Pairs<'a> = [(u8, &'a SortedMap<(u32, u32), Fixed>); 5];
 
 fn tables(s: &RegretState) -> (Singles<'_>, Pairs<'_>) {
     (
@@ -176,13 +175,13 @@ fn tables_mut(s: &mut RegretState, table: u8) -> Option<Table<'_>> {
 }
 
 enum Table<'a> {
-    Single(&'a mut BTreeMap<u32, Fixed>),
-    Pair(&'a mut BTreeMap<(u32, u32), Fixed>),
+    Single(&'a mut SortedMap<u32, Fixed>),
+    Pair(&'a mut SortedMap<(u32, u32), Fixed>),
 }
 
 /// Every record `state` names, keyed by `(role, actor)`.
-fn records_of(state: &RegretState) -> BTreeMap<(u8, u32), Record> {
-    let mut out: BTreeMap<(u8, u32), Record> = BTreeMap::new();
+fn records_of(state: &RegretState) -> SortedMap<(u8, u32), Record> {
+    let mut out: SortedMap<(u8, u32), Record> = SortedMap::new();
     let (singles, pairs) = tables(state);
     for (table, map) in singles {
         let Some((role, _)) = role_of(table) else {
@@ -198,7 +197,7 @@ fn records_of(state: &RegretState) -> BTreeMap<(u8, u32), Record> {
         let Some((role, _)) = role_of(table) else {
             continue;
         };
-        // BTreeMap order: by row, then by column
+        // SortedMap order: by row, then by column
         for ((row, column), v) in map {
             out.entry((role, *row))
                 .or_default()
@@ -307,7 +306,7 @@ pub fn migrate_regret_tables(storage: &mut dyn Storage) -> Result<usize, Contrac
     let old: Vec<(Vec<u8>, Vec<u8>)> = storage
         .range(Some(&prefix), Some(&end), Order::Ascending)
         .collect();
-    let mut records: BTreeMap<(u64, u8, u32), Record> = BTreeMap::new();
+    let mut records: SortedMap<(u64, u8, u32), Record> = SortedMap::new();
     for (key, value) in &old {
         // namespace, then (topic u64, table u8) length-prefixed and the actor u32 last
         let rest = key.get(prefix.len()..).ok_or_else(corrupt)?;
@@ -440,7 +439,7 @@ mod tests {
             }
         }
         for (table, map) in pairs {
-            let mut rows: BTreeMap<u32, Vec<(u32, &Fixed)>> = BTreeMap::new();
+            let mut rows: SortedMap<u32, Vec<(u32, &Fixed)>> = SortedMap::new();
             for ((r, c), v) in map {
                 rows.entry(*r).or_default().push((*c, v));
             }

@@ -6,7 +6,7 @@
 //! same payloads give the same set whichever blocks carry them.
 
 use cosmwasm_std::{Attribute, Storage};
-use std::collections::BTreeMap;
+use nous_math::sorted_map::SortedMap;
 
 use nous_math::sortition::{self, Admission as MathAdmission};
 use nous_math::stats::ema;
@@ -32,7 +32,7 @@ pub enum Admission {
 /// online rule (`nous_math::sortition::admit`: strictly higher EMA replaces the lowest;
 /// among equal lowest EMAs the highest actor id leaves).
 pub fn admit(set: &mut Vec<Member>, cap: usize, newcomer: Member) -> Admission {
-    let mut emas: BTreeMap<u32, Fixed> = set.iter().map(|m| (m.actor, m.ema)).collect();
+    let mut emas: SortedMap<u32, Fixed> = set.iter().map(|m| (m.actor, m.ema)).collect();
     match sortition::admit(&mut emas, cap, newcomer.actor, newcomer.ema) {
         MathAdmission::Added => {
             let pos = set.partition_point(|m| m.actor < newcomer.actor);

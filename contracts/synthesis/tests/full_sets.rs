@@ -95,7 +95,7 @@ fn full_active_sets_close_and_score() {
 
     // sizes of the stored records (printed for the gas notes)
     let storage = s.app.contract_storage(&s.synthesis);
-    let mut by_ns: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut by_ns: nous_math::sorted_map::SortedMap<String, (usize, usize)> = Default::default();
     for (k, v) in storage.range(None, None, Order::Ascending) {
         // map keys start with a 2-byte namespace length; item keys are the bare name
         let len = u16::from_be_bytes([k[0], k[1]]) as usize;

@@ -2,11 +2,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use nous_math::inference::synthesize;
 use nous_math::regrets::RegretState;
+use nous_math::sorted_map::SortedMap;
 use nous_math::{Fixed, Params};
 use nous_types::synthesis::*;
 
@@ -79,12 +78,12 @@ fn fresh_topic_gives_the_median_and_the_latest_ages() {
     assert_eq!(r.inference.combined, sd("4")); // median of 1, 3, 5, 10
     assert_eq!(r.inference.naive, sd("0"));
     // the maths package gives the same for the same inputs
-    let inputs: BTreeMap<u32, Fixed> = [(0, fx("1")), (1, fx("5")), (2, fx("3")), (3, fx("10"))]
+    let inputs: SortedMap<u32, Fixed> = [(0, fx("1")), (1, fx("5")), (2, fx("3")), (3, fx("10"))]
         .into_iter()
         .collect();
     let want = synthesize(
         &inputs,
-        &BTreeMap::new(),
+        &SortedMap::new(),
         None,
         &RegretState::new(),
         &Params::chain_defaults(),

@@ -4,14 +4,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use nous_math::consensus::listening_coefficients;
 use nous_math::inference::synthesize;
 use nous_math::losses::{network_losses, ReputerReport};
 use nous_math::regrets::{experienced_regrets, topic_initial_regret, update_regrets, RegretState};
 use nous_math::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
+use nous_math::sorted_map::SortedMap;
 use nous_math::sortition::score_ema;
 use nous_math::stats::quantile;
 use nous_math::{Fixed, Params};
@@ -25,14 +24,14 @@ const STAKES: [u128; 3] = [1_000_000, 2_000_000, 3_000_000];
 struct Model {
     regrets: RegretState,
     latest_loss: Option<Fixed>,
-    listening: BTreeMap<u32, Fixed>,
-    inclusions: [BTreeMap<u32, u64>; 3],
-    emas: [BTreeMap<u32, Fixed>; 3],
+    listening: SortedMap<u32, Fixed>,
+    inclusions: [SortedMap<u32, u64>; 3],
+    emas: [SortedMap<u32, Fixed>; 3],
     quantiles: [Option<Fixed>; 3],
     /// Inputs per nonce.
-    inferences: BTreeMap<u64, BTreeMap<u32, Fixed>>,
-    forecasts: BTreeMap<u64, BTreeMap<u32, Vec<(u32, Fixed)>>>,
-    reports: BTreeMap<u64, BTreeMap<u32, ReputerReport>>,
+    inferences: SortedMap<u64, SortedMap<u32, Fixed>>,
+    forecasts: SortedMap<u64, SortedMap<u32, Vec<(u32, Fixed)>>>,
+    reports: SortedMap<u64, SortedMap<u32, ReputerReport>>,
 }
 
 fn inference_of(worker: u32, nonce: u64) -> Fixed {
@@ -95,7 +94,7 @@ impl Model {
             want.one_in_forecaster,
             "nonce {nonce}"
         );
-        let ooi: BTreeMap<(u32, u32), Fixed> = got
+        let ooi: SortedMap<(u32, u32), Fixed> = got
             .one_out_implied
             .iter()
             .map(|x| ((x.forecaster, x.withheld), f(x.value)))
@@ -154,7 +153,7 @@ impl Model {
         );
         assert_eq!(map(&got_losses.losses.one_in_forecasters), losses.one_in);
         // every pair, the unnamed ones read from the forecasters' own losses
-        let got_pairs: BTreeMap<(u32, u32), Fixed> = got_losses
+        let got_pairs: SortedMap<(u32, u32), Fixed> = got_losses
             .losses
             .one_out_implied
             .iter()
@@ -170,13 +169,13 @@ impl Model {
         assert_eq!(scored(&scores.inferers), ti);
         assert_eq!(scored(&scores.forecasters), tf);
         assert_eq!(f(scores.forecasting_task), task);
-        let rs: BTreeMap<u32, Fixed> = scores
+        let rs: SortedMap<u32, Fixed> = scores
             .reputers
             .iter()
             .map(|r| (r.reputer, f(r.score)))
             .collect();
         assert_eq!(rs, cons.scores);
-        let rc: BTreeMap<u32, Fixed> = scores
+        let rc: SortedMap<u32, Fixed> = scores
             .reputers
             .iter()
             .map(|r| (r.reputer, f(r.listening_coefficient)))
@@ -285,8 +284,8 @@ fn epochs_match_the_maths_package() {
         // worker window of k; the first payload closes worker k-1 then reputer k-2
         s.set_height(worker_start(k));
         if k <= epochs {
-            let mut inf = BTreeMap::new();
-            let mut fcs = BTreeMap::new();
+            let mut inf = SortedMap::new();
+            let mut fcs = SortedMap::new();
             for w in 0..5u32 {
                 let inference = (w < 4).then(|| inference_of(w, k));
                 let forecast: Option<Vec<(u32, Fixed)>> = match w {
@@ -339,7 +338,7 @@ fn epochs_match_the_maths_package() {
         if k >= 1 && k - 1 < epochs {
             s.set_height(worker_start(k) + 1);
             let ni = s.inference(k - 1).unwrap().inference;
-            let mut reports = BTreeMap::new();
+            let mut reports = SortedMap::new();
             for m in 0..3u32 {
                 let b = bundle_for(&ni, m);
                 s.submit_bundle(m as usize, k - 1, b.clone()).unwrap();

@@ -3,8 +3,6 @@
 //! [`reward_epoch`] in the reward step (§8). The synthesis of §5 is
 //! [`crate::inference::synthesize`].
 
-use std::collections::BTreeMap;
-
 use crate::consensus::{listening_coefficients, ConsensusOutcome};
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
@@ -19,6 +17,7 @@ use crate::rewards::{
     ClassBudgets, ClassSplit, Payout,
 };
 use crate::scores::{forecaster_scores, forecasting_task_score, inferer_scores};
+use crate::sorted_map::SortedMap;
 use crate::sortition::score_ema;
 use crate::stats::quantile;
 
@@ -30,8 +29,8 @@ pub struct LossEpochOutcome {
     /// §6.2 updated regrets with the §6.3 initial regret (store all of it).
     pub regrets: RegretState,
     /// §7.1–7.2 instant scores.
-    pub inferer_scores: BTreeMap<u32, Fixed>,
-    pub forecaster_scores: BTreeMap<u32, Fixed>,
+    pub inferer_scores: SortedMap<u32, Fixed>,
+    pub forecaster_scores: SortedMap<u32, Fixed>,
     pub forecasting_task_score: Fixed,
     /// §7.3 reputer scores, adjusted stakes and the coefficients to store.
     pub consensus: ConsensusOutcome,
@@ -42,11 +41,11 @@ pub struct LossEpochOutcome {
 /// losses, regret updates, the topic initial regret (from actors paid at least `1/α_R`
 /// times, counts given per task) and worker scores.
 pub fn loss_epoch(
-    reports: &BTreeMap<u32, ReputerReport>,
+    reports: &SortedMap<u32, ReputerReport>,
     regrets: &RegretState,
-    listening: &BTreeMap<u32, Fixed>,
-    inferer_inclusions: &BTreeMap<u32, u64>,
-    forecaster_inclusions: &BTreeMap<u32, u64>,
+    listening: &SortedMap<u32, Fixed>,
+    inferer_inclusions: &SortedMap<u32, u64>,
+    forecaster_inclusions: &SortedMap<u32, u64>,
     params: &Params,
 ) -> MathResult<LossEpochOutcome> {
     params.validate()?;
@@ -82,7 +81,7 @@ pub fn loss_epoch(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EmaInputs {
     /// Stored EMAs before this epoch (absent: never scored, the instant score is taken).
-    pub previous: [BTreeMap<u32, Fixed>; 3],
+    pub previous: [SortedMap<u32, Fixed>; 3],
     /// `q` of the class quantile `Q_q` over the class's instant scores.
     pub quantiles: [Fixed; 3],
 }
@@ -90,7 +89,7 @@ pub struct EmaInputs {
 /// One class's new EMAs (every scored actor) and the quantile of its instant scores.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassEmas {
-    pub emas: BTreeMap<u32, Fixed>,
+    pub emas: SortedMap<u32, Fixed>,
     pub quantile: Fixed,
 }
 
@@ -106,11 +105,11 @@ pub struct ScoredEpochOutcome {
 /// `merit_sortition_alpha` (the class quantile is taken over the class's instant scores):
 /// the reputer-window close of the synthesis contract.
 pub fn scored_loss_epoch(
-    reports: &BTreeMap<u32, ReputerReport>,
+    reports: &SortedMap<u32, ReputerReport>,
     regrets: &RegretState,
-    listening: &BTreeMap<u32, Fixed>,
-    inferer_inclusions: &BTreeMap<u32, u64>,
-    forecaster_inclusions: &BTreeMap<u32, u64>,
+    listening: &SortedMap<u32, Fixed>,
+    inferer_inclusions: &SortedMap<u32, u64>,
+    forecaster_inclusions: &SortedMap<u32, u64>,
     emas: &EmaInputs,
     params: &Params,
 ) -> MathResult<ScoredEpochOutcome> {
@@ -149,9 +148,9 @@ pub fn scored_loss_epoch(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RewardState {
     /// Smoothed reward fractions `ū` per class (§8.3).
-    pub smoothed_inferer: BTreeMap<u32, Fixed>,
-    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
-    pub smoothed_reputer: BTreeMap<u32, Fixed>,
+    pub smoothed_inferer: SortedMap<u32, Fixed>,
+    pub smoothed_forecaster: SortedMap<u32, Fixed>,
+    pub smoothed_reputer: SortedMap<u32, Fixed>,
     /// `ρ̄` (§8.5; 0 if never set).
     pub forecaster_score_ratio: Fixed,
     /// Instant scores of earlier epochs, newest first, ascending id within
@@ -170,12 +169,12 @@ pub struct RewardOutcome {
 }
 
 fn entropy_or_zero(
-    fractions: &BTreeMap<u32, Fixed>,
-    previous: &BTreeMap<u32, Fixed>,
+    fractions: &SortedMap<u32, Fixed>,
+    previous: &SortedMap<u32, Fixed>,
     params: &Params,
-) -> MathResult<(Fixed, BTreeMap<u32, Fixed>)> {
+) -> MathResult<(Fixed, SortedMap<u32, Fixed>)> {
     if fractions.is_empty() {
-        return Ok((Fixed::ZERO, BTreeMap::new()));
+        return Ok((Fixed::ZERO, SortedMap::new()));
     }
     let e = smoothed_entropy(
         fractions,
@@ -191,15 +190,15 @@ fn entropy_or_zero(
 /// a call by the treasury (§9.2).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RewardSplit {
-    pub inferer_fractions: BTreeMap<u32, Fixed>,
-    pub forecaster_fractions: BTreeMap<u32, Fixed>,
-    pub reputer_fractions: BTreeMap<u32, Fixed>,
+    pub inferer_fractions: SortedMap<u32, Fixed>,
+    pub forecaster_fractions: SortedMap<u32, Fixed>,
+    pub reputer_fractions: SortedMap<u32, Fixed>,
     pub inferers_entropy: Fixed,
     pub forecasters_entropy: Fixed,
     pub reputers_entropy: Fixed,
-    pub smoothed_inferer: BTreeMap<u32, Fixed>,
-    pub smoothed_forecaster: BTreeMap<u32, Fixed>,
-    pub smoothed_reputer: BTreeMap<u32, Fixed>,
+    pub smoothed_inferer: SortedMap<u32, Fixed>,
+    pub smoothed_forecaster: SortedMap<u32, Fixed>,
+    pub smoothed_reputer: SortedMap<u32, Fixed>,
     pub forecaster_score_ratio: Fixed,
     pub forecasting_utility: Fixed,
     /// Shares of the topic reward (§8.6).
@@ -225,11 +224,11 @@ pub struct RewardPayouts {
 /// the class split. Needs at least one inferer and one reputer.
 #[allow(clippy::too_many_arguments)]
 pub fn reward_split(
-    inferer_scores: &BTreeMap<u32, Fixed>,
-    forecaster_scores: &BTreeMap<u32, Fixed>,
+    inferer_scores: &SortedMap<u32, Fixed>,
+    forecaster_scores: &SortedMap<u32, Fixed>,
     forecasting_task_score: Fixed,
-    reputer_scores: &BTreeMap<u32, Fixed>,
-    reputer_stakes: &BTreeMap<u32, u128>,
+    reputer_scores: &SortedMap<u32, Fixed>,
+    reputer_stakes: &SortedMap<u32, u128>,
     state: &RewardState,
     params: &Params,
 ) -> MathResult<RewardSplit> {
@@ -240,7 +239,7 @@ pub fn reward_split(
         return Err(MathError::EmptyInput("reward epoch: no reputer scores"));
     }
     let max = params.max_samples_to_scale_scores as usize;
-    let sample = |current: &BTreeMap<u32, Fixed>, history: &[Vec<Fixed>]| {
+    let sample = |current: &SortedMap<u32, Fixed>, history: &[Vec<Fixed>]| {
         let mut h = vec![current.values().copied().collect::<Vec<_>>()];
         h.extend(history.iter().cloned());
         score_sample(&h, max)
@@ -308,7 +307,7 @@ pub fn reward_payouts(split: &RewardSplit, topic_reward: u128) -> MathResult<Rew
     let inferer_payout = payout(budgets.inference, &split.inferer_fractions)?;
     let forecaster_payout = if split.forecaster_fractions.is_empty() {
         Payout {
-            amounts: BTreeMap::new(),
+            amounts: SortedMap::new(),
             dust: budgets.forecasting,
         }
     } else {
@@ -337,11 +336,11 @@ pub fn reward_payouts(split: &RewardSplit, topic_reward: u128) -> MathResult<Rew
 /// units), with the parameters validated first.
 #[allow(clippy::too_many_arguments)]
 pub fn reward_epoch(
-    inferer_scores: &BTreeMap<u32, Fixed>,
-    forecaster_scores: &BTreeMap<u32, Fixed>,
+    inferer_scores: &SortedMap<u32, Fixed>,
+    forecaster_scores: &SortedMap<u32, Fixed>,
     forecasting_task_score: Fixed,
-    reputer_scores: &BTreeMap<u32, Fixed>,
-    reputer_stakes: &BTreeMap<u32, u128>,
+    reputer_scores: &SortedMap<u32, Fixed>,
+    reputer_stakes: &SortedMap<u32, u128>,
     topic_reward: u128,
     state: &RewardState,
     params: &Params,

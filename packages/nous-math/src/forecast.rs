@@ -1,10 +1,9 @@
 //! Forecast-implied inferences `I_k` (MATH.md §4).
 
-use std::collections::BTreeMap;
-
 use crate::error::MathResult;
 use crate::fixed::Fixed;
 use crate::params::Params;
+use crate::sorted_map::SortedMap;
 use crate::stats::{mean, median};
 use crate::weights::regret_weights;
 
@@ -26,14 +25,14 @@ pub type Forecast = Vec<(u32, Fixed)>;
 /// implied inference (absent from the result).
 pub fn forecast_implied_inferences(
     scope: &[u32],
-    inferences: &BTreeMap<u32, Fixed>,
+    inferences: &SortedMap<u32, Fixed>,
     forecasters: &[u32],
-    forecasts: &BTreeMap<u32, Forecast>,
+    forecasts: &SortedMap<u32, Forecast>,
     prev_network_loss: Fixed,
     all_new: bool,
     params: &Params,
-) -> MathResult<BTreeMap<u32, Fixed>> {
-    let mut out = BTreeMap::new();
+) -> MathResult<SortedMap<u32, Fixed>> {
+    let mut out = SortedMap::new();
     for k in forecasters {
         let Some(elements) = forecasts.get(k) else {
             continue;
@@ -63,7 +62,7 @@ pub fn names(elements: &Forecast, j: u32) -> bool {
 /// [`forecast_implied_inferences`]).
 pub fn forecast_implied_inference(
     scope: &[u32],
-    inferences: &BTreeMap<u32, Fixed>,
+    inferences: &SortedMap<u32, Fixed>,
     elements: &Forecast,
     prev_network_loss: Fixed,
     all_new: bool,
@@ -84,8 +83,8 @@ pub fn forecast_implied_inference(
             .collect();
         return Ok(Some(median(&vals)?));
     }
-    let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
-        let mut latest: BTreeMap<u32, Fixed> = BTreeMap::new();
+    let weights: SortedMap<u32, Fixed> = if named.len() > 1 {
+        let mut latest: SortedMap<u32, Fixed> = SortedMap::new();
         for (j, f) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
             latest.insert(*j, *f);
         }
@@ -104,19 +103,19 @@ pub fn forecast_implied_inference(
         } else {
             prev_network_loss
         };
-        let implied_regret: BTreeMap<u32, Fixed> = latest
+        let implied_regret: SortedMap<u32, Fixed> = latest
             .iter()
             .map(|(j, f)| Ok((*j, anchor.checked_sub(*f)?)))
             .collect::<MathResult<_>>()?;
         if pool.is_empty() {
             // every element names a withheld inferer: no weight anywhere
-            BTreeMap::new()
+            SortedMap::new()
         } else {
             regret_weights(
                 &pool,
                 &implied_regret,
                 &[],
-                &BTreeMap::new(),
+                &SortedMap::new(),
                 params.epsilon_topic,
                 params.p_norm,
                 params.c_norm,

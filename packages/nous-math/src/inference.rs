@@ -1,13 +1,12 @@
 //! Network inferences of one epoch (MATH.md §5): combined, naive, one-out,
 //! one-in, the recomputed forecast-implied values and the error bars.
 
-use std::collections::BTreeMap;
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::forecast::{forecast_implied_inference, forecast_implied_inferences, names, Forecast};
 use crate::params::{check_count, check_value, Params};
 use crate::regrets::RegretState;
+use crate::sorted_map::SortedMap;
 use crate::stats::{median, weighted_percentiles};
 use crate::weights::{combine, regret_weights, RegretWeights};
 
@@ -38,32 +37,32 @@ pub struct NetworkInferences {
     /// `I_k` of every forecaster that has one (§4).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub forecast_implied: BTreeMap<u32, Fixed>,
+    pub forecast_implied: SortedMap<u32, Fixed>,
     /// `I_k` recomputed with inferer `j'` withheld, key `(k, j')` (§5.3), for
     /// the pairs where `k`'s forecast names `j'` only: for any other pair the
     /// value is `I_k` itself (`forecast_implied[k]`), see [`one_out_implied`].
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub forecast_implied_one_out: BTreeMap<(u32, u32), Fixed>,
+    pub forecast_implied_one_out: SortedMap<(u32, u32), Fixed>,
     /// `I⁻_{j'}` (§5.3).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_out_inferer: BTreeMap<u32, Fixed>,
+    pub one_out_inferer: SortedMap<u32, Fixed>,
     /// `I⁻_{k'}` (§5.4; only with two or more forecasters).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_out_forecaster: BTreeMap<u32, Fixed>,
+    pub one_out_forecaster: SortedMap<u32, Fixed>,
     /// `I⁺_k` (§5.5; only with two or more forecasters).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_in_forecaster: BTreeMap<u32, Fixed>,
+    pub one_in_forecaster: SortedMap<u32, Fixed>,
     /// Combined-inference weights `w_j`, `w_k` (§5.1).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub inferer_weights: BTreeMap<u32, Fixed>,
+    pub inferer_weights: SortedMap<u32, Fixed>,
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub forecaster_weights: BTreeMap<u32, Fixed>,
+    pub forecaster_weights: SortedMap<u32, Fixed>,
     /// Weighted percentiles 2.28, 15.87, 50, 84.13, 97.72 (§5.6).
     pub error_bars: Vec<Fixed>,
 }
@@ -81,9 +80,9 @@ pub fn one_out_implied(out: &NetworkInferences, k: u32, j: u32) -> Option<Fixed>
 #[allow(clippy::too_many_arguments)]
 fn weighted_inference(
     inferers: &[u32],
-    inferences: &BTreeMap<u32, Fixed>,
+    inferences: &SortedMap<u32, Fixed>,
     forecasters: &[u32],
-    implied: &BTreeMap<u32, Fixed>,
+    implied: &SortedMap<u32, Fixed>,
     w: &RegretWeights,
     eps_safe: Fixed,
     all_new: bool,
@@ -119,8 +118,8 @@ fn weighted_inference(
 ///   previous loss none is read, and in all-new mode (`regrets.initial` 0) only
 ///   `inferer` and `forecaster` (for the error bars' weights).
 pub fn synthesize(
-    inferences: &BTreeMap<u32, Fixed>,
-    forecasts: &BTreeMap<u32, Forecast>,
+    inferences: &SortedMap<u32, Fixed>,
+    forecasts: &SortedMap<u32, Forecast>,
     prev_network_loss: Option<Fixed>,
     regrets: &RegretState,
     params: &Params,
@@ -184,8 +183,8 @@ pub fn synthesize(
         .collect();
 
     // §5.1 combined
-    let r_i: BTreeMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.inferer(*j))).collect();
-    let r_f: BTreeMap<u32, Fixed> = active_fc
+    let r_i: SortedMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.inferer(*j))).collect();
+    let r_f: SortedMap<u32, Fixed> = active_fc
         .iter()
         .map(|k| (*k, regrets.forecaster(*k)))
         .collect();
@@ -200,14 +199,14 @@ pub fn synthesize(
     let wn = if all_new {
         RegretWeights::default()
     } else {
-        let r_n: BTreeMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.naive(*j))).collect();
-        regret_weights(&inferers, &r_n, &active_fc, &BTreeMap::new(), eps, p, c)?
+        let r_n: SortedMap<u32, Fixed> = inferers.iter().map(|j| (*j, regrets.naive(*j))).collect();
+        regret_weights(&inferers, &r_n, &active_fc, &SortedMap::new(), eps, p, c)?
     };
     out.naive = weighted_inference(
         &inferers,
         inferences,
         &[],
-        &BTreeMap::new(),
+        &SortedMap::new(),
         &wn,
         safe,
         all_new,
@@ -238,11 +237,11 @@ pub fn synthesize(
         let wo = if all_new {
             RegretWeights::default()
         } else {
-            let ri: BTreeMap<u32, Fixed> = rest
+            let ri: SortedMap<u32, Fixed> = rest
                 .iter()
                 .map(|j| (*j, regrets.one_out_inferer_inferer(*jw, *j)))
                 .collect();
-            let rf: BTreeMap<u32, Fixed> = active_fc
+            let rf: SortedMap<u32, Fixed> = active_fc
                 .iter()
                 .map(|k| (*k, regrets.one_out_inferer_forecaster(*jw, *k)))
                 .collect();
@@ -267,11 +266,11 @@ pub fn synthesize(
             let wo = if all_new {
                 RegretWeights::default()
             } else {
-                let ri: BTreeMap<u32, Fixed> = inferers
+                let ri: SortedMap<u32, Fixed> = inferers
                     .iter()
                     .map(|j| (*j, regrets.one_out_forecaster_inferer(*kw, *j)))
                     .collect();
-                let rf: BTreeMap<u32, Fixed> = rest_fc
+                let rf: SortedMap<u32, Fixed> = rest_fc
                     .iter()
                     .map(|k| (*k, regrets.one_out_forecaster_forecaster(*kw, *k)))
                     .collect();
@@ -286,11 +285,11 @@ pub fn synthesize(
             let wi = if all_new {
                 RegretWeights::default()
             } else {
-                let ri: BTreeMap<u32, Fixed> = inferers
+                let ri: SortedMap<u32, Fixed> = inferers
                     .iter()
                     .map(|j| (*j, regrets.one_in_inferer(*k, *j)))
                     .collect();
-                let rf: BTreeMap<u32, Fixed> =
+                let rf: SortedMap<u32, Fixed> =
                     [(*k, regrets.one_in_self(*k))].into_iter().collect();
                 regret_weights(&inferers, &ri, &[*k], &rf, eps, p, c)?
             };

@@ -23,6 +23,7 @@ pub mod rewards;
 pub mod rules;
 pub mod scores;
 pub mod serde_maps;
+pub mod sorted_map;
 pub mod sortition;
 pub mod stats;
 pub mod topic;

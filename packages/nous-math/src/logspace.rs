@@ -10,10 +10,9 @@
 //! never runs out). Logarithms are carried at the 30-digit internal scale of
 //! the transcendental functions.
 
-use std::collections::BTreeMap;
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::{exp_hp_nonpositive, ln_hp, mul_div, Fixed, GUARD, HP, LN2_HP};
+use crate::sorted_map::SortedMap;
 
 /// The natural logarithm of a positive number as `coarse + fine·10^-30`:
 /// `coarse` is an exact [`Fixed`] of any size (only the far negative tail of
@@ -143,9 +142,9 @@ impl Ln {
 /// is truncated, so they sum to at most one, and to at least
 /// `1 − n·10^-18` when some term is positive. `power` must be positive.
 pub(crate) fn power_fractions(
-    terms: &BTreeMap<u32, Option<Ln>>,
+    terms: &SortedMap<u32, Option<Ln>>,
     power: Fixed,
-) -> MathResult<BTreeMap<u32, Fixed>> {
+) -> MathResult<SortedMap<u32, Fixed>> {
     if !power.is_positive() {
         return Err(MathError::InvalidParam("reward exponent must be positive"));
     }
@@ -164,7 +163,7 @@ pub(crate) fn power_fractions(
             _ => Ok(None),
         }
     };
-    let rel: BTreeMap<u32, Option<i128>> = terms
+    let rel: SortedMap<u32, Option<i128>> = terms
         .iter()
         .map(|(k, l)| Ok((*k, l.as_ref().map(relative).transpose()?.flatten())))
         .collect::<MathResult<_>>()?;
@@ -172,7 +171,7 @@ pub(crate) fn power_fractions(
         return Ok(terms.keys().map(|k| (*k, Fixed::ZERO)).collect());
     };
     // e^{p(ln x_k − ln x_max)} ∈ (0, 1] at the 30-digit scale; the largest is exactly 1
-    let mut scaled = BTreeMap::new();
+    let mut scaled = SortedMap::new();
     let mut sum: i128 = 0;
     for (k, r) in &rel {
         let e = match r {
@@ -234,7 +233,7 @@ mod tests {
         let t = |x: &str| Ln::of_fixed(f(x)).unwrap().unwrap();
         // 10^-22 and 3·10^-22, far below Fixed's resolution: a quarter and three quarters
         let small = t("0.0001");
-        let terms: BTreeMap<u32, Option<Ln>> = [
+        let terms: SortedMap<u32, Option<Ln>> = [
             (1, Some(t("0.000000000000000001").times(small).unwrap())),
             (2, Some(t("0.000000000000000003").times(small).unwrap())),
         ]
@@ -252,7 +251,7 @@ mod tests {
             fr[&2]
         );
         // u128::MAX and u128::MAX/2 with p = 3: 8/9 and 1/9
-        let big: BTreeMap<u32, Option<Ln>> = [
+        let big: SortedMap<u32, Option<Ln>> = [
             (1, Ln::of_amount(u128::MAX).unwrap()),
             (2, Ln::of_amount(u128::MAX / 2).unwrap()),
             (3, None),
@@ -272,7 +271,7 @@ mod tests {
         );
         assert_eq!(fr[&3], Fixed::ZERO);
         // every term zero: zero fractions, no error
-        let none: BTreeMap<u32, Option<Ln>> = [(1, None), (2, None)].into_iter().collect();
+        let none: SortedMap<u32, Option<Ln>> = [(1, None), (2, None)].into_iter().collect();
         assert_eq!(
             power_fractions(&none, Fixed::ONE).unwrap(),
             [(1, Fixed::ZERO), (2, Fixed::ZERO)].into_iter().collect()

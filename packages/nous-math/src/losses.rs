@@ -1,10 +1,9 @@
 //! Loss bundles and stake-weighted network losses (MATH.md §6.1).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::params::{check_value, Params};
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::stats::WeightedMean;
 
 /// One reputer's report for an epoch; a missing entry is `None` / absent.
@@ -20,27 +19,27 @@ pub struct ReputerLosses {
     /// `L_mj` per inferer.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub inferer: BTreeMap<u32, Fixed>,
+    pub inferer: SortedMap<u32, Fixed>,
     /// `L_mk` per forecaster (forecast-implied inference).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub forecaster: BTreeMap<u32, Fixed>,
+    pub forecaster: SortedMap<u32, Fixed>,
     /// `L⁻_{m,j'}` per withheld inferer.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_out_inferer: BTreeMap<u32, Fixed>,
+    pub one_out_inferer: SortedMap<u32, Fixed>,
     /// `L⁻_{m,k'}` per withheld forecaster.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_out_forecaster: BTreeMap<u32, Fixed>,
+    pub one_out_forecaster: SortedMap<u32, Fixed>,
     /// `L⁺_{m,k}` per one-in forecaster.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_in: BTreeMap<u32, Fixed>,
+    pub one_in: SortedMap<u32, Fixed>,
     /// `L⁻_{m,j'k}` keyed by `(forecaster k, withheld inferer j')`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_out_inferer_forecaster: BTreeMap<(u32, u32), Fixed>,
+    pub one_out_inferer_forecaster: SortedMap<(u32, u32), Fixed>,
 }
 
 /// The network loss bundle of an epoch (`L_i`, `L⁻_i`, `L_ij`, ...).
@@ -52,23 +51,23 @@ pub struct NetworkLosses {
     pub naive: Fixed,
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub inferer: BTreeMap<u32, Fixed>,
+    pub inferer: SortedMap<u32, Fixed>,
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub forecaster: BTreeMap<u32, Fixed>,
+    pub forecaster: SortedMap<u32, Fixed>,
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_out_inferer: BTreeMap<u32, Fixed>,
+    pub one_out_inferer: SortedMap<u32, Fixed>,
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_out_forecaster: BTreeMap<u32, Fixed>,
+    pub one_out_forecaster: SortedMap<u32, Fixed>,
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_in: BTreeMap<u32, Fixed>,
+    pub one_in: SortedMap<u32, Fixed>,
     /// Keyed by `(forecaster k, withheld inferer j')`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_out_inferer_forecaster: BTreeMap<(u32, u32), Fixed>,
+    pub one_out_inferer_forecaster: SortedMap<(u32, u32), Fixed>,
 }
 
 /// A reputer's stake (base units) and report.
@@ -105,28 +104,34 @@ impl ReputerLosses {
     /// `(k, j)` with `k` in `forecaster`, `j` in `inferers` and not in `named`
     /// (the pairs the network inference lists) reads `L_mk`; a named pair keeps
     /// what the reputer reported (absent if it reported none).
-    pub fn fill_unnamed_pairs(&mut self, inferers: &[u32], named: &BTreeSet<(u32, u32)>) {
+    pub fn fill_unnamed_pairs(&mut self, inferers: &[u32], named: &SortedSet<(u32, u32)>) {
+        let mut inferers = inferers.to_vec();
+        inferers.sort_unstable();
+        inferers.dedup();
+        // in ascending (k, j) order, so the pairs go in by one merge
+        let mut unnamed = Vec::with_capacity(self.forecaster.len().saturating_mul(inferers.len()));
         for (k, loss) in &self.forecaster {
-            for j in inferers {
+            for j in &inferers {
                 if !named.contains(&(*k, *j)) {
-                    self.one_out_inferer_forecaster.insert((*k, *j), *loss);
+                    unnamed.push(((*k, *j), *loss));
                 }
             }
         }
+        self.one_out_inferer_forecaster.merge(unnamed);
     }
 }
 
 fn weighted<K: Ord + Copy>(
     reports: &[(u128, &ReputerLosses)],
-    get: impl Fn(&ReputerLosses) -> &BTreeMap<K, Fixed>,
-) -> MathResult<BTreeMap<K, Fixed>> {
-    let mut acc: BTreeMap<K, WeightedMean> = BTreeMap::new();
+    get: impl Fn(&ReputerLosses) -> &SortedMap<K, Fixed>,
+) -> MathResult<SortedMap<K, Fixed>> {
+    let mut acc: SortedMap<K, WeightedMean> = SortedMap::new();
     for (stake, rep) in reports {
         for (key, v) in get(rep) {
             acc.entry(*key).or_default().add(*stake, *v)?;
         }
     }
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (key, mean) in acc {
         // a per-worker entry with zero stake behind it is dropped
         if let Some(m) = mean.mean()? {
@@ -175,7 +180,7 @@ fn scaled(s: u128, shift: u32) -> u128 {
 /// excluded first. Zero stake behind the combined or naive entry is an error.
 /// Stakes enter as [`stake_weights`] (the mean is invariant to their scale).
 pub fn network_losses(
-    reports: &BTreeMap<u32, ReputerReport>,
+    reports: &SortedMap<u32, ReputerReport>,
     params: &Params,
 ) -> MathResult<NetworkLosses> {
     let (_, kept) = stake_weighted(reports, params)?;
@@ -186,8 +191,8 @@ pub fn network_losses(
 /// reputer weighs `a·S`, its stake weight times its listening coefficient (absent: 1).
 /// Should no reputer be listened to at all, the stakes alone weigh (as in the reference).
 pub fn listened_network_losses(
-    reports: &BTreeMap<u32, ReputerReport>,
-    coefficients: &BTreeMap<u32, Fixed>,
+    reports: &SortedMap<u32, ReputerReport>,
+    coefficients: &SortedMap<u32, Fixed>,
     params: &Params,
 ) -> MathResult<NetworkLosses> {
     let (ids, kept) = stake_weighted(reports, params)?;
@@ -208,7 +213,7 @@ pub fn listened_network_losses(
 /// The reports above the stake gate, validated, as (id, ([`stake_weights`] weight, losses)).
 #[allow(clippy::type_complexity)]
 fn stake_weighted<'a>(
-    reports: &'a BTreeMap<u32, ReputerReport>,
+    reports: &'a SortedMap<u32, ReputerReport>,
     params: &Params,
 ) -> MathResult<(Vec<u32>, Vec<(u128, &'a ReputerLosses)>)> {
     let mut ids = Vec::new();

@@ -1,12 +1,11 @@
 //! Regret tables, their update (MATH.md §6.2) and the topic initial regret
 //! (§6.3).
 
-use std::collections::BTreeMap;
-
 use crate::error::MathResult;
 use crate::fixed::Fixed;
 use crate::losses::NetworkLosses;
 use crate::params::{check_regret, clamp_regret, Params};
+use crate::sorted_map::SortedMap;
 use crate::stats::{ema, quantile, sample_stdev};
 
 /// Every regret the synthesis reads. An absent entry reads as `initial`, the
@@ -21,42 +20,42 @@ pub struct RegretState {
     /// `R_j`.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub inferer: BTreeMap<u32, Fixed>,
+    pub inferer: SortedMap<u32, Fixed>,
     /// `R_k`.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub forecaster: BTreeMap<u32, Fixed>,
+    pub forecaster: SortedMap<u32, Fixed>,
     /// `R⁻_j` (naive network).
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub naive: BTreeMap<u32, Fixed>,
+    pub naive: SortedMap<u32, Fixed>,
     /// `R⁻_{j'}(j)`, key `(j', j)`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_out_inferer_inferer: BTreeMap<(u32, u32), Fixed>,
+    pub one_out_inferer_inferer: SortedMap<(u32, u32), Fixed>,
     /// `R⁻_{j'}(k)`, key `(j', k)`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_out_inferer_forecaster: BTreeMap<(u32, u32), Fixed>,
+    pub one_out_inferer_forecaster: SortedMap<(u32, u32), Fixed>,
     /// `R⁻_{k'}(j)`, key `(k', j)`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_out_forecaster_inferer: BTreeMap<(u32, u32), Fixed>,
+    pub one_out_forecaster_inferer: SortedMap<(u32, u32), Fixed>,
     /// `R⁻_{k'}(k)`, key `(k', k)`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_out_forecaster_forecaster: BTreeMap<(u32, u32), Fixed>,
+    pub one_out_forecaster_forecaster: SortedMap<(u32, u32), Fixed>,
     /// `R⁺_k(j)`, key `(k, j)`.
     #[serde(with = "crate::serde_maps::pair_map")]
     #[schemars(with = "Vec<(u32, u32, Fixed)>")]
-    pub one_in_inferer: BTreeMap<(u32, u32), Fixed>,
+    pub one_in_inferer: SortedMap<(u32, u32), Fixed>,
     /// `R⁺_k(k)`, key `k`.
     #[serde(with = "crate::serde_maps::id_map")]
     #[schemars(with = "Vec<(u32, Fixed)>")]
-    pub one_in_self: BTreeMap<u32, Fixed>,
+    pub one_in_self: SortedMap<u32, Fixed>,
 }
 
-fn read<K: Ord>(table: &BTreeMap<K, Fixed>, key: &K, initial: Fixed) -> Fixed {
+fn read<K: Ord>(table: &SortedMap<K, Fixed>, key: &K, initial: Fixed) -> Fixed {
     table.get(key).copied().unwrap_or(initial)
 }
 
@@ -272,8 +271,8 @@ pub fn is_experienced(
 pub fn experienced_regrets(
     before: &RegretState,
     after: &RegretState,
-    inferer_inclusions: &BTreeMap<u32, u64>,
-    forecaster_inclusions: &BTreeMap<u32, u64>,
+    inferer_inclusions: &SortedMap<u32, u64>,
+    forecaster_inclusions: &SortedMap<u32, u64>,
     alpha_regret: Fixed,
 ) -> MathResult<Vec<Fixed>> {
     let mut out = Vec::new();

@@ -1,12 +1,11 @@
 //! Reward fractions, smoothing, modified entropy, forecasting utility, the
 //! class split and integer payouts (MATH.md §8).
 
-use std::collections::BTreeMap;
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::logspace::{power_fractions, Ln};
 use crate::params::check_count;
+use crate::sorted_map::SortedMap;
 use crate::stats::{ema, sample_stdev};
 use crate::wide::U256;
 
@@ -40,12 +39,12 @@ pub fn score_sample(history_newest_first: &[Vec<Fixed>], max_samples: usize) -> 
 /// (`φ_p(−45) ≈ 3·10^-20`), and only `M_x / M_max` is needed, which keeps its
 /// digits at any scale.
 pub fn worker_reward_fractions(
-    scores: &BTreeMap<u32, Fixed>,
+    scores: &SortedMap<u32, Fixed>,
     sample: &[Fixed],
     p: Fixed,
     c: Fixed,
     epsilon: Fixed,
-) -> MathResult<BTreeMap<u32, Fixed>> {
+) -> MathResult<SortedMap<u32, Fixed>> {
     reward_fractions(scores, sample, p, c, epsilon, false)
 }
 
@@ -55,26 +54,26 @@ pub fn worker_reward_fractions(
 /// class without a positive score gets zero fractions (it pays nothing, as a reputer class
 /// of zero terms does).
 pub fn floored_worker_reward_fractions(
-    scores: &BTreeMap<u32, Fixed>,
+    scores: &SortedMap<u32, Fixed>,
     sample: &[Fixed],
     p: Fixed,
     c: Fixed,
     epsilon: Fixed,
-) -> MathResult<BTreeMap<u32, Fixed>> {
+) -> MathResult<SortedMap<u32, Fixed>> {
     reward_fractions(scores, sample, p, c, epsilon, true)
 }
 
 fn reward_fractions(
-    scores: &BTreeMap<u32, Fixed>,
+    scores: &SortedMap<u32, Fixed>,
     sample: &[Fixed],
     p: Fixed,
     c: Fixed,
     epsilon: Fixed,
     zero_floor: bool,
-) -> MathResult<BTreeMap<u32, Fixed>> {
+) -> MathResult<SortedMap<u32, Fixed>> {
     check_count(scores.len(), "number of scored workers")?;
     if scores.is_empty() {
-        return Ok(BTreeMap::new());
+        return Ok(SortedMap::new());
     }
     let sigma = if sample.len() > 1 {
         sample_stdev(sample)?.checked_abs()?
@@ -83,7 +82,7 @@ fn reward_fractions(
     };
     let earns = |t: &Fixed| !zero_floor || t.is_positive();
     if sigma < epsilon {
-        let ones: BTreeMap<u32, Fixed> = scores
+        let ones: SortedMap<u32, Fixed> = scores
             .iter()
             .map(|(x, t)| (*x, if earns(t) { Fixed::ONE } else { Fixed::ZERO }))
             .collect();
@@ -113,11 +112,11 @@ fn reward_fractions(
             };
             Ok((*x, term))
         })
-        .collect::<MathResult<BTreeMap<u32, Option<Ln>>>>()?;
+        .collect::<MathResult<SortedMap<u32, Option<Ln>>>>()?;
     power_fractions(&mapped, Fixed::ONE)
 }
 
-fn normalise(m: &BTreeMap<u32, Fixed>) -> MathResult<BTreeMap<u32, Fixed>> {
+fn normalise(m: &SortedMap<u32, Fixed>) -> MathResult<SortedMap<u32, Fixed>> {
     let total = Fixed::sum(m.values().copied())?;
     if total.is_zero() {
         return Err(MathError::DivisionByZero("reward fractions: zero total"));
@@ -136,12 +135,12 @@ fn normalise(m: &BTreeMap<u32, Fixed>) -> MathResult<BTreeMap<u32, Fixed>> {
 /// terms are all zero (zero scores or stakes) gets zero fractions — it pays
 /// nothing — as in the reference.
 pub fn reputer_reward_fractions(
-    stakes: &BTreeMap<u32, u128>,
-    scores: &BTreeMap<u32, Fixed>,
+    stakes: &SortedMap<u32, u128>,
+    scores: &SortedMap<u32, Fixed>,
     p: Fixed,
-) -> MathResult<BTreeMap<u32, Fixed>> {
+) -> MathResult<SortedMap<u32, Fixed>> {
     check_count(scores.len(), "number of reputers")?;
-    let mut terms = BTreeMap::new();
+    let mut terms = SortedMap::new();
     for (m, t) in scores {
         let s = stakes
             .get(m)
@@ -164,7 +163,7 @@ pub struct EntropyOutcome {
     /// `H` of the class.
     pub entropy: Fixed,
     /// `ū`: renormalised smoothed fractions (store for the next epoch).
-    pub smoothed: BTreeMap<u32, Fixed>,
+    pub smoothed: SortedMap<u32, Fixed>,
     /// `N_eff = 1/Σ ũ²`.
     pub effective_number: Fixed,
 }
@@ -178,8 +177,8 @@ pub struct EntropyOutcome {
 /// and keeps its EMA values unnormalised: it takes no share of the topic
 /// reward instead of failing the reward step (the reference divides by zero).
 pub fn smoothed_entropy(
-    fractions: &BTreeMap<u32, Fixed>,
-    previous_smoothed: &BTreeMap<u32, Fixed>,
+    fractions: &SortedMap<u32, Fixed>,
+    previous_smoothed: &SortedMap<u32, Fixed>,
     alpha: Fixed,
     beta: Fixed,
 ) -> MathResult<EntropyOutcome> {
@@ -187,7 +186,7 @@ pub fn smoothed_entropy(
     if fractions.is_empty() {
         return Err(MathError::EmptyInput("entropy"));
     }
-    let mut emas = BTreeMap::new();
+    let mut emas = SortedMap::new();
     for (x, u) in fractions {
         if u.is_negative() || *u > Fixed::ONE {
             return Err(MathError::OutOfRange("reward fraction"));
@@ -246,7 +245,7 @@ pub fn utility_from_ratio(ratio: Fixed) -> MathResult<Fixed> {
 /// matters for `χ`).
 pub fn forecasting_utility(
     task_score: Fixed,
-    inferer_scores: &BTreeMap<u32, Fixed>,
+    inferer_scores: &SortedMap<u32, Fixed>,
     previous_ratio: Fixed,
     alpha: Fixed,
 ) -> MathResult<(Fixed, Fixed)> {
@@ -340,7 +339,7 @@ pub fn class_reward_split(f: Fixed, g: Fixed, h: Fixed, chi: Fixed) -> MathResul
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Payout {
     /// Base units per actor (zero amounts omitted).
-    pub amounts: BTreeMap<u32, u128>,
+    pub amounts: SortedMap<u32, u128>,
     /// `budget − Σ amounts`: returned to the caller, never dropped.
     pub dust: u128,
 }
@@ -350,13 +349,13 @@ pub struct Payout {
 /// fractions that sum to about one would overspend, the excess units are
 /// taken from the largest amounts (ties: lowest id first), so
 /// `Σ amounts ≤ budget` always holds.
-pub fn payout(budget: u128, fractions: &BTreeMap<u32, Fixed>) -> MathResult<Payout> {
+pub fn payout(budget: u128, fractions: &SortedMap<u32, Fixed>) -> MathResult<Payout> {
     check_count(fractions.len(), "number of payees")?;
     let sum = Fixed::sum(fractions.values().copied())?;
     if sum > Fixed::ONE.checked_add(Fixed::from_raw(1_000_000))? {
         return Err(MathError::OutOfRange("reward fractions sum above one"));
     }
-    let mut amounts = BTreeMap::new();
+    let mut amounts = SortedMap::new();
     let mut paid: u128 = 0;
     for (x, f) in fractions {
         if f.is_negative() {
@@ -458,11 +457,11 @@ mod tests {
     #[test]
     fn payout_never_overspends() {
         let third = Fixed::from_ratio(1, 3).unwrap();
-        let fr: BTreeMap<u32, Fixed> = [(1, third), (2, third), (3, third)].into_iter().collect();
+        let fr: SortedMap<u32, Fixed> = [(1, third), (2, third), (3, third)].into_iter().collect();
         let p = payout(100, &fr).unwrap();
         assert_eq!(p.amounts.values().sum::<u128>() + p.dust, 100);
         assert_eq!(p.dust, 1);
-        let over: BTreeMap<u32, Fixed> = [
+        let over: SortedMap<u32, Fixed> = [
             (1, Fixed::from_raw(500_000_000_000_000_001)),
             (2, Fixed::from_raw(500_000_000_000_000_001)),
         ]
@@ -475,7 +474,7 @@ mod tests {
 
     #[test]
     fn utility_branches() {
-        let s: BTreeMap<u32, Fixed> = BTreeMap::new();
+        let s: SortedMap<u32, Fixed> = SortedMap::new();
         assert_eq!(
             forecasting_utility(Fixed::ZERO, &s, Fixed::ONE, lit("0.1")).unwrap(),
             (lit("0.5"), Fixed::ZERO)

@@ -1,13 +1,12 @@
 //! Instant performance scores of inferers and forecasters (MATH.md §7.1–7.2).
 
-use std::collections::BTreeMap;
-
 use crate::error::MathResult;
 use crate::fixed::Fixed;
 use crate::losses::NetworkLosses;
+use crate::sorted_map::SortedMap;
 
 /// §7.1: `T_j = L⁻_{j'i} − L_i`; 0 for a single inferer.
-pub fn inferer_scores(losses: &NetworkLosses) -> MathResult<BTreeMap<u32, Fixed>> {
+pub fn inferer_scores(losses: &NetworkLosses) -> MathResult<SortedMap<u32, Fixed>> {
     if losses.inferer.len() == 1 {
         return Ok(losses.inferer.keys().map(|j| (*j, Fixed::ZERO)).collect());
     }
@@ -22,7 +21,7 @@ pub fn inferer_scores(losses: &NetworkLosses) -> MathResult<BTreeMap<u32, Fixed>
 /// `f = 1/2^{N−1}`, `N` the number of one-out-forecaster losses; 0 for a
 /// single forecaster. A forecaster lacking its one-in or one-out loss gets
 /// no score.
-pub fn forecaster_scores(losses: &NetworkLosses) -> MathResult<BTreeMap<u32, Fixed>> {
+pub fn forecaster_scores(losses: &NetworkLosses) -> MathResult<SortedMap<u32, Fixed>> {
     if losses.forecaster.len() == 1 {
         return Ok(losses
             .forecaster
@@ -32,7 +31,7 @@ pub fn forecaster_scores(losses: &NetworkLosses) -> MathResult<BTreeMap<u32, Fix
     }
     let n = losses.one_out_forecaster.len();
     if n == 0 {
-        return Ok(BTreeMap::new());
+        return Ok(SortedMap::new());
     }
     // f = 2^-(N-1); below 10^-18 it truncates to 0
     let shift = (n - 1) as u32;
@@ -42,7 +41,7 @@ pub fn forecaster_scores(losses: &NetworkLosses) -> MathResult<BTreeMap<u32, Fix
         Fixed::ZERO
     };
     let g = Fixed::ONE.checked_sub(f)?;
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (k, lin) in &losses.one_in {
         let Some(lout) = losses.one_out_forecaster.get(k) else {
             continue;

@@ -3,25 +3,24 @@
 //! `[a, b, "value"]` triples for pair keys), ids ascending. Duplicate ids are
 //! refused when reading.
 
-use std::collections::BTreeMap;
-
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::fixed::Fixed;
+use crate::sorted_map::SortedMap;
 
-/// `BTreeMap<u32, Fixed>` as `[[id, "value"], ...]`.
+/// `SortedMap<u32, Fixed>` as `[[id, "value"], ...]`.
 pub mod id_map {
     use super::*;
 
-    pub fn serialize<S: Serializer>(m: &BTreeMap<u32, Fixed>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(m: &SortedMap<u32, Fixed>, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(m.iter())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<u32, Fixed>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SortedMap<u32, Fixed>, D::Error> {
         let v: Vec<(u32, Fixed)> = Vec::deserialize(d)?;
         let n = v.len();
-        let m: BTreeMap<u32, Fixed> = v.into_iter().collect();
+        let m: SortedMap<u32, Fixed> = v.into_iter().collect();
         if m.len() != n {
             return Err(D::Error::custom("duplicate id"));
         }
@@ -29,12 +28,12 @@ pub mod id_map {
     }
 }
 
-/// `BTreeMap<(u32, u32), Fixed>` as `[[a, b, "value"], ...]`.
+/// `SortedMap<(u32, u32), Fixed>` as `[[a, b, "value"], ...]`.
 pub mod pair_map {
     use super::*;
 
     pub fn serialize<S: Serializer>(
-        m: &BTreeMap<(u32, u32), Fixed>,
+        m: &SortedMap<(u32, u32), Fixed>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
         s.collect_seq(m.iter().map(|((a, b), v)| (a, b, v)))
@@ -42,10 +41,10 @@ pub mod pair_map {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<BTreeMap<(u32, u32), Fixed>, D::Error> {
+    ) -> Result<SortedMap<(u32, u32), Fixed>, D::Error> {
         let v: Vec<(u32, u32, Fixed)> = Vec::deserialize(d)?;
         let n = v.len();
-        let m: BTreeMap<(u32, u32), Fixed> = v.into_iter().map(|(a, b, x)| ((a, b), x)).collect();
+        let m: SortedMap<(u32, u32), Fixed> = v.into_iter().map(|(a, b, x)| ((a, b), x)).collect();
         if m.len() != n {
             return Err(D::Error::custom("duplicate id pair"));
         }
@@ -97,7 +96,7 @@ pub mod id_bytes {
 
         #[test]
         fn entries_round_trip_and_a_torn_record_is_refused() {
-            let m: BTreeMap<u32, Fixed> = [(0, Fixed::from_raw(-5)), (9, Fixed::ONE)].into();
+            let m: SortedMap<u32, Fixed> = [(0, Fixed::from_raw(-5)), (9, Fixed::ONE)].into();
             let bytes = encode(m.iter().map(|(k, v)| (*k, v)));
             assert_eq!(bytes.len(), 2 * ENTRY);
             assert_eq!(decode(&bytes).unwrap(), m.into_iter().collect::<Vec<_>>());

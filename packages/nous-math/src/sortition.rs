@@ -1,21 +1,20 @@
 //! Score EMAs, topic quantiles and merit sortition (MATH.md §11).
 
-use std::collections::BTreeMap;
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::params::check_count;
+use crate::sorted_map::SortedMap;
 use crate::stats::{ema, quantile};
 
 /// Order by value descending, ties by ascending id.
-fn ranked(values: &BTreeMap<u32, Fixed>) -> Vec<(u32, Fixed)> {
+fn ranked(values: &SortedMap<u32, Fixed>) -> Vec<(u32, Fixed)> {
     let mut v: Vec<(u32, Fixed)> = values.iter().map(|(i, x)| (*i, *x)).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v
 }
 
 /// Rank of each actor (0 = highest value; ties by ascending id).
-pub fn ranks(values: &BTreeMap<u32, Fixed>) -> BTreeMap<u32, u32> {
+pub fn ranks(values: &SortedMap<u32, Fixed>) -> SortedMap<u32, u32> {
     ranked(values)
         .into_iter()
         .enumerate()
@@ -24,7 +23,7 @@ pub fn ranks(values: &BTreeMap<u32, Fixed>) -> BTreeMap<u32, u32> {
 }
 
 /// The `n` actors with the highest values (ties by ascending id).
-pub fn top_n(values: &BTreeMap<u32, Fixed>, n: usize) -> Vec<u32> {
+pub fn top_n(values: &SortedMap<u32, Fixed>, n: usize) -> Vec<u32> {
     ranked(values).into_iter().take(n).map(|(i, _)| i).collect()
 }
 
@@ -49,7 +48,7 @@ pub struct SortitionOutcome {
     /// `Q_q` of the active set's instant scores.
     pub quantile: Fixed,
     /// New EMAs of every actor.
-    pub emas: BTreeMap<u32, Fixed>,
+    pub emas: SortedMap<u32, Fixed>,
 }
 
 /// §11 batch form (the simulator's): the active set is the top `capacity`
@@ -57,8 +56,8 @@ pub struct SortitionOutcome {
 /// active actors blend their score, the others the quantile. An active actor
 /// without an instant score is an error.
 pub fn sortition_epoch(
-    previous_emas: &BTreeMap<u32, Fixed>,
-    instant: &BTreeMap<u32, Fixed>,
+    previous_emas: &SortedMap<u32, Fixed>,
+    instant: &SortedMap<u32, Fixed>,
     capacity: usize,
     q: Fixed,
     alpha: Fixed,
@@ -79,7 +78,7 @@ pub fn sortition_epoch(
         .and_then(|a| previous_emas.get(a))
         .copied()
         .unwrap_or(Fixed::ZERO);
-    let mut emas = BTreeMap::new();
+    let mut emas = SortedMap::new();
     for (id, prev) in previous_emas {
         let inst = if active.contains(id) {
             instant.get(id).copied()
@@ -114,7 +113,7 @@ pub enum Admission {
 /// lowest are broken deterministically (the highest id leaves), consistent
 /// with `top_n`. The caller applies the quantile update to whoever is left out.
 pub fn admit(
-    active: &mut BTreeMap<u32, Fixed>,
+    active: &mut SortedMap<u32, Fixed>,
     capacity: usize,
     candidate: u32,
     candidate_ema: Fixed,
@@ -146,14 +145,14 @@ pub fn admit(
 /// EMA ranking.
 pub fn trim_forecast(
     elements: &[(u32, Fixed)],
-    inferer_emas: &BTreeMap<u32, Fixed>,
+    inferer_emas: &SortedMap<u32, Fixed>,
     max_elements: usize,
 ) -> Vec<(u32, Fixed)> {
-    let mut latest: BTreeMap<u32, Fixed> = BTreeMap::new();
+    let mut latest: SortedMap<u32, Fixed> = SortedMap::new();
     for (j, v) in elements {
         latest.insert(*j, *v);
     }
-    let emas: BTreeMap<u32, Fixed> = latest
+    let emas: SortedMap<u32, Fixed> = latest
         .keys()
         .map(|j| (*j, inferer_emas.get(j).copied().unwrap_or(Fixed::MIN)))
         .collect();

@@ -1,10 +1,9 @@
 //! Topic weight and topic reward (MATH.md §9).
 
-use std::collections::BTreeMap;
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
 use crate::params::Params;
+use crate::sorted_map::SortedMap;
 use crate::stats::ema;
 
 /// §9.1 target weight `ŵ = S^μ · (C/epoch_length)^ν` for a stake `S` and a
@@ -90,16 +89,16 @@ pub struct TopicEntry {
 /// gets the balance and several share it by `w·epoch_length`. Topics with a
 /// zero amount are omitted. The total never exceeds `balance`.
 pub fn topic_rewards(
-    topics: &BTreeMap<u32, TopicEntry>,
+    topics: &SortedMap<u32, TopicEntry>,
     rewardable: &[u32],
     weight_sum: Fixed,
     block_reward: u128,
     balance: u128,
-) -> MathResult<BTreeMap<u32, u128>> {
+) -> MathResult<SortedMap<u32, u128>> {
     if !weight_sum.is_positive() {
         return Err(MathError::DivisionByZero("topic reward: zero weight sum"));
     }
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     let mut total: u128 = 0;
     for id in rewardable {
         let t = topics
@@ -136,7 +135,7 @@ pub fn topic_rewards(
             };
             let sum = Fixed::sum(weights.values().copied())?;
             if sum.is_zero() {
-                return Ok(BTreeMap::new());
+                return Ok(SortedMap::new());
             }
             for (id, w) in weights {
                 out.insert(id, w.checked_div(sum)?.mul_floor_u128(balance)?);
@@ -150,11 +149,11 @@ pub fn topic_rewards(
 /// `(w/unit)·epoch_length` of the rewardable topics (the §9.2 treasury
 /// split); `Overflow` if a product or their sum leaves `Fixed`.
 fn treasury_weights(
-    topics: &BTreeMap<u32, TopicEntry>,
+    topics: &SortedMap<u32, TopicEntry>,
     rewardable: &[u32],
     unit: Fixed,
-) -> MathResult<BTreeMap<u32, Fixed>> {
-    let mut weights = BTreeMap::new();
+) -> MathResult<SortedMap<u32, Fixed>> {
+    let mut weights = SortedMap::new();
     for id in rewardable {
         if let Some(t) = topics.get(id) {
             let w = t.weight.checked_div(unit)?;

@@ -1,10 +1,9 @@
 //! Regret-informed weights (MATH.md §3): normalisation (§3.1), the
 //! regret→weight map (§3.2) and the weighted combination (§3.3).
 
-use std::collections::BTreeMap;
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::Fixed;
+use crate::sorted_map::SortedMap;
 use crate::stats::{gradient, sample_stdev};
 
 /// 6.75: the clip above `c` (in units of `1/p`) of §3.2.
@@ -17,9 +16,9 @@ pub const ZERO_CUT_BELOW: Fixed = Fixed::from_raw(17_250_000_000_000_000_000);
 /// Weights per inferer and per forecaster (ids ascending).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegretWeights {
-    pub inferers: BTreeMap<u32, Fixed>,
+    pub inferers: SortedMap<u32, Fixed>,
     /// Empty when no listed forecaster has a regret (§3.2).
-    pub forecasters: BTreeMap<u32, Fixed>,
+    pub forecasters: SortedMap<u32, Fixed>,
 }
 
 /// The thresholds of the §3.2 map for one `(p, c)`: computed once per pool
@@ -72,9 +71,9 @@ pub fn regret_to_weight(r: Fixed, r_max: Fixed, p: Fixed, c: Fixed) -> MathResul
 /// are produced only if at least one listed forecaster has a regret.
 pub fn regret_weights(
     inferers: &[u32],
-    inferer_regret: &BTreeMap<u32, Fixed>,
+    inferer_regret: &SortedMap<u32, Fixed>,
     forecasters: &[u32],
-    forecaster_regret: &BTreeMap<u32, Fixed>,
+    forecaster_regret: &SortedMap<u32, Fixed>,
     epsilon: Fixed,
     p: Fixed,
     c: Fixed,
@@ -97,11 +96,11 @@ pub fn regret_weights(
     if !scale.is_positive() {
         return Err(MathError::DivisionByZero("regret normalisation"));
     }
-    let norm_i: BTreeMap<u32, Fixed> = r_inf
+    let norm_i: SortedMap<u32, Fixed> = r_inf
         .iter()
         .map(|(j, r)| Ok((*j, r.checked_div(scale)?)))
         .collect::<MathResult<_>>()?;
-    let norm_f: BTreeMap<u32, Fixed> = r_fc
+    let norm_f: SortedMap<u32, Fixed> = r_fc
         .iter()
         .map(|(k, r)| Ok((*k, r.checked_div(scale)?)))
         .collect::<MathResult<_>>()?;

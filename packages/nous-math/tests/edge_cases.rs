@@ -2,8 +2,6 @@
 //! for the quantities the shared vectors cannot exercise (forecaster reward
 //! fractions, χ branches, all-new mode, missing reputer entries).
 
-use std::collections::BTreeMap;
-
 use nous_math::consensus::{adjusted_stakes, consensus_scores, listening_coefficients};
 use nous_math::forecast::{forecast_implied_inferences, Forecast};
 use nous_math::inference::synthesize;
@@ -14,6 +12,7 @@ use nous_math::rewards::{
     smoothed_entropy, worker_reward_fractions,
 };
 use nous_math::scores::{forecaster_scores, inferer_scores};
+use nous_math::sorted_map::SortedMap;
 use nous_math::topic::{target_weight, topic_rewards, topic_weight, TopicEntry};
 use nous_math::{Fixed, MathError, Params};
 
@@ -37,7 +36,7 @@ fn established(inferers: &[u32], forecasters: &[u32]) -> RegretState {
     }
     r
 }
-fn forecasts(xs: &[(u32, &[(u32, &str)])]) -> BTreeMap<u32, Forecast> {
+fn forecasts(xs: &[(u32, &[(u32, &str)])]) -> SortedMap<u32, Forecast> {
     xs.iter()
         .map(|(k, e)| (*k, e.iter().map(|(j, v)| (*j, f(v))).collect()))
         .collect()
@@ -47,8 +46,8 @@ fn forecasts(xs: &[(u32, &[(u32, &str)])]) -> BTreeMap<u32, Forecast> {
 fn no_inferences_is_an_error() {
     let p = Params::simulator();
     let r = synthesize(
-        &BTreeMap::new(),
-        &BTreeMap::new(),
+        &SortedMap::new(),
+        &SortedMap::new(),
         Some(f("-2")),
         &RegretState::new(),
         &p,
@@ -80,7 +79,7 @@ fn single_inferer() {
 fn no_previous_network_loss_uses_the_median() {
     let p = Params::simulator();
     let inf = map(&[(1, "1"), (2, "5"), (3, "2"), (4, "10")]);
-    let out = synthesize(&inf, &BTreeMap::new(), None, &RegretState::new(), &p).unwrap();
+    let out = synthesize(&inf, &SortedMap::new(), None, &RegretState::new(), &p).unwrap();
     assert_eq!(out.combined, f("3.5"));
     assert_eq!(out.naive, Fixed::ZERO);
 }
@@ -91,7 +90,7 @@ fn no_forecasters() {
     let inf = map(&[(0, "1"), (1, "2"), (2, "4")]);
     let out = synthesize(
         &inf,
-        &BTreeMap::new(),
+        &SortedMap::new(),
         Some(f("-2")),
         &established(&[0, 1, 2], &[]),
         &p,
@@ -189,7 +188,7 @@ fn all_newcomers() {
 #[test]
 fn zero_stake() {
     let p = Params::simulator();
-    let reps: BTreeMap<u32, ReputerReport> = [
+    let reps: SortedMap<u32, ReputerReport> = [
         (0, report(0, "-2", &[(0, "-1")])),
         (1, report(0, "-3", &[(0, "-2")])),
     ]
@@ -200,12 +199,12 @@ fn zero_stake() {
         Err(MathError::DivisionByZero(_))
     ));
     assert!(matches!(
-        listening_coefficients(&reps, &BTreeMap::new(), &p),
+        listening_coefficients(&reps, &SortedMap::new(), &p),
         Err(MathError::DivisionByZero(_))
     ));
     // below the minimum stake: ignored
     let chain = Params::chain_defaults();
-    let reps: BTreeMap<u32, ReputerReport> = [
+    let reps: SortedMap<u32, ReputerReport> = [
         (0, report(9_999, "-100", &[(0, "-100")])),
         (1, report(10_000, "-3", &[(0, "-2")])),
     ]
@@ -226,7 +225,7 @@ fn missing_reputer_entries() {
     let mut a = report(100, "-2", &[(0, "-1"), (1, "-3")]);
     let b = report(300, "-4", &[(0, "-2")]); // did not report inferer 1
     a.losses.naive = None; // did not report the naive loss
-    let reps: BTreeMap<u32, ReputerReport> = [(0, a), (1, b)].into_iter().collect();
+    let reps: SortedMap<u32, ReputerReport> = [(0, a), (1, b)].into_iter().collect();
     let l = network_losses(&reps, &p).unwrap();
     assert_eq!(l.combined, f("-3.5"));
     assert_eq!(l.naive, f("-4"), "skipped in the network loss");
@@ -240,7 +239,7 @@ fn missing_reputer_entries() {
     let (scores, _) =
         consensus_scores(&m, &[f("0.25"), f("0.75")], &[Fixed::ONE, Fixed::ONE], &p).unwrap();
     assert_eq!(scores.len(), 2);
-    let out = listening_coefficients(&reps, &BTreeMap::new(), &p).unwrap();
+    let out = listening_coefficients(&reps, &SortedMap::new(), &p).unwrap();
     assert!(out
         .coefficients
         .values()
@@ -327,7 +326,7 @@ fn smoothing_with_a_newcomer() {
 
 #[test]
 fn single_actor_in_a_class() {
-    let e = smoothed_entropy(&map(&[(4, "1")]), &BTreeMap::new(), f("0.1"), f("0.25")).unwrap();
+    let e = smoothed_entropy(&map(&[(4, "1")]), &SortedMap::new(), f("0.1"), f("0.25")).unwrap();
     assert_eq!(e.entropy, single_actor_entropy());
     assert_eq!(e.entropy, f("0.173286795139986"));
 }
@@ -382,7 +381,7 @@ fn zero_fee_revenue_gives_zero_weight() {
 
 #[test]
 fn rewards_above_treasury_are_split_by_weight_and_epoch_length() {
-    let topics: BTreeMap<u32, TopicEntry> = [
+    let topics: SortedMap<u32, TopicEntry> = [
         (
             1,
             TopicEntry {
@@ -439,7 +438,7 @@ fn non_finite_and_out_of_range_inputs_are_refused() {
     assert!(matches!(
         synthesize(
             &inf,
-            &BTreeMap::new(),
+            &SortedMap::new(),
             Some(f("-2")),
             &RegretState::new(),
             &p
@@ -461,7 +460,7 @@ fn reward_epoch_matches_the_steps_and_conserves_the_budget() {
     let ti = map(&[(0, "0.2"), (1, "-0.1"), (2, "0.05")]);
     let tf = map(&[(0, "0.12"), (1, "-0.4"), (2, "0.33")]);
     let tr = map(&[(0, "40"), (1, "55"), (2, "12")]);
-    let stakes: BTreeMap<u32, u128> = [
+    let stakes: SortedMap<u32, u128> = [
         (0, 4u128 * 10u128.pow(23)),
         (1, 10u128.pow(23)),
         (2, 7 * 10u128.pow(22)),
@@ -546,10 +545,10 @@ fn full_active_set_epoch_runs() {
     use nous_math::epoch::{loss_epoch, reward_epoch, RewardState};
     let p = Params::chain_defaults();
     let v = |a: i128, b: i128| Fixed::from_ratio(a, b).unwrap();
-    let inf: BTreeMap<u32, Fixed> = (0..32)
+    let inf: SortedMap<u32, Fixed> = (0..32)
         .map(|j| (j, v(1000 + 37 * (j as i128 % 7), 1000)))
         .collect();
-    let fc: BTreeMap<u32, Forecast> = (0..6)
+    let fc: SortedMap<u32, Forecast> = (0..6)
         .map(|k| {
             (
                 k,
@@ -574,7 +573,7 @@ fn full_active_set_epoch_runs() {
     let t = std::time::Instant::now();
     let out = synthesize(&inf, &fc, Some(f("-2")), &reg, &p).unwrap();
     let t_syn = t.elapsed();
-    let mut reports = BTreeMap::new();
+    let mut reports = SortedMap::new();
     for m in 0..6u32 {
         let l = |x: i128| v(-2000 - x - 17 * m as i128, 1000);
         let mut r = ReputerLosses {
@@ -607,14 +606,14 @@ fn full_active_set_epoch_runs() {
     let le = loss_epoch(
         &reports,
         &reg,
-        &BTreeMap::new(),
-        &BTreeMap::new(),
-        &BTreeMap::new(),
+        &SortedMap::new(),
+        &SortedMap::new(),
+        &SortedMap::new(),
         &p,
     )
     .unwrap();
     let t_loss = t.elapsed();
-    let stakes: BTreeMap<u32, u128> = reports.iter().map(|(m, r)| (*m, r.stake)).collect();
+    let stakes: SortedMap<u32, u128> = reports.iter().map(|(m, r)| (*m, r.stake)).collect();
     let t = std::time::Instant::now();
     let re = reward_epoch(
         &le.inferer_scores,

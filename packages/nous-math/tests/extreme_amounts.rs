@@ -8,14 +8,13 @@
 //! computation is in the comment above each value. Every test here was run
 //! once against the code before the fix and failed as its comment says.
 
-use std::collections::BTreeMap;
-
 use nous_math::consensus::{consensus_scores, listening_coefficients};
 use nous_math::emission::{
     emission_per_token, max_emission_per_token, monthly_emission, target_emission_per_token,
 };
 use nous_math::losses::{network_losses, ReputerReport};
 use nous_math::rewards::reputer_reward_fractions;
+use nous_math::sorted_map::SortedMap;
 use nous_math::topic::{target_weight, topic_rewards, topic_weight, TopicEntry};
 use nous_math::{Fixed, Params};
 
@@ -76,7 +75,7 @@ fn tiny_stake_against_a_huge_treasury_emits_at_the_cap() {
 fn a_delegation_near_u128_keeps_the_epoch_scored() {
     let p = Params::chain_defaults();
     let (whale, small) = (3u128 << 126, 1u128 << 100);
-    let reports = |whale: u128, small: u128| -> BTreeMap<u32, ReputerReport> {
+    let reports = |whale: u128, small: u128| -> SortedMap<u32, ReputerReport> {
         [
             (0, report(whale, "-2", &[(0, "-1")])),
             (1, report(small, "-4", &[(0, "-3"), (1, "-5")])),
@@ -94,9 +93,9 @@ fn a_delegation_near_u128_keeps_the_epoch_scored() {
         f("-5"),
         "carried by the only reputer that reported it"
     );
-    let out = listening_coefficients(&reports(whale, small), &BTreeMap::new(), &p).unwrap();
+    let out = listening_coefficients(&reports(whale, small), &SortedMap::new(), &p).unwrap();
     let scaled =
-        listening_coefficients(&reports(whale >> 60, small >> 60), &BTreeMap::new(), &p).unwrap();
+        listening_coefficients(&reports(whale >> 60, small >> 60), &SortedMap::new(), &p).unwrap();
     assert_eq!(out.scores, scaled.scores);
     assert_eq!(out.coefficients, scaled.coefficients);
 }
@@ -106,7 +105,7 @@ fn a_delegation_near_u128_keeps_the_epoch_scored() {
 /// sum of the stakes overflowed (`Overflow`).
 #[test]
 fn reputer_fractions_with_stakes_near_u128() {
-    let stakes: BTreeMap<u32, u128> = [(0, u128::MAX), (1, u128::MAX / 2)].into_iter().collect();
+    let stakes: SortedMap<u32, u128> = [(0, u128::MAX), (1, u128::MAX / 2)].into_iter().collect();
     let w = reputer_reward_fractions(&stakes, &ids(&["2", "2"]), f("3")).unwrap();
     assert!(
         (w[&0].raw() - 888_888_888_888_888_888).abs() <= 1,
@@ -150,7 +149,7 @@ fn topic_weight_of_a_stake_near_u128() {
 /// `Overflow`.
 #[test]
 fn topic_rewards_saturate_then_split_the_treasury() {
-    let topics: BTreeMap<u32, TopicEntry> = [
+    let topics: SortedMap<u32, TopicEntry> = [
         (
             1,
             TopicEntry {

@@ -3,8 +3,6 @@
 //! payouts never exceed the budget and return the dust, listening
 //! coefficients stay in [0, 1], and no input within bounds panics.
 
-use std::collections::BTreeMap;
-
 use nous_math::consensus::listening_coefficients;
 use nous_math::forecast::Forecast;
 use nous_math::inference::{one_out_implied, synthesize};
@@ -13,6 +11,7 @@ use nous_math::regrets::{update_regrets, RegretState};
 use nous_math::rewards::{
     payout, reputer_reward_fractions, smoothed_entropy, worker_reward_fractions,
 };
+use nous_math::sorted_map::SortedMap;
 use nous_math::weights::regret_weights;
 use nous_math::{Fixed, Params};
 use proptest::prelude::*;
@@ -39,8 +38,8 @@ fn unit() -> impl Strategy<Value = Fixed> {
 
 #[derive(Clone, Debug)]
 struct Epoch {
-    inferences: BTreeMap<u32, Fixed>,
-    forecasts: BTreeMap<u32, Forecast>,
+    inferences: SortedMap<u32, Fixed>,
+    forecasts: SortedMap<u32, Forecast>,
     regrets: RegretState,
     prev_loss: Fixed,
 }
@@ -58,12 +57,12 @@ fn epoch() -> impl Strategy<Value = Epoch> {
             prop::bool::weighted(0.9),
         )
             .prop_map(move |(inf, fc, rg, prev_loss, established)| {
-                let inferences: BTreeMap<u32, Fixed> = inf
+                let inferences: SortedMap<u32, Fixed> = inf
                     .into_iter()
                     .enumerate()
                     .map(|(j, v)| (j as u32, v))
                     .collect();
-                let forecasts: BTreeMap<u32, Forecast> = fc
+                let forecasts: SortedMap<u32, Forecast> = fc
                     .into_iter()
                     .enumerate()
                     .map(|(k, e)| (k as u32, e))
@@ -115,10 +114,10 @@ fn relabel(e: &Epoch) -> Epoch {
     let ji = |j: u32| 100 - j;
     let ki = |k: u32| 50 - k;
     let r = &e.regrets;
-    let m1 = |m: &BTreeMap<u32, Fixed>, f: &dyn Fn(u32) -> u32| {
+    let m1 = |m: &SortedMap<u32, Fixed>, f: &dyn Fn(u32) -> u32| {
         m.iter().map(|(a, v)| (f(*a), *v)).collect()
     };
-    let m2 = |m: &BTreeMap<(u32, u32), Fixed>, f: &dyn Fn(u32) -> u32, g: &dyn Fn(u32) -> u32| {
+    let m2 = |m: &SortedMap<(u32, u32), Fixed>, f: &dyn Fn(u32) -> u32, g: &dyn Fn(u32) -> u32| {
         m.iter().map(|((a, b), v)| ((f(*a), g(*b)), *v)).collect()
     };
     Epoch {
@@ -144,12 +143,12 @@ fn relabel(e: &Epoch) -> Epoch {
     }
 }
 
-fn sums_to_one(m: &BTreeMap<u32, Fixed>) -> bool {
+fn sums_to_one(m: &SortedMap<u32, Fixed>) -> bool {
     let s = Fixed::sum(m.values().copied()).unwrap();
     (s.raw() - E18).abs() <= 2 * m.len() as i128 + 2
 }
 
-fn reputer_reports() -> impl Strategy<Value = BTreeMap<u32, ReputerReport>> {
+fn reputer_reports() -> impl Strategy<Value = SortedMap<u32, ReputerReport>> {
     reputer_reports_staking(1u128..=1_000_000_000_000_000_000_000_000u128)
 }
 
@@ -165,7 +164,7 @@ fn amount() -> impl Strategy<Value = u128> {
 
 fn reputer_reports_staking(
     stake: impl Strategy<Value = u128>,
-) -> impl Strategy<Value = BTreeMap<u32, ReputerReport>> {
+) -> impl Strategy<Value = SortedMap<u32, ReputerReport>> {
     prop::collection::vec(
         (
             stake,
@@ -211,14 +210,14 @@ fn reputer_reports_staking(
 /// named ones used.
 fn implied_reference(
     scope: &[u32],
-    inferences: &BTreeMap<u32, Fixed>,
+    inferences: &SortedMap<u32, Fixed>,
     forecasters: &[u32],
-    forecasts: &BTreeMap<u32, Forecast>,
+    forecasts: &SortedMap<u32, Forecast>,
     prev_loss: Fixed,
     all_new: bool,
     p: &Params,
-) -> Result<BTreeMap<u32, Fixed>, nous_math::MathError> {
-    let mut out = BTreeMap::new();
+) -> Result<SortedMap<u32, Fixed>, nous_math::MathError> {
+    let mut out = SortedMap::new();
     for k in forecasters {
         let Some(elements) = forecasts.get(k) else {
             continue;
@@ -236,8 +235,8 @@ fn implied_reference(
             out.insert(*k, nous_math::stats::median(&vals)?);
             continue;
         }
-        let weights: BTreeMap<u32, Fixed> = if named.len() > 1 {
-            let mut regret = BTreeMap::new();
+        let weights: SortedMap<u32, Fixed> = if named.len() > 1 {
+            let mut regret = SortedMap::new();
             for (j, f) in elements.iter().filter(|(j, _)| inferences.contains_key(j)) {
                 regret.insert(*j, prev_loss.checked_sub(*f)?);
             }
@@ -246,14 +245,14 @@ fn implied_reference(
                     scope,
                     &regret,
                     &[],
-                    &BTreeMap::new(),
+                    &SortedMap::new(),
                     p.epsilon_topic,
                     p.p_norm,
                     p.c_norm,
                 )?
                 .inferers
             } else {
-                BTreeMap::new()
+                SortedMap::new()
             }
         } else {
             named.iter().map(|j| (*j, Fixed::ONE)).collect()
@@ -348,7 +347,7 @@ proptest! {
         let ids: Vec<u32> = (0..rs.len() as u32).collect();
         let nf = nf.min(rs.len() - 1);
         let (fi, ii) = ids.split_at(nf);
-        let m: BTreeMap<u32, Fixed> = ids.iter().copied().zip(rs.iter().copied()).collect();
+        let m: SortedMap<u32, Fixed> = ids.iter().copied().zip(rs.iter().copied()).collect();
         let p = Params::simulator();
         let w = regret_weights(ii, &m, fi, &m, p.epsilon_topic, p.p_norm, p.c_norm).unwrap();
         for v in w.inferers.values().chain(w.forecasters.values()) {
@@ -364,11 +363,11 @@ proptest! {
         prev in prop::collection::vec(prop::option::of(unit()), 1..10),
     ) {
         let p = Params::simulator();
-        let t: BTreeMap<u32, Fixed> = scores.iter().copied().enumerate().map(|(i, v)| (i as u32, v)).collect();
+        let t: SortedMap<u32, Fixed> = scores.iter().copied().enumerate().map(|(i, v)| (i as u32, v)).collect();
         if let Ok(u) = worker_reward_fractions(&t, &sample, p.p_reward_inference, p.c_reward_inference, p.epsilon_topic) {
             prop_assert!(u.values().all(|x| !x.is_negative()));
             prop_assert!(sums_to_one(&u));
-            let pr: BTreeMap<u32, Fixed> = prev.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i as u32, x))).collect();
+            let pr: SortedMap<u32, Fixed> = prev.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i as u32, x))).collect();
             let e = smoothed_entropy(&u, &pr, p.task_reward_alpha, p.beta_entropy);
             if let Ok(e) = e {
                 prop_assert!(sums_to_one(&e.smoothed));
@@ -376,8 +375,8 @@ proptest! {
             }
         }
         let n = stakes.len().min(scores.len());
-        let st: BTreeMap<u32, u128> = stakes.iter().take(n).copied().enumerate().map(|(i, s)| (i as u32, s)).collect();
-        let ts: BTreeMap<u32, Fixed> = (0..n as u32).map(|i| (i, t[&i].checked_abs().unwrap())).collect();
+        let st: SortedMap<u32, u128> = stakes.iter().take(n).copied().enumerate().map(|(i, s)| (i as u32, s)).collect();
+        let ts: SortedMap<u32, Fixed> = (0..n as u32).map(|i| (i, t[&i].checked_abs().unwrap())).collect();
         for pr in [Fixed::ONE, "3".parse().unwrap()] {
             if let Ok(w) = reputer_reward_fractions(&st, &ts, pr) {
                 prop_assert!(w.values().all(|x| !x.is_negative()));
@@ -392,7 +391,7 @@ proptest! {
         parts in prop::collection::vec(0i128..1_000_000, 1..40),
     ) {
         let total: i128 = parts.iter().sum::<i128>().max(1);
-        let fr: BTreeMap<u32, Fixed> =
+        let fr: SortedMap<u32, Fixed> =
             parts.iter().enumerate().map(|(i, x)| (i as u32, Fixed::from_ratio(*x, total).unwrap())).collect();
         let p = payout(budget, &fr).unwrap();
         let paid: u128 = p.amounts.values().sum();
@@ -406,7 +405,7 @@ proptest! {
         prev in prop::collection::vec(unit(), 6),
     ) {
         let p = Params::simulator();
-        let pc: BTreeMap<u32, Fixed> = prev.iter().enumerate().map(|(i, a)| (i as u32 * 7, *a)).collect();
+        let pc: SortedMap<u32, Fixed> = prev.iter().enumerate().map(|(i, a)| (i as u32 * 7, *a)).collect();
         if let Ok(out) = listening_coefficients(&reps, &pc, &p) {
             for a in out.coefficients.values() {
                 prop_assert!(*a >= Fixed::ZERO && *a <= Fixed::ONE);
@@ -426,7 +425,7 @@ proptest! {
             let _ = nous_math::scores::inferer_scores(&l);
             let _ = nous_math::scores::forecaster_scores(&l);
         }
-        let _ = listening_coefficients(&reps, &BTreeMap::new(), &p);
+        let _ = listening_coefficients(&reps, &SortedMap::new(), &p);
     }
 
     #[test]
@@ -468,10 +467,10 @@ proptest! {
     ) {
         use nous_math::epoch::{reward_epoch, RewardState};
         let p = Params::simulator();
-        let ti: BTreeMap<u32, Fixed> = ti.into_iter().enumerate().map(|(i, v)| (i as u32, v)).collect();
-        let tf: BTreeMap<u32, Fixed> = tf.into_iter().enumerate().map(|(i, v)| (i as u32, v)).collect();
-        let scores: BTreeMap<u32, Fixed> = tr.iter().enumerate().map(|(i, (t, _))| (i as u32, Fixed::from_raw(*t))).collect();
-        let stakes: BTreeMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
+        let ti: SortedMap<u32, Fixed> = ti.into_iter().enumerate().map(|(i, v)| (i as u32, v)).collect();
+        let tf: SortedMap<u32, Fixed> = tf.into_iter().enumerate().map(|(i, v)| (i as u32, v)).collect();
+        let scores: SortedMap<u32, Fixed> = tr.iter().enumerate().map(|(i, (t, _))| (i as u32, Fixed::from_raw(*t))).collect();
+        let stakes: SortedMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
         let state = RewardState { forecaster_score_ratio: ratio, ..Default::default() };
         if let Ok(out) = reward_epoch(&ti, &tf, task, &scores, &stakes, budget, &state, &p) {
             let paid: u128 = [&out.payouts.inferer_payout, &out.payouts.forecaster_payout, &out.payouts.reputer_payout]
@@ -543,8 +542,8 @@ mod whole_range {
         #[test]
         fn loss_step_accepts_every_stake(reps in reputer_reports_staking(amount().prop_map(|a| a.max(1))), prev in prop::collection::vec(unit(), 6)) {
             let p = Params::simulator();
-            let listening: BTreeMap<u32, Fixed> = prev.iter().enumerate().map(|(i, a)| (i as u32 * 7, *a)).collect();
-            let out = loss_epoch(&reps, &RegretState::new(), &listening, &BTreeMap::new(), &BTreeMap::new(), &p);
+            let listening: SortedMap<u32, Fixed> = prev.iter().enumerate().map(|(i, a)| (i as u32 * 7, *a)).collect();
+            let out = loss_epoch(&reps, &RegretState::new(), &listening, &SortedMap::new(), &SortedMap::new(), &p);
             prop_assert!(out.is_ok(), "{:?}", out.err());
             let out = out.unwrap_or_default();
             for a in out.consensus.coefficients.values().chain(out.consensus.adjusted_stakes.values()) {
@@ -564,10 +563,10 @@ mod whole_range {
             ratio in any::<i128>().prop_map(|r| Fixed::from_raw(r.max(-i128::MAX))),
             p in params(),
         ) {
-            let ids = |v: &[Fixed]| -> BTreeMap<u32, Fixed> { v.iter().copied().enumerate().map(|(i, x)| (i as u32, x)).collect() };
+            let ids = |v: &[Fixed]| -> SortedMap<u32, Fixed> { v.iter().copied().enumerate().map(|(i, x)| (i as u32, x)).collect() };
             let scores = ids(&tr.iter().map(|(t, _)| *t).collect::<Vec<_>>());
-            let stakes: BTreeMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
-            let previous: BTreeMap<u32, Fixed> = smoothed.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i as u32, x))).collect();
+            let stakes: SortedMap<u32, u128> = tr.iter().enumerate().map(|(i, (_, s))| (i as u32, *s)).collect();
+            let previous: SortedMap<u32, Fixed> = smoothed.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i as u32, x))).collect();
             let state = RewardState {
                 smoothed_inferer: previous.clone(),
                 smoothed_forecaster: previous.clone(),
@@ -629,7 +628,7 @@ mod whole_range {
                 topic_reward_fee_revenue_importance: nu,
                 ..Params::chain_defaults()
             };
-            let mut topics = BTreeMap::new();
+            let mut topics = SortedMap::new();
             for (i, s) in stakes.iter().enumerate() {
                 let w = topic_weight(*s, revenues[i], lengths[i], previous, alpha, &p);
                 prop_assert!(w.is_ok(), "{:?}", w);

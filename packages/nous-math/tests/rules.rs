@@ -1,14 +1,13 @@
 //! The improved rules (`nous_math::Rules`), each switch on its own against the reference:
 //! what it changes, and that it changes nothing else.
 
-use std::collections::BTreeMap;
-
 use nous_math::consensus::{adjusted_stakes, listening_coefficients};
 use nous_math::epoch::loss_epoch;
 use nous_math::forecast::forecast_implied_inferences;
 use nous_math::losses::{listened_network_losses, network_losses, ReputerReport};
 use nous_math::regrets::{update_regrets, RegretAlphas, RegretState};
 use nous_math::rewards::{floored_worker_reward_fractions, worker_reward_fractions};
+use nous_math::sorted_map::SortedMap;
 use nous_math::{Fixed, Params, Rules};
 
 mod common;
@@ -24,14 +23,14 @@ fn with(rules: Rules) -> Params {
 /// Four honest reputers of 100 tokens near the truth and one of 200 (above the average, so
 /// the reference's cap pins it at 1) that mirrors the losses around their mean, inverting
 /// the inferers' ranking (the attack of the review).
-fn honest_and_mirror() -> BTreeMap<u32, ReputerReport> {
+fn honest_and_mirror() -> SortedMap<u32, ReputerReport> {
     let honest: [[&str; 4]; 4] = [
         ["-1.00", "-1.20", "-0.80", "-1.50"],
         ["-1.02", "-1.18", "-0.83", "-1.46"],
         ["-0.98", "-1.23", "-0.79", "-1.52"],
         ["-1.01", "-1.21", "-0.78", "-1.49"],
     ];
-    let mut reports = BTreeMap::new();
+    let mut reports = SortedMap::new();
     for (m, row) in honest.iter().enumerate() {
         let inferers: Vec<(u32, &str)> = (0..3).map(|j| (j as u32, row[j + 1])).collect();
         reports.insert(m as u32, report(100 * TOKEN, row[0], &inferers));
@@ -46,9 +45,9 @@ fn honest_and_mirror() -> BTreeMap<u32, ReputerReport> {
 }
 
 /// The coefficients after `epochs` epochs of the same reports, each starting from the last.
-fn coefficients_after(epochs: usize, params: &Params) -> BTreeMap<u32, Fixed> {
+fn coefficients_after(epochs: usize, params: &Params) -> SortedMap<u32, Fixed> {
     let reports = honest_and_mirror();
-    let mut a = BTreeMap::new();
+    let mut a = SortedMap::new();
     for _ in 0..epochs {
         a = listening_coefficients(&reports, &a, params)
             .unwrap()
@@ -109,25 +108,25 @@ fn listened_network_losses_follow_the_coefficients() {
     let p = with(Rules::REFERENCE);
     let reports = honest_and_mirror();
     // every coefficient 1 (or absent): the reference's stake-weighted losses exactly
-    let ones: BTreeMap<u32, Fixed> = (0..5).map(|m| (m, Fixed::ONE)).collect();
+    let ones: SortedMap<u32, Fixed> = (0..5).map(|m| (m, Fixed::ONE)).collect();
     let plain = network_losses(&reports, &p).unwrap();
     assert_eq!(listened_network_losses(&reports, &ones, &p).unwrap(), plain);
     assert_eq!(
-        listened_network_losses(&reports, &BTreeMap::new(), &p).unwrap(),
+        listened_network_losses(&reports, &SortedMap::new(), &p).unwrap(),
         plain
     );
     // the mirror not listened to: the honest reputers' mean alone
     let mut deaf = ones.clone();
     deaf.insert(4, Fixed::ZERO);
     let listened = listened_network_losses(&reports, &deaf, &p).unwrap();
-    let honest: BTreeMap<u32, ReputerReport> = reports
+    let honest: SortedMap<u32, ReputerReport> = reports
         .iter()
         .filter(|(m, _)| **m < 4)
         .map(|(m, r)| (*m, r.clone()))
         .collect();
     assert_eq!(listened, network_losses(&honest, &p).unwrap());
     // nobody listened to: the stakes decide, as in the reference
-    let zeros: BTreeMap<u32, Fixed> = (0..5).map(|m| (m, Fixed::ZERO)).collect();
+    let zeros: SortedMap<u32, Fixed> = (0..5).map(|m| (m, Fixed::ZERO)).collect();
     assert_eq!(
         listened_network_losses(&reports, &zeros, &p).unwrap(),
         plain
@@ -141,9 +140,9 @@ fn the_loss_epoch_weighs_network_losses_by_listened_stake_when_asked() {
         loss_epoch(
             &reports,
             &RegretState::new(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
+            &SortedMap::new(),
+            &SortedMap::new(),
+            &SortedMap::new(),
             &with(rules),
         )
         .unwrap()
@@ -227,9 +226,9 @@ fn forecasters_regrets_move_at_their_own_rate_when_the_topic_sets_one() {
         loss_epoch(
             &reports,
             &before,
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
+            &SortedMap::new(),
+            &SortedMap::new(),
+            &SortedMap::new(),
             p,
         )
         .unwrap()
@@ -283,7 +282,7 @@ fn the_floored_reward_map_pays_nothing_for_a_score_of_zero_or_less() {
 fn centred_forecast_regrets_do_not_depend_on_the_previous_network_loss() {
     let inferences = map(&[(0, "10"), (1, "12"), (2, "15")]);
     let scope = [0, 1, 2];
-    let forecasts: BTreeMap<u32, Vec<(u32, Fixed)>> =
+    let forecasts: SortedMap<u32, Vec<(u32, Fixed)>> =
         [(7, vec![(0, f("-1.2")), (1, f("-1.0")), (2, f("-0.7"))])]
             .into_iter()
             .collect();
@@ -320,14 +319,14 @@ fn a_class_without_a_positive_score_pays_nothing_and_loses_nothing() {
     use nous_math::epoch::{reward_payouts, reward_split, RewardState};
     let inferers = map(&[(0, "-0.3"), (1, "0"), (2, "-0.1")]);
     let reputers = map(&[(0, "20"), (1, "30")]);
-    let stakes: BTreeMap<u32, u128> = [(0, 100 * TOKEN), (1, 200 * TOKEN)].into_iter().collect();
+    let stakes: SortedMap<u32, u128> = [(0, 100 * TOKEN), (1, 200 * TOKEN)].into_iter().collect();
     let floored = with(Rules {
         zero_floor_rewards: true,
         ..Rules::REFERENCE
     });
     let split = reward_split(
         &inferers,
-        &BTreeMap::new(),
+        &SortedMap::new(),
         f("-0.1"),
         &reputers,
         &stakes,

@@ -8,8 +8,6 @@
 //! computation is in the comment above each value. Every test here was run
 //! once against the code before the fix and failed as its comment says.
 
-use std::collections::BTreeMap;
-
 use nous_math::consensus::listening_coefficients;
 use nous_math::epoch::{reward_epoch, RewardState};
 use nous_math::losses::{ReputerLosses, ReputerReport};
@@ -17,6 +15,7 @@ use nous_math::rewards::{
     class_budgets, class_reward_split, forecasting_utility, reputer_reward_fractions,
     worker_reward_fractions,
 };
+use nous_math::sorted_map::SortedMap;
 use nous_math::{Fixed, Params};
 
 mod common;
@@ -68,23 +67,23 @@ fn mirror_report(stake: u128, sign: &str) -> ReputerReport {
 #[test]
 fn mirror_image_reputers_share_equally() {
     let p = Params::chain_defaults();
-    let reps: BTreeMap<u32, ReputerReport> = [
+    let reps: SortedMap<u32, ReputerReport> = [
         (0, mirror_report(1000 * TOKEN, "")),
         (1, mirror_report(1000 * TOKEN, "-")),
     ]
     .into_iter()
     .collect();
-    let consensus = listening_coefficients(&reps, &BTreeMap::new(), &p).unwrap();
+    let consensus = listening_coefficients(&reps, &SortedMap::new(), &p).unwrap();
     for t in consensus.scores.values() {
         close(*t, "1.078327730871593460848801556128617E-7", 1e-9);
     }
-    let stakes: BTreeMap<u32, u128> = [(0, 1000 * TOKEN), (1, 1000 * TOKEN)].into_iter().collect();
+    let stakes: SortedMap<u32, u128> = [(0, 1000 * TOKEN), (1, 1000 * TOKEN)].into_iter().collect();
     let w = reputer_reward_fractions(&stakes, &consensus.scores, p.p_reward_reputer).unwrap();
     assert_eq!(w, ids(&["0.5", "0.5"]));
 
     let out = reward_epoch(
         &ids(&["0.1", "0.2"]),
-        &BTreeMap::new(),
+        &SortedMap::new(),
         Fixed::ZERO,
         &consensus.scores,
         &stakes,
@@ -219,13 +218,13 @@ fn clustered_negative_forecaster_scores_pay_the_whole_class() {
 #[test]
 fn all_zero_reputer_scores_pay_nothing_without_an_error() {
     let p = Params::chain_defaults();
-    let stakes: BTreeMap<u32, u128> = [(0, 1000 * TOKEN), (1, 3000 * TOKEN)].into_iter().collect();
+    let stakes: SortedMap<u32, u128> = [(0, 1000 * TOKEN), (1, 3000 * TOKEN)].into_iter().collect();
     let zero = ids(&["0", "0"]);
     let w = reputer_reward_fractions(&stakes, &zero, f("3")).unwrap();
     assert_eq!(w, zero);
     let out = reward_epoch(
         &ids(&["0.1", "0.2"]),
-        &BTreeMap::new(),
+        &SortedMap::new(),
         Fixed::ZERO,
         &zero,
         &stakes,

@@ -8,6 +8,8 @@
 //! or row counts. Floats appear only here, to compare.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use nous_math::sorted_map::SortedMap;
 use std::path::PathBuf;
 
 use nous_math::consensus::listening_coefficients;
@@ -190,13 +192,13 @@ fn shape(header: &[String]) -> Shape {
     }
 }
 
-fn inferences(sh: &Shape, row: &Row) -> BTreeMap<u32, Fixed> {
+fn inferences(sh: &Shape, row: &Row) -> SortedMap<u32, Fixed> {
     (0..sh.ni)
         .filter_map(|j| fx(row, &format!("inference_{j}")).map(|v| (j, v)))
         .collect()
 }
 
-fn forecasts(sh: &Shape, row: &Row) -> BTreeMap<u32, Forecast> {
+fn forecasts(sh: &Shape, row: &Row) -> SortedMap<u32, Forecast> {
     (0..sh.nk)
         .map(|k| {
             (
@@ -211,13 +213,13 @@ fn forecasts(sh: &Shape, row: &Row) -> BTreeMap<u32, Forecast> {
         .collect()
 }
 
-fn stakes(sh: &Shape, row: &Row) -> BTreeMap<u32, u128> {
+fn stakes(sh: &Shape, row: &Row) -> SortedMap<u32, u128> {
     (0..sh.nm)
         .map(|m| (m, base_units(row, &format!("reputer_stake_{m}"))))
         .collect()
 }
 
-fn reports(sh: &Shape, row: &Row) -> BTreeMap<u32, ReputerReport> {
+fn reports(sh: &Shape, row: &Row) -> SortedMap<u32, ReputerReport> {
     let st = stakes(sh, row);
     (0..sh.nm)
         .map(|m| {
@@ -402,12 +404,12 @@ fn regret_cols(sh: &Shape, r: &RegretState) -> Vec<(String, Fixed)> {
     v
 }
 
-fn id_map(row: &Row, prefix: &str, n: u32) -> BTreeMap<u32, Fixed> {
+fn id_map(row: &Row, prefix: &str, n: u32) -> SortedMap<u32, Fixed> {
     (0..n)
         .filter_map(|i| fx(row, &format!("{prefix}{i}")).map(|v| (i, v)))
         .collect()
 }
-fn named(prefix: &str, m: &BTreeMap<u32, Fixed>) -> Vec<(String, Fixed)> {
+fn named(prefix: &str, m: &SortedMap<u32, Fixed>) -> Vec<(String, Fixed)> {
     m.iter()
         .map(|(i, v)| (format!("{prefix}{i}"), *v))
         .collect()
@@ -418,10 +420,10 @@ fn named(prefix: &str, m: &BTreeMap<u32, Fixed>) -> Vec<(String, Fixed)> {
 struct SynState {
     regrets: RegretState,
     network_loss: Fixed,
-    coefficients: BTreeMap<u32, Fixed>,
-    smooth_inferer: BTreeMap<u32, Fixed>,
-    smooth_forecaster: BTreeMap<u32, Fixed>,
-    smooth_reputer: BTreeMap<u32, Fixed>,
+    coefficients: SortedMap<u32, Fixed>,
+    smooth_inferer: SortedMap<u32, Fixed>,
+    smooth_forecaster: SortedMap<u32, Fixed>,
+    smooth_reputer: SortedMap<u32, Fixed>,
     ratio: Fixed,
 }
 
@@ -495,8 +497,8 @@ fn score_cols(l: &NetworkLosses) -> Vec<(String, Fixed)> {
 /// Score sample of §8.1 from the current scores plus earlier rows (newest
 /// first); `None` unless the window is full within the file.
 fn sample_from(
-    current: &BTreeMap<u32, Fixed>,
-    earlier_newest_first: &[BTreeMap<u32, Fixed>],
+    current: &SortedMap<u32, Fixed>,
+    earlier_newest_first: &[SortedMap<u32, Fixed>],
     max: usize,
 ) -> Option<Vec<Fixed>> {
     let mut hist = vec![current.values().copied().collect::<Vec<_>>()];
@@ -512,10 +514,10 @@ fn sample_from(
 fn entropy_cols(
     prefix: &str,
     entropy_col: &str,
-    fractions: &BTreeMap<u32, Fixed>,
-    prev: &BTreeMap<u32, Fixed>,
+    fractions: &SortedMap<u32, Fixed>,
+    prev: &SortedMap<u32, Fixed>,
     p: &Params,
-) -> (Vec<(String, Fixed)>, Fixed, BTreeMap<u32, Fixed>) {
+) -> (Vec<(String, Fixed)>, Fixed, SortedMap<u32, Fixed>) {
     let e = smoothed_entropy(fractions, prev, p.task_reward_alpha, p.beta_entropy).unwrap();
     let mut v = named(&format!("{prefix}_reward_fraction_smooth_"), &e.smoothed);
     v.push((entropy_col.to_string(), e.entropy));
@@ -525,9 +527,9 @@ fn entropy_cols(
 fn reward_cols(
     split: &nous_math::rewards::ClassSplit,
     e: Fixed,
-    fi: &BTreeMap<u32, Fixed>,
-    ff: &BTreeMap<u32, Fixed>,
-    fr: &BTreeMap<u32, Fixed>,
+    fi: &SortedMap<u32, Fixed>,
+    ff: &SortedMap<u32, Fixed>,
+    fr: &SortedMap<u32, Fixed>,
 ) -> Vec<(String, Fixed)> {
     let mut v = vec![
         ("inferers_reward_fraction".to_string(), split.inference),
@@ -553,8 +555,8 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
     let file = csv.name.as_str();
     let max = p.max_samples_to_scale_scores as usize;
     let mut carried: Option<SynState> = None;
-    let mut our_inferer_scores: Vec<BTreeMap<u32, Fixed>> = Vec::new(); // per row, ours where computed else file
-    let mut our_forecaster_scores: Vec<BTreeMap<u32, Fixed>> = Vec::new();
+    let mut our_inferer_scores: Vec<SortedMap<u32, Fixed>> = Vec::new(); // per row, ours where computed else file
+    let mut our_forecaster_scores: Vec<SortedMap<u32, Fixed>> = Vec::new();
     for (i, row) in csv.rows.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| &csv.rows[p]);
         let st = stakes(&sh, row);
@@ -562,7 +564,7 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
         let e_topic = req(row, "topic_rewards");
         let file_li = id_map(row, "inferer_score_", sh.ni);
         let file_lf = id_map(row, "forecaster_score_", sh.nk);
-        let earlier = |pref: &str, n: u32| -> Vec<BTreeMap<u32, Fixed>> {
+        let earlier = |pref: &str, n: u32| -> Vec<SortedMap<u32, Fixed>> {
             (0..i)
                 .rev()
                 .map(|r| id_map(&csv.rows[r], pref, n))
@@ -718,8 +720,8 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                 &reps,
                 &state.regrets,
                 &state.coefficients,
-                &BTreeMap::new(),
-                &BTreeMap::new(),
+                &SortedMap::new(),
+                &SortedMap::new(),
                 &EmaInputs {
                     previous: Default::default(),
                     quantiles: [p.active_quantile; 3],
@@ -844,10 +846,10 @@ fn check_synthesis(csv: &Csv, rep: &mut Report) {
                         ),
                     ],
                 );
-                let tok = |m: &BTreeMap<u32, u128>| {
+                let tok = |m: &SortedMap<u32, u128>| {
                     m.iter()
                         .map(|(k, a)| (*k, Fixed::from_base_units(*a).unwrap()))
-                        .collect::<BTreeMap<u32, Fixed>>()
+                        .collect::<SortedMap<u32, Fixed>>()
                 };
                 let mut v = vec![
                     (
@@ -1175,17 +1177,17 @@ fn check_tokenomics(csv: &Csv, rep: &mut Report) {
 fn check_sortition(csv: &Csv, rep: &mut Report) {
     let file = csv.name.as_str();
     let n = count(&csv.header, |k| format!("{k}_quality_ema"));
-    let mut carried: Option<BTreeMap<u32, Fixed>> = None;
+    let mut carried: Option<SortedMap<u32, Fixed>> = None;
     for (i, row) in csv.rows.iter().enumerate() {
         let alpha = req(row, "alpha_quality");
         let q = req(row, "percentile").checked_div_int(100).unwrap();
         let cap: usize = row["n_participants_drawn"].parse().unwrap();
         let instant = id_map(row, "", 0); // placeholder, filled below
         let _ = instant;
-        let metrics: BTreeMap<u32, Fixed> = (0..n)
+        let metrics: SortedMap<u32, Fixed> = (0..n)
             .filter_map(|k| fx(row, &format!("{k}_quality_metric")).map(|v| (k, v)))
             .collect();
-        let prev_file: BTreeMap<u32, Fixed> = (0..n)
+        let prev_file: SortedMap<u32, Fixed> = (0..n)
             .filter_map(|k| fx(row, &format!("{k}_prev_quality_ema")).map(|v| (k, v)))
             .collect();
         for (label, prev) in [("", Some(prev_file.clone())), ("e2e ", carried.clone())] {
@@ -1210,7 +1212,7 @@ fn check_sortition(csv: &Csv, rep: &mut Report) {
                 &row["quality_percentile"],
             );
             let prev_ranks = ranks(&prev);
-            let active_metrics: BTreeMap<u32, Fixed> = out
+            let active_metrics: SortedMap<u32, Fixed> = out
                 .active
                 .iter()
                 .filter_map(|a| metrics.get(a).map(|m| (*a, *m)))

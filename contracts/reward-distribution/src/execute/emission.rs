@@ -1,10 +1,9 @@
 //! The monthly emission state (MATH.md §10) as a contract keeps it: one record per month,
 //! opened by the first settlement of an epoch ending in that month.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{Decimal, Order, QuerierWrapper, Storage, Uint128};
 use cw_storage_plus::Bound;
+use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 use nous_types::params::RewardParams;
 use nous_types::reward_distribution::{Config, MonthEmission, MAX_MONTH_RECORDS};
@@ -148,7 +147,7 @@ pub fn month_record(
 /// opened it), kept in `months` until [`save_paid`]: one write per month and call, and no
 /// second read.
 pub fn add_paid(
-    months: &mut BTreeMap<u64, MonthEmission>,
+    months: &mut SortedMap<u64, MonthEmission>,
     month: &MonthEmission,
     topic_reward: Uint128,
     reputer_reward: Uint128,
@@ -163,7 +162,7 @@ pub fn add_paid(
 /// in this call pruned (at least `MAX_MONTH_RECORDS` older than the newest here).
 pub fn save_paid(
     storage: &mut dyn Storage,
-    months: BTreeMap<u64, MonthEmission>,
+    months: SortedMap<u64, MonthEmission>,
 ) -> Result<(), ContractError> {
     let newest = months.keys().next_back().copied().unwrap_or(0);
     for (month, record) in months {

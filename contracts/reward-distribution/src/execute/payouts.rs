@@ -11,13 +11,12 @@
 //! deposit its later deposits are parked behind it, and a retry sends a topic's parked
 //! deposits oldest first in one message: they succeed or are parked again together.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{
     from_json, to_json_binary, Addr, CosmosMsg, DepsMut, Env, Event, MessageInfo, Order, Reply,
     Response, Storage, SubMsg, SubMsgResult, Uint128,
 };
 use cw_storage_plus::Bound;
+use nous_math::sorted_map::SortedMap;
 use nous_types::funds::transfer_msg;
 use nous_types::pagination::page_size;
 use nous_types::reward_distribution::{
@@ -211,10 +210,10 @@ pub fn retry(deps: DepsMut, limit: Option<u32>) -> Result<Response, ContractErro
     let config = CONFIG.load(deps.storage)?;
     let mut totals = TOTALS.load(deps.storage)?;
     let mut security: (Uint128, Vec<ParkedPayout>) = (Uint128::zero(), vec![]);
-    let mut topics: BTreeMap<u64, (Uint128, Vec<ReputerReward>, Vec<ParkedPayout>)> =
-        BTreeMap::new();
+    let mut topics: SortedMap<u64, (Uint128, Vec<ReputerReward>, Vec<ParkedPayout>)> =
+        SortedMap::new();
     // topics whose next record did not fit: their later records wait too (order)
-    let mut full = std::collections::BTreeSet::new();
+    let mut full = nous_math::sorted_map::SortedSet::new();
     for record in records {
         match &record.kind {
             ParkedKind::ChainSecurity {} => {

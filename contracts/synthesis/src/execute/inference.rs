@@ -1,12 +1,11 @@
 //! Worker-window close: freeze the active sets and compute and store the network
 //! inference of the nonce (MATH.md §5) with the maths package.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{Decimal, DepsMut, Env, Event, SignedDecimal};
 use nous_math::forecast::Forecast;
 use nous_math::inference::{error_bar_percentiles, synthesize, NetworkInferences};
 use nous_math::regrets::RegretState;
+use nous_math::sorted_map::SortedMap;
 use nous_math::sortition::trim_forecast;
 use nous_math::Fixed;
 use nous_types::synthesis::{
@@ -24,10 +23,10 @@ use crate::topic::{load_globals, refresh_params};
 
 /// The inputs of §5 gathered from the frozen active sets of one nonce.
 pub struct SynthesisInputs {
-    pub inferences: BTreeMap<u32, Fixed>,
+    pub inferences: SortedMap<u32, Fixed>,
     /// Per forecaster: elements about inferers of this nonce only, at most
     /// `max_elements_per_forecast` (those with the highest score EMA, §11).
-    pub forecasts: BTreeMap<u32, Forecast>,
+    pub forecasts: SortedMap<u32, Forecast>,
 }
 
 /// Reads the admitted payloads of the nonce's (now frozen) active sets, each payload once
@@ -40,7 +39,7 @@ pub fn gather_inputs(
 ) -> Result<SynthesisInputs, ContractError> {
     let inferers = load_set(deps.storage, topic_id, nonce, ActorClass::Inferer)?;
     let forecasters = load_set(deps.storage, topic_id, nonce, ActorClass::Forecaster)?;
-    let mut payloads: BTreeMap<u32, WorkerPayload> = BTreeMap::new();
+    let mut payloads: SortedMap<u32, WorkerPayload> = SortedMap::new();
     for actor in inferers.iter().chain(&forecasters).map(|m| m.actor) {
         if payloads.contains_key(&actor) {
             continue;
@@ -49,18 +48,18 @@ pub fn gather_inputs(
             payloads.insert(actor, p);
         }
     }
-    let mut inferences = BTreeMap::new();
+    let mut inferences = SortedMap::new();
     for m in &inferers {
         if let Some(v) = payloads.get(&m.actor).and_then(|p| p.inference) {
             inferences.insert(m.actor, Fixed::from(v));
         }
     }
-    let emas: BTreeMap<u32, Fixed> = inferers
+    let emas: SortedMap<u32, Fixed> = inferers
         .iter()
         .filter(|m| inferences.contains_key(&m.actor))
         .map(|m| (m.actor, m.ema))
         .collect();
-    let mut forecasts = BTreeMap::new();
+    let mut forecasts = SortedMap::new();
     for m in &forecasters {
         let Some(elements) = payloads.get(&m.actor).and_then(|p| p.forecast.as_ref()) else {
             continue;
@@ -114,7 +113,7 @@ pub fn to_record(
     topic: &TopicRecord,
     env: &Env,
     path: InferencePath,
-    inferences: &BTreeMap<u32, Fixed>,
+    inferences: &SortedMap<u32, Fixed>,
     out: &NetworkInferences,
 ) -> Result<NetworkInference, ContractError> {
     let out_of_range = || ContractError::NonceOutOfRange { topic_id, nonce };

@@ -4,12 +4,11 @@
 //! only then is anything written, so a refusal of the maths skips the nonce (recorded with
 //! its reason) without leaving half an update, and never blocks later nonces.
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{Addr, Decimal, DepsMut, Env, Event, SignedDecimal, Storage, Uint128};
 use nous_math::epoch::{scored_loss_epoch, EmaInputs, LossEpochOutcome, ScoredEpochOutcome};
 use nous_math::losses::{NetworkLosses, ReputerReport};
 use nous_math::regrets::RegretState;
+use nous_math::sorted_map::SortedMap;
 use nous_math::{Fixed, MathResult, Params, Rules};
 use nous_types::staking::StakingContract;
 use nous_types::synthesis::{
@@ -41,17 +40,17 @@ struct Reporter {
 /// What one class's actors had before this close.
 #[derive(Default)]
 struct ClassInputs {
-    inclusions: BTreeMap<u32, u64>,
-    prev_emas: BTreeMap<u32, Fixed>,
+    inclusions: SortedMap<u32, u64>,
+    prev_emas: SortedMap<u32, Fixed>,
 }
 
 /// The maths inputs read from storage for the scored actors.
 struct Inputs {
-    reports: BTreeMap<u32, ReputerReport>,
+    reports: SortedMap<u32, ReputerReport>,
     regrets: RegretState,
     /// In `CLASSES` order.
     classes: [ClassInputs; 3],
-    listening: BTreeMap<u32, Fixed>,
+    listening: SortedMap<u32, Fixed>,
 }
 
 /// The loss step of nous-math (the composition the simulator vectors check), on the
@@ -123,8 +122,8 @@ pub fn close_reputer_window(
         .ok_or(ContractError::NonceOutOfRange { topic_id, nonce })?;
 
     // the admitted bundles (validated on submit; re-checked, an invalid one is ignored)
-    let mut bundles = BTreeMap::new();
-    let mut reporters: BTreeMap<u32, Reporter> = BTreeMap::new();
+    let mut bundles = SortedMap::new();
+    let mut reporters: SortedMap<u32, Reporter> = SortedMap::new();
     for m in load_set(deps.storage, topic_id, nonce, ActorClass::Reputer)? {
         let Some(stored) = load_bundle(deps.storage, (topic_id, nonce, m.actor))? else {
             continue;
@@ -164,7 +163,7 @@ pub fn close_reputer_window(
     }
     let minimum = topic.params.required_minimum_stake;
     reporters.retain(|_, r| r.stake >= minimum);
-    let reports: BTreeMap<u32, ReputerReport> = reporters
+    let reports: SortedMap<u32, ReputerReport> = reporters
         .iter()
         .filter_map(|(m, r)| {
             bundles.remove(m).map(|losses| {
@@ -196,7 +195,7 @@ pub fn close_reputer_window(
     )?;
     let actors: [Vec<u32>; 3] = [inferers, forecasters, reports.keys().copied().collect()];
     let mut classes: [ClassInputs; 3] = Default::default();
-    let mut listening = BTreeMap::new();
+    let mut listening = SortedMap::new();
     for ((class, ids), into) in CLASSES.iter().zip(&actors).zip(classes.iter_mut()) {
         for a in ids {
             let Some(stored) = load_actor_score(deps.storage, topic_id, *class, *a)? else {
@@ -329,11 +328,11 @@ fn save_scores(
     storage: &mut dyn Storage,
     (topic_id, nonce): (u64, u64),
     loss: &LossEpochOutcome,
-    reporters: &BTreeMap<u32, Reporter>,
+    reporters: &SortedMap<u32, Reporter>,
     (height, epsilon, rules): (u64, Decimal, Rules),
 ) -> Result<(), ContractError> {
     let read: &dyn Storage = storage;
-    let workers = |scores: &BTreeMap<u32, Fixed>| -> Result<Vec<WorkerScore>, ContractError> {
+    let workers = |scores: &SortedMap<u32, Fixed>| -> Result<Vec<WorkerScore>, ContractError> {
         let mut out = Vec::with_capacity(scores.len());
         for (worker, value) in scores {
             // a worker scored from the network inference always has its payload

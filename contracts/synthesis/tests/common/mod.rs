@@ -6,9 +6,9 @@ use std::str::FromStr;
 
 use cosmwasm_std::{Addr, Decimal, Empty, SignedDecimal, StdResult, Uint128};
 use cw_multi_test::{App, AppResponse, Contract, Executor};
+use nous_math::sorted_map::SortedMap;
 use nous_types::synthesis::*;
 use nous_types::topic_registry::{GlobalParams, Role, Topic, TopicParams};
-use std::collections::BTreeMap;
 
 use nous_math::losses::ReputerLosses;
 use nous_math::Fixed;
@@ -467,12 +467,12 @@ pub fn d(x: Fixed) -> SignedDecimal {
     SignedDecimal::from(x)
 }
 
-pub fn map(v: &[WorkerValue]) -> BTreeMap<u32, Fixed> {
+pub fn map(v: &[WorkerValue]) -> SortedMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
 
 /// The scores of a class of a scores record, by actor.
-pub fn scored(v: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
+pub fn scored(v: &[WorkerScore]) -> SortedMap<u32, Fixed> {
     v.iter().map(|x| (x.worker, f(x.value))).collect()
 }
 

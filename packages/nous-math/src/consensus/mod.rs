@@ -1,12 +1,11 @@
 //! Reputer consensus (MATH.md §7.3): adjusted stakes, consensus scores and
 //! listening coefficients by bounded finite-difference gradient ascent.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::error::{MathError, MathResult};
 use crate::fixed::{lit, Fixed};
 use crate::losses::{stake_weights, ReputerLosses, ReputerReport};
 use crate::params::{check_count, check_unit, Params};
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::stats::{l2_norm, WeightedMean};
 
 mod gram;
@@ -86,7 +85,7 @@ pub fn loss_matrix<'a>(
         _ => rows
             .iter()
             .flat_map(|r| r.iter().map(|(e, _)| *e))
-            .collect::<BTreeSet<Entry>>()
+            .collect::<SortedSet<Entry>>()
             .into_iter()
             .collect(),
     };
@@ -265,11 +264,11 @@ fn gradient(base: Fixed, bumped: Fixed, h: Fixed) -> MathResult<Fixed> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConsensusOutcome {
     /// Reputer scores (at the coefficients of the start of the last iteration).
-    pub scores: BTreeMap<u32, Fixed>,
+    pub scores: SortedMap<u32, Fixed>,
     /// Updated listening coefficients (to store for the next epoch).
-    pub coefficients: BTreeMap<u32, Fixed>,
+    pub coefficients: SortedMap<u32, Fixed>,
     /// Adjusted stakes at the coefficients that produced `scores`.
-    pub adjusted_stakes: BTreeMap<u32, Fixed>,
+    pub adjusted_stakes: SortedMap<u32, Fixed>,
     pub iterations: u32,
 }
 
@@ -286,8 +285,8 @@ pub struct ConsensusOutcome {
 /// coefficient outside `[0, 1]`; the interpolated values are clamped to
 /// `[0, 1]` (no effect on the vectors, where the factor never leaves [0, 1]).
 pub fn listening_coefficients(
-    reports: &BTreeMap<u32, ReputerReport>,
-    previous: &BTreeMap<u32, Fixed>,
+    reports: &SortedMap<u32, ReputerReport>,
+    previous: &SortedMap<u32, Fixed>,
     params: &Params,
 ) -> MathResult<ConsensusOutcome> {
     params.validate()?;
@@ -422,7 +421,7 @@ pub fn listening_coefficients(
         ids.iter()
             .copied()
             .zip(v.iter().copied())
-            .collect::<BTreeMap<u32, Fixed>>()
+            .collect::<SortedMap<u32, Fixed>>()
     };
     Ok(ConsensusOutcome {
         scores: zip(&scores),

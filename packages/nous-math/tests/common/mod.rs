@@ -2,9 +2,8 @@
 //! its own subset, hence the `dead_code` allowance).
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
-
 use nous_math::losses::{ReputerLosses, ReputerReport};
+use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 
 /// Base units of one whole token.
@@ -15,12 +14,12 @@ pub fn f(s: &str) -> Fixed {
 }
 
 /// `(id, value)` pairs as an id map.
-pub fn map(xs: &[(u32, &str)]) -> BTreeMap<u32, Fixed> {
+pub fn map(xs: &[(u32, &str)]) -> SortedMap<u32, Fixed> {
     xs.iter().map(|(i, v)| (*i, f(v))).collect()
 }
 
 /// Values keyed by their position (ids 0, 1, …).
-pub fn ids(xs: &[&str]) -> BTreeMap<u32, Fixed> {
+pub fn ids(xs: &[&str]) -> SortedMap<u32, Fixed> {
     xs.iter()
         .enumerate()
         .map(|(i, v)| (i as u32, f(v)))

@@ -26,9 +26,8 @@ mod plan;
 mod record;
 mod select;
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{DepsMut, Env, Event, Response, Uint128};
+use nous_math::sorted_map::SortedMap;
 use nous_types::staking::ReputerReward;
 
 use crate::error::ContractError;
@@ -137,9 +136,9 @@ pub fn settle(
     let mut chain_security = Uint128::zero();
     // one deposit per topic: its epochs of this call in order (staking takes a topic's
     // deposits in snapshot order)
-    let mut deposits: BTreeMap<u64, (Uint128, Vec<ReputerReward>)> = BTreeMap::new();
+    let mut deposits: SortedMap<u64, (Uint128, Vec<ReputerReward>)> = SortedMap::new();
     let mut events = vec![];
-    let mut months = BTreeMap::new();
+    let mut months = SortedMap::new();
     let share = ctx.params.rewards.chain_security_share;
     for (planned, alloc) in ctx.planned.iter().zip(allocations) {
         let cs = alloc.mul_floor(share);

@@ -2,10 +2,9 @@
 //! the reputers with), update the weight and activity (§9.1), split the epoch's rewards by
 //! class (§8.1–8.6) and set its target (§9.2, §10).
 
-use std::collections::BTreeMap;
-
 use cosmwasm_std::{QuerierWrapper, SignedDecimal, Storage, Uint128};
 use nous_math::epoch::{reward_split, RewardSplit, RewardState};
+use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 use nous_types::params::{RewardParams, SynthesisParams};
 use nous_types::reward_distribution::{EpochOutcome, MAX_UNSETTLED_EPOCHS};
@@ -248,7 +247,7 @@ fn check_scores(
     Ok(())
 }
 
-fn worker_scores(xs: &[WorkerScore]) -> BTreeMap<u32, Fixed> {
+fn worker_scores(xs: &[WorkerScore]) -> SortedMap<u32, Fixed> {
     xs.iter()
         .map(|a| (a.worker, Fixed::from(a.value)))
         .collect()
@@ -275,12 +274,12 @@ fn split_epoch(
         inferer_score_history: vec![samples(&state.inferer_samples)],
         forecaster_score_history: vec![samples(&state.forecaster_samples)],
     };
-    let reputer_scores: BTreeMap<u32, Fixed> = scores
+    let reputer_scores: SortedMap<u32, Fixed> = scores
         .reputers
         .iter()
         .map(|r| (r.reputer, Fixed::from(r.score)))
         .collect();
-    let reputer_stakes: BTreeMap<u32, u128> = scores
+    let reputer_stakes: SortedMap<u32, u128> = scores
         .reputers
         .iter()
         .map(|r| (r.reputer, r.stake.u128()))
