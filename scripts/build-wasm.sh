@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every contract into artifacts/<contract>.wasm with Debian's rustc-web and
-# -Zbuild-std (no rustup target, no Docker; see shared/docs/TOOLCHAIN.md), optimises it with
+# -Zbuild-std (no rustup target, no Docker; scripts/wasm-flags.sh has the settings), optimises it with
 # wasm-opt, runs the static checks a chain runs at upload on every artifact (in cosmwasm-vm,
 # through the VM tests' `artifacts` test, which shares their build) and compares the
 # checksums with the record.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine of this project lacks (idempotent, safe to re-run):
 #  - Debian's rustc-web (1.96) + std sources, lld and binaryen, to build wasm32 artifacts
-#    without rustup targets (shared/docs/TOOLCHAIN.md);
+#    without rustup targets (scripts/wasm-flags.sh);
 #  - a reusable tools folder (scripts/bench.sh installs twiggy there);
 #  - jq and curl, which scripts/local-chain.sh uses to configure and watch a local node;
 #  - Node.js 20 or newer with npm, for the TypeScript client (packages/nous-ts: its

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 
 use cosmwasm_std::{from_json, Order, StdError, StdResult, Storage};
 use cw_storage_plus::{Bound, Map};
-use nous_types::codec::{Reader, Writer};
+use nous_types::codec::{corrupt, Reader, Writer};
 use serde::de::DeserializeOwned;
 
 /// The first byte of every binary form here.
@@ -40,10 +40,6 @@ pub trait BinaryRecord: Sized + DeserializeOwned {
         r.end()?;
         Ok(record)
     }
-}
-
-fn corrupt() -> StdError {
-    StdError::generic_err("corrupt binary record")
 }
 
 /// Binary records by a `u64` id (the `Map` only builds keys).
@@ -91,6 +87,11 @@ impl<T: BinaryRecord> BinaryRecords<T> {
     ) -> Box<dyn Iterator<Item = StdResult<u64>> + 'a> {
         self.keys.keys(storage, min, max, order)
     }
+
+    // `first`, `page` and `migrate_json_records` find ids by a keys range and then load each
+    // record, so a record's bytes are read twice. One raw range over the namespace would read
+    // them once, but measured +2.8 KB of artifact for no change in any benchmarked operation
+    // (these run once a month, in queries and in `migrate`), so it was not kept.
 
     /// The first record of `ids(min, max, order)`, with its id.
     pub fn first(

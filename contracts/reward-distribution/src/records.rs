@@ -3,17 +3,13 @@
 //! after the format byte of [`crate::binary`]: varints (`nous_types::codec`), a third of
 //! the JSON or less.
 
-use cosmwasm_std::{Decimal, SignedDecimal, StdError, StdResult, Uint128};
-use nous_types::codec::{Reader, Writer};
+use cosmwasm_std::{Decimal, SignedDecimal, StdResult, Uint128};
+use nous_types::codec::{corrupt, Reader, Writer};
 use nous_types::reward_distribution::MonthEmission;
 use nous_types::EpochClock;
 
 use crate::binary::BinaryRecord;
 use crate::state::TopicState;
-
-fn corrupt() -> StdError {
-    StdError::generic_err("corrupt binary record")
-}
 
 impl BinaryRecord for TopicState {
     fn write(&self, w: &mut Writer) {

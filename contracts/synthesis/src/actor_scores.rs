@@ -1,4 +1,4 @@
-//! One binary record per scored actor and class (DESIGN.md "Gas"): the score EMA of merit
+//! One binary record per scored actor and class (every stored byte costs gas): the score EMA of merit
 //! sortition (MATH.md §11) with the height it was written at, the number of epochs in which
 //! the actor was scored for the class (the experience count of §6.3) and, for a reputer, its
 //! listening coefficient after the last consensus (§7.3). The reputer-window close reads and

@@ -1,4 +1,4 @@
-//! Compact binary records (DESIGN.md "Gas"): numbers as their raw 18-decimal i128 (16 bytes,
+//! Compact binary records (every stored byte costs gas): numbers as their raw 18-decimal i128 (16 bytes,
 //! big-endian) and ids as u32 (4 bytes), instead of JSON with decimal strings.
 //! - pair lists `(actor, Fixed)`, 20 bytes per entry: regret tables;
 //! - one raw `Fixed` per actor under a group key (`IdRecords`): active-set members;
@@ -6,7 +6,7 @@
 //!   `Reader`, shared with reward-distribution through `nous_types::codec`): lists keep
 //!   their order, each list prefixed by its length.
 
-use cosmwasm_std::{Order, StdError, Storage};
+use cosmwasm_std::{Order, Storage};
 use cw_storage_plus::{Map, PrimaryKey};
 use nous_math::serde_maps::id_bytes;
 use nous_math::Fixed;
@@ -16,7 +16,7 @@ use crate::error::ContractError;
 pub use nous_types::codec::{Reader, Writer};
 
 fn corrupt() -> ContractError {
-    ContractError::Std(StdError::generic_err("corrupt binary record"))
+    ContractError::Std(nous_types::codec::corrupt())
 }
 
 /// `(actor, value)` pairs as bytes, in the given order (`nous_math::serde_maps::id_bytes`:

@@ -1,6 +1,6 @@
 //! The synthesis contract: worker payloads and reputer loss bundles per (topic, nonce), the
-//! stored network inference, network losses, regrets and scores (DESIGN.md, MATH.md §4–§7,
-//! §11). All maths is delegated to `nous-math`; this crate loads, validates and stores.
+//! stored network inference, network losses, regrets and scores (docs/PROTOCOL.md §4–§8).
+//! All maths is delegated to `nous-math`; this crate loads, validates and stores.
 
 mod actor_scores;
 mod bundle;

@@ -1,7 +1,7 @@
 //! Synthesis's copy of the registry's registrations, kept current by the registry
 //! (`SyncRegistration` on every register, owner change and removal), so that a worker's
 //! payload or a reputer's bundle checks its sender without loading the registry
-//! (DESIGN.md "Gas": hot paths touch one contract).
+//! (a hot path touches one contract: every instance load costs gas).
 //!
 //! A registration without a copy here (made before the registry was wired to this contract)
 //! is read from the registry instead: the copy is an optimisation, never the only source.

@@ -1,8 +1,9 @@
 //! Pure, deterministic epoch maths of the nous suite: every number of one
-//! topic epoch in `shared/spec/MATH.md`, as plain functions over plain data.
+//! topic epoch in docs/PROTOCOL.md, as plain functions over plain data.
 //! No storage, no entry points, no floats: one number type ([`Fixed`]) that
 //! gives the same bits natively and in wasm32. Module names follow the
-//! sections of MATH.md; see the package README for bounds and measured error.
+//! sections of the reference design's MATH.md, which PROTOCOL.md's appendix maps to its
+//! own; see the package README for bounds and measured error.
 
 mod logspace;
 mod wide;

@@ -179,7 +179,7 @@ pub mod bounds {
         max: u64::MAX,
     };
     /// Active inferers per epoch: the one-out regret tables grow with the square of the
-    /// set (DESIGN.md "Gas"); 128 is the largest configuration measured.
+    /// set (BENCHMARKS.md); 128 is the largest configuration measured.
     pub const MAX_TOP_INFERERS: Counts = Counts { min: 1, max: 128 };
     /// Active forecasters per epoch (the large measured configuration uses 24).
     pub const MAX_TOP_FORECASTERS: Counts = Counts { min: 1, max: 32 };
@@ -294,7 +294,7 @@ impl Params {
         }
     }
 
-    /// The parameters of the simulator that produced `shared/vectors` (§2.3).
+    /// The parameters of the simulator that produced `vectors/` (§2.3).
     pub fn simulator() -> Params {
         Params {
             p_reward_inference: lit("3"),

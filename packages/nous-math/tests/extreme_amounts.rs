@@ -2,7 +2,7 @@
 //! rewards anywhere in `u128` must give an answer, never an error, and where
 //! the reference answers, the same answer.
 //!
-//! Expected values come from `shared/spec/reference.py` (the 34-digit decimal
+//! Expected values come from the reference design's `reference.py` (the 34-digit decimal
 //! model of the chain) and, where the reference's own 34 digits are the limit,
 //! from the same formula evaluated with Python's `decimal` at 80 digits; the
 //! computation is in the comment above each value. Every test here was run

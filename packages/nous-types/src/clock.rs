@@ -1,4 +1,4 @@
-//! The epoch clock (DESIGN.md "Time"): every window is a half-open height interval
+//! The epoch clock (docs/PROTOCOL.md §4): every window is a half-open height interval
 //! `[start, end)`, defined here once and used by every submit check and every close.
 
 use cosmwasm_schema::cw_serde;

@@ -7,7 +7,9 @@
 
 use cosmwasm_std::{SignedDecimal, StdError, StdResult};
 
-fn corrupt() -> StdError {
+/// The error of every binary record that does not read back (torn, too long, unknown
+/// form), for the codec and the records built on it.
+pub fn corrupt() -> StdError {
     StdError::generic_err("corrupt binary record")
 }
 

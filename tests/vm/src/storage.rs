@@ -1,7 +1,7 @@
 //! Contract storage for the VM: a committed store with one write set per open transaction
 //! (and per sub-message with a reply) on top, behind a wrapper that counts every access the
 //! contract makes and prices it the way the Cosmos SDK's gas-metered KV store does
-//! (`storetypes.KVGasConfig`, see shared/docs/TOOLCHAIN.md).
+//! (`storetypes.KVGasConfig` of Cosmos SDK 0.53, the node's own prices).
 //!
 //! A transaction writes into its write set; committing merges the set into the one below
 //! (or into the committed store), rolling back drops it. So a transaction costs memory in

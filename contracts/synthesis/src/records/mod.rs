@@ -119,7 +119,7 @@ fn path_of(tag: u8) -> Result<InferencePath, ContractError> {
         1 => InferencePath::NoLossYet,
         2 => InferencePath::Full { all_new: false },
         3 => InferencePath::Full { all_new: true },
-        _ => return Err(StdError::generic_err("corrupt binary record").into()),
+        _ => return Err(nous_types::codec::corrupt().into()),
     })
 }
 

@@ -5,7 +5,7 @@ export const SCHEMAS = [
     "contract": "topic-registry",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "e8922f8d879c8c65b02958de599caf9f028f22d4811adc13a8e3fb8a6e63229b"
+    "sha256": "009f7192eb3190f5f11a272ad76b37447a7dcb584ca358133321082b74101a8b"
   },
   {
     "contract": "fee-vault",
@@ -23,7 +23,7 @@ export const SCHEMAS = [
     "contract": "synthesis",
     "version": "0.1.0",
     "idl": "1.0.0",
-    "sha256": "ba0446fd1757a6c9946c71ef96cf6421996360dabd015e3f9964bcde36e2ba7f"
+    "sha256": "c9b1a3d47fea1f01d6dad71149de497d1ecd75ef1ac26552d1a7b4d9658bd66d"
   },
   {
     "contract": "reward-distribution",

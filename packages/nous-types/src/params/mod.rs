@@ -150,7 +150,7 @@ pub struct RewardGroups {
     pub rewards: RewardParams,
 }
 
-/// A topic's parameters as chosen by its creator (MATH.md §2.2, DESIGN.md "Time").
+/// A topic's parameters as chosen by its creator (docs/PROTOCOL.md §4 and §13).
 /// Bounds: `TopicParams::validate` against the registry's group.
 #[cw_serde]
 pub struct TopicParams {

@@ -326,8 +326,8 @@ impl RewardParams {
 }
 
 impl TopicParams {
-    /// A topic's parameters against the maths' bounds and the registry's group (MATH.md
-    /// §2.2, DESIGN.md "Time").
+    /// A topic's parameters against the maths' bounds and the registry's group
+    /// (docs/PROTOCOL.md §13).
     pub fn validate(&self, registry: &RegistryParams) -> Result<(), ParamError> {
         check_string("metadata", &self.metadata, registry.max_string_bytes)?;
         check_string("loss_method", &self.loss_method, registry.max_string_bytes)?;

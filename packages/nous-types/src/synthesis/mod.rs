@@ -189,8 +189,8 @@ pub enum ExecuteMsg {
     UpdateConfig { reward_distribution: Option<String> },
     /// Topic-registry only: a registration was made, changed owner or was removed
     /// (`registration: None`). Synthesis keeps this copy so that a payload checks its
-    /// sender's registration locally instead of querying the registry (DESIGN.md: hot paths
-    /// touch one contract). A registration synthesis holds no copy of is read from the
+    /// sender's registration locally instead of querying the registry (a hot path
+    /// touches one contract). A registration synthesis holds no copy of is read from the
     /// registry, so a registry wired to synthesis after its first registrations is still
     /// answered correctly.
     SyncRegistration {
