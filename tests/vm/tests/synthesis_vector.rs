@@ -17,6 +17,7 @@ use nous_math::forecast::Forecast;
 use nous_math::inference::synthesize;
 use nous_math::losses::{ReputerLosses, ReputerReport};
 use nous_math::regrets::RegretState;
+use nous_math::sorted_map::SortedMap;
 use nous_math::{Fixed, Params};
 use nous_types::synthesis::{self as syn, ForecastElement, LossBundle, WithheldValue, WorkerValue};
 use nous_types::topic_registry::{self as registry_msg, Role};
@@ -69,11 +70,11 @@ fn bits(d: SignedDecimal) -> i128 {
     d.atomics().i128()
 }
 
-fn map_of(values: &[WorkerValue]) -> BTreeMap<u32, i128> {
+fn map_of(values: &[WorkerValue]) -> SortedMap<u32, i128> {
     values.iter().map(|v| (v.worker, bits(v.value))).collect()
 }
 
-fn native_map(m: &BTreeMap<u32, Fixed>) -> BTreeMap<u32, i128> {
+fn native_map(m: &SortedMap<u32, Fixed>) -> SortedMap<u32, i128> {
     m.iter().map(|(k, v)| (*k, v.raw())).collect()
 }
 
@@ -169,9 +170,9 @@ fn open_windows(n: &Net) -> syn::OpenWindowsResponse {
 struct NativeState {
     prev_loss: Option<Fixed>,
     regrets: RegretState,
-    listening: BTreeMap<u32, Fixed>,
-    inferer_inclusions: BTreeMap<u32, u64>,
-    forecaster_inclusions: BTreeMap<u32, u64>,
+    listening: SortedMap<u32, Fixed>,
+    inferer_inclusions: SortedMap<u32, u64>,
+    forecaster_inclusions: SortedMap<u32, u64>,
 }
 
 #[test]
@@ -255,7 +256,7 @@ fn run_epoch(
     };
     let nonce = w.nonce;
 
-    let mut inferences = BTreeMap::new();
+    let mut inferences = SortedMap::new();
     for (j, a) in n.inferers.clone().into_iter().enumerate() {
         let v = fx(row, &format!("inference_{j}"));
         inferences.insert(a, v);
@@ -274,7 +275,7 @@ fn run_epoch(
             )
             .unwrap();
     }
-    let mut forecasts: BTreeMap<u32, Forecast> = BTreeMap::new();
+    let mut forecasts: SortedMap<u32, Forecast> = SortedMap::new();
     for (k, a) in n.forecasters.clone().into_iter().enumerate() {
         let elements: Vec<(u32, Fixed)> = n
             .inferers
@@ -375,12 +376,12 @@ fn run_epoch(
         "{}",
         at("one-in forecasters")
     );
-    let stored_withheld: BTreeMap<(u32, u32), i128> = stored
+    let stored_withheld: SortedMap<(u32, u32), i128> = stored
         .one_out_implied
         .iter()
         .map(|w| ((w.forecaster, w.withheld), bits(w.value)))
         .collect();
-    let native_withheld: BTreeMap<(u32, u32), i128> = native
+    let native_withheld: SortedMap<(u32, u32), i128> = native
         .forecast_implied_one_out
         .iter()
         .map(|(k, v)| (*k, v.raw()))
@@ -417,7 +418,7 @@ fn run_epoch(
     // Reputer bundles from the vector, for the variants the stored inference has.
     let inf_col = |j: usize| n.inferers[j];
     let fc_col = |k: usize| n.forecasters[k];
-    let mut reports = BTreeMap::new();
+    let mut reports = SortedMap::new();
     let rw = loop {
         if let Some(w) = open_windows(n).reputer.filter(|w| w.nonce == nonce) {
             break w;
@@ -515,12 +516,12 @@ fn run_epoch(
                 },
             )
             .unwrap();
-    let stakes: BTreeMap<u32, u128> = stored
+    let stakes: SortedMap<u32, u128> = stored
         .reputers
         .iter()
         .map(|r| (r.reputer, r.stake.u128()))
         .collect();
-    let expected: BTreeMap<u32, u128> = reports.iter().map(|(a, r)| (*a, r.stake)).collect();
+    let expected: SortedMap<u32, u128> = reports.iter().map(|(a, r)| (*a, r.stake)).collect();
     assert_eq!(
         stakes,
         expected,
@@ -576,12 +577,12 @@ fn run_epoch(
         "{}",
         at("one-in losses")
     );
-    let stored_withheld: BTreeMap<(u32, u32), i128> = l
+    let stored_withheld: SortedMap<(u32, u32), i128> = l
         .one_out_implied
         .iter()
         .map(|w| ((w.forecaster, w.withheld), bits(w.value)))
         .collect();
-    let native_withheld: BTreeMap<(u32, u32), i128> = native
+    let native_withheld: SortedMap<(u32, u32), i128> = native
         .one_out_inferer_forecaster
         .iter()
         .map(|(k, v)| (*k, v.raw()))
@@ -615,7 +616,7 @@ fn run_epoch(
     (nonce, path)
 }
 
-fn values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {
+fn values(m: &SortedMap<u32, Fixed>) -> Vec<WorkerValue> {
     m.iter()
         .map(|(w, v)| WorkerValue {
             worker: *w,
@@ -624,7 +625,7 @@ fn values(m: &BTreeMap<u32, Fixed>) -> Vec<WorkerValue> {
         .collect()
 }
 
-fn withheld(m: &BTreeMap<(u32, u32), Fixed>) -> Vec<WithheldValue> {
+fn withheld(m: &SortedMap<(u32, u32), Fixed>) -> Vec<WithheldValue> {
     m.iter()
         .map(|((k, j), v)| WithheldValue {
             withheld: *j,
