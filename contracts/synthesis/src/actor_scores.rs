@@ -1,8 +1,8 @@
-//! One binary record per scored actor and class (every stored byte costs gas): the score EMA of merit
-//! sortition (MATH.md §11) with the height it was written at, the number of epochs in which
-//! the actor was scored for the class (the experience count of §6.3) and, for a reputer, its
-//! listening coefficient after the last consensus (§7.3). The reputer-window close reads and
-//! writes one record per scored actor instead of three JSON values; a submission reads one.
+//! One binary record per scored actor and class (every stored byte costs gas): the score EMA of
+//! merit sortition (MATH.md §11) with the height it was written at, the number of epochs in
+//! which the actor was scored for the class (the experience count of §6.3) and, for a reputer,
+//! its listening coefficient after the last consensus (§7.3). The reputer-window close reads
+//! and writes one record per scored actor instead of three JSON values; a submission reads one.
 //!
 //! Key: raw storage under `actor_scores`, `(topic_id, class tag, actor)`. Value: the EMA
 //! (zigzag varint of the raw `Fixed`), the height and the count (varints), then the listening

@@ -1,5 +1,5 @@
-//! Compact binary records (every stored byte costs gas): numbers as their raw 18-decimal i128 (16 bytes,
-//! big-endian) and ids as u32 (4 bytes), instead of JSON with decimal strings.
+//! Compact binary records (every stored byte costs gas): numbers as their raw 18-decimal i128
+//! (16 bytes, big-endian) and ids as u32 (4 bytes), instead of JSON with decimal strings.
 //! - pair lists `(actor, Fixed)`, 20 bytes per entry: regret tables;
 //! - one raw `Fixed` per actor under a group key (`IdRecords`): active-set members;
 //! - loss bundles, the body of a network inference and a topic's latest value (`Writer` /

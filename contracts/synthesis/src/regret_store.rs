@@ -1,6 +1,6 @@
-//! Packed storage of the regret tables (every read and write costs gas): one binary record per actor and
-//! role, holding every regret whose row is that actor, so a close reads and writes one
-//! record per active actor instead of one per table and actor, and skips the records whose
+//! Packed storage of the regret tables (every read and write costs gas): one binary record per
+//! actor and role, holding every regret whose row is that actor, so a close reads and writes
+//! one record per active actor instead of one per table and actor, and skips the records whose
 //! entries did not change.
 //!
 //! Key: raw storage under the `regret_rows` namespace, `(topic_id, role, actor)` with role
