@@ -67,6 +67,25 @@ impl Writer {
         }
     }
 
+    /// A list of items that carry ids: the count as a varint, then per item the id's
+    /// distance from the previous item's (the first from 0) as a zigzag varint (1 byte in an
+    /// ascending list; any order round-trips), then what `each` writes of the item.
+    pub fn id_list<T>(
+        &mut self,
+        items: &[T],
+        id: impl Fn(&T) -> u32,
+        mut each: impl FnMut(&mut Self, &T),
+    ) {
+        self.varint(items.len() as u128);
+        let mut previous = 0u32;
+        for item in items {
+            let id = id(item);
+            self.zigzag(i128::from(id) - i128::from(previous));
+            each(self, item);
+            previous = id;
+        }
+    }
+
     pub fn into_bytes(self) -> Vec<u8> {
         self.0
     }
@@ -189,6 +208,24 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// Reads what [`Writer::id_list`] wrote: `each` reads the rest of the item whose id it is
+    /// given; every entry takes at least `min_entry_bytes` (see [`Reader::count`]).
+    pub fn id_list<T, E: From<StdError>>(
+        &mut self,
+        min_entry_bytes: usize,
+        mut each: impl FnMut(&mut Self, u32) -> Result<T, E>,
+    ) -> Result<Vec<T>, E> {
+        let n = self.count(min_entry_bytes)?;
+        let mut out = Vec::with_capacity(n);
+        let mut previous = 0u32;
+        for _ in 0..n {
+            let id = self.next_id(previous)?;
+            out.push(each(self, id)?);
+            previous = id;
+        }
+        Ok(out)
+    }
+
     /// The record must be fully read.
     pub fn end(self) -> StdResult<()> {
         if self.0.is_empty() {
@@ -239,6 +276,29 @@ mod tests {
         w.u32(u32::MAX);
         let bytes = w.into_bytes();
         assert!(Reader::new(&bytes).list(|r| r.u32()).is_err());
+    }
+
+    #[test]
+    fn id_lists_round_trip_in_any_order_and_refuse_a_bad_count() {
+        let items = [(3u32, 'a'), (9, 'b'), (4, 'c'), (u32::MAX, 'd'), (0, 'e')];
+        let mut w = Writer::default();
+        w.id_list(&items, |(id, _)| *id, |w, (_, c)| w.u8(*c as u8));
+        let bytes = w.into_bytes();
+        // ascending steps take one byte each
+        let mut ascending = Writer::default();
+        ascending.id_list(&[1u32, 2, 3], |id| *id, |_, _| {});
+        assert_eq!(ascending.into_bytes(), vec![3, 2, 2, 2]);
+        let mut r = Reader::new(&bytes);
+        let read = r
+            .id_list(1, |r, id| Ok::<_, StdError>((id, r.u8()? as char)))
+            .unwrap();
+        assert_eq!(read, items);
+        r.end().unwrap();
+        // a count the remaining bytes cannot hold, and a truncated list, are refused
+        let read =
+            |bytes: &[u8]| Reader::new(bytes).id_list(1, |r, id| Ok::<_, StdError>((id, r.u8()?)));
+        assert!(read(&[200, 1]).is_err());
+        assert!(read(&bytes[..bytes.len() - 1]).is_err());
     }
 
     #[test]

@@ -67,28 +67,20 @@ pub(super) fn read_error_bars(r: &mut Reader) -> Result<Vec<PercentileValue>, Co
 /// an ascending list) and the raw value as a zigzag varint (~9 bytes for a loss below 4.6),
 /// about half the fixed-width 20 bytes; any order round-trips.
 fn write_compact_values(w: &mut Writer, values: &[WorkerValue]) {
-    w.varint(values.len() as u128);
-    let mut previous = 0u32;
-    for v in values {
-        w.zigzag(i128::from(v.worker) - i128::from(previous));
-        w.zigzag(v.value.atomics().i128());
-        previous = v.worker;
-    }
+    w.id_list(
+        values,
+        |v| v.worker,
+        |w, v| w.zigzag(v.value.atomics().i128()),
+    );
 }
 
 fn read_compact_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractError> {
-    let n = r.count(2)?;
-    let mut out = Vec::with_capacity(n);
-    let mut previous = 0u32;
-    for _ in 0..n {
-        let worker = r.next_id(previous)?;
-        out.push(WorkerValue {
+    r.id_list(2, |r, worker| {
+        Ok(WorkerValue {
             worker,
             value: SignedDecimal::raw(r.zigzag()?),
-        });
-        previous = worker;
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// The withheld pairs the same way, each id delta-coded against its predecessor's.

@@ -103,27 +103,27 @@ impl EpochScores {
         w.u8(rule_bits(&self.rules));
         w.zigzag(self.forecasting_task.atomics().i128());
         for list in [&self.inferers, &self.forecasters] {
-            w.varint(list.len() as u128);
-            let mut previous = 0u32;
-            for s in list {
-                w.zigzag(i128::from(s.worker) - i128::from(previous));
-                w.text(s.owner.as_str());
-                w.zigzag(s.value.atomics().i128());
-                previous = s.worker;
-            }
+            w.id_list(
+                list,
+                |s| s.worker,
+                |w, s| {
+                    w.text(s.owner.as_str());
+                    w.zigzag(s.value.atomics().i128());
+                },
+            );
         }
-        w.varint(self.reputers.len() as u128);
-        let mut previous = 0u32;
-        for r in &self.reputers {
-            w.zigzag(i128::from(r.reputer) - i128::from(previous));
-            w.text(r.address.as_str());
-            w.text(r.owner.as_str());
-            w.varint(r.stake.u128());
-            w.varint(r.delegated.u128());
-            w.zigzag(r.score.atomics().i128());
-            w.zigzag(r.listening_coefficient.atomics().i128());
-            previous = r.reputer;
-        }
+        w.id_list(
+            &self.reputers,
+            |r| r.reputer,
+            |w, r| {
+                w.text(r.address.as_str());
+                w.text(r.owner.as_str());
+                w.varint(r.stake.u128());
+                w.varint(r.delegated.u128());
+                w.zigzag(r.score.atomics().i128());
+                w.zigzag(r.listening_coefficient.atomics().i128());
+            },
+        );
         w.into_bytes()
     }
 
@@ -143,27 +143,19 @@ impl EpochScores {
         let epsilon = Decimal::raw(r.varint()?);
         let rules = rules_of(r.u8()?)?;
         let forecasting_task = SignedDecimal::raw(r.zigzag()?);
-        let mut workers = [vec![], vec![]];
-        for list in &mut workers {
-            let n = r.count(3)?;
-            let mut previous = 0u32;
-            for _ in 0..n {
-                let worker = r.next_id(previous)?;
-                list.push(WorkerScore {
+        let workers = |r: &mut Reader| {
+            r.id_list(3, |r, worker| {
+                Ok::<_, StdError>(WorkerScore {
                     worker,
                     owner: Addr::unchecked(r.text()?),
                     value: SignedDecimal::raw(r.zigzag()?),
-                });
-                previous = worker;
-            }
-        }
-        let [inferers, forecasters] = workers;
-        let n = r.count(3)?;
-        let mut reputers = Vec::with_capacity(n);
-        let mut previous = 0u32;
-        for _ in 0..n {
-            let reputer = r.next_id(previous)?;
-            reputers.push(ReputerScore {
+                })
+            })
+        };
+        let inferers = workers(&mut r)?;
+        let forecasters = workers(&mut r)?;
+        let reputers = r.id_list(3, |r, reputer| {
+            Ok::<_, StdError>(ReputerScore {
                 reputer,
                 address: Addr::unchecked(r.text()?),
                 owner: Addr::unchecked(r.text()?),
@@ -171,9 +163,8 @@ impl EpochScores {
                 delegated: Uint128::new(r.varint()?),
                 score: SignedDecimal::raw(r.zigzag()?),
                 listening_coefficient: SignedDecimal::raw(r.zigzag()?),
-            });
-            previous = reputer;
-        }
+            })
+        })?;
         r.end()?;
         Ok(EpochScores {
             topic_id,
