@@ -10,11 +10,11 @@
 //! class: a submission reads (and a passed-over actor's drift rewrites) one actor's record,
 //! which a class-wide record would make grow with every actor the topic ever scored.
 
-use cosmwasm_std::{from_json, Order, StdError, Storage};
+use cosmwasm_std::{from_json, StdError, Storage};
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
-use crate::codec::{RawMap, Reader, Writer};
+use crate::codec::{after_namespace, namespace_records, RawMap, Reader, Writer};
 use crate::error::ContractError;
 use crate::state::ScoreEma;
 
@@ -96,23 +96,6 @@ pub fn save_actor_score(
     RECORDS.set(storage, (topic_id, class.tag(), actor), &encode(score))
 }
 
-/// The length-prefixed namespace of a cw-storage-plus `Map`.
-fn prefix(namespace: &[u8]) -> Vec<u8> {
-    let mut p = (namespace.len() as u16).to_be_bytes().to_vec();
-    p.extend_from_slice(namespace);
-    p
-}
-
-/// Every record of an old JSON namespace, its key after the namespace.
-fn old_records(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let start = prefix(namespace);
-    let mut end = start.clone();
-    end.push(0xff);
-    storage
-        .range(Some(&start), Some(&end), Order::Ascending)
-        .collect()
-}
-
 /// `migrate`: folds the JSON records of the layout before this one — `score_ema` and
 /// `inclusions` keyed `(topic, class tag, actor)`, `listening` keyed `(topic, reputer)` —
 /// into the packed records (every topic at once: nothing is deployed yet, the state is
@@ -139,9 +122,8 @@ pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, Contract
         (b"inclusions", 1),
         (b"listening", 2),
     ] {
-        let skip = prefix(namespace).len();
-        for (key, value) in old_records(storage, namespace) {
-            let rest = key.get(skip..).ok_or_else(corrupt)?;
+        for (key, value) in namespace_records(storage, namespace) {
+            let rest = after_namespace(&key, namespace).ok_or_else(corrupt)?;
             match kind {
                 0 => {
                     records.insert(class_key(rest)?, ActorScore::new(from_json(&value)?));

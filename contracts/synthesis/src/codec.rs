@@ -41,6 +41,23 @@ pub fn decode_fixed(bytes: &[u8]) -> Result<Fixed, ContractError> {
     Ok(Fixed::from_raw(i128::from_be_bytes(raw)))
 }
 
+/// Every record stored under a cw-storage-plus namespace, for `migrate`: `(whole key,
+/// value)`, ascending by key (see [`after_namespace`] for the key's own part).
+pub fn namespace_records(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
+    start.extend_from_slice(namespace);
+    let mut end = start.clone();
+    end.push(0xff);
+    storage
+        .range(Some(&start), Some(&end), Order::Ascending)
+        .collect()
+}
+
+/// The part of a [`namespace_records`] key after its length-prefixed namespace.
+pub fn after_namespace<'k>(key: &'k [u8], namespace: &[u8]) -> Option<&'k [u8]> {
+    key.get(2 + namespace.len()..)
+}
+
 /// A namespace of raw-byte records keyed like a cw-storage-plus `Map` (the `Map` only
 /// builds keys; values are written as given, not as JSON).
 pub struct RawMap<'a, K> {

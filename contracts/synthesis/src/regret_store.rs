@@ -20,12 +20,14 @@
 //! Only the records of a nonce's active actors are read or written, so one close touches
 //! O(active²) bytes whatever the topic's history.
 
-use cosmwasm_std::{Order, Storage};
+use cosmwasm_std::Storage;
 use nous_math::regrets::RegretState;
 use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 
-use crate::codec::{decode_fixed, decode_pairs, RawMap, Reader, Writer};
+use crate::codec::{
+    after_namespace, decode_fixed, decode_pairs, namespace_records, RawMap, Reader, Writer,
+};
 use crate::error::ContractError;
 
 const ROWS: RawMap<(u64, u8, u32)> = RawMap::new("regret_rows");
@@ -299,17 +301,11 @@ pub fn save_regrets(
 /// records (every topic at once: nothing is deployed yet, the state is small). Returns the
 /// number of old records converted.
 pub fn migrate_regret_tables(storage: &mut dyn Storage) -> Result<usize, ContractError> {
-    let mut prefix = (OLD_NAMESPACE.len() as u16).to_be_bytes().to_vec();
-    prefix.extend_from_slice(OLD_NAMESPACE);
-    let mut end = prefix.clone();
-    end.push(0xff);
-    let old: Vec<(Vec<u8>, Vec<u8>)> = storage
-        .range(Some(&prefix), Some(&end), Order::Ascending)
-        .collect();
+    let old = namespace_records(storage, OLD_NAMESPACE);
     let mut records: SortedMap<(u64, u8, u32), Record> = SortedMap::new();
     for (key, value) in &old {
         // namespace, then (topic u64, table u8) length-prefixed and the actor u32 last
-        let rest = key.get(prefix.len()..).ok_or_else(corrupt)?;
+        let rest = after_namespace(key, OLD_NAMESPACE).ok_or_else(corrupt)?;
         let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, 0, 1, table, a0, a1, a2, a3] = *rest else {
             return Err(corrupt());
         };

@@ -2,12 +2,12 @@
 //! values, error bars), the loss bundle and network inference bodies in their compact form,
 //! and the fixed-width forms before them with the `migrate` that converts them.
 
-use cosmwasm_std::{Decimal, Order, SignedDecimal, Storage};
+use cosmwasm_std::{Decimal, SignedDecimal, Storage};
 use nous_types::synthesis::{
     LossBundle, NetworkInference, PercentileValue, WithheldValue, WorkerValue,
 };
 
-use crate::codec::{Reader, Writer};
+use crate::codec::{namespace_records, Reader, Writer};
 use crate::error::ContractError;
 
 #[cfg(test)]
@@ -282,17 +282,6 @@ fn decode_fixed_width_inference_body(bytes: &[u8]) -> Result<InferenceBody, Cont
     Ok(body)
 }
 
-/// Every record of one raw namespace: `(full key, value)`, ascending.
-fn records_of(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
-    start.extend_from_slice(namespace);
-    let mut end = start.clone();
-    end.push(0xff);
-    storage
-        .range(Some(&start), Some(&end), Order::Ascending)
-        .collect()
-}
-
 /// `migrate`: rewrites the stored bundle bodies, network-loss bodies and network
 /// inference bodies from their fixed-width formats into the compact ones (every record at
 /// once: nothing is deployed yet, and these records live only until their nonce is
@@ -302,7 +291,7 @@ fn records_of(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)
 pub fn migrate_bodies(storage: &mut dyn Storage) -> Result<(usize, usize), ContractError> {
     let mut bundles = 0;
     for namespace in [&b"bundle_body"[..], b"net_losses_body"] {
-        for (key, value) in records_of(storage, namespace) {
+        for (key, value) in namespace_records(storage, namespace) {
             // already in the current format (a second migrate, or a body written since)
             if decode_bundle(&value).is_ok() {
                 continue;
@@ -313,7 +302,7 @@ pub fn migrate_bodies(storage: &mut dyn Storage) -> Result<(usize, usize), Contr
         }
     }
     let mut inferences = 0;
-    for (key, value) in records_of(storage, b"inference_body") {
+    for (key, value) in namespace_records(storage, b"inference_body") {
         if decode_inference_body(&value).is_ok() {
             continue;
         }
