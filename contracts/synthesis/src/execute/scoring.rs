@@ -22,7 +22,7 @@ use crate::convert::worker_values as values;
 use crate::error::ContractError;
 use crate::maths::maths_params;
 use crate::records::{load_bundle, load_inference, save_network_losses};
-use crate::regret_store::{load_regrets, save_regrets};
+use crate::regret_store::{load_regrets_to_update, save_regrets};
 use crate::state::{
     load_set, save_scores_record, ScoreEma, TopicRecord, CLASSES, CONFIG, EPOCHS, PAYLOADS,
 };
@@ -186,7 +186,7 @@ pub fn close_reputer_window(
     // state the maths reads
     let inferers: Vec<u32> = ni.inferences.iter().map(|v| v.worker).collect();
     let forecasters: Vec<u32> = ni.forecast_implied.iter().map(|v| v.worker).collect();
-    let regrets = load_regrets(
+    let (regrets, placement) = load_regrets_to_update(
         deps.storage,
         topic_id,
         topic.initial_regret,
@@ -247,7 +247,13 @@ pub fn close_reputer_window(
     // write
     let height = env.block.height;
     let loss = &outcome.loss;
-    save_regrets(deps.storage, topic_id, &inputs.regrets, &loss.regrets);
+    save_regrets(
+        deps.storage,
+        topic_id,
+        &inputs.regrets,
+        &loss.regrets,
+        placement,
+    );
     topic.initial_regret = loss.regrets.initial;
     let per_class = CLASSES
         .iter()
