@@ -5,9 +5,10 @@
 //!
 //! The minimal layout assumed by every floor (the report prints each operation's part as
 //! a footnote):
-//! - numbers are 16-byte raw fixed-point values, actor ids 4 bytes, owners 32-byte
-//!   canonical addresses; a list's ids are implied by the nonce's sorted id list, so a list
-//!   of values is 16 bytes per entry;
+//! - numbers are 9 bytes (a raw fixed-point value below 4.6 in magnitude as a zigzag varint,
+//!   what the compact records write), actor ids 4 bytes, owners 32-byte canonical
+//!   addresses; a list's ids are implied by the nonce's sorted id list, so a list of values
+//!   is 9 bytes per entry;
 //! - keys are a 1-byte namespace + the topic id (8) [+ nonce (8)] [+ actor (4) or an
 //!   address (32)] [+ a 1-byte table tag], plus wasmd's 33-byte contract prefix;
 //! - synthesis keeps a local copy of each registration (as today) and of each reputer's
@@ -16,12 +17,17 @@
 //!   forecast-implied pairs are kept (`forecasters × e`);
 //! - every regret table of MATH.md §6.2 is kept whole (all of them are read by a worker
 //!   close and read and rewritten by a reputer close: every entry is re-blended each
-//!   epoch), one record per table;
+//!   epoch), all in one record; an actor's own regrets take a number each, and an entry of
+//!   a pair table 1 byte: what is left of it when it is written as its residue from a
+//!   prediction that is exact (synthesis's hot regret record), since every entry changes
+//!   every epoch and a byte-aligned record cannot write a changed entry in less;
 //! - the forecasters are also inferers (as in the bench), so the workers are the inferers.
 
 use crate::storage::{price, StoreCount};
 
-const V: u64 = 16;
+const V: u64 = 9;
+/// An entry of a regret pair table (see the module notes).
+const PAIR_ENTRY: u64 = 1;
 const ID: u64 = 4;
 const ADDR: u64 = 32;
 /// Keys as the contract writes them (wasmd's prefix is added by [`Floor`]).
@@ -65,12 +71,12 @@ impl Size {
         let (ni, nf) = (self.inferers, self.forecasters);
         V * (2 + ni + nf + ni + nf + nf + nf * self.e())
     }
-    /// Every regret value of MATH.md §6.2: inferer, naive, forecaster, one-in self; the
-    /// one-out inferer (×inferers, ×forecasters), one-out forecaster (×inferers,
-    /// ×forecasters) and one-in (×inferers) tables.
+    /// Every regret value of MATH.md §6.2: inferer, naive, forecaster, one-in self (a
+    /// number each); the one-out inferer (×inferers, ×forecasters), one-out forecaster
+    /// (×inferers, ×forecasters) and one-in (×inferers) tables (a pair entry each).
     fn regret_bytes(&self) -> u64 {
         let (ni, nf) = (self.inferers, self.forecasters);
-        V * (2 * ni + 2 * nf + ni * ni + ni * nf + nf * ni + nf * nf + nf * ni)
+        V * (2 * ni + 2 * nf) + PAIR_ENTRY * (ni * ni + ni * nf + nf * ni + nf * nf + nf * ni)
     }
     /// The nonce's sorted id lists (inferers, forecasters).
     fn ids(&self) -> u64 {
@@ -157,7 +163,7 @@ pub fn reputer_bundle(s: Size) -> Floor {
         1,
         "synthesis alone; reads the topic record, the registration and stake copies, the \
          reputer's score EMA, the reputer admission summary, the nonce's id lists (to check \
-         the bundle's shape) and its bundle key; writes the bundle (16 bytes per loss, the \
+         the bundle's shape) and its bundle key; writes the bundle (9 bytes per loss, the \
          named one-out pairs only, with the stake and owner) and the admission summary",
     )
     .read(1, K_TOPIC, TOPIC)
@@ -179,14 +185,14 @@ pub fn worker_close(s: Size) -> Floor {
     Floor::new(
         1,
         "synthesis alone; reads and writes the topic record, iterates the payloads once, \
-         reads every regret table of §5 (9 records); writes the network inference (combined, \
+         reads every regret table of §5 (one record); writes the network inference (combined, \
          naive, forecast-implied, one-out, one-in, the named one-out implied pairs, 5 error \
          bars) and the nonce's id lists",
     )
     .update(1, K_TOPIC, TOPIC)
     .iter(ni, K_MEMBER, V + ID + ADDR)
     .iter(nf, 0, forecast)
-    .read(9, K_TABLE, 0)
+    .read(1, K_TOPIC, 0)
     .read_bytes(s.regret_bytes())
     .write(1, K_NONCE, inference)
     .write(1, K_NONCE, s.ids())
@@ -200,15 +206,15 @@ pub fn reputer_close(s: Size) -> Floor {
         1,
         "synthesis alone (stakes recorded in the bundles); reads and writes the topic \
          record; reads the nonce's id lists; iterates the bundles; reads and rewrites every \
-         regret table (9 records), the score EMAs with inclusion counts (one record per \
-         class, 20 bytes per actor) and the listening coefficients (one record); writes the \
+         regret table (one record), the score EMAs with inclusion counts (one record per \
+         class, 13 bytes per actor) and the listening coefficients (one record); writes the \
          network losses (one bundle) and the epoch's scores with the stakes and owners \
          settlement needs",
     )
     .update(1, K_TOPIC, TOPIC)
     .read(1, K_NONCE, s.ids())
     .iter(nr, K_MEMBER, s.bundle() + V + ADDR)
-    .update(9, K_TABLE, 0)
+    .update(1, K_TOPIC, 0)
     .read_bytes(s.regret_bytes())
     .write_bytes(s.regret_bytes())
     .update(1, K_TABLE, (ni) * (V + ID))
@@ -287,17 +293,17 @@ mod tests {
             assert!(f(large).sdk_gas() > f(small).sdk_gas());
             assert!(f(small).sdk_gas() > price::INSTANCE_LOAD);
         }
-        // a regret table of 128 x 128 values alone is read at 3 gas per byte
-        assert!(worker_close(large).store.read_bytes > 16 * 128 * 128);
+        // a regret table of 128 x 128 entries alone is read at 3 gas per byte
+        assert!(worker_close(large).store.read_bytes > 128 * 128);
         assert_eq!(
             pay_per_read().sdk_gas(),
             60_000
                 + 1_000
-                + 3 * (33 + 9 + 32)
+                + 3 * (33 + 9 + 18)
                 + 1_000
-                + 3 * (33 + 17 + 16)
+                + 3 * (33 + 17 + 9)
                 + 2_000
-                + 30 * (33 + 17 + 16)
+                + 30 * (33 + 17 + 9)
         );
     }
 }

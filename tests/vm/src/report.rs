@@ -775,15 +775,17 @@ impl Report {
         let _ = writeln!(
             o,
             "\n## Floors\n\n\
-             Each floor assumes a minimal layout: numbers as 16-byte fixed-point values, ids as 4 bytes,\n\
-             owners as 32-byte addresses, a list's ids implied by the nonce's sorted id list (16 bytes\n\
-             per value), keys of a 1-byte namespace + topic [+ nonce] [+ actor or address] [+ table\n\
+             Each floor assumes a minimal layout: numbers as 9-byte values (a raw fixed-point value\n\
+             below 4.6 as a zigzag varint, as the compact records write them), ids as 4 bytes, owners\n\
+             as 32-byte addresses, a list's ids implied by the nonce's sorted id list (9 bytes per\n\
+             value), keys of a 1-byte namespace + topic [+ nonce] [+ actor or address] [+ table\n\
              tag]; synthesis holding copies of the registrations (as today) and of the reputers' stakes\n\
              (pushed by staking the same way), so a submission loads synthesis alone; only the named\n\
              one-out forecast-implied pairs (forecasters × min(12, inferers)); every regret table of\n\
              MATH.md §6.2 kept whole (each entry is re-blended every epoch, so a reputer close reads\n\
-             and rewrites all of them), one record per table. Computation is not part of a floor. Per\n\
-             operation:\n"
+             and rewrites all of them) in one record, the actors' own regrets at 9 bytes and each\n\
+             pair-table entry at 1 byte (its residue when predicted exactly, as synthesis's hot regret\n\
+             record writes it). Computation is not part of a floor. Per operation:\n"
         );
         let mut seen = BTreeMap::new();
         for r in &self.steady {
