@@ -96,11 +96,13 @@ pub fn migrate(mut deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Respons
     let actor_scores = actor_scores::migrate_actor_scores(deps.storage)?;
     // bundle bodies first: the old scores records are completed from the bundles' heads
     let (bodies, inference_bodies) = records::migrate_bodies(deps.storage)?;
+    let network_losses = records::migrate_network_losses(deps.storage)?;
     let scores = crate::migrate::migrate_scores(&mut deps)?;
     Ok(response
         .add_attribute("regret_records_converted", regrets.to_string())
         .add_attribute("score_records_converted", actor_scores.to_string())
         .add_attribute("bundle_bodies_converted", bodies.to_string())
         .add_attribute("inference_bodies_converted", inference_bodies.to_string())
+        .add_attribute("network_losses_converted", network_losses.to_string())
         .add_attribute("scores_converted", scores.to_string()))
 }

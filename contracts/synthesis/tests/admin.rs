@@ -137,6 +137,7 @@ fn migrate_converts_records_of_the_old_layout() {
         "regret_records_converted",
         "bundle_bodies_converted",
         "inference_bodies_converted",
+        "network_losses_converted",
         "scores_converted",
     ] {
         let v = again

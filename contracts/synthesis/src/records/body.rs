@@ -1,13 +1,15 @@
 //! The binary bodies of the per-nonce records: the list codecs (worker values, withheld
 //! values, error bars), the loss bundle and network inference bodies in their compact form,
-//! and the fixed-width forms before them with the `migrate` that converts them.
+//! the network losses' second form (one-out implied losses against their forecaster's), and
+//! the forms before them with the `migrate` that converts them.
 
 use cosmwasm_std::{Decimal, SignedDecimal, Storage};
+use nous_types::codec::corrupt;
 use nous_types::synthesis::{
     LossBundle, NetworkInference, PercentileValue, WithheldValue, WorkerValue,
 };
 
-use crate::codec::{namespace_records, Reader, Writer};
+use crate::codec::{after_namespace, namespace_records, Reader, Writer};
 use crate::error::ContractError;
 
 #[cfg(test)]
@@ -83,37 +85,63 @@ fn read_compact_values(r: &mut Reader) -> Result<Vec<WorkerValue>, ContractError
     })
 }
 
-/// The withheld pairs the same way, each id delta-coded against its predecessor's.
-fn write_compact_withheld(w: &mut Writer, values: &[WithheldValue]) {
+/// The withheld pairs the same way, each id delta-coded against its predecessor's, and each
+/// value as its difference from `base(forecaster)` (exact: wrapping `i128`), so a value
+/// that equals its base takes one byte.
+fn write_compact_withheld(w: &mut Writer, values: &[WithheldValue], base: impl Fn(u32) -> i128) {
     w.varint(values.len() as u128);
     let (mut withheld, mut forecaster) = (0u32, 0u32);
     for v in values {
         w.zigzag(i128::from(v.withheld) - i128::from(withheld));
         w.zigzag(i128::from(v.forecaster) - i128::from(forecaster));
-        w.zigzag(v.value.atomics().i128());
+        w.zigzag(v.value.atomics().i128().wrapping_sub(base(v.forecaster)));
         (withheld, forecaster) = (v.withheld, v.forecaster);
     }
 }
 
-fn read_compact_withheld(r: &mut Reader) -> Result<Vec<WithheldValue>, ContractError> {
+fn read_compact_withheld(
+    r: &mut Reader,
+    base: impl Fn(u32) -> i128,
+) -> Result<Vec<WithheldValue>, ContractError> {
     let n = r.count(3)?;
     let mut out = Vec::with_capacity(n);
     let (mut withheld, mut forecaster) = (0u32, 0u32);
     for _ in 0..n {
         withheld = r.next_id(withheld)?;
         forecaster = r.next_id(forecaster)?;
+        let value = r.zigzag()?.wrapping_add(base(forecaster));
         out.push(WithheldValue {
             withheld,
             forecaster,
-            value: SignedDecimal::raw(r.zigzag()?),
+            value: SignedDecimal::raw(value),
         });
     }
     Ok(out)
 }
 
+/// No base: values as they are.
+fn no_base(_: u32) -> i128 {
+    0
+}
+
+/// The base of a one-out implied loss `L⁻_{j'k}` in the network losses: forecaster `k`'s
+/// own loss `L_k` (0 when the list lacks `k`; the list is ascending, and encoder and decoder
+/// search the same list, so any order round-trips). A pair whose forecaster did not name
+/// `j'` carries `k`'s own loss in every bundle (LossBundle's rule), so in the network
+/// losses, which list every pair, it lands on `L_k` and takes a byte instead of nine.
+fn forecaster_loss(forecasters: &[WorkerValue]) -> impl Fn(u32) -> i128 + '_ {
+    move |k| {
+        forecasters
+            .binary_search_by_key(&k, |v| v.worker)
+            .ok()
+            .map_or(0, |i| forecasters[i].value.atomics().i128())
+    }
+}
+
 /// A loss bundle (a reputer's, or the network losses) as stored: varints throughout (see
-/// [`write_compact_values`]).
-pub(super) fn encode_bundle(b: &LossBundle) -> Vec<u8> {
+/// [`write_compact_values`]); with `against_forecaster`, the one-out implied values are
+/// written against their forecaster's loss (the network-loss body's second form).
+fn encode_losses(b: &LossBundle, against_forecaster: bool) -> Vec<u8> {
     let mut w = Writer::default();
     w.zigzag(b.combined.atomics().i128());
     w.zigzag(b.naive.atomics().i128());
@@ -126,24 +154,54 @@ pub(super) fn encode_bundle(b: &LossBundle) -> Vec<u8> {
     ] {
         write_compact_values(&mut w, list);
     }
-    write_compact_withheld(&mut w, &b.one_out_implied);
+    match against_forecaster {
+        true => write_compact_withheld(&mut w, &b.one_out_implied, forecaster_loss(&b.forecasters)),
+        false => write_compact_withheld(&mut w, &b.one_out_implied, no_base),
+    }
     w.into_bytes()
 }
 
-pub(super) fn decode_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
+fn decode_losses(bytes: &[u8], against_forecaster: bool) -> Result<LossBundle, ContractError> {
     let mut r = Reader::new(bytes);
-    let b = LossBundle {
-        combined: SignedDecimal::raw(r.zigzag()?),
-        naive: SignedDecimal::raw(r.zigzag()?),
-        inferers: read_compact_values(&mut r)?,
-        forecasters: read_compact_values(&mut r)?,
-        one_out_inferers: read_compact_values(&mut r)?,
-        one_out_forecasters: read_compact_values(&mut r)?,
-        one_in_forecasters: read_compact_values(&mut r)?,
-        one_out_implied: read_compact_withheld(&mut r)?,
+    let combined = SignedDecimal::raw(r.zigzag()?);
+    let naive = SignedDecimal::raw(r.zigzag()?);
+    let inferers = read_compact_values(&mut r)?;
+    let forecasters = read_compact_values(&mut r)?;
+    let one_out_inferers = read_compact_values(&mut r)?;
+    let one_out_forecasters = read_compact_values(&mut r)?;
+    let one_in_forecasters = read_compact_values(&mut r)?;
+    let one_out_implied = match against_forecaster {
+        true => read_compact_withheld(&mut r, forecaster_loss(&forecasters))?,
+        false => read_compact_withheld(&mut r, no_base)?,
     };
     r.end()?;
-    Ok(b)
+    Ok(LossBundle {
+        combined,
+        naive,
+        inferers,
+        forecasters,
+        one_out_inferers,
+        one_out_forecasters,
+        one_in_forecasters,
+        one_out_implied,
+    })
+}
+
+pub(super) fn encode_bundle(b: &LossBundle) -> Vec<u8> {
+    encode_losses(b, false)
+}
+
+pub(super) fn decode_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
+    decode_losses(bytes, false)
+}
+
+/// The network losses' body in its second form (`net_losses_body2`).
+pub(super) fn encode_network_losses(b: &LossBundle) -> Vec<u8> {
+    encode_losses(b, true)
+}
+
+pub(super) fn decode_network_losses(bytes: &[u8]) -> Result<LossBundle, ContractError> {
+    decode_losses(bytes, true)
 }
 
 /// The fixed-width bundle format before [`encode_bundle`]'s (16-byte values, 4-byte ids
@@ -210,7 +268,7 @@ fn write_inference_body(
     for list in lists {
         write_compact_values(&mut w, list);
     }
-    write_compact_withheld(&mut w, withheld);
+    write_compact_withheld(&mut w, withheld, no_base);
     w.varint(error_bars.len() as u128);
     for bar in error_bars {
         w.varint(bar.percentile.atomics().u128());
@@ -246,7 +304,7 @@ pub(super) fn decode_inference_body(bytes: &[u8]) -> Result<InferenceBody, Contr
         one_out_inferers: read_compact_values(&mut r)?,
         one_out_forecasters: read_compact_values(&mut r)?,
         one_in_forecasters: read_compact_values(&mut r)?,
-        one_out_implied: read_compact_withheld(&mut r)?,
+        one_out_implied: read_compact_withheld(&mut r, no_base)?,
         error_bars: {
             let n = r.count(2)?;
             let mut bars = Vec::with_capacity(n);
@@ -282,24 +340,21 @@ fn decode_fixed_width_inference_body(bytes: &[u8]) -> Result<InferenceBody, Cont
     Ok(body)
 }
 
-/// `migrate`: rewrites the stored bundle bodies, network-loss bodies and network
-/// inference bodies from their fixed-width formats into the compact ones (every record at
-/// once: nothing is deployed yet, and these records live only until their nonce is
-/// pruned); a body that already reads in the current format is left alone, so migrating
-/// twice changes nothing. Returns the numbers converted: (bundle and loss bodies,
-/// inference bodies).
+/// `migrate`: rewrites the stored bundle bodies and network inference bodies from their
+/// fixed-width formats into the compact ones (every record at once: nothing is deployed
+/// yet, and these records live only until their nonce is pruned); a body that already
+/// reads in the current format is left alone, so migrating twice changes nothing. Returns
+/// the numbers converted: (bundle bodies, inference bodies).
 pub fn migrate_bodies(storage: &mut dyn Storage) -> Result<(usize, usize), ContractError> {
     let mut bundles = 0;
-    for namespace in [&b"bundle_body"[..], b"net_losses_body"] {
-        for (key, value) in namespace_records(storage, namespace) {
-            // already in the current format (a second migrate, or a body written since)
-            if decode_bundle(&value).is_ok() {
-                continue;
-            }
-            let bundle = decode_fixed_width_bundle(&value)?;
-            storage.set(&key, &encode_bundle(&bundle));
-            bundles += 1;
+    for (key, value) in namespace_records(storage, b"bundle_body") {
+        // already in the current format (a second migrate, or a body written since)
+        if decode_bundle(&value).is_ok() {
+            continue;
         }
+        let bundle = decode_fixed_width_bundle(&value)?;
+        storage.set(&key, &encode_bundle(&bundle));
+        bundles += 1;
     }
     let mut inferences = 0;
     for (key, value) in namespace_records(storage, b"inference_body") {
@@ -311,4 +366,31 @@ pub fn migrate_bodies(storage: &mut dyn Storage) -> Result<(usize, usize), Contr
         inferences += 1;
     }
     Ok((bundles, inferences))
+}
+
+/// The namespace of the network-loss bodies in their first forms (fixed-width, then
+/// compact), which only `migrate` reads now.
+const OLD_LOSSES_NAMESPACE: &[u8] = b"net_losses_body";
+
+/// `migrate`: moves every network-loss body of the first forms (fixed-width or compact:
+/// told apart as above) to `net_losses_body2` in the second form, and removes it, so a
+/// second migrate finds nothing. Returns the number moved.
+pub fn migrate_network_losses(storage: &mut dyn Storage) -> Result<usize, ContractError> {
+    let old = namespace_records(storage, OLD_LOSSES_NAMESPACE);
+    for (key, value) in &old {
+        // namespace, then the topic u64 length-prefixed and the nonce u64 last
+        let rest = after_namespace(key, OLD_LOSSES_NAMESPACE).ok_or_else(corrupt)?;
+        let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, n0, n1, n2, n3, n4, n5, n6, n7] = *rest else {
+            return Err(corrupt().into());
+        };
+        let topic_id = u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]);
+        let nonce = u64::from_be_bytes([n0, n1, n2, n3, n4, n5, n6, n7]);
+        let losses = match decode_bundle(value) {
+            Ok(losses) => losses,
+            Err(_) => decode_fixed_width_bundle(value)?,
+        };
+        super::LOSSES_BODY.set(storage, (topic_id, nonce), &encode_network_losses(&losses));
+        storage.remove(key);
+    }
+    Ok(old.len())
 }

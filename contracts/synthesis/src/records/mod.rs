@@ -5,7 +5,7 @@
 //! - `inference`  (topic_id, nonce) -> InferenceHead (JSON); `inference_body` -> binary
 //! - `bundles`    (topic_id, nonce, reputer actor) -> BundleHead (JSON); `bundle_body` -> binary
 //!   (no body when the reputer was not admitted or was evicted)
-//! - `net_losses` (topic_id, nonce) -> LossesHead (JSON); `net_losses_body` -> binary
+//! - `net_losses` (topic_id, nonce) -> LossesHead (JSON); `net_losses_body2` -> binary
 //! - `latest_value` topic_id -> binary `LatestValue` of the topic's newest network inference,
 //!   written with it, so the consumers' compact read loads one small record per topic
 //!
@@ -29,11 +29,11 @@ use crate::error::ContractError;
 
 mod body;
 
-pub use body::migrate_bodies;
 use body::{
-    decode_bundle, decode_inference_body, encode_bundle, encode_inference_body, read_error_bars,
-    write_error_bars,
+    decode_bundle, decode_inference_body, decode_network_losses, encode_bundle,
+    encode_inference_body, encode_network_losses, read_error_bars, write_error_bars,
 };
+pub use body::{migrate_bodies, migrate_network_losses};
 
 // ---------------------------------------------------------------- network inference
 
@@ -286,7 +286,10 @@ struct LossesHead {
 }
 
 const LOSSES_HEAD: Map<(u64, u64), LossesHead> = Map::new("net_losses");
-const LOSSES_BODY: RawMap<(u64, u64)> = RawMap::new("net_losses_body");
+/// The body in its second form: each one-out implied loss written against its forecaster's
+/// loss (`body::encode_network_losses`); the first forms' namespace, `net_losses_body`, is
+/// read by `migrate` only.
+const LOSSES_BODY: RawMap<(u64, u64)> = RawMap::new("net_losses_body2");
 
 pub fn save_network_losses(
     storage: &mut dyn Storage,
@@ -297,7 +300,7 @@ pub fn save_network_losses(
         reputers: losses.reputers.clone(),
     };
     LOSSES_HEAD.save(storage, key, &head)?;
-    LOSSES_BODY.set(storage, key, &encode_bundle(&losses.losses));
+    LOSSES_BODY.set(storage, key, &encode_network_losses(&losses.losses));
     Ok(())
 }
 
@@ -316,7 +319,7 @@ pub fn load_network_losses(
     Ok(Some(NetworkLossesResponse {
         topic_id,
         nonce,
-        losses: decode_bundle(&bytes)?,
+        losses: decode_network_losses(&bytes)?,
         reputers: head.reputers,
     }))
 }
@@ -454,6 +457,52 @@ mod tests {
     }
 
     #[test]
+    fn network_losses_take_a_few_bytes_a_pair_their_forecaster_did_not_name() {
+        // 32 inferers, 6 forecasters, every pair listed; forecaster k named 12 inferers, the
+        // other pairs carry exactly L_k
+        let loss = |i: i128| 10_000_000_000_000_000 + 7_919_000_000_000 * i;
+        let forecasters: Vec<WorkerValue> = (32..38).map(|k| v(k, loss(k.into()))).collect();
+        let mut pairs = vec![];
+        for k in 32..38u32 {
+            for j in 0..32u32 {
+                let named = (j + k) % 3 == 0;
+                let raw = if named {
+                    loss((j * k).into())
+                } else {
+                    loss(k.into())
+                };
+                pairs.push(WithheldValue {
+                    withheld: j,
+                    forecaster: k,
+                    value: SignedDecimal::raw(raw),
+                });
+            }
+        }
+        let b = LossBundle {
+            forecasters,
+            one_out_implied: pairs,
+            ..bundle()
+        };
+        let first = encode_bundle(&b).len();
+        let second = encode_network_losses(&b).len();
+        assert_eq!(
+            decode_network_losses(&encode_network_losses(&b)).unwrap(),
+            b
+        );
+        // 192 pairs of ~10 bytes each before; each of the 128 unnamed ones now takes 3 (its
+        // two id steps and a zero)
+        assert!(first - second >= 128 * 7, "{second} vs {first}");
+        // a forecaster missing from the list, and extreme values, round-trip
+        let mut odd = b.clone();
+        odd.one_out_implied[0].forecaster = 99;
+        odd.one_out_implied[1].value = SignedDecimal::raw(i128::MIN);
+        assert_eq!(
+            decode_network_losses(&encode_network_losses(&odd)).unwrap(),
+            odd
+        );
+    }
+
+    #[test]
     fn migrate_converts_fixed_width_bodies() {
         let mut st = MockStorage::new();
         let b = bundle();
@@ -480,16 +529,30 @@ mod tests {
             ..inference()
         };
         save_inference(&mut st, &current).unwrap();
-        // as the code before wrote them
+        // network losses of nonce 3 in the compact first form
+        let compact = NetworkLossesResponse {
+            nonce: 3,
+            ..losses.clone()
+        };
+        save_network_losses(&mut st, &compact).unwrap();
+        // as the code before wrote them: the losses' bodies in the first forms' namespace
+        let old_losses: RawMap<(u64, u64)> = RawMap::new("net_losses_body");
         BUNDLE_BODY.set(&mut st, (1, 2, 7), &encode_fixed_width_bundle(&b));
-        LOSSES_BODY.set(&mut st, (1, 2), &encode_fixed_width_bundle(&b));
+        for (nonce, body) in [(2, encode_fixed_width_bundle(&b)), (3, encode_bundle(&b))] {
+            LOSSES_BODY.remove(&mut st, (1, nonce));
+            old_losses.set(&mut st, (1, nonce), &body);
+        }
         let old_body = encode_fixed_width_inference_body(&ni);
         INFERENCE_BODY.set(&mut st, (1, 2), &old_body);
         assert!(load_bundle(&st, (1, 2, 7)).is_err());
         assert!(load_inference(&st, 1, 2).is_err());
-        assert_eq!(migrate_bodies(&mut st).unwrap(), (2, 1));
+        assert!(load_network_losses(&st, 1, 2).is_err());
+        assert_eq!(migrate_bodies(&mut st).unwrap(), (1, 1));
+        assert_eq!(migrate_network_losses(&mut st).unwrap(), 2);
+        assert!(old_losses.get(&st, (1, 2)).is_none() && old_losses.get(&st, (1, 3)).is_none());
         assert_eq!(load_bundle(&st, (1, 2, 7)).unwrap(), Some(stored));
         assert_eq!(load_network_losses(&st, 1, 2).unwrap(), Some(losses));
+        assert_eq!(load_network_losses(&st, 1, 3).unwrap(), Some(compact));
         assert_eq!(load_inference(&st, 1, 2).unwrap(), Some(ni));
         assert_eq!(load_inference(&st, 1, 3).unwrap(), Some(current));
         let new_body = INFERENCE_BODY.get(&st, (1, 2)).unwrap();
@@ -501,6 +564,7 @@ mod tests {
         );
         // migrating again converts nothing
         assert_eq!(migrate_bodies(&mut st).unwrap(), (0, 0));
+        assert_eq!(migrate_network_losses(&mut st).unwrap(), 0);
     }
 
     #[test]
