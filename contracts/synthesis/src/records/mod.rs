@@ -458,8 +458,8 @@ mod tests {
 
     #[test]
     fn network_losses_take_a_few_bytes_a_pair_their_forecaster_did_not_name() {
-        // 32 inferers, 6 forecasters, every pair listed; forecaster k named 12 inferers, the
-        // other pairs carry exactly L_k
+        // 32 inferers, 6 forecasters, every pair listed; each forecaster named a third of the
+        // inferers, and the other pairs carry exactly L_k
         let loss = |i: i128| 10_000_000_000_000_000 + 7_919_000_000_000 * i;
         let forecasters: Vec<WorkerValue> = (32..38).map(|k| v(k, loss(k.into()))).collect();
         let mut pairs = vec![];
