@@ -14,7 +14,9 @@ use cosmwasm_std::{from_json, StdError, Storage};
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
-use crate::codec::{after_namespace, namespace_records, RawMap, Reader, Writer};
+use crate::codec::{
+    namespace_records, topic_actor_key, topic_tag_actor_key, RawMap, Reader, Writer,
+};
 use crate::error::ContractError;
 use crate::state::ScoreEma;
 
@@ -106,40 +108,24 @@ pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, Contract
     let mut inclusions: SortedMap<(u64, u8, u32), u64> = SortedMap::new();
     let mut listening: SortedMap<(u64, u32), Fixed> = SortedMap::new();
     let mut old_keys = vec![];
-    // (topic u64, class u8) length-prefixed, the actor last
-    let class_key = |rest: &[u8]| -> Result<(u64, u8, u32), ContractError> {
-        let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, 0, 1, class, a0, a1, a2, a3] = *rest else {
-            return Err(corrupt());
-        };
-        Ok((
-            u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]),
-            class,
-            u32::from_be_bytes([a0, a1, a2, a3]),
-        ))
-    };
     for (namespace, kind) in [
         (&b"score_ema"[..], 0),
         (b"inclusions", 1),
         (b"listening", 2),
     ] {
         for (key, value) in namespace_records(storage, namespace) {
-            let rest = after_namespace(&key, namespace).ok_or_else(corrupt)?;
+            // (topic, class tag, actor), and (topic, reputer) for `listening`
+            let class_key = || topic_tag_actor_key(&key, namespace);
             match kind {
                 0 => {
-                    records.insert(class_key(rest)?, ActorScore::new(from_json(&value)?));
+                    records.insert(class_key()?, ActorScore::new(from_json(&value)?));
                 }
                 1 => {
-                    inclusions.insert(class_key(rest)?, from_json(&value)?);
+                    inclusions.insert(class_key()?, from_json(&value)?);
                 }
                 _ => {
-                    let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, a0, a1, a2, a3] = *rest else {
-                        return Err(corrupt());
-                    };
-                    let topic = u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]);
-                    listening.insert(
-                        (topic, u32::from_be_bytes([a0, a1, a2, a3])),
-                        from_json(&value)?,
-                    );
+                    let topic_reputer = topic_actor_key(&key, namespace)?;
+                    listening.insert(topic_reputer, from_json(&value)?);
                 }
             }
             old_keys.push(key);

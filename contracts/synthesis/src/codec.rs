@@ -42,7 +42,7 @@ pub fn decode_fixed(bytes: &[u8]) -> Result<Fixed, ContractError> {
 }
 
 /// Every record stored under a cw-storage-plus namespace, for `migrate`: `(whole key,
-/// value)`, ascending by key (see [`after_namespace`] for the key's own part).
+/// value)`, ascending by key (the key's own part: [`topic_nonce_key`] and its kin).
 pub fn namespace_records(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut start = (namespace.len() as u16).to_be_bytes().to_vec();
     start.extend_from_slice(namespace);
@@ -53,9 +53,51 @@ pub fn namespace_records(storage: &dyn Storage, namespace: &[u8]) -> Vec<(Vec<u8
         .collect()
 }
 
-/// The part of a [`namespace_records`] key after its length-prefixed namespace.
-pub fn after_namespace<'k>(key: &'k [u8], namespace: &[u8]) -> Option<&'k [u8]> {
-    key.get(2 + namespace.len()..)
+// The keys of `namespace_records` records, by shape, as the `Map` that wrote them lays them
+// out: every element but the last length-prefixed, the last raw. Written by hand rather than
+// with cw-storage-plus's `KeyDeserialize`, which measured 2.4 KB more of synthesis.
+
+/// The part of a key after its length-prefixed namespace.
+fn own_key<'k>(key: &'k [u8], namespace: &[u8]) -> Result<&'k [u8], ContractError> {
+    key.get(2 + namespace.len()..).ok_or_else(corrupt)
+}
+
+/// A `(topic u64, nonce u64)` key.
+pub fn topic_nonce_key(key: &[u8], namespace: &[u8]) -> Result<(u64, u64), ContractError> {
+    let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, n0, n1, n2, n3, n4, n5, n6, n7] =
+        *own_key(key, namespace)?
+    else {
+        return Err(corrupt());
+    };
+    Ok((
+        u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]),
+        u64::from_be_bytes([n0, n1, n2, n3, n4, n5, n6, n7]),
+    ))
+}
+
+/// A `(topic u64, tag u8, actor u32)` key.
+pub fn topic_tag_actor_key(key: &[u8], namespace: &[u8]) -> Result<(u64, u8, u32), ContractError> {
+    let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, 0, 1, tag, a0, a1, a2, a3] =
+        *own_key(key, namespace)?
+    else {
+        return Err(corrupt());
+    };
+    Ok((
+        u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]),
+        tag,
+        u32::from_be_bytes([a0, a1, a2, a3]),
+    ))
+}
+
+/// A `(topic u64, actor u32)` key.
+pub fn topic_actor_key(key: &[u8], namespace: &[u8]) -> Result<(u64, u32), ContractError> {
+    let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, a0, a1, a2, a3] = *own_key(key, namespace)? else {
+        return Err(corrupt());
+    };
+    Ok((
+        u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]),
+        u32::from_be_bytes([a0, a1, a2, a3]),
+    ))
 }
 
 /// A namespace of raw-byte records keyed like a cw-storage-plus `Map` (the `Map` only
@@ -142,6 +184,24 @@ impl<'a, K: PrimaryKey<'a>> IdRecords<'a, K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_read_back_as_the_map_wrote_them_and_other_shapes_are_refused() {
+        let nonce_key = Map::<(u64, u64), ()>::new("ns").key((7, u64::MAX));
+        assert_eq!(topic_nonce_key(&nonce_key, b"ns").unwrap(), (7, u64::MAX));
+        let tagged = Map::<(u64, u8, u32), ()>::new("ns").key((u64::MAX, 2, 9));
+        assert_eq!(
+            topic_tag_actor_key(&tagged, b"ns").unwrap(),
+            (u64::MAX, 2, 9)
+        );
+        let actor = Map::<(u64, u32), ()>::new("ns").key((3, u32::MAX));
+        assert_eq!(topic_actor_key(&actor, b"ns").unwrap(), (3, u32::MAX));
+        // another shape, a truncated key, a key shorter than its namespace
+        assert!(topic_nonce_key(&tagged, b"ns").is_err());
+        assert!(topic_tag_actor_key(&actor, b"ns").is_err());
+        assert!(topic_actor_key(&actor[..actor.len() - 1], b"ns").is_err());
+        assert!(topic_actor_key(b"\x00", b"ns").is_err());
+    }
 
     #[test]
     fn id_records_range_one_group_in_id_order() {

@@ -1,15 +1,15 @@
 //! The binary bodies of the per-nonce records: the list codecs (worker values, withheld
 //! values, error bars), the loss bundle and network inference bodies in their compact form,
 //! the network losses' second form (one-out implied losses against their forecaster's), and
-//! the forms before them with the `migrate` that converts them.
+//! the fixed-width forms before them with the `migrate` that converts the bundle and
+//! inference bodies (the network losses' move to their second form is in `records`).
 
 use cosmwasm_std::{Decimal, SignedDecimal, Storage};
-use nous_types::codec::corrupt;
 use nous_types::synthesis::{
     LossBundle, NetworkInference, PercentileValue, WithheldValue, WorkerValue,
 };
 
-use crate::codec::{after_namespace, namespace_records, Reader, Writer};
+use crate::codec::{namespace_records, Reader, Writer};
 use crate::error::ContractError;
 
 #[cfg(test)]
@@ -206,7 +206,7 @@ pub(super) fn decode_network_losses(bytes: &[u8]) -> Result<LossBundle, Contract
 
 /// The fixed-width bundle format before [`encode_bundle`]'s (16-byte values, 4-byte ids
 /// and list lengths), read by `migrate`.
-fn decode_fixed_width_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
+pub(super) fn decode_fixed_width_bundle(bytes: &[u8]) -> Result<LossBundle, ContractError> {
     let mut r = Reader::new(bytes);
     let b = LossBundle {
         combined: r.dec()?,
@@ -366,31 +366,4 @@ pub fn migrate_bodies(storage: &mut dyn Storage) -> Result<(usize, usize), Contr
         inferences += 1;
     }
     Ok((bundles, inferences))
-}
-
-/// The namespace of the network-loss bodies in their first forms (fixed-width, then
-/// compact), which only `migrate` reads now.
-const OLD_LOSSES_NAMESPACE: &[u8] = b"net_losses_body";
-
-/// `migrate`: moves every network-loss body of the first forms (fixed-width or compact:
-/// told apart as above) to `net_losses_body2` in the second form, and removes it, so a
-/// second migrate finds nothing. Returns the number moved.
-pub fn migrate_network_losses(storage: &mut dyn Storage) -> Result<usize, ContractError> {
-    let old = namespace_records(storage, OLD_LOSSES_NAMESPACE);
-    for (key, value) in &old {
-        // namespace, then the topic u64 length-prefixed and the nonce u64 last
-        let rest = after_namespace(key, OLD_LOSSES_NAMESPACE).ok_or_else(corrupt)?;
-        let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, n0, n1, n2, n3, n4, n5, n6, n7] = *rest else {
-            return Err(corrupt().into());
-        };
-        let topic_id = u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]);
-        let nonce = u64::from_be_bytes([n0, n1, n2, n3, n4, n5, n6, n7]);
-        let losses = match decode_bundle(value) {
-            Ok(losses) => losses,
-            Err(_) => decode_fixed_width_bundle(value)?,
-        };
-        super::LOSSES_BODY.set(storage, (topic_id, nonce), &encode_network_losses(&losses));
-        storage.remove(key);
-    }
-    Ok(old.len())
 }

@@ -24,16 +24,16 @@ use nous_types::synthesis::{
 };
 use nous_types::HeightWindow;
 
-use crate::codec::{RawMap, Reader, Writer};
+use crate::codec::{namespace_records, topic_nonce_key, RawMap, Reader, Writer};
 use crate::error::ContractError;
 
 mod body;
 
+pub use body::migrate_bodies;
 use body::{
-    decode_bundle, decode_inference_body, decode_network_losses, encode_bundle,
-    encode_inference_body, encode_network_losses, read_error_bars, write_error_bars,
+    decode_bundle, decode_fixed_width_bundle, decode_inference_body, decode_network_losses,
+    encode_bundle, encode_inference_body, encode_network_losses, read_error_bars, write_error_bars,
 };
-pub use body::{migrate_bodies, migrate_network_losses};
 
 // ---------------------------------------------------------------- network inference
 
@@ -322,6 +322,28 @@ pub fn load_network_losses(
         losses: decode_network_losses(&bytes)?,
         reputers: head.reputers,
     }))
+}
+
+/// The namespace of the network-loss bodies in their first forms (fixed-width, then
+/// compact), which only `migrate` reads now.
+const OLD_LOSSES_BODY: &[u8] = b"net_losses_body";
+
+/// `migrate`: moves every network-loss body of the first forms (fixed-width or compact,
+/// told apart by whether it reads as compact, as `migrate_bodies` does) to `LOSSES_BODY` in
+/// the second form, and removes it, so a second migrate finds nothing. Returns the number
+/// moved.
+pub fn migrate_network_losses(storage: &mut dyn Storage) -> Result<usize, ContractError> {
+    let old = namespace_records(storage, OLD_LOSSES_BODY);
+    for (key, value) in &old {
+        let topic_nonce = topic_nonce_key(key, OLD_LOSSES_BODY)?;
+        let losses = match decode_bundle(value) {
+            Ok(losses) => losses,
+            Err(_) => decode_fixed_width_bundle(value)?,
+        };
+        LOSSES_BODY.set(storage, topic_nonce, &encode_network_losses(&losses));
+        storage.remove(key);
+    }
+    Ok(old.len())
 }
 
 #[cfg(test)]

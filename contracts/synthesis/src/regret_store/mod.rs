@@ -23,7 +23,7 @@ use nous_math::sorted_map::SortedMap;
 use nous_math::Fixed;
 
 use crate::codec::{
-    after_namespace, decode_fixed, decode_pairs, namespace_records, RawMap, Reader, Writer,
+    decode_fixed, decode_pairs, namespace_records, topic_tag_actor_key, RawMap, Reader, Writer,
 };
 use crate::error::ContractError;
 use hot::{decode_hot, encode_hot};
@@ -222,13 +222,7 @@ pub fn migrate_regret_tables(storage: &mut dyn Storage) -> Result<usize, Contrac
     let old = namespace_records(storage, OLD_NAMESPACE);
     let mut records: SortedMap<(u64, u8, u32), Record> = SortedMap::new();
     for (key, value) in &old {
-        // namespace, then (topic u64, table u8) length-prefixed and the actor u32 last
-        let rest = after_namespace(key, OLD_NAMESPACE).ok_or_else(corrupt)?;
-        let [0, 8, t0, t1, t2, t3, t4, t5, t6, t7, 0, 1, table, a0, a1, a2, a3] = *rest else {
-            return Err(corrupt());
-        };
-        let topic_id = u64::from_be_bytes([t0, t1, t2, t3, t4, t5, t6, t7]);
-        let actor = u32::from_be_bytes([a0, a1, a2, a3]);
+        let (topic_id, table, actor) = topic_tag_actor_key(key, OLD_NAMESPACE)?;
         let (role, pair) = role_of(table).ok_or_else(corrupt)?;
         let entries = if pair {
             decode_pairs(value)?
