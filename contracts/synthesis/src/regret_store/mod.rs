@@ -28,7 +28,7 @@ use crate::codec::{
 use crate::error::ContractError;
 use hot::{decode_hot, encode_hot};
 use record::{
-    corrupt, decode, encode, load_into, records_of, role_of, Record, Records, FORECASTER,
+    corrupt, decode, encode, load_into, records_of, role_of, tables, Record, Records, FORECASTER,
     FORECASTER_ROLE, INFERER, INFERER_ROLE,
 };
 
@@ -200,11 +200,12 @@ pub fn save_regrets(
     after: &RegretState,
     placement: Placement,
 ) {
-    let hot = records_of(after);
     let moved = !placement.hot_others.is_empty() || !placement.own_records.is_empty();
-    if !moved && hot == records_of(before) {
+    // the tables, not `initial` (it lives in the topic record)
+    if !moved && tables(after) == tables(before) {
         return;
     }
+    let hot = records_of(after);
     for ((role, actor), record) in &placement.hot_others {
         ROWS.set(storage, (topic_id, *role, *actor), &encode(record));
     }
@@ -255,7 +256,7 @@ fn actors(state: &RegretState, role: u8) -> std::collections::BTreeSet<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::record::{tables, ONE_OUT_INFERER_INFERER};
+    use super::record::ONE_OUT_INFERER_INFERER;
     use super::*;
     use crate::codec::{encode_fixed, encode_pairs};
     use cosmwasm_std::testing::MockStorage;
