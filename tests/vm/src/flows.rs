@@ -223,8 +223,8 @@ pub struct Answer {
 /// Probe names (see [`Net::run_nonce`]).
 pub mod probe {
     pub const WORKER_ALL_NEW: &str = "worker close, all-new mode (weights skipped)";
-    pub const REPUTER_ITERS_0: &str = "reputer close, consensus search skipped (0 iterations)";
     pub const REPUTER_ITERS_1: &str = "reputer close, 1 consensus iteration";
+    pub const REPUTER_ITERS_2: &str = "reputer close, 2 consensus iterations";
 }
 
 /// One topic of one active-set size with every contract deployed, driven nonce by nonce.
@@ -612,7 +612,9 @@ impl Net {
         self.s.chain.set_height(rw.window.end);
         let reputer_close = if measure {
             if let Some(p) = probes.as_deref_mut() {
-                for (name, iters) in [(probe::REPUTER_ITERS_0, 0), (probe::REPUTER_ITERS_1, 1)] {
+                // 1 and 2, not 0 and 1: the parameters refuse 0 iterations, and a close
+                // whose maths is refused skips the nonce (a far cheaper path)
+                for (name, iters) in [(probe::REPUTER_ITERS_1, 1), (probe::REPUTER_ITERS_2, 2)] {
                     p.push((name.into(), self.probe_reputer_close_iters(iters)?));
                 }
             }
@@ -647,11 +649,28 @@ impl Net {
     /// A probe: `edit` changes synthesis's stored state, the pending close runs and is
     /// measured, and everything (the edit included) is rolled back, so the run goes on
     /// exactly as without it.
+    /// A probe whose close skipped its nonce (the edit made the maths refuse it) is an
+    /// error: it would measure another path.
     fn probe(&self, edit: impl FnOnce(&Net) -> Result<()>) -> Result<Meter> {
         let cp = self.s.chain.checkpoint();
         let run = || -> Result<Meter> {
             edit(self)?;
-            measure(&self.s, &self.keeper, &self.synthesis, &self.close_msg(), 0)
+            self.s.chain.reset_meter();
+            let tx = self
+                .s
+                .chain
+                .execute(&self.keeper, &self.synthesis, &self.close_msg(), &[])?;
+            let skipped = tx
+                .events
+                .iter()
+                .flat_map(|e| &e.attributes)
+                .any(|a| a.key == "status" && a.value == "skipped");
+            ensure!(
+                !skipped,
+                "a probe's close skipped its nonce: {:?}",
+                tx.attr("reason")
+            );
+            Ok(self.s.chain.meter())
         };
         let out = run();
         self.s.chain.rollback(cp);
@@ -669,7 +688,7 @@ impl Net {
     }
 
     /// The pending reputer close with the consensus search cut to `iters` iterations
-    /// (synthesis's cached `gradient_descent_max_iters`).
+    /// (synthesis's cached `gradient_descent_max_iters`, at least 1).
     fn probe_reputer_close_iters(&self, iters: u32) -> Result<Meter> {
         self.probe(|net| {
             net.edit_synthesis_json(b"globals", "gradient_descent_max_iters", &iters.to_string())

@@ -717,33 +717,36 @@ impl Report {
             }
         }
         if r.operation == op::REPUTER_CLOSE {
-            if let (Some(p0), Some(p1)) = (
-                self.probe(&r.size, probe::REPUTER_ITERS_0),
+            if let (Some(p1), Some(p2)) = (
                 self.probe(&r.size, probe::REPUTER_ITERS_1),
+                self.probe(&r.size, probe::REPUTER_ITERS_2),
             ) {
-                let search = vm(m).saturating_sub(vm(p0));
-                let per_iter = vm(p1).saturating_sub(vm(p0));
+                // every iteration costs about the same (R + 1 passes at new coefficients):
+                // the close without the search is the 1-iteration probe less one iteration
+                let per_iter = vm(p2).saturating_sub(vm(p1));
+                let without = vm(p1).saturating_sub(per_iter);
+                let search = vm(m).saturating_sub(without);
                 let iters = if per_iter == 0 {
                     String::new()
                 } else {
                     format!(
-                        ", about {:.1} iterations of {} each (the probe with 1 iteration {} − with none {})",
+                        ", about {:.1} iterations of {} each (the probe with 2 iterations {} − with 1 {})",
                         search as f64 / per_iter as f64,
                         n(per_iter),
-                        n(vm(p1)),
-                        n(vm(p0))
+                        n(vm(p2)),
+                        n(vm(p1))
                     )
                 };
                 let _ = writeln!(
                     o,
                     "- maths: the listening-coefficient search (§7.3; each iteration runs R+1 consensus \
-                     passes) costs {} of this close's {} compute ({}){iters}; the rest ({}: the probe \
-                     without the search) is the first consensus pass, network losses, regret updates, \
-                     scores, EMAs and decoding and encoding the records",
+                     passes) costs {} of this close's {} compute ({}){iters}; the rest ({}: the \
+                     1-iteration probe less one iteration) is the first consensus pass, network \
+                     losses, regret updates, scores, EMAs and decoding and encoding the records",
                     n(search),
                     n(vm(m)),
                     pct(search, vm(m)),
-                    n(vm(p0))
+                    n(without)
                 );
             }
         }
