@@ -126,9 +126,30 @@ fn weighted<K: Ord + Copy>(
     get: impl Fn(&ReputerLosses) -> &SortedMap<K, Fixed>,
 ) -> MathResult<SortedMap<K, Fixed>> {
     let mut acc: SortedMap<K, WeightedMean> = SortedMap::new();
-    for (stake, rep) in reports {
-        for (key, v) in get(rep) {
-            acc.entry(*key).or_default().add(*stake, *v)?;
+    let first = reports.first().map(|(_, rep)| get(rep));
+    let aligned = first.is_some_and(|first| {
+        reports
+            .iter()
+            .all(|(_, rep)| get(rep).keys().eq(first.keys()))
+    });
+    match first {
+        // every report over the same keys (the usual case): accumulate by position, one
+        // walk per report, instead of a search per report and key
+        Some(first) if aligned => {
+            let mut means = vec![WeightedMean::default(); first.len()];
+            for (stake, rep) in reports {
+                for (mean, v) in means.iter_mut().zip(get(rep).values()) {
+                    mean.add(*stake, *v)?;
+                }
+            }
+            acc = first.keys().copied().zip(means).collect();
+        }
+        _ => {
+            for (stake, rep) in reports {
+                for (key, v) in get(rep) {
+                    acc.entry(*key).or_default().add(*stake, *v)?;
+                }
+            }
         }
     }
     let mut out = SortedMap::new();

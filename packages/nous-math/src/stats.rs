@@ -15,11 +15,23 @@ pub fn mean(xs: &[Fixed]) -> MathResult<Fixed> {
 
 /// Sum of squares of `raw` values through 256 bits.
 fn sum_sq(raws: impl Iterator<Item = i128>) -> MathResult<U256> {
+    sum_sq_counted(raws.map(|r| (r, 1)))
+}
+
+/// Sum of squares of `raw` values, each counted `c` times, through 256 bits (exact: the
+/// same as the sum over every repetition).
+fn sum_sq_counted(raws: impl Iterator<Item = (i128, u128)>) -> MathResult<U256> {
     let mut acc = U256::ZERO;
-    for r in raws {
+    for (r, c) in raws {
         let a = r.unsigned_abs();
-        acc = acc
-            .checked_add(U256::mul(a, a))
+        let square = U256::mul(a, a);
+        let term = if c == 1 {
+            Some(square)
+        } else {
+            square.checked_mul_u128(c)
+        };
+        acc = term
+            .and_then(|t| acc.checked_add(t))
             .ok_or(MathError::Overflow)?;
     }
     Ok(acc)
@@ -94,7 +106,12 @@ impl WeightedMean {
 
 /// Euclidean norm `sqrt(Σ x²)` (exact floor).
 pub fn l2_norm(xs: impl Iterator<Item = Fixed>) -> MathResult<Fixed> {
-    let s = sum_sq(xs.map(|x| x.raw()))?;
+    l2_norm_counted(xs.map(|x| (x, 1)))
+}
+
+/// [`l2_norm`] of a vector given as values and how many times each occurs.
+pub fn l2_norm_counted(xs: impl Iterator<Item = (Fixed, u128)>) -> MathResult<Fixed> {
+    let s = sum_sq_counted(xs.map(|(x, c)| (x.raw(), c)))?;
     i128::try_from(s.isqrt())
         .map(Fixed::from_raw)
         .map_err(|_| MathError::Overflow)

@@ -13,6 +13,43 @@ pub(crate) struct U256 {
 
 const MASK64: u128 = (1u128 << 64) - 1;
 
+/// The 128-bit product of two u64 from four native 32×32→64 products. On wasm32 a u128
+/// product is a call to compiler-rt's `__multi3`, and CosmWasm prices a call 14 times a
+/// plain operation: this is the inner step of every `Fixed` product, so it stays inline.
+#[inline(always)]
+fn mul_64(a: u64, b: u64) -> u128 {
+    const M32: u64 = 0xffff_ffff;
+    let (a1, a0) = (a >> 32, a & M32);
+    let (b1, b0) = (b >> 32, b & M32);
+    let p00 = a0 * b0;
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let p11 = a1 * b1;
+    // a·b = p11·2^64 + (p01 + p10)·2^32 + p00, the middle column summed in halves
+    let mid = (p00 >> 32) + (p01 & M32) + (p10 & M32);
+    let lo = (p00 & M32) | (mid << 32);
+    let hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    (u128::from(hi) << 64) | u128::from(lo)
+}
+
+/// `floor(x / d)` and the remainder for `d < 2^32`, by long division in 32-bit digits:
+/// native 64-bit divisions only (a u128 division is a call on wasm32).
+#[inline(always)]
+fn div_rem_small(x: U256, d: u64) -> (U256, u64) {
+    let digits = [x.hi, x.lo].map(|h| [h >> 96, h >> 64, h >> 32, h].map(|v| v as u32));
+    let mut q = [0u128; 2];
+    let mut r = 0u64;
+    for (half, q) in digits.iter().zip(q.iter_mut()) {
+        for digit in half {
+            // r < d < 2^32, so the running value fits 64 bits
+            let cur = (r << 32) | u64::from(*digit);
+            *q = (*q << 32) | u128::from(cur / d);
+            r = cur % d;
+        }
+    }
+    (U256 { hi: q[0], lo: q[1] }, r)
+}
+
 impl U256 {
     pub const ZERO: U256 = U256 { hi: 0, lo: 0 };
 
@@ -22,12 +59,12 @@ impl U256 {
 
     /// Full 256-bit product of two u128.
     pub fn mul(a: u128, b: u128) -> U256 {
-        let (a1, a0) = (a >> 64, a & MASK64);
-        let (b1, b0) = (b >> 64, b & MASK64);
-        let p00 = a0 * b0;
-        let p01 = a0 * b1;
-        let p10 = a1 * b0;
-        let p11 = a1 * b1;
+        let (a1, a0) = ((a >> 64) as u64, a as u64);
+        let (b1, b0) = ((b >> 64) as u64, b as u64);
+        let p00 = mul_64(a0, b0);
+        let p01 = mul_64(a0, b1);
+        let p10 = mul_64(a1, b0);
+        let p11 = mul_64(a1, b1);
         // middle = p01 + p10 + (p00 >> 64), may carry into bit 128
         let (mid, c1) = p01.overflowing_add(p10);
         let (mid, c2) = mid.overflowing_add(p00 >> 64);
@@ -42,6 +79,16 @@ impl U256 {
         let (lo, c) = self.lo.overflowing_add(o.lo);
         let hi = self.hi.checked_add(o.hi)?.checked_add(c as u128)?;
         Some(U256 { hi, lo })
+    }
+
+    /// Checked product with a u128.
+    pub fn checked_mul_u128(self, c: u128) -> Option<U256> {
+        let low = U256::mul(self.lo, c);
+        let high = U256::mul(self.hi, c);
+        if high.hi != 0 {
+            return None;
+        }
+        low.checked_add(U256 { hi: high.lo, lo: 0 })
     }
 
     pub fn wrapping_sub(self, o: U256) -> U256 {
@@ -86,6 +133,13 @@ impl U256 {
         } else {
             128 - self.lo.leading_zeros()
         }
+    }
+
+    /// `floor(self / 10^18)` if it fits a u128: two long divisions by 10^9 (exact:
+    /// `⌊⌊x/a⌋/b⌋ = ⌊x/(ab)⌋`), the divisor of every `Fixed` product.
+    pub fn div_e18(self) -> Option<u128> {
+        const E9: u64 = 1_000_000_000;
+        div_rem_small(div_rem_small(self, E9).0, E9).0.to_u128()
     }
 
     /// Quotient and remainder of a division by a non-zero u128 (`None` for
@@ -271,6 +325,58 @@ mod tests {
             let n = U256 { hi, lo };
             proptest::prop_assert_eq!(n.div_rem_u128(d), Some(slow_div(n, d)));
         }
+    }
+
+    /// The product in 512-bit integers, the reference.
+    fn wide_product(a: u128, b: u128) -> U256 {
+        use bnum::types::U512;
+        let p = U512::from(a) * U512::from(b);
+        let d = p.digits();
+        let part = |i: usize| (u128::from(d[i + 1]) << 64) | u128::from(d[i]);
+        U256 {
+            hi: part(2),
+            lo: part(0),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn products_match_wide_integers(a in proptest::prelude::any::<u128>(), b in proptest::prelude::any::<u128>(), sa in 0u32..128, sb in 0u32..128) {
+            for (a, b) in [(a, b), (a >> sa, b >> sb), (a >> sa, b)] {
+                proptest::prop_assert_eq!(U256::mul(a, b), wide_product(a, b));
+            }
+        }
+
+        #[test]
+        fn division_by_1e18_matches_long_division(hi in proptest::prelude::any::<u128>(), lo in proptest::prelude::any::<u128>(), shift in 0u32..128) {
+            let n = U256 { hi: hi >> shift, lo };
+            let (q, _) = slow_div(n, 1_000_000_000_000_000_000);
+            proptest::prop_assert_eq!(n.div_e18(), q.to_u128());
+        }
+    }
+
+    #[test]
+    fn products_and_divisions_at_the_edges() {
+        let m = u128::MAX;
+        for (a, b) in [
+            (m, m),
+            (m, 1),
+            (0, m),
+            (1 << 64, 1 << 64),
+            (m >> 64, m >> 64),
+            ((1 << 64) + 1, m),
+        ] {
+            assert_eq!(U256::mul(a, b), wide_product(a, b), "{a} × {b}");
+        }
+        let e18 = 1_000_000_000_000_000_000u128;
+        // the largest quotient that fits, and the first that does not
+        let top = U256::mul(m, e18)
+            .checked_add(U256::from_u128(e18 - 1))
+            .unwrap();
+        assert_eq!(top.div_e18(), Some(m));
+        assert_eq!(top.checked_add(U256::from_u128(1)).unwrap().div_e18(), None);
+        assert_eq!(U256::from_u128(e18 - 1).div_e18(), Some(0));
+        assert_eq!(U256::from_u128(3 * e18).div_e18(), Some(3));
     }
 
     #[test]

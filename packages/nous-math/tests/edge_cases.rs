@@ -246,6 +246,30 @@ fn missing_reputer_entries() {
         .all(|a| *a >= Fixed::ZERO && *a <= Fixed::ONE));
 }
 
+/// Reports over the same keys are weighed by position, others key by key: one entry
+/// that only one reputer reported changes nothing for the entries everyone reported.
+#[test]
+fn aligned_and_unaligned_reports_weigh_alike() {
+    let p = Params::simulator();
+    let a = report(100, "-2", &[(0, "-1"), (1, "-3.3")]);
+    let b = report(300, "-4", &[(0, "-2"), (1, "-0.7")]);
+    let aligned: SortedMap<u32, ReputerReport> =
+        [(0, a.clone()), (1, b.clone())].into_iter().collect();
+    let mut a_more = a;
+    a_more.losses.inferer.insert(2, f("-5"));
+    let unaligned: SortedMap<u32, ReputerReport> = [(0, a_more), (1, b)].into_iter().collect();
+    let (x, y) = (
+        network_losses(&aligned, &p).unwrap(),
+        network_losses(&unaligned, &p).unwrap(),
+    );
+    assert_eq!(x.inferer[&0], f("-1.75"));
+    for j in [0, 1] {
+        assert_eq!(x.inferer[&j], y.inferer[&j]);
+    }
+    assert_eq!(y.inferer[&2], f("-5"));
+    assert!(!x.inferer.contains_key(&2));
+}
+
 #[test]
 fn consensus_norm_zero_uses_epsilon_safe_div() {
     let p = Params::simulator();

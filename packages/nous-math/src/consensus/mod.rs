@@ -6,10 +6,12 @@ use crate::fixed::{lit, Fixed};
 use crate::losses::{stake_weights, ReputerLosses, ReputerReport};
 use crate::params::{check_count, check_unit, Params};
 use crate::sorted_map::{SortedMap, SortedSet};
-use crate::stats::{l2_norm, WeightedMean};
+use crate::stats::{l2_norm_counted, WeightedMean};
 
+mod columns;
 mod gram;
 
+use columns::Columns;
 use gram::Gram;
 
 /// One entry of a loss bundle (the order of entries does not affect scores).
@@ -168,13 +170,26 @@ pub fn consensus_scores(
     coefficients: &[Fixed],
     params: &Params,
 ) -> MathResult<(Vec<Fixed>, Vec<Fixed>)> {
+    folded_consensus_scores(&Columns::fold(matrix), stakes, coefficients, params)
+}
+
+/// [`consensus_scores`] over the matrix's distinct columns, each term counted as often as
+/// its column occurs (the same result bit for bit).
+fn folded_consensus_scores(
+    columns: &Columns,
+    stakes: &[Fixed],
+    coefficients: &[Fixed],
+    params: &Params,
+) -> MathResult<(Vec<Fixed>, Vec<Fixed>)> {
     let adj = adjusted_stakes(stakes, coefficients, params.rules.cap_then_listen)?;
+    let matrix = &columns.rows;
     if matrix.len() != stakes.len() {
         return Err(MathError::Mismatch(
             "consensus: one loss vector per reputer",
         ));
     }
-    let n_entries = matrix.first().map_or(0, |r| r.len());
+    let n_entries = columns.len();
+    let counted = |v: Vec<Fixed>| v.into_iter().zip(columns.count.iter().copied());
     let mut consensus = Vec::with_capacity(n_entries);
     let mut most_distant = Vec::with_capacity(n_entries);
     for e in 0..n_entries {
@@ -211,7 +226,7 @@ pub fn consensus_scores(
         consensus.push(cons);
         most_distant.push(far.map(|(_, v)| v).unwrap_or(cons));
     }
-    let mut norm = l2_norm(consensus.iter().copied())?;
+    let mut norm = l2_norm_counted(counted(consensus.clone()))?;
     if norm.is_zero() {
         norm = params.epsilon_safe_div;
     }
@@ -223,7 +238,7 @@ pub fn consensus_scores(
                 v.checked_sub(consensus[e])
             })
             .collect::<MathResult<_>>()?;
-        let dist = l2_norm(diffs.into_iter())?;
+        let dist = l2_norm_counted(counted(diffs))?;
         // a relative distance beyond Fixed::MAX gives a score below 10^-20:
         // 0 at 18 digits, not an error
         let score = match dist.checked_div(norm) {
@@ -344,7 +359,8 @@ pub fn listening_coefficients(
     };
     // Φ at given coefficients: by the Gram form when the matrix allows it (the search's
     // R + 1 passes an iteration then cost O(R²) each), else by the per-entry pass.
-    let gram = Gram::of(&matrix);
+    let columns = Columns::fold(&matrix);
+    let gram = Gram::of(&columns);
     let objective = |a: &[Fixed]| -> MathResult<Fixed> {
         if let Some(gram) = &gram {
             if let Some(scores) = gram.scores(
@@ -354,7 +370,7 @@ pub fn listening_coefficients(
                 return phi(&scores?);
             }
         }
-        phi(&consensus_scores(&matrix, &stakes, a, params)?.0)
+        phi(&folded_consensus_scores(&columns, &stakes, a, params)?.0)
     };
     let h_up = lit("0.001");
     // the scores are reported at the coefficients of the start of the last iteration
@@ -416,7 +432,7 @@ pub fn listening_coefficients(
         max_step = step.checked_div(params.learning_rate)?;
         it += 1;
     }
-    let (scores, adj) = consensus_scores(&matrix, &stakes, &scored_at, params)?;
+    let (scores, adj) = folded_consensus_scores(&columns, &stakes, &scored_at, params)?;
     let zip = |v: &[Fixed]| {
         ids.iter()
             .copied()
@@ -466,7 +482,7 @@ mod tests {
                 .map(|i| fx(1_000_000_000_000_000_000 - i as i128 * 31_000_000_000_000_000))
                 .collect();
             let (expected, adj) = consensus_scores(&m, &stakes, &coeffs, &params).unwrap();
-            let gram = Gram::of(&m).unwrap();
+            let gram = Gram::of(&Columns::fold(&m)).unwrap();
             let got = gram.scores(&adj, &params).unwrap().unwrap();
             for (a, b) in got.iter().zip(&expected) {
                 // the per-entry pass truncates the consensus of each entry and the two
@@ -519,6 +535,32 @@ mod tests {
         let big = narrow(scaled_ratio(U512::from(u128::MAX), U512::from(1u8)).unwrap()).unwrap();
         assert_eq!(big, U256::mul(u128::MAX, 10u128.pow(36)));
         assert_eq!(r(1, 0), None);
+        // either side of the one-division path's bound (num below 2^392): the exact floor,
+        // checked in 1024 bits
+        use bnum::types::U1024;
+        let wide = |x: U512| {
+            U1024::from_digits(core::array::from_fn(|i| {
+                x.digits().get(i).copied().unwrap_or(0)
+            }))
+        };
+        let e36 = U1024::from(10u128.pow(36));
+        for bits in [300u32, 391, 392, 393, 420] {
+            for q in [U512::from(3u8), U512::from(u128::MAX - 12) << 150u32] {
+                let num = (U512::ONE << bits) - U512::from(977u16);
+                let (n36, q1024) = (wide(num) * e36, wide(q));
+                match scaled_ratio(num, q) {
+                    Some(f) => {
+                        let f = wide(f);
+                        assert!(
+                            f * q1024 <= n36 && n36 < (f + U1024::ONE) * q1024,
+                            "2^{bits}"
+                        );
+                    }
+                    // only a quotient past 512 bits is refused
+                    None => assert!((n36 / q1024).bits() > 512, "2^{bits}"),
+                }
+            }
+        }
     }
 
     #[test]
@@ -527,11 +569,11 @@ mod tests {
         // a missing entry: its consensus weighs its reporters only
         let mut m = matrix(3, 4);
         m[1][2] = None;
-        assert!(Gram::of(&m).is_none());
+        assert!(Gram::of(&Columns::fold(&m)).is_none());
         // every weight zero, or a zero consensus: the per-entry pass decides
-        let gram = Gram::of(&matrix(3, 4)).unwrap();
+        let gram = Gram::of(&Columns::fold(&matrix(3, 4))).unwrap();
         assert!(gram.scores(&[Fixed::ZERO; 3], &params).is_none());
-        let zero = Gram::of(&vec![vec![Some(Fixed::ZERO); 4]; 3]).unwrap();
+        let zero = Gram::of(&Columns::fold(&vec![vec![Some(Fixed::ZERO); 4]; 3])).unwrap();
         assert!(zero.scores(&[Fixed::ONE; 3], &params).is_none());
         // a length mismatch
         assert!(gram.scores(&[Fixed::ONE; 2], &params).is_none());

@@ -31,17 +31,22 @@ const SQRT2_HP: i128 = 1_414_213_562_373_095_048_801_688_724_209;
 pub struct Fixed(i128);
 
 /// `a · b / d` rounded toward zero, exact through 256 bits; `None` on
-/// overflow of the result or `d = 0`.
+/// overflow of the result or `d = 0`. The magnitudes' product is always taken in 256 bits
+/// (no i128 overflow check, a call on wasm32), and a division by 10^18, that of every
+/// `Fixed` product, takes native 64-bit divisions only.
 pub(crate) fn mul_div(a: i128, b: i128, d: i128) -> Option<i128> {
     if d == 0 {
         return None;
     }
-    if let Some(p) = a.checked_mul(b) {
-        return p.checked_div(d);
-    }
     let negative = (a < 0) ^ (b < 0) ^ (d < 0);
-    let (q, _) = U256::mul(a.unsigned_abs(), b.unsigned_abs()).div_rem_u128(d.unsigned_abs())?;
-    let q = q.to_u128()?;
+    let product = U256::mul(a.unsigned_abs(), b.unsigned_abs());
+    let q = if d == SCALE {
+        product.div_e18()?
+    } else if product.hi == 0 {
+        product.lo / d.unsigned_abs()
+    } else {
+        product.div_rem_u128(d.unsigned_abs())?.0.to_u128()?
+    };
     if negative {
         if q <= i128::MAX as u128 {
             Some(-(q as i128))
@@ -544,6 +549,50 @@ mod tests {
 
     fn f(s: &str) -> Fixed {
         s.parse().unwrap()
+    }
+
+    /// `a·b/d` toward zero in 512-bit integers, where it fits an i128: the reference.
+    fn wide_mul_div(a: i128, b: i128, d: i128) -> Option<i128> {
+        use bnum::types::I512;
+        let q = (I512::from(a) * I512::from(b)).checked_div(I512::from(d))?;
+        i128::try_from(q).ok()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn products_and_quotients_match_wide_integers(
+            a in proptest::prelude::any::<i128>(),
+            b in proptest::prelude::any::<i128>(),
+            d in proptest::prelude::any::<i128>(),
+            sa in 0u32..127, sb in 0u32..127, sd in 0u32..127,
+        ) {
+            let (a, b, d) = (a >> sa, b >> sb, d >> sd);
+            for d in [d, SCALE, -SCALE, 1, -1] {
+                proptest::prop_assert_eq!(mul_div(a, b, d), wide_mul_div(a, b, d), "{} {} {}", a, b, d);
+            }
+        }
+    }
+
+    #[test]
+    fn products_and_quotients_at_the_edges() {
+        let values = [
+            i128::MIN,
+            i128::MIN + 1,
+            -SCALE,
+            -1,
+            0,
+            1,
+            SCALE,
+            i128::MAX - 1,
+            i128::MAX,
+        ];
+        for a in values {
+            for b in values {
+                for d in values {
+                    assert_eq!(mul_div(a, b, d), wide_mul_div(a, b, d), "{a} {b} {d}");
+                }
+            }
+        }
     }
 
     #[test]
