@@ -13,7 +13,9 @@ use nous_math::stats::ema;
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
-use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
+use crate::actor_scores::{
+    load_actor_score, load_placed_actor_score, save_placed_actor_score, ActorScore,
+};
 use crate::error::ContractError;
 use crate::state::{add_member, load_set, remove_member, Member, ScoreEma, TopicRecord};
 
@@ -91,17 +93,17 @@ pub fn drift_toward_quantile(
         return Ok(None);
     };
     let alpha = Fixed::try_from(topic.params.merit_sortition_alpha)?;
-    let stored = load_actor_score(storage, topic_id, class, actor)?;
-    let value = ema(alpha, q, stored.as_ref().map(|s| s.ema.value))?;
+    let stored = load_placed_actor_score(storage, topic_id, class, actor)?;
+    let value = ema(alpha, q, stored.as_ref().map(|(s, _)| s.ema.value))?;
     let ema = ScoreEma {
         value,
         updated_at: height,
     };
-    let record = match stored {
-        Some(s) => ActorScore { ema, ..s },
-        None => ActorScore::new(ema),
+    let (record, place) = match stored {
+        Some((s, place)) => (ActorScore { ema, ..s }, Some(place)),
+        None => (ActorScore::new(ema), None),
     };
-    save_actor_score(storage, topic_id, class, actor, &record);
+    save_placed_actor_score(storage, topic_id, class, actor, &record, place)?;
     Ok(Some(value))
 }
 

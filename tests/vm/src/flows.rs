@@ -706,9 +706,19 @@ impl Net {
         Ok(())
     }
 
-    /// How many epochs synthesis scored `actor` in for `class`: the third varint of its
-    /// `actor_scores` record (after the EMA and its height; synthesis's `actor_scores.rs`).
+    /// How many epochs synthesis scored `actor` in for `class`, from its record in the class's
+    /// hot record (`actor_scores_hot`, where the last reputer close put it) or else under its
+    /// own key (`actor_scores`); the layouts are synthesis's `actor_scores` module's.
     fn inclusions(&self, class: u8, actor: u32) -> u64 {
+        let mut key = map_key("actor_scores_hot", &[]);
+        key.extend([0, 8]);
+        key.extend(self.topic.to_be_bytes());
+        key.push(class);
+        if let Some(record) = self.s.chain.raw(&self.synthesis, &key) {
+            if let Some(n) = hot_inclusions(&record, actor) {
+                return n;
+            }
+        }
         let mut key = map_key("actor_scores", &[]);
         key.extend([0, 8]);
         key.extend(self.topic.to_be_bytes());
@@ -717,15 +727,9 @@ impl Net {
         let Some(record) = self.s.chain.raw(&self.synthesis, &key) else {
             return 0;
         };
-        // LEB128 varints: a byte below 0x80 ends one
-        let mut varints = record.split_inclusive(|b| *b < 0x80);
-        let Some(count) = varints.nth(2) else {
-            return 0;
-        };
-        count
-            .iter()
-            .rev()
-            .fold(0u64, |n, b| (n << 7) | u64::from(b & 0x7f))
+        // the third varint, after the EMA and its height
+        let count = varints(&record).nth(2).unwrap_or(0);
+        count as u64
     }
 
     /// Every inferer, forecaster and reputer has been scored in at least `1/alpha_regret`
@@ -1250,4 +1254,35 @@ mod tests {
         assert!(replace_json_value(j, "missing", "1").is_err());
         assert_eq!(map_key("ab", &[1]), vec![0, 2, b'a', b'b', 1]);
     }
+}
+
+/// The LEB128 varints of a record, in order (a byte below 0x80 ends one).
+fn varints(record: &[u8]) -> impl Iterator<Item = u128> + '_ {
+    record.split_inclusive(|b| *b < 0x80).map(|v| {
+        v.iter()
+            .rev()
+            .fold(0u128, |n, b| (n << 7) | u128::from(b & 0x7f))
+    })
+}
+
+/// `actor`'s inclusion count in a class's hot record: the largest height, the count, then per
+/// entry the id's zigzag distance from the previous one, the EMA, the height's distance, the
+/// count, a flag byte (0 or 1, itself a one-byte varint) and the listening coefficient when
+/// the flag is 1.
+fn hot_inclusions(record: &[u8], actor: u32) -> Option<u64> {
+    let mut v = varints(record).skip(1);
+    let entries = v.next()?;
+    let mut id: i128 = 0;
+    for _ in 0..entries {
+        let step = v.next()?;
+        id += (step >> 1) as i128 ^ -((step & 1) as i128);
+        let (_ema, _back, inclusions, flag) = (v.next()?, v.next()?, v.next()?, v.next()?);
+        if flag == 1 {
+            v.next()?;
+        }
+        if id == i128::from(actor) {
+            return u64::try_from(inclusions).ok();
+        }
+    }
+    None
 }

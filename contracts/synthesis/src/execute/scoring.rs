@@ -16,7 +16,7 @@ use nous_types::synthesis::{
     ReputerWeight, WithheldValue, WorkerScore,
 };
 
-use crate::actor_scores::{load_actor_score, save_actor_score, ActorScore};
+use crate::actor_scores::{load_class_scores, save_class_scores, ActorScore};
 use crate::bundle::reported_losses;
 use crate::convert::worker_values as values;
 use crate::error::ContractError;
@@ -196,11 +196,10 @@ pub fn close_reputer_window(
     let actors: [Vec<u32>; 3] = [inferers, forecasters, reports.keys().copied().collect()];
     let mut classes: [ClassInputs; 3] = Default::default();
     let mut listening = SortedMap::new();
+    let mut stored_scores = Vec::with_capacity(CLASSES.len());
     for ((class, ids), into) in CLASSES.iter().zip(&actors).zip(classes.iter_mut()) {
-        for a in ids {
-            let Some(stored) = load_actor_score(deps.storage, topic_id, *class, *a)? else {
-                continue;
-            };
+        let loaded = load_class_scores(deps.storage, topic_id, *class, ids)?;
+        for (a, stored) in &loaded.records {
             // Deviation from MATH.md §6.3 (README): the count is of epochs *scored* here,
             // not epochs paid by reward-distribution, so results never depend on when the
             // reward crank runs.
@@ -210,6 +209,7 @@ pub fn close_reputer_window(
                 listening.insert(*a, l);
             }
         }
+        stored_scores.push(loaded);
     }
     let inputs = Inputs {
         reports,
@@ -259,28 +259,34 @@ pub fn close_reputer_window(
         .iter()
         .zip(&outcome.emas)
         .zip(&inputs.classes)
-        .zip(topic.quantiles.iter_mut());
-    for (((class, class_emas), before), stored_q) in per_class {
-        for (a, v) in &class_emas.emas {
-            let listening = match class {
-                ActorClass::Reputer => loss.consensus.coefficients.get(a).copied(),
-                _ => None,
-            };
-            let record = ActorScore {
-                ema: ScoreEma {
-                    value: *v,
-                    updated_at: height,
-                },
-                inclusions: before
-                    .inclusions
-                    .get(a)
-                    .copied()
-                    .unwrap_or(0)
-                    .saturating_add(1),
-                listening,
-            };
-            save_actor_score(deps.storage, topic_id, *class, *a, &record);
-        }
+        .zip(topic.quantiles.iter_mut())
+        .zip(stored_scores);
+    for ((((class, class_emas), before), stored_q), stored) in per_class {
+        let scored = class_emas
+            .emas
+            .iter()
+            .map(|(a, v)| {
+                let listening = match class {
+                    ActorClass::Reputer => loss.consensus.coefficients.get(a).copied(),
+                    _ => None,
+                };
+                let record = ActorScore {
+                    ema: ScoreEma {
+                        value: *v,
+                        updated_at: height,
+                    },
+                    inclusions: before
+                        .inclusions
+                        .get(a)
+                        .copied()
+                        .unwrap_or(0)
+                        .saturating_add(1),
+                    listening,
+                };
+                (*a, record)
+            })
+            .collect();
+        save_class_scores(deps.storage, topic_id, stored, scored);
         *stored_q = Some(class_emas.quantile);
     }
     save_network_losses(

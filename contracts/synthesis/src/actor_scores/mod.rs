@@ -1,14 +1,20 @@
-//! One binary record per scored actor and class (every stored byte costs gas): the score EMA of
-//! merit sortition (MATH.md §11) with the height it was written at, the number of epochs in
-//! which the actor was scored for the class (the experience count of §6.3) and, for a reputer,
-//! its listening coefficient after the last consensus (§7.3). The reputer-window close reads
-//! and writes one record per scored actor instead of three JSON values; a submission reads one.
+//! What synthesis keeps of each actor per class: the score EMA of merit sortition (MATH.md
+//! §11) with the height it was written at, the number of epochs in which the actor was scored
+//! for the class (the experience count of §6.3) and, for a reputer, its listening coefficient
+//! after the last consensus (§7.3).
 //!
-//! Key: raw storage under `actor_scores`, `(topic_id, class tag, actor)`. Value: the EMA
+//! An actor's record is in one of two places: in its class's hot record ([`hot`]) while the
+//! last reputer close scored it, else under its own key. The reputer close reads and writes a
+//! class in one record; a submission reads one actor ([`load_actor_score`]: the hot record
+//! first, where an active actor is) and a passed-over actor's drift rewrites it where it is.
+//!
+//! Own key: raw storage under `actor_scores`, `(topic_id, class tag, actor)`. Value: the EMA
 //! (zigzag varint of the raw `Fixed`), the height and the count (varints), then the listening
-//! coefficient (zigzag varint) when there is one. Records stay per actor rather than per
-//! class: a submission reads (and a passed-over actor's drift rewrites) one actor's record,
-//! which a class-wide record would make grow with every actor the topic ever scored.
+//! coefficient (zigzag varint) when there is one.
+
+mod hot;
+
+pub use hot::{load_class_scores, save_class_scores};
 
 use cosmwasm_std::{from_json, StdError, Storage};
 use nous_math::Fixed;
@@ -43,7 +49,7 @@ impl ActorScore {
     }
 }
 
-fn corrupt() -> ContractError {
+pub(super) fn corrupt() -> ContractError {
     ContractError::Std(StdError::generic_err("corrupt actor score record"))
 }
 
@@ -76,7 +82,62 @@ fn decode(bytes: &[u8]) -> Result<ActorScore, ContractError> {
     })
 }
 
+/// Where an actor's record is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In its class's hot record.
+    Hot,
+    /// Under its own key.
+    Own,
+}
+
+/// An actor's record and where it is kept; `None` if it has none.
+pub fn load_placed_actor_score(
+    storage: &dyn Storage,
+    topic_id: u64,
+    class: ActorClass,
+    actor: u32,
+) -> Result<Option<(ActorScore, Place)>, ContractError> {
+    let entries = hot::load(storage, topic_id, class)?;
+    if let Some(i) = hot::find(&entries, actor) {
+        return Ok(entries.into_iter().nth(i).map(|(_, s)| (s, Place::Hot)));
+    }
+    Ok(load_own(storage, topic_id, class, actor)?.map(|s| (s, Place::Own)))
+}
+
+/// An actor's record, wherever it is kept.
 pub fn load_actor_score(
+    storage: &dyn Storage,
+    topic_id: u64,
+    class: ActorClass,
+    actor: u32,
+) -> Result<Option<ActorScore>, ContractError> {
+    Ok(load_placed_actor_score(storage, topic_id, class, actor)?.map(|(s, _)| s))
+}
+
+/// Writes an actor's record where [`load_placed_actor_score`] found it (`None`, an actor
+/// without one: under its own key).
+pub fn save_placed_actor_score(
+    storage: &mut dyn Storage,
+    topic_id: u64,
+    class: ActorClass,
+    actor: u32,
+    score: &ActorScore,
+    place: Option<Place>,
+) -> Result<(), ContractError> {
+    if place == Some(Place::Hot) {
+        let mut entries = hot::load(storage, topic_id, class)?;
+        if let Some(i) = hot::find(&entries, actor) {
+            entries[i].1 = score.clone();
+            hot::save(storage, topic_id, class, &entries);
+            return Ok(());
+        }
+    }
+    save_own(storage, topic_id, class, actor, score);
+    Ok(())
+}
+
+pub(super) fn load_own(
     storage: &dyn Storage,
     topic_id: u64,
     class: ActorClass,
@@ -88,7 +149,7 @@ pub fn load_actor_score(
         .transpose()
 }
 
-pub fn save_actor_score(
+pub(super) fn save_own(
     storage: &mut dyn Storage,
     topic_id: u64,
     class: ActorClass,
@@ -96,6 +157,10 @@ pub fn save_actor_score(
     score: &ActorScore,
 ) {
     RECORDS.set(storage, (topic_id, class.tag(), actor), &encode(score))
+}
+
+pub(super) fn remove_own(storage: &mut dyn Storage, topic_id: u64, class: ActorClass, actor: u32) {
+    RECORDS.remove(storage, (topic_id, class.tag(), actor))
 }
 
 /// `migrate`: folds the JSON records of the layout before this one — `score_ema` and
@@ -179,8 +244,8 @@ mod tests {
             inclusions: u64::MAX,
             listening: Some(f("0.000000000000000001")),
         };
-        save_actor_score(&mut st, 1, ActorClass::Inferer, 4, &inferer);
-        save_actor_score(&mut st, 1, ActorClass::Reputer, 4, &reputer);
+        save_own(&mut st, 1, ActorClass::Inferer, 4, &inferer);
+        save_own(&mut st, 1, ActorClass::Reputer, 4, &reputer);
         let load = |class, actor| load_actor_score(&st, 1, class, actor).unwrap();
         assert_eq!(load(ActorClass::Inferer, 4), Some(inferer.clone()));
         assert_eq!(load(ActorClass::Reputer, 4), Some(reputer));
