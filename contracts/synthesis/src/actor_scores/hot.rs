@@ -19,7 +19,7 @@ use nous_math::sorted_map::{SortedMap, SortedSet};
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
-use super::{corrupt, load_own, remove_own, save_own, ActorScore};
+use super::record::{corrupt, load_own, remove_own, save_own, ActorScore};
 use crate::codec::{RawMap, Reader, Writer};
 use crate::error::ContractError;
 use crate::state::ScoreEma;
@@ -173,7 +173,6 @@ pub fn save_class_scores(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{load_actor_score, load_placed_actor_score, save_placed_actor_score, Place};
     use super::*;
     use cosmwasm_std::testing::MockStorage;
 
@@ -221,63 +220,6 @@ mod tests {
         *flag.last_mut().unwrap() = 2;
         assert!(decode(&flag).is_err());
         assert!(decode(&[1, 1, 2, 2, 5, 0, 0]).is_err());
-    }
-
-    #[test]
-    fn a_close_moves_records_in_and_out_and_each_lives_in_one_place() {
-        let mut st = MockStorage::new();
-        // records written before the hot record existed: under their own keys
-        save_own(&mut st, T, C, 1, &score(10, 1, 3, Some(5)));
-        save_own(&mut st, T, C, 2, &score(20, 1, 4, None));
-        let loaded = load_class_scores(&st, T, C, &[1, 2, 3]).unwrap();
-        assert_eq!(loaded.records.len(), 2);
-        // the close scores 1 and 3 (new): both go hot, 1's own key goes, 2 stays where it is
-        let first = vec![(1, score(11, 50, 4, Some(6))), (3, score(30, 50, 1, None))];
-        save_class_scores(&mut st, T, loaded, first.clone());
-        assert_eq!(load(&st, T, C).unwrap(), first);
-        assert_eq!(load_own(&st, T, C, 1).unwrap(), None);
-        assert_eq!(load_own(&st, T, C, 2).unwrap(), Some(score(20, 1, 4, None)));
-        assert_eq!(
-            load_placed_actor_score(&st, T, C, 3).unwrap(),
-            Some((score(30, 50, 1, None), Place::Hot))
-        );
-        // a drift rewrites the record where it is
-        save_placed_actor_score(&mut st, T, C, 3, &score(29, 55, 1, None), Some(Place::Hot))
-            .unwrap();
-        assert_eq!(load_own(&st, T, C, 3).unwrap(), None);
-        assert_eq!(
-            load_actor_score(&st, T, C, 3).unwrap(),
-            Some(score(29, 55, 1, None))
-        );
-        save_placed_actor_score(&mut st, T, C, 4, &score(1, 56, 0, None), None).unwrap();
-        assert_eq!(load_own(&st, T, C, 4).unwrap(), Some(score(1, 56, 0, None)));
-        // the next close scores 2 only: 1 and 3 move out unchanged, 2 moves in
-        let loaded = load_class_scores(&st, T, C, &[1, 2, 3]).unwrap();
-        save_class_scores(&mut st, T, loaded, vec![(2, score(21, 60, 5, None))]);
-        assert_eq!(load(&st, T, C).unwrap(), vec![(2, score(21, 60, 5, None))]);
-        assert_eq!(load_own(&st, T, C, 2).unwrap(), None);
-        assert_eq!(
-            load_own(&st, T, C, 1).unwrap(),
-            Some(score(11, 50, 4, Some(6)))
-        );
-        assert_eq!(
-            load_own(&st, T, C, 3).unwrap(),
-            Some(score(29, 55, 1, None))
-        );
-        // a close that scores nobody empties the hot record: 2 moves out
-        let loaded = load_class_scores(&st, T, C, &[2]).unwrap();
-        save_class_scores(&mut st, T, loaded, vec![]);
-        assert!(HOT.get(&st, (T, C.tag())).is_none());
-        assert_eq!(
-            load_actor_score(&st, T, C, 2).unwrap(),
-            Some(score(21, 60, 5, None))
-        );
-        // other classes and topics are untouched
-        assert_eq!(
-            load_actor_score(&st, T, ActorClass::Inferer, 2).unwrap(),
-            None
-        );
-        assert_eq!(load_actor_score(&st, T + 1, C, 2).unwrap(), None);
     }
 
     #[test]

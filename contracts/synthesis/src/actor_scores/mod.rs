@@ -8,79 +8,21 @@
 //! class in one record; a submission reads one actor ([`load_actor_score`]: the hot record
 //! first, where an active actor is) and a passed-over actor's drift rewrites it where it is.
 //!
-//! Own key: raw storage under `actor_scores`, `(topic_id, class tag, actor)`. Value: the EMA
-//! (zigzag varint of the raw `Fixed`), the height and the count (varints), then the listening
-//! coefficient (zigzag varint) when there is one.
+//! The record and its own key are [`record`]'s.
 
 mod hot;
+mod record;
 
 pub use hot::{load_class_scores, save_class_scores};
+pub use record::ActorScore;
 
-use cosmwasm_std::{from_json, StdError, Storage};
+use cosmwasm_std::{from_json, Storage};
 use nous_math::Fixed;
 use nous_types::synthesis::ActorClass;
 
-use crate::codec::{
-    namespace_records, topic_actor_key, topic_tag_actor_key, RawMap, Reader, Writer,
-};
+use crate::codec::{namespace_records, topic_actor_key, topic_tag_actor_key};
 use crate::error::ContractError;
-use crate::state::ScoreEma;
-
-const RECORDS: RawMap<(u64, u8, u32)> = RawMap::new("actor_scores");
-
-/// What synthesis keeps of one actor in one class.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ActorScore {
-    pub ema: ScoreEma,
-    /// Epochs in which the actor was scored for the class.
-    pub inclusions: u64,
-    /// A reputer's listening coefficient (absent: never through a consensus, reads as 1).
-    pub listening: Option<Fixed>,
-}
-
-impl ActorScore {
-    /// The record of an actor never scored, with the given EMA.
-    pub fn new(ema: ScoreEma) -> ActorScore {
-        ActorScore {
-            ema,
-            inclusions: 0,
-            listening: None,
-        }
-    }
-}
-
-pub(super) fn corrupt() -> ContractError {
-    ContractError::Std(StdError::generic_err("corrupt actor score record"))
-}
-
-fn encode(s: &ActorScore) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.zigzag(s.ema.value.raw());
-    w.varint(u128::from(s.ema.updated_at));
-    w.varint(u128::from(s.inclusions));
-    if let Some(a) = s.listening {
-        w.zigzag(a.raw());
-    }
-    w.into_bytes()
-}
-
-fn decode(bytes: &[u8]) -> Result<ActorScore, ContractError> {
-    let mut r = Reader::new(bytes);
-    let value = Fixed::from_raw(r.zigzag()?);
-    let updated_at = u64::try_from(r.varint()?).map_err(|_| corrupt())?;
-    let inclusions = u64::try_from(r.varint()?).map_err(|_| corrupt())?;
-    let listening = if r.is_empty() {
-        None
-    } else {
-        Some(Fixed::from_raw(r.zigzag()?))
-    };
-    r.end()?;
-    Ok(ActorScore {
-        ema: ScoreEma { value, updated_at },
-        inclusions,
-        listening,
-    })
-}
+use record::{load_own, save_own, save_own_key};
 
 /// Where an actor's record is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,32 +79,6 @@ pub fn save_placed_actor_score(
     Ok(())
 }
 
-pub(super) fn load_own(
-    storage: &dyn Storage,
-    topic_id: u64,
-    class: ActorClass,
-    actor: u32,
-) -> Result<Option<ActorScore>, ContractError> {
-    RECORDS
-        .get(storage, (topic_id, class.tag(), actor))
-        .map(|bytes| decode(&bytes))
-        .transpose()
-}
-
-pub(super) fn save_own(
-    storage: &mut dyn Storage,
-    topic_id: u64,
-    class: ActorClass,
-    actor: u32,
-    score: &ActorScore,
-) {
-    RECORDS.set(storage, (topic_id, class.tag(), actor), &encode(score))
-}
-
-pub(super) fn remove_own(storage: &mut dyn Storage, topic_id: u64, class: ActorClass, actor: u32) {
-    RECORDS.remove(storage, (topic_id, class.tag(), actor))
-}
-
 /// `migrate`: folds the JSON records of the layout before this one — `score_ema` and
 /// `inclusions` keyed `(topic, class tag, actor)`, `listening` keyed `(topic, reputer)` —
 /// into the packed records (every topic at once: nothing is deployed yet, the state is
@@ -207,7 +123,7 @@ pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, Contract
         }
     }
     for ((topic, class, actor), record) in &records {
-        RECORDS.set(storage, (*topic, *class, *actor), &encode(record));
+        save_own_key(storage, (*topic, *class, *actor), record);
     }
     for key in &old_keys {
         storage.remove(key);
@@ -218,6 +134,7 @@ pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, Contract
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::ScoreEma;
     use cosmwasm_std::testing::MockStorage;
     use cw_storage_plus::Map;
 
@@ -232,30 +149,78 @@ mod tests {
         }
     }
 
+    fn score(v: i128, at: u64, inclusions: u64, listening: Option<i128>) -> ActorScore {
+        ActorScore {
+            ema: ScoreEma {
+                value: Fixed::from_raw(v),
+                updated_at: at,
+            },
+            inclusions,
+            listening: listening.map(Fixed::from_raw),
+        }
+    }
+
+    const T: u64 = 7;
+    const C: ActorClass = ActorClass::Reputer;
+
     #[test]
-    fn records_round_trip_and_refuse_corrupt_bytes() {
+    fn a_close_moves_records_in_and_out_and_each_lives_in_one_place() {
         let mut st = MockStorage::new();
-        let inferer = ActorScore {
-            inclusions: 12,
-            ..ActorScore::new(ema("-0.25", 1_000_000))
-        };
-        let reputer = ActorScore {
-            ema: ema("3.5", 7),
-            inclusions: u64::MAX,
-            listening: Some(f("0.000000000000000001")),
-        };
-        save_own(&mut st, 1, ActorClass::Inferer, 4, &inferer);
-        save_own(&mut st, 1, ActorClass::Reputer, 4, &reputer);
-        let load = |class, actor| load_actor_score(&st, 1, class, actor).unwrap();
-        assert_eq!(load(ActorClass::Inferer, 4), Some(inferer.clone()));
-        assert_eq!(load(ActorClass::Reputer, 4), Some(reputer));
-        assert_eq!(load(ActorClass::Forecaster, 4), None);
-        // an EMA below 4.6 with a height and a small count in ~14 bytes, not ~180 of JSON
-        assert!(encode(&inferer).len() <= 14);
-        let mut bytes = encode(&inferer);
-        bytes.push(0x80);
-        assert!(decode(&bytes).is_err());
-        assert!(decode(&[0x80]).is_err());
+        // records written before the hot record existed: under their own keys
+        save_own(&mut st, T, C, 1, &score(10, 1, 3, Some(5)));
+        save_own(&mut st, T, C, 2, &score(20, 1, 4, None));
+        let loaded = load_class_scores(&st, T, C, &[1, 2, 3]).unwrap();
+        assert_eq!(loaded.records.len(), 2);
+        // the close scores 1 and 3 (new): both go hot, 1's own key goes, 2 stays where it is
+        let first = vec![(1, score(11, 50, 4, Some(6))), (3, score(30, 50, 1, None))];
+        save_class_scores(&mut st, T, loaded, first.clone());
+        assert_eq!(hot::load(&st, T, C).unwrap(), first);
+        assert_eq!(load_own(&st, T, C, 1).unwrap(), None);
+        assert_eq!(load_own(&st, T, C, 2).unwrap(), Some(score(20, 1, 4, None)));
+        assert_eq!(
+            load_placed_actor_score(&st, T, C, 3).unwrap(),
+            Some((score(30, 50, 1, None), Place::Hot))
+        );
+        // a drift rewrites the record where it is
+        save_placed_actor_score(&mut st, T, C, 3, &score(29, 55, 1, None), Some(Place::Hot))
+            .unwrap();
+        assert_eq!(load_own(&st, T, C, 3).unwrap(), None);
+        assert_eq!(
+            load_actor_score(&st, T, C, 3).unwrap(),
+            Some(score(29, 55, 1, None))
+        );
+        save_placed_actor_score(&mut st, T, C, 4, &score(1, 56, 0, None), None).unwrap();
+        assert_eq!(load_own(&st, T, C, 4).unwrap(), Some(score(1, 56, 0, None)));
+        // the next close scores 2 only: 1 and 3 move out unchanged, 2 moves in
+        let loaded = load_class_scores(&st, T, C, &[1, 2, 3]).unwrap();
+        save_class_scores(&mut st, T, loaded, vec![(2, score(21, 60, 5, None))]);
+        assert_eq!(
+            hot::load(&st, T, C).unwrap(),
+            vec![(2, score(21, 60, 5, None))]
+        );
+        assert_eq!(load_own(&st, T, C, 2).unwrap(), None);
+        assert_eq!(
+            load_own(&st, T, C, 1).unwrap(),
+            Some(score(11, 50, 4, Some(6)))
+        );
+        assert_eq!(
+            load_own(&st, T, C, 3).unwrap(),
+            Some(score(29, 55, 1, None))
+        );
+        // a close that scores nobody empties the hot record: 2 moves out
+        let loaded = load_class_scores(&st, T, C, &[2]).unwrap();
+        save_class_scores(&mut st, T, loaded, vec![]);
+        assert!(hot::load(&st, T, C).unwrap().is_empty());
+        assert_eq!(
+            load_actor_score(&st, T, C, 2).unwrap(),
+            Some(score(21, 60, 5, None))
+        );
+        // other classes and topics are untouched
+        assert_eq!(
+            load_actor_score(&st, T, ActorClass::Inferer, 2).unwrap(),
+            None
+        );
+        assert_eq!(load_actor_score(&st, T + 1, C, 2).unwrap(), None);
     }
 
     #[test]
