@@ -103,7 +103,7 @@ pub fn drift_toward_quantile(
         Some((s, place)) => (ActorScore { ema, ..s }, Some(place)),
         None => (ActorScore::new(ema), None),
     };
-    save_placed_actor_score(storage, topic_id, class, actor, &record, place)?;
+    save_placed_actor_score(storage, topic_id, class, actor, &record, place);
     Ok(Some(value))
 }
 

@@ -29,7 +29,7 @@ const HOT: RawMap<(u64, u8)> = RawMap::new("actor_scores_hot");
 /// A class's hot entries, ascending by actor.
 pub(super) type Entries = Vec<(u32, ActorScore)>;
 
-pub(super) fn encode(entries: &[(u32, ActorScore)]) -> Vec<u8> {
+fn encode(entries: &[(u32, ActorScore)]) -> Vec<u8> {
     let top = entries
         .iter()
         .map(|(_, s)| s.ema.updated_at)
@@ -56,7 +56,7 @@ pub(super) fn encode(entries: &[(u32, ActorScore)]) -> Vec<u8> {
     w.into_bytes()
 }
 
-pub(super) fn decode(bytes: &[u8]) -> Result<Entries, ContractError> {
+fn decode(bytes: &[u8]) -> Result<Entries, ContractError> {
     let mut r = Reader::new(bytes);
     let top = u64::try_from(r.varint()?).map_err(|_| corrupt())?;
     // an entry takes at least 4 bytes: EMA, height, count, flag
@@ -173,22 +173,9 @@ pub fn save_class_scores(
 
 #[cfg(test)]
 mod tests {
+    use super::super::record::fixtures::{score, C, T};
     use super::*;
     use cosmwasm_std::testing::MockStorage;
-
-    fn score(v: i128, at: u64, inclusions: u64, listening: Option<i128>) -> ActorScore {
-        ActorScore {
-            ema: ScoreEma {
-                value: Fixed::from_raw(v),
-                updated_at: at,
-            },
-            inclusions,
-            listening: listening.map(Fixed::from_raw),
-        }
-    }
-
-    const T: u64 = 7;
-    const C: ActorClass = ActorClass::Reputer;
 
     #[test]
     fn the_hot_record_round_trips_and_refuses_corrupt_bytes() {

@@ -24,12 +24,11 @@ use crate::codec::{namespace_records, topic_actor_key, topic_tag_actor_key};
 use crate::error::ContractError;
 use record::{load_own, save_own, save_own_key};
 
-/// Where an actor's record is kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where an actor's record is kept: in its class's hot record (as read, with the actor's
+/// index, so a write back needs no second read) or under its own key.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Place {
-    /// In its class's hot record.
-    Hot,
-    /// Under its own key.
+    Hot(hot::Entries, usize),
     Own,
 }
 
@@ -42,7 +41,8 @@ pub fn load_placed_actor_score(
 ) -> Result<Option<(ActorScore, Place)>, ContractError> {
     let entries = hot::load(storage, topic_id, class)?;
     if let Some(i) = hot::find(&entries, actor) {
-        return Ok(entries.into_iter().nth(i).map(|(_, s)| (s, Place::Hot)));
+        let score = entries[i].1.clone();
+        return Ok(Some((score, Place::Hot(entries, i))));
     }
     Ok(load_own(storage, topic_id, class, actor)?.map(|s| (s, Place::Own)))
 }
@@ -66,17 +66,14 @@ pub fn save_placed_actor_score(
     actor: u32,
     score: &ActorScore,
     place: Option<Place>,
-) -> Result<(), ContractError> {
-    if place == Some(Place::Hot) {
-        let mut entries = hot::load(storage, topic_id, class)?;
-        if let Some(i) = hot::find(&entries, actor) {
+) {
+    match place {
+        Some(Place::Hot(mut entries, i)) => {
             entries[i].1 = score.clone();
             hot::save(storage, topic_id, class, &entries);
-            return Ok(());
         }
+        Some(Place::Own) | None => save_own(storage, topic_id, class, actor, score),
     }
-    save_own(storage, topic_id, class, actor, score);
-    Ok(())
 }
 
 /// `migrate`: folds the JSON records of the layout before this one — `score_ema` and
@@ -133,35 +130,11 @@ pub fn migrate_actor_scores(storage: &mut dyn Storage) -> Result<usize, Contract
 
 #[cfg(test)]
 mod tests {
+    use super::record::fixtures::{ema, f, score, C, T};
     use super::*;
     use crate::state::ScoreEma;
     use cosmwasm_std::testing::MockStorage;
     use cw_storage_plus::Map;
-
-    fn f(s: &str) -> Fixed {
-        s.parse().unwrap()
-    }
-
-    fn ema(v: &str, at: u64) -> ScoreEma {
-        ScoreEma {
-            value: f(v),
-            updated_at: at,
-        }
-    }
-
-    fn score(v: i128, at: u64, inclusions: u64, listening: Option<i128>) -> ActorScore {
-        ActorScore {
-            ema: ScoreEma {
-                value: Fixed::from_raw(v),
-                updated_at: at,
-            },
-            inclusions,
-            listening: listening.map(Fixed::from_raw),
-        }
-    }
-
-    const T: u64 = 7;
-    const C: ActorClass = ActorClass::Reputer;
 
     #[test]
     fn a_close_moves_records_in_and_out_and_each_lives_in_one_place() {
@@ -177,19 +150,17 @@ mod tests {
         assert_eq!(hot::load(&st, T, C).unwrap(), first);
         assert_eq!(load_own(&st, T, C, 1).unwrap(), None);
         assert_eq!(load_own(&st, T, C, 2).unwrap(), Some(score(20, 1, 4, None)));
-        assert_eq!(
-            load_placed_actor_score(&st, T, C, 3).unwrap(),
-            Some((score(30, 50, 1, None), Place::Hot))
-        );
-        // a drift rewrites the record where it is
-        save_placed_actor_score(&mut st, T, C, 3, &score(29, 55, 1, None), Some(Place::Hot))
-            .unwrap();
+        let (found, place) = load_placed_actor_score(&st, T, C, 3).unwrap().unwrap();
+        assert_eq!(found, score(30, 50, 1, None));
+        assert_eq!(place, Place::Hot(first.clone(), 1));
+        // a drift rewrites the record where it is, from the hot record as read
+        save_placed_actor_score(&mut st, T, C, 3, &score(29, 55, 1, None), Some(place));
         assert_eq!(load_own(&st, T, C, 3).unwrap(), None);
         assert_eq!(
             load_actor_score(&st, T, C, 3).unwrap(),
             Some(score(29, 55, 1, None))
         );
-        save_placed_actor_score(&mut st, T, C, 4, &score(1, 56, 0, None), None).unwrap();
+        save_placed_actor_score(&mut st, T, C, 4, &score(1, 56, 0, None), None);
         assert_eq!(load_own(&st, T, C, 4).unwrap(), Some(score(1, 56, 0, None)));
         // the next close scores 2 only: 1 and 3 move out unchanged, 2 moves in
         let loaded = load_class_scores(&st, T, C, &[1, 2, 3]).unwrap();

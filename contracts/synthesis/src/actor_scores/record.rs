@@ -99,21 +99,42 @@ pub fn remove_own(storage: &mut dyn Storage, topic_id: u64, class: ActorClass, a
     RECORDS.remove(storage, (topic_id, class.tag(), actor))
 }
 
+/// Values for the tests of this module and its siblings.
 #[cfg(test)]
-mod tests {
+pub mod fixtures {
     use super::*;
-    use cosmwasm_std::testing::MockStorage;
 
-    fn f(s: &str) -> Fixed {
+    pub const T: u64 = 7;
+    pub const C: ActorClass = ActorClass::Reputer;
+
+    pub fn f(s: &str) -> Fixed {
         s.parse().unwrap()
     }
 
-    fn ema(v: &str, at: u64) -> ScoreEma {
+    pub fn ema(v: &str, at: u64) -> ScoreEma {
         ScoreEma {
             value: f(v),
             updated_at: at,
         }
     }
+
+    pub fn score(v: i128, at: u64, inclusions: u64, listening: Option<i128>) -> ActorScore {
+        ActorScore {
+            ema: ScoreEma {
+                value: Fixed::from_raw(v),
+                updated_at: at,
+            },
+            inclusions,
+            listening: listening.map(Fixed::from_raw),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{ema, f};
+    use super::*;
+    use cosmwasm_std::testing::MockStorage;
 
     #[test]
     fn records_round_trip_and_refuse_corrupt_bytes() {
