@@ -90,7 +90,7 @@ fn scaled_ratio(x: Fixed, a: u128, b: u128, c: u128, d: u128) -> Fixed {
         return Fixed::MAX;
     };
     let whole = q.to_u128().map(|q| U256::mul(q, x));
-    let part = U256::mul(r, x).div_rem_u128(den).map(|(p, _)| p);
+    let part = U256::mul(r, x).div_u128(den);
     match (whole, part) {
         (Some(w), Some(p)) => w
             .checked_add(p)
@@ -173,8 +173,8 @@ pub fn vesting_unlock(month: u64, allocation: u128) -> MathResult<u128> {
 }
 
 fn mul_div_u128(a: u128, b: u128, d: u128) -> MathResult<u128> {
-    let (q, _) = U256::mul(a, b)
-        .div_rem_u128(d)
+    let q = U256::mul(a, b)
+        .div_u128(d)
         .ok_or(MathError::DivisionByZero("mul_div"))?;
     q.to_u128().ok_or(MathError::Overflow)
 }

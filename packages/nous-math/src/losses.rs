@@ -125,14 +125,13 @@ fn weighted<K: Ord + Copy>(
     reports: &[(u128, &ReputerLosses)],
     get: impl Fn(&ReputerLosses) -> &SortedMap<K, Fixed>,
 ) -> MathResult<SortedMap<K, Fixed>> {
-    let mut acc: SortedMap<K, WeightedMean> = SortedMap::new();
     let first = reports.first().map(|(_, rep)| get(rep));
     let aligned = first.is_some_and(|first| {
         reports
             .iter()
             .all(|(_, rep)| get(rep).keys().eq(first.keys()))
     });
-    match first {
+    let acc = match first {
         // every report over the same keys (the usual case): accumulate by position, one
         // walk per report, instead of a search per report and key
         Some(first) if aligned => {
@@ -142,16 +141,18 @@ fn weighted<K: Ord + Copy>(
                     mean.add(*stake, *v)?;
                 }
             }
-            acc = first.keys().copied().zip(means).collect();
+            first.keys().copied().zip(means).collect()
         }
         _ => {
+            let mut acc = SortedMap::<K, WeightedMean>::new();
             for (stake, rep) in reports {
                 for (key, v) in get(rep) {
                     acc.entry(*key).or_default().add(*stake, *v)?;
                 }
             }
+            acc
         }
-    }
+    };
     let mut out = SortedMap::new();
     for (key, mean) in acc {
         // a per-worker entry with zero stake behind it is dropped

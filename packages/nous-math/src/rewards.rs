@@ -434,8 +434,8 @@ pub fn delegator_split(
     if total_stake == 0 {
         return Ok((0, reward));
     }
-    let (q, _) = U256::mul(reward, delegated)
-        .div_rem_u128(total_stake)
+    let q = U256::mul(reward, delegated)
+        .div_u128(total_stake)
         .ok_or(MathError::Overflow)?;
     let d = q.to_u128().ok_or(MathError::Overflow)?;
     Ok((d, reward - d))

@@ -50,8 +50,8 @@ pub fn sample_stdev(xs: &[Fixed]) -> MathResult<Fixed> {
         .iter()
         .map(|x| x.raw().checked_sub(m.raw()).ok_or(MathError::Overflow))
         .collect::<MathResult<_>>()?;
-    let (var, _) = sum_sq(devs.into_iter())?
-        .div_rem_u128((n - 1) as u128)
+    let var = sum_sq(devs.into_iter())?
+        .div_u128((n - 1) as u128)
         .ok_or(MathError::Overflow)?;
     i128::try_from(var.isqrt())
         .map(Fixed::from_raw)
@@ -93,9 +93,7 @@ impl WeightedMean {
         } else {
             self.positive.wrapping_sub(self.negative)
         };
-        let (q, _) = magnitude
-            .div_rem_u128(self.weight)
-            .ok_or(MathError::Overflow)?;
+        let q = magnitude.div_u128(self.weight).ok_or(MathError::Overflow)?;
         let q = q
             .to_u128()
             .and_then(|q| i128::try_from(q).ok())

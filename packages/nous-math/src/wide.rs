@@ -81,14 +81,19 @@ impl U256 {
         Some(U256 { hi, lo })
     }
 
-    /// Checked product with a u128.
-    pub fn checked_mul_u128(self, c: u128) -> Option<U256> {
+    /// The full 384-bit product with a u128, in base 2^128 (lowest limb first).
+    pub fn mul_u128(self, c: u128) -> [u128; 3] {
         let low = U256::mul(self.lo, c);
         let high = U256::mul(self.hi, c);
-        if high.hi != 0 {
-            return None;
-        }
-        low.checked_add(U256 { hi: high.lo, lo: 0 })
+        let (middle, carry) = low.hi.overflowing_add(high.lo);
+        // the product is below 2^384: its top limb cannot overflow
+        [low.lo, middle, high.hi + u128::from(carry)]
+    }
+
+    /// Checked product with a u128.
+    pub fn checked_mul_u128(self, c: u128) -> Option<U256> {
+        let [lo, hi, top] = self.mul_u128(c);
+        (top == 0).then_some(U256 { hi, lo })
     }
 
     pub fn wrapping_sub(self, o: U256) -> U256 {
@@ -140,6 +145,16 @@ impl U256 {
     pub fn div_e18(self) -> Option<u128> {
         const E9: u64 = 1_000_000_000;
         div_rem_small(div_rem_small(self, E9).0, E9).0.to_u128()
+    }
+
+    /// Quotient of a division by a non-zero u128 (`None` for d = 0): [`U256::div_rem_u128`]
+    /// without the remainder, which a 128-bit dividend then does not compute (on wasm32 each
+    /// u128 division or remainder is a call to compiler-rt).
+    pub fn div_u128(self, d: u128) -> Option<U256> {
+        if self.hi == 0 {
+            return self.lo.checked_div(d).map(U256::from_u128);
+        }
+        self.div_rem_u128(d).map(|(q, _)| q)
     }
 
     /// Quotient and remainder of a division by a non-zero u128 (`None` for
@@ -296,6 +311,8 @@ mod tests {
         let back = U256::mul(q.lo, 7).checked_add(U256::from_u128(r)).unwrap();
         assert_eq!(back, U256 { hi: 1, lo: 5 });
         assert!(U256::ZERO.div_rem_u128(0).is_none());
+        assert!(U256::ZERO.div_u128(0).is_none());
+        assert!(U256::from_u128(5).div_u128(0).is_none());
     }
 
     /// Bit-by-bit long division, the obviously correct reference.
@@ -324,6 +341,9 @@ mod tests {
             let d = (d >> shift).max(1);
             let n = U256 { hi, lo };
             proptest::prop_assert_eq!(n.div_rem_u128(d), Some(slow_div(n, d)));
+            proptest::prop_assert_eq!(n.div_u128(d), Some(slow_div(n, d).0));
+            let small = U256::from_u128(lo);
+            proptest::prop_assert_eq!(small.div_u128(d), Some(slow_div(small, d).0));
         }
     }
 

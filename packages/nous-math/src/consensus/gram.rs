@@ -35,6 +35,32 @@ struct Signed {
     magnitude: U256,
 }
 
+impl Signed {
+    /// `positive − negative`.
+    fn difference(positive: U256, negative: U256) -> Signed {
+        if positive.cmp_u(negative).is_lt() {
+            Signed {
+                negative: true,
+                magnitude: negative.wrapping_sub(positive),
+            }
+        } else {
+            Signed {
+                negative: false,
+                magnitude: positive.wrapping_sub(negative),
+            }
+        }
+    }
+
+    fn value(self) -> I512 {
+        let m = wide(self.magnitude);
+        if self.negative {
+            -m
+        } else {
+            m
+        }
+    }
+}
+
 impl Gram {
     pub(super) fn of(columns: &Columns) -> Option<Gram> {
         let rows: Vec<Vec<i128>> = columns
@@ -48,7 +74,6 @@ impl Gram {
             magnitude: U256::ZERO,
         };
         let mut g = vec![zero; n * n];
-        let mut diag = Vec::with_capacity(n);
         for r in 0..n {
             for s in r..n {
                 let (mut positive, mut negative) = (U256::ZERO, U256::ZERO);
@@ -62,24 +87,12 @@ impl Gram {
                     };
                     *side = side.checked_add(p)?;
                 }
-                if r == s {
-                    diag.push(wide(positive).checked_sub(wide(negative))?);
-                }
-                let v = if positive.cmp_u(negative).is_lt() {
-                    Signed {
-                        negative: true,
-                        magnitude: negative.wrapping_sub(positive),
-                    }
-                } else {
-                    Signed {
-                        negative: false,
-                        magnitude: positive.wrapping_sub(negative),
-                    }
-                };
+                let v = Signed::difference(positive, negative);
                 g[r * n + s] = v;
                 g[s * n + r] = v;
             }
         }
+        let diag = (0..n).map(|m| g[m * n + m].value()).collect();
         Some(Gram { n, g, diag })
     }
 
@@ -166,13 +179,8 @@ impl Sum {
 
     /// Adds `g · w` (below 2^384); `None` when the sum passes 2^512.
     fn add_product(&mut self, g: U256, w: u128) -> Option<()> {
-        let low = U256::mul(g.lo, w);
-        let high = U256::mul(g.hi, w);
-        let (middle, carry) = low.hi.overflowing_add(high.lo);
-        // the product is below 2^384: its top limb cannot overflow
-        let product = [low.lo, middle, high.hi + u128::from(carry)];
         let mut carry = false;
-        for (limb, p) in self.0.iter_mut().zip(product) {
+        for (limb, p) in self.0.iter_mut().zip(g.mul_u128(w)) {
             let (v, c1) = limb.overflowing_add(p);
             let (v, c2) = v.overflowing_add(u128::from(carry));
             *limb = v;

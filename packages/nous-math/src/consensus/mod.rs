@@ -189,7 +189,9 @@ fn folded_consensus_scores(
         ));
     }
     let n_entries = columns.len();
-    let counted = |v: Vec<Fixed>| v.into_iter().zip(columns.count.iter().copied());
+    // each value with the number of entries its column stands for
+    let norm_of =
+        |v: &[Fixed]| l2_norm_counted(v.iter().copied().zip(columns.count.iter().copied()));
     let mut consensus = Vec::with_capacity(n_entries);
     let mut most_distant = Vec::with_capacity(n_entries);
     for e in 0..n_entries {
@@ -226,7 +228,7 @@ fn folded_consensus_scores(
         consensus.push(cons);
         most_distant.push(far.map(|(_, v)| v).unwrap_or(cons));
     }
-    let mut norm = l2_norm_counted(counted(consensus.clone()))?;
+    let mut norm = norm_of(&consensus)?;
     if norm.is_zero() {
         norm = params.epsilon_safe_div;
     }
@@ -238,7 +240,7 @@ fn folded_consensus_scores(
                 v.checked_sub(consensus[e])
             })
             .collect::<MathResult<_>>()?;
-        let dist = l2_norm_counted(counted(diffs))?;
+        let dist = norm_of(&diffs)?;
         // a relative distance beyond Fixed::MAX gives a score below 10^-20:
         // 0 at 18 digits, not an error
         let score = match dist.checked_div(norm) {

@@ -42,10 +42,8 @@ pub(crate) fn mul_div(a: i128, b: i128, d: i128) -> Option<i128> {
     let product = U256::mul(a.unsigned_abs(), b.unsigned_abs());
     let q = if d == SCALE {
         product.div_e18()?
-    } else if product.hi == 0 {
-        product.lo / d.unsigned_abs()
     } else {
-        product.div_rem_u128(d.unsigned_abs())?.0.to_u128()?
+        product.div_u128(d.unsigned_abs())?.to_u128()?
     };
     if negative {
         if q <= i128::MAX as u128 {
@@ -306,10 +304,9 @@ impl Fixed {
         if den == 0 {
             return Err(MathError::DivisionByZero("from_ratio_u128"));
         }
-        let (q, _) = U256::mul(num, SCALE as u128)
-            .div_rem_u128(den)
-            .ok_or(MathError::Overflow)?;
-        q.to_u128()
+        U256::mul(num, SCALE as u128)
+            .div_u128(den)
+            .and_then(U256::to_u128)
             .and_then(|q| i128::try_from(q).ok())
             .map(Fixed)
             .ok_or(MathError::Overflow)
@@ -338,10 +335,10 @@ impl Fixed {
     pub fn mul_floor_u128(self, n: u128) -> MathResult<u128> {
         let f =
             u128::try_from(self.0).map_err(|_| MathError::InvalidSign("fraction of an amount"))?;
-        let (q, _) = U256::mul(f, n)
-            .div_rem_u128(SCALE as u128)
-            .ok_or(MathError::Overflow)?;
-        q.to_u128().ok_or(MathError::Overflow)
+        U256::mul(f, n)
+            .div_u128(SCALE as u128)
+            .and_then(U256::to_u128)
+            .ok_or(MathError::Overflow)
     }
 
     pub fn is_zero(self) -> bool {
