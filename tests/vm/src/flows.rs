@@ -26,7 +26,7 @@ use nous_types::topic_registry::{self as registry_msg, Role};
 use nous_types::{fee_vault as vault_msg, staking as staking_msg};
 use serde::Serialize;
 
-use crate::chain::funds;
+use crate::chain::{funds, TxResult};
 use crate::floor::{self, Floor, Size};
 use crate::report::{Phase, Row};
 use crate::storage::Meter;
@@ -40,10 +40,22 @@ pub fn measure<M: Serialize>(
     msg: &M,
     amount: u128,
 ) -> Result<Meter> {
+    measure_tx(s, sender, contract, msg, amount).map(|(m, _)| m)
+}
+
+/// [`measure`] and what the transaction returned.
+fn measure_tx<M: Serialize>(
+    s: &VmSuite,
+    sender: &Addr,
+    contract: &Addr,
+    msg: &M,
+    amount: u128,
+) -> Result<(Meter, TxResult)> {
     s.chain.reset_meter();
-    s.chain
+    let tx = s
+        .chain
         .execute(sender, contract, msg, &funds(amount, DENOM))?;
-    Ok(s.chain.meter())
+    Ok((s.chain.meter(), tx))
 }
 
 /// Bytes of a message's JSON: what goes into `MsgExecuteContract.msg`, which the sender
@@ -655,11 +667,8 @@ impl Net {
         let cp = self.s.chain.checkpoint();
         let run = || -> Result<Meter> {
             edit(self)?;
-            self.s.chain.reset_meter();
-            let tx = self
-                .s
-                .chain
-                .execute(&self.keeper, &self.synthesis, &self.close_msg(), &[])?;
+            let (meter, tx) =
+                measure_tx(&self.s, &self.keeper, &self.synthesis, &self.close_msg(), 0)?;
             let skipped = tx
                 .events
                 .iter()
@@ -670,7 +679,7 @@ impl Net {
                 "a probe's close skipped its nonce: {:?}",
                 tx.attr("reason")
             );
-            Ok(self.s.chain.meter())
+            Ok(meter)
         };
         let out = run();
         self.s.chain.rollback(cp);
